@@ -1,0 +1,181 @@
+"""The data that flows through pingtai: facts with evidence, findings, results.
+
+dossier folder → `Dossier` (facts + material files + findings)
+→ `CheckResult` (per-rule results, verdict) → report or forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["pass", "fail", "missing", "review", "relaxable"]
+FunctionStatus = Literal["pass", "fail", "missing", "not_declared"]
+MaterialStatus = Literal["present", "missing", "invalid", "review"]
+Verdict = Literal["eligible", "ineligible", "incomplete", "review"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a value was read: a file and, inside it, a sheet!cell or a page."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+    page: int | None = None
+    snippet: str | None = None
+
+    def describe(self) -> str:
+        """Chinese one-line location, e.g. `申请表.xlsx 基本信息!C5` or `执照.pdf 第1页`."""
+        where = self.file
+        if self.sheet and self.cell:
+            where += f" {self.sheet}!{self.cell}"
+        elif self.sheet:
+            where += f" {self.sheet}"
+        if self.page is not None:
+            where += f" 第{self.page}页"
+        return where
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Fact:
+    """One value of the dossier under a canonical key of the spec (§1.1), with its source."""
+
+    key: str
+    value: Any  # float | int | str | bool | date | list[str]
+    unit: str | None = None
+    evidence: Evidence | None = None
+    raw: str | None = None  # the text as the person wrote it
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value.isoformat() if isinstance(self.value, date) else self.value
+        out: dict[str, Any] = {"key": self.key, "value": value}
+        if self.unit:
+            out["unit"] = self.unit
+        if self.raw is not None:
+            out["raw"] = self.raw
+        if self.evidence:
+            out["evidence"] = self.evidence.to_dict()
+        return out
+
+
+@dataclass
+class Finding:
+    """Something a person must look at: a broken file, an unreadable value, a mismatch."""
+
+    id: str
+    severity: Severity
+    message: str
+    files: list[str] = field(default_factory=list)
+    field: str | None = None
+    evidence: Evidence | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "severity": self.severity,
+            "message": self.message,
+            "files": list(self.files),
+        }
+        if self.field:
+            out["field"] = self.field
+        if self.evidence:
+            out["evidence"] = self.evidence.to_dict()
+        return out
+
+
+@dataclass
+class MaterialFile:
+    """One file of the dossier and what it was recognised as."""
+
+    path: str  # relative to the dossier root, '/' separated
+    kind: str  # pdf | docx | image | xlsx | other
+    material_keys: list[str] = field(default_factory=list)
+    matched_by: list[str] = field(default_factory=list)  # human-readable reasons
+    pages: int | None = None
+    ocr_pages: int = 0
+    facts: dict[str, Fact] = field(default_factory=dict)  # facts read from the document
+    error: str | None = None  # why it could not be read, in Chinese
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "material_keys": self.material_keys,
+            "matched_by": self.matched_by,
+            "pages": self.pages,
+            "ocr_pages": self.ocr_pages,
+            "facts": {k: f.to_dict() for k, f in self.facts.items()},
+            "error": self.error,
+        }
+
+
+@dataclass
+class Dossier:
+    """Everything read from one applicant's folder or zip."""
+
+    path: str
+    facts: dict[str, Fact] = field(default_factory=dict)
+    yearly: list[dict[str, Any]] = field(default_factory=list)  # rows: {"year": 2024, "smes_served": 160, ...}
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # staff, served_smes, equipment, partners
+    list_evidence: dict[str, Evidence] = field(default_factory=dict)
+    files: list[MaterialFile] = field(default_factory=list)
+    report_sections: list[str] = field(default_factory=list)  # headings of the 申请报告
+    findings: list[Finding] = field(default_factory=list)
+    workbook: str | None = None
+
+    def value(self, key: str) -> Any:
+        fact = self.facts.get(key)
+        return None if fact is None else fact.value
+
+
+@dataclass
+class RuleResult:
+    """The outcome of one rule for one dossier."""
+
+    id: str
+    name: str
+    article: str
+    quote: str
+    fields: list[str]
+    status: Status
+    actual: Any = None
+    required: str | None = None
+    unit: str | None = None
+    message: str = ""
+    fix: str | None = None
+    gap: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # other readings, relaxations claimed
+    options: list[dict[str, Any]] = field(default_factory=list)  # any_of branches
+
+    def to_dict(self) -> dict[str, Any]:
+        actual = self.actual.isoformat() if isinstance(self.actual, date) else self.actual
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "article": self.article,
+            "quote": self.quote,
+            "fields": self.fields,
+            "status": self.status,
+            "actual": actual,
+            "required": self.required,
+            "unit": self.unit,
+            "message": self.message,
+        }
+        if self.gap:
+            out["gap"] = self.gap
+        if self.fix:
+            out["fix"] = self.fix
+        if self.evidence:
+            out["evidence"] = [e.to_dict() for e in self.evidence]
+        if self.notes:
+            out["notes"] = self.notes
+        if self.options:
+            out["options"] = self.options
+        return out
