@@ -1,11 +1,56 @@
-"""The Typer app: the only place that prints to the terminal or exits."""
+"""The Typer app: the only place that prints to the terminal or exits.
+
+Commands live in `commands/` (one module each) and register themselves on `app`.
+Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
+"""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
-app = typer.Typer(no_args_is_help=True, add_completion=False)
+from .errors import EXIT_USAGE, PingtaiError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="中小企业公共服务示范平台认定：申报材料自查、推荐表填写、多地政策对比。",
+)
+rules_app = typer.Typer(no_args_is_help=True, help="查看已编码的认定办法：条件、条文、原文。")
+app.add_typer(rules_app, name="rules")
+
+
+def _register() -> None:
+    """Import command modules so they attach to `app`; each keeps heavy imports inside functions."""
+    from .commands import rules  # noqa: F401
+
+    for name in ("compare", "check", "forms", "init", "cache"):
+        try:
+            __import__(f"{__package__}.commands.{name}")
+        except ModuleNotFoundError as e:  # a command module not written yet
+            if e.name != f"{__package__}.commands.{name}":
+                raise
+
+
+def err(message: str) -> None:
+    """Messages for people go to stderr so stdout stays machine-readable."""
+    from rich.console import Console
+
+    Console(stderr=True).print(message, markup=False, highlight=False)
 
 
 def main() -> None:
-    app()
+    _register()
+    try:
+        app()
+    except PingtaiError as e:
+        err(f"错误：{e}")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        err("已中断。")
+        sys.exit(130)
+    except Exception as e:  # last line of defence: never a traceback for a user
+        err(f"内部错误：{type(e).__name__}: {e}\n请把此信息和命令报告给 pingtai 开发者。")
+        sys.exit(EXIT_USAGE)

@@ -36,7 +36,7 @@ FACT_KEYS: tuple[FactKey, ...] = (
     _k("registered_address", "注册地址", "text"),
     _k("region", "所在地区|所属地区", "text", hint="如 河南省许昌市魏都区"),
     _k("registered_capital", "注册资本", "number", "万元"),
-    _k("total_assets", "上年末总资产|资产总额", "number", "万元"),
+    _k("total_assets", "资产总额|上年末总资产", "number", "万元"),
     _k("service_area", "服务场地面积|办公场所面积", "number", "平方米"),
     _k("staff_total", "从业人数|从事为中小企业服务的人员|专职从业人数", "number", "人"),
     _k("staff_qualified", "大专及以上学历和中级及以上技术职称的专业人员|大专及以上学历和中级及以上技术职称的专业人员人数", "number", "人"),

@@ -179,3 +179,127 @@ class RuleResult:
         if self.options:
             out["options"] = self.options
         return out
+
+
+@dataclass
+class FunctionResult:
+    function: str  # information | technology | startup | training | financing | comprehensive
+    name: str  # 信息服务
+    article: str
+    status: FunctionStatus
+    declared: bool
+    conditions: list[RuleResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "name": self.name,
+            "article": self.article,
+            "status": self.status,
+            "declared": self.declared,
+            "conditions": [c.to_dict() for c in self.conditions],
+        }
+
+
+@dataclass
+class FunctionsResult:
+    required: int
+    met: int
+    status: Literal["pass", "fail", "missing", "relaxable"]
+    article: str
+    message: str
+    items: list[FunctionResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "required": self.required,
+            "met": self.met,
+            "status": self.status,
+            "article": self.article,
+            "message": self.message,
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+@dataclass
+class MaterialResult:
+    id: str  # material key of spec §2
+    code: str  # ruleset code, e.g. NA-M03
+    name: str
+    article: str
+    quote: str
+    status: MaterialStatus
+    required: bool = True
+    files: list[str] = field(default_factory=list)
+    satisfied_by: str | None = None  # file | sheet | report_section
+    problems: list[str] = field(default_factory=list)
+    fix: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "article": self.article,
+            "quote": self.quote,
+            "status": self.status,
+            "required": self.required,
+            "files": self.files,
+            "problems": self.problems,
+        }
+        if self.satisfied_by:
+            out["satisfied_by"] = self.satisfied_by
+        if self.fix:
+            out["fix"] = self.fix
+        return out
+
+
+SCHEMA = "pingtai.check/1"
+
+
+@dataclass
+class CheckResult:
+    """One dossier checked against one ruleset on one date: the spec §3 JSON object."""
+
+    dossier: str
+    jurisdiction: str
+    jurisdiction_name: str
+    document: str
+    as_of: date
+    verdict: Verdict
+    in_force: bool
+    org_name: str | None = None
+    conditions: list[RuleResult] = field(default_factory=list)
+    functions: FunctionsResult | None = None
+    exclusions: list[RuleResult] = field(default_factory=list)
+    materials: list[MaterialResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, Fact] = field(default_factory=dict)
+    files: list[MaterialFile] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why this verdict, in Chinese
+    error: str | None = None  # set when the dossier could not be checked at all
+
+    def to_dict(self, *, include_facts: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "dossier": self.dossier,
+            "jurisdiction": self.jurisdiction,
+            "jurisdiction_name": self.jurisdiction_name,
+            "document": self.document,
+            "as_of": self.as_of.isoformat(),
+            "in_force": self.in_force,
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "org_name": self.org_name,
+            "conditions": [c.to_dict() for c in self.conditions],
+            "functions": self.functions.to_dict() if self.functions else {"required": 0, "met": 0, "items": []},
+            "exclusions": [e.to_dict() for e in self.exclusions],
+            "materials": [m.to_dict() for m in self.materials],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if include_facts:
+            out["facts"] = {k: f.to_dict() for k, f in self.facts.items()}
+            out["files"] = [f.to_dict() for f in self.files]
+        if self.error:
+            out["error"] = self.error
+        return out

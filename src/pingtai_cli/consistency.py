@@ -1,0 +1,87 @@
+"""Cross-document consistency: the workbook against what the documents themselves say.
+
+A mismatch is a finding for a person to resolve, not a verdict: the spec's
+verdict rules stand on conditions and materials alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .models import Dossier, Fact, Finding, MaterialFile
+from .ruleset import Ruleset
+
+
+def _doc_facts(dossier: Dossier, material: str, key: str) -> list[tuple[MaterialFile, Fact]]:
+    return [(f, f.facts[key]) for f in dossier.files if material in f.material_keys and key in f.facts]
+
+
+def _where(fact: Fact | None) -> str:
+    return fact.evidence.describe() if fact and fact.evidence else "申请表"
+
+
+def _norm_name(name: str) -> str:
+    return "".join(str(name).split()).replace("(", "（").replace(")", "）")
+
+
+def _compare(dossier: Dossier, material: str, key: str, same, label: str) -> list[Finding]:  # type: ignore[no-untyped-def]
+    mine = dossier.facts.get(key)
+    out = []
+    for f, doc in _doc_facts(dossier, material, key):
+        if mine is not None and not same(mine.value, doc.value):
+            msg = (
+                f"{label}不一致：申请表（{_where(mine)}）为“{mine.value}”，"
+                f"{f.path}（{_where(doc)}）为“{doc.value}”。请核对并更正。"
+            )
+            out.append(Finding(f"consistency.{key}_mismatch", "error", msg, [f.path], key, doc.evidence))
+    return out
+
+
+def _assets_close(a: object, b: object) -> bool:
+    try:
+        x, y = float(a), float(b)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+    return abs(x - y) <= max(1.0, 0.01 * max(abs(x), abs(y)))
+
+
+def credit_code_findings(dossier: Dossier, ruleset: Ruleset) -> list[Finding]:
+    from .extract.uscc import is_valid
+
+    fact = dossier.facts.get("credit_code")
+    if fact is None:
+        return []
+    code = str(fact.value).strip().upper()
+    out = []
+    if not is_valid(code):
+        msg = f"统一社会信用代码“{code}”（{_where(fact)}）不符合 GB 32100-2015 校验规则，请核对是否抄错。"
+        out.append(Finding("consistency.credit_code_invalid", "error", msg, [fact.evidence.file] if fact.evidence else [], "credit_code", fact.evidence))
+    area = ruleset.area
+    if area and len(code) == 18 and not any(code[2:8].startswith(c) for c in area.codes):
+        msg = (
+            f"统一社会信用代码第3–8位（登记管理机关行政区划码）为 {code[2:8]}，不在{area.name}"
+            f"（{'、'.join(area.codes)}…）范围内；{area.article}：“{area.quote}”。请确认申报地区是否正确。"
+        )
+        out.append(Finding("consistency.credit_code_area", "warning", msg, [], "credit_code", fact.evidence))
+    return out
+
+
+def audit_year_findings(dossier: Dossier, as_of: date) -> list[Finding]:
+    out = []
+    for f, fact in _doc_facts(dossier, "audit_report", "audit_year"):
+        if int(fact.value) != as_of.year - 1:
+            msg = f"{f.path} 审计的是 {fact.value} 年度，按检查日 {as_of.isoformat()} 应提供上一年度（{as_of.year - 1}年）的审计报告。"
+            out.append(Finding("consistency.audit_year", "warning", msg, [f.path], None, fact.evidence))
+    return out
+
+
+def cross_check(dossier: Dossier, ruleset: Ruleset, as_of: date) -> list[Finding]:
+    """Every consistency finding for one dossier under one ruleset."""
+    out: list[Finding] = []
+    out += _compare(dossier, "business_license", "credit_code", lambda a, b: str(a).upper() == str(b).upper(), "统一社会信用代码")
+    out += _compare(dossier, "business_license", "org_name", lambda a, b: _norm_name(a) == _norm_name(b), "单位名称")
+    out += _compare(dossier, "business_license", "registration_date", lambda a, b: a == b, "成立（注册）日期")
+    out += _compare(dossier, "audit_report", "total_assets", _assets_close, "资产总额")
+    out += credit_code_findings(dossier, ruleset)
+    out += audit_year_findings(dossier, as_of)
+    return out

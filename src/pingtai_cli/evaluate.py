@@ -1,0 +1,180 @@
+"""Facts + ruleset + as-of date → per-rule results and the verdict (spec §3). No I/O.
+
+The engine knows check kinds, never a jurisdiction: every number, word and
+article comes from the ruleset.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .checks import evaluate_rule, matches_exclusion
+from .consistency import cross_check
+from .derive import FUNCTION_LABELS, declared_functions, derive
+from .materials_check import check_materials
+from .models import (
+    CheckResult,
+    Dossier,
+    Fact,
+    Finding,
+    FunctionResult,
+    FunctionsResult,
+    RuleResult,
+    Verdict,
+)
+from .ruleset import Rule, Ruleset
+
+Facts = dict[str, Fact]
+
+
+def apply_relaxation(result: RuleResult, rule: Rule, ruleset: Ruleset, facts: Facts) -> RuleResult:
+    """A failing rule whose relaxation the dossier claims becomes `relaxable`, citing the clause."""
+    if result.status != "fail":
+        return result
+    for code in rule.relaxable_by:
+        relax = ruleset.relaxation(code)
+        if relax and all(facts.get(f) is not None and facts[f].value is True for f in relax.flags):
+            result.status = "relaxable"
+            result.notes.append(f"申报单位声明适用放宽条款（{relax.article}：“{relax.quote}”），由认定机关裁量。")
+            return result
+    return result
+
+
+def run_rule(rule: Rule, ruleset: Ruleset, facts: Facts) -> RuleResult:
+    return apply_relaxation(evaluate_rule(rule, facts), rule, ruleset, facts)
+
+
+def required_functions(ruleset: Ruleset, facts: Facts) -> tuple[int, int]:
+    """(required, worst case): the count rule, by platform type when the text distinguishes."""
+    count = ruleset.functions.count
+    if not count.by_platform_type:
+        return count.min, count.min
+    ptype = facts.get("platform_type")
+    if ptype is not None:
+        for name, n in count.by_platform_type.items():
+            if name in str(ptype.value):
+                return n, n
+    values = list(count.by_platform_type.values())
+    return min(values), max(values)
+
+
+def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> FunctionsResult:
+    items = []
+    for fr in ruleset.functions.items:
+        is_declared = not declared or fr.function in declared
+        results = [run_rule(r, ruleset, facts) for r in fr.rules]
+        measured = [r.status for r in results if r.status != "review"]
+        if not is_declared:
+            status = "not_declared"
+        elif "fail" in measured:
+            status = "fail"
+        elif "missing" in measured:
+            status = "missing"
+        elif "relaxable" in measured:
+            status = "fail"
+        else:
+            status = "pass"
+        items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results))  # type: ignore[arg-type]
+    low, high = required_functions(ruleset, facts)
+    met = sum(1 for i in items if i.status == "pass")
+    open_ = sum(1 for i in items if i.status == "missing")
+    relaxed = sum(1 for i in items if i.declared and _only_relaxable(i))
+    count = ruleset.functions.count
+    basis = f"{count.article}：“{count.quote}”"
+    if met >= high:
+        return FunctionsResult(high, met, "pass", count.article, f"满足 {met} 项服务功能，要求至少 {high} 项（{basis}）。", items)
+    if met >= low:  # platform type unknown: the count rule itself cannot be decided
+        msg = f"满足 {met} 项服务功能；平台类型未填写，要求为 {low}～{high} 项（{basis}），请填写“平台类型”。"
+        return FunctionsResult(high, met, "missing", count.article, msg, items)
+    if met + open_ >= low:
+        msg = f"已满足 {met} 项，另有 {open_} 项缺少数据，要求至少 {low} 项（{basis}）。"
+        return FunctionsResult(low, met, "missing", count.article, msg, items)
+    if met + relaxed >= low:
+        msg = f"仅满足 {met} 项，要求至少 {low} 项；未达标项申报单位已声明适用放宽条款（{basis}）。"
+        return FunctionsResult(low, met, "relaxable", count.article, msg, items)
+    msg = f"仅满足 {met} 项服务功能，要求至少 {low} 项（{basis}）。"
+    return FunctionsResult(low, met, "fail", count.article, msg, items)
+
+
+def _only_relaxable(item: FunctionResult) -> bool:
+    statuses = {c.status for c in item.conditions if c.status != "review"}
+    return "relaxable" in statuses and statuses <= {"relaxable", "pass"}
+
+
+def decide(
+    conditions: list[RuleResult],
+    functions: FunctionsResult,
+    exclusions: list[RuleResult],
+    materials_ok: bool,
+    missing_materials: list[str],
+) -> tuple[Verdict, list[str]]:
+    """The spec's precedence: ineligible > review > incomplete > eligible, with reasons."""
+    reasons: list[str] = []
+    failing = [c for c in conditions if c.status == "fail"]
+    applied = [e for e in exclusions if e.status == "fail"]
+    reasons += [f"{c.article} {c.name}：{c.message}" for c in failing]
+    reasons += [f"{e.article} {e.name}：{e.message}" for e in applied]
+    if functions.status == "fail":
+        reasons.append(functions.message)
+    if reasons:
+        return "ineligible", reasons
+    relaxable = [c for c in conditions if c.status == "relaxable"]
+    if relaxable or functions.status == "relaxable":
+        reasons += [f"{c.article} {c.name}：{c.message}（可放宽，待认定机关裁量）" for c in relaxable]
+        if functions.status == "relaxable":
+            reasons.append(functions.message)
+        return "review", reasons
+    missing = [c for c in conditions if c.status == "missing"]
+    reasons += [f"{c.article} {c.name}：{c.message}" for c in missing]
+    if functions.status == "missing":
+        reasons.append(functions.message)
+    reasons += missing_materials
+    if reasons or not materials_ok:
+        return "incomplete", reasons
+    return "eligible", ["全部可量化基本条件满足，服务功能要求满足，所需材料齐全。"]
+
+
+def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
+    """Check one dossier against one ruleset on one date."""
+    facts = derive(dossier, as_of)
+    conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
+    functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
+    exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]
+    materials = check_materials(ruleset, dossier, facts, as_of)
+    findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
+    if not ruleset.in_force(as_of):
+        findings.insert(0, _not_in_force(ruleset, as_of))
+    blocking = [m for m in materials if m.required and m.status in ("missing", "invalid")]
+    missing_words = [f"{m.article} {m.name}：{'缺少' if m.status == 'missing' else '无效'}" for m in blocking]
+    verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words)
+    org = facts.get("org_name")
+    return CheckResult(
+        dossier=dossier.path,
+        jurisdiction=ruleset.key,
+        jurisdiction_name=ruleset.name,
+        document=f"《{ruleset.document.title}》" + (f"（{ruleset.document.number}）" if ruleset.document.number else ""),
+        as_of=as_of,
+        verdict=verdict,
+        in_force=ruleset.in_force(as_of),
+        org_name=str(org.value) if org else None,
+        conditions=conditions,
+        functions=functions,
+        exclusions=exclusions,
+        materials=materials,
+        findings=findings,
+        facts=facts,
+        files=dossier.files,
+        reasons=reasons,
+    )
+
+
+def _not_in_force(ruleset: Ruleset, as_of: date) -> Finding:
+    doc = ruleset.document
+    until = doc.in_force_until.isoformat() if doc.in_force_until else "—"
+    msg = (
+        f"注意：检查日 {as_of.isoformat()} 不在《{doc.title}》的有效期内"
+        f"（{doc.in_force_from.isoformat()} 至 {until}），结论仅供参考。"
+    )
+    if doc.in_force_article:
+        msg += f"依据 {doc.in_force_article}：“{doc.in_force_quote}”"
+    return Finding("ruleset.not_in_force", "error", msg)

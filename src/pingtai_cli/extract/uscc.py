@@ -1,0 +1,128 @@
+"""统一社会信用代码 (GB 32100-2015): validation and finding codes in OCR'd text.
+
+An 18-character code: 1 registration-authority char, 1 organisation-category
+char, 6 digits of administrative division, 9 chars of organisation code, 1
+check char. The charset leaves out I, O, Z, S, V so that codes survive
+handwriting; OCR still produces them, which `find_credit_codes` repairs — but
+only when the repaired code then validates, so a repair is never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_VALUE = {c: i for i, c in enumerate(CHARSET)}
+
+# Characters outside the charset that OCR produces for characters inside it.
+OCR_FIXES = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
+
+# First character: the registration authority (GB 32100-2015 表1); digits 3–4: a province.
+_AUTHORITIES = set("123456789ANY")
+_PROVINCES = {
+    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+    "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63",
+    "64", "65", "71", "81", "82",
+}
+_RUN_RE = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]| (?=[0-9A-Za-z]))*")
+
+
+class CreditCode(NamedTuple):
+    """A code found in text: the valid code, the text it was read from, and whether it was repaired."""
+
+    code: str
+    raw: str
+    start: int
+    repaired: bool
+
+
+def check_char(first17: str) -> str:
+    """The 18th character for the first 17 (GB 32100-2015 §5)."""
+    total = sum(_VALUE[c] * w for c, w in zip(first17, WEIGHTS, strict=True))
+    return CHARSET[(31 - total % 31) % 31]
+
+
+def problem(code: str) -> str | None:
+    """Why `code` is not a valid 统一社会信用代码, in Chinese; None when it is valid."""
+    code = code.strip()
+    if len(code) != 18:
+        return f"统一社会信用代码应为18位，实际为{len(code)}位"
+    bad = sorted({c for c in code if c not in _VALUE})
+    if bad:
+        return "统一社会信用代码含无效字符：" + "、".join(bad)
+    if not code[2:8].isdigit():
+        return "统一社会信用代码第3–8位（登记管理机关行政区划码）应为数字"
+    expected = check_char(code[:17])
+    if code[17] != expected:
+        return f"统一社会信用代码校验位错误（第18位应为{expected}，实际为{code[17]}）"
+    return None
+
+
+def is_valid(code: str) -> bool:
+    """True when `code` has the GB 32100-2015 form and check character."""
+    return problem(code) is None
+
+
+def division_code(code: str) -> str:
+    """Characters 3–8: the administrative-division code of the registering authority."""
+    return code[2:8]
+
+
+def _normalise(text: str) -> str:
+    """Full-width to half-width, upper case: how codes are compared."""
+    return unicodedata.normalize("NFKC", text).upper()
+
+
+def _plausible(code: str) -> bool:
+    """A known authority and province: keeps long digit runs (bank accounts) from yielding codes."""
+    return code[0] in _AUTHORITIES and code[2:4] in _PROVINCES
+
+
+def _candidates(run: str) -> list[tuple[int, str]]:
+    """18-character windows of a run of letters and digits, spaces dropped.
+
+    A run of exactly 18 is taken whole; from a longer run only plausible
+    windows are tried, since one in 31 random windows passes the check char.
+    """
+    compact = run.replace(" ", "")
+    if len(compact) == 18:
+        return [(0, compact)]
+    windows = [(i, compact[i : i + 18]) for i in range(len(compact) - 17)]
+    return [(i, w) for i, w in windows if _plausible(w.translate(OCR_FIXES))]
+
+
+def find_credit_codes(text: str) -> list[CreditCode]:
+    """Valid codes in `text`, in order of appearance, each once.
+
+    A window is accepted as written when it validates, else after mapping the
+    characters the standard excludes (O→0, I→1, Z→2, S→5, V→U) when that
+    validates. Single spaces inside the code (OCR splits boxes) are tolerated.
+    """
+    found: list[CreditCode] = []
+    seen: set[str] = set()
+    norm = _normalise(text)  # positions below refer to the normalised text
+    for match in _RUN_RE.finditer(norm):
+        for offset, window in _candidates(match.group()):
+            fixed = window.translate(OCR_FIXES)
+            code = window if is_valid(window) else fixed if is_valid(fixed) else None
+            if code is None or code in seen:
+                continue
+            seen.add(code)
+            found.append(CreditCode(code, window, match.start() + offset, code != window))
+    return found
+
+
+def credit_code_near(text: str, label: str = "统一社会信用代码") -> CreditCode | None:
+    """The valid code closest after `label` (a licence shows other numbers too), else the first one."""
+    codes = find_credit_codes(text)
+    if not codes:
+        return None
+    at = _normalise(text).find(label)
+    if at >= 0:
+        after = [c for c in codes if c.start >= at]
+        if after:
+            return after[0]
+    return codes[0]

@@ -1,0 +1,118 @@
+"""Required materials: present, missing, or invalid (wrong year, wrong month, no seal).
+
+A material may be satisfied by a file, a list sheet of the workbook, or a
+section of the 申请报告 (spec §2); the result says which.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .models import Dossier, Fact, MaterialFile, MaterialResult
+from .ruleset import MaterialReq, Ruleset
+
+
+def _catalog_entry(key: str) -> Any:
+    from .materials import catalog
+
+    return catalog().get(key)
+
+
+def applies(req: MaterialReq, facts: dict[str, Fact]) -> bool:
+    """A conditional material (xuchang 纳税证明 for non-legal-person branches) applies only when its `when` holds."""
+    if req.when is None:
+        return True
+    fact = facts.get(req.when.field)
+    return fact is not None and fact.value == req.when.equals
+
+
+def _files_for(key: str, dossier: Dossier) -> list[MaterialFile]:
+    return [f for f in dossier.files if key in f.material_keys]
+
+
+def _elsewhere(key: str, dossier: Dossier) -> tuple[str, str] | None:
+    """(satisfied_by, where) when a list sheet or a report section stands in for the file."""
+    entry = _catalog_entry(key)
+    sheet = getattr(entry, "sheet", None)
+    if sheet and dossier.lists.get(sheet):
+        ev = dossier.list_evidence.get(sheet)
+        where = ev.describe() if ev else (dossier.workbook or "申请表")
+        return "sheet", where
+    for word in getattr(entry, "report_keywords", ()) or ():
+        for heading in dossier.report_sections:
+            if word in heading:
+                return "report_section", f"申请报告“{heading}”"
+    return None
+
+
+def _validity_problems(req: MaterialReq, files: list[MaterialFile], as_of: date) -> tuple[list[str], bool]:
+    """(problems, undecided): problems make the material invalid; undecided sends it to review."""
+    problems: list[str] = []
+    undecided = False
+    for rule in req.validity:
+        verdict = VALIDITY[rule](files, as_of)
+        if verdict is None:
+            undecided = True
+        elif verdict:
+            problems.append(verdict)
+    return problems, undecided
+
+
+def _seal(files: list[MaterialFile], as_of: date) -> str | None:
+    seen = [f.facts["has_seal"].value for f in files if "has_seal" in f.facts]
+    if not seen:
+        return None
+    return "" if any(seen) else "未检测到红色公章（要求加盖申报单位公章）"
+
+
+def _previous_year(files: list[MaterialFile], as_of: date) -> str | None:
+    years = [int(f.facts["audit_year"].value) for f in files if "audit_year" in f.facts]
+    if not years:
+        return None
+    want = as_of.year - 1
+    return "" if want in years else f"审计年度为{'、'.join(map(str, sorted(set(years))))}年，应为上一年度（{want}年）"
+
+
+def _as_of_month(files: list[MaterialFile], as_of: date) -> str | None:
+    dates = [f.facts["report_date"].value for f in files if "report_date" in f.facts]
+    dates = [d for d in dates if isinstance(d, date)]
+    if not dates:
+        return None
+    ok = any((d.year, d.month) == (as_of.year, as_of.month) for d in dates)
+    shown = "、".join(d.isoformat() for d in dates)
+    return "" if ok else f"报告日期为{shown}，应为提交当月（{as_of.year}年{as_of.month}月）"
+
+
+VALIDITY = {"seal": _seal, "previous_year": _previous_year, "as_of_month": _as_of_month}
+
+
+def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialResult:
+    base: dict[str, Any] = {"id": req.key, "code": req.code, "name": req.name, "article": req.article, "quote": req.quote, "required": req.required}
+    files = _files_for(req.key, dossier)
+    if files:
+        problems, undecided = _validity_problems(req, files, as_of)
+        problems = [p for p in problems if p]
+        names = [f.path for f in files]
+        if problems:
+            return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
+        if undecided:
+            note = "无法自动核实有效性（" + "、".join(VALIDITY_WORDS[v] for v in req.validity) + "），请人工核对"
+            return MaterialResult(status="review", files=names, satisfied_by="file", problems=[note], **base)
+        return MaterialResult(status="present", files=names, satisfied_by="file", **base)
+    other = _elsewhere(req.key, dossier)
+    if other:
+        return MaterialResult(status="present", files=[other[1]], satisfied_by=other[0], **base)
+    fix = f"补充“{req.name}”（{req.article}）。" + (f"注意：{req.copy_kind}。" if req.copy_kind != "原件或复印件" else "")
+    return MaterialResult(status="missing", fix=fix, **base)
+
+
+VALIDITY_WORDS = {"seal": "公章", "previous_year": "审计年度", "as_of_month": "报告日期"}
+
+
+def _fix(req: MaterialReq, problems: list[str]) -> str:
+    return f"重新提供符合要求的“{req.name}”：{'；'.join(problems)}（{req.article}：“{req.quote}”）。"
+
+
+def check_materials(ruleset: Ruleset, dossier: Dossier, facts: dict[str, Fact], as_of: date) -> list[MaterialResult]:
+    return [check_material(req, dossier, as_of) for req in ruleset.materials if applies(req, facts)]

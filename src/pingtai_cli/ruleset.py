@@ -1,0 +1,429 @@
+"""Rulesets: one YAML file per jurisdiction, validated strictly, with `extends:` inheritance.
+
+The law is data. Every rule carries its article and the verbatim clause; the
+schema rejects unknown keys and reports `file:line: field: reason` per problem.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RulesetError, UnknownJurisdiction, UnknownRule
+
+RULESETS_ENV = "PINGTAI_RULESETS_DIR"
+CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
+
+CheckKind = Literal["threshold", "flag", "review", "any_of", "text_match", "one_of"]
+Op = Literal[">=", ">", "<=", "<", "=="]
+FunctionKey = Literal["information", "technology", "startup", "training", "financing", "comprehensive"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(Strict):
+    """Anything taken from a text: where it is and what it says."""
+
+    article: str
+    quote: str = Field(min_length=2)
+
+
+class When(Strict):
+    """A condition on the dossier that selects a variant: a fact equals a value."""
+
+    field: str
+    equals: Any
+
+
+class Variant(Cited):
+    """Another value for the same rule when a condition holds (shaoguan 第七条（一）'s 50万元)."""
+
+    when: When
+    value: float
+
+
+class Reading(Cited):
+    """A second reading of an ambiguous or self-contradicting text; shown, never silently chosen."""
+
+    value: float | None = None
+    field: str | None = None
+    note: str
+
+
+class Option(Strict):
+    """One branch of an `any_of` rule (financing: 服务机构 or 融资担保机构)."""
+
+    name: str
+    rules: list[Rule]
+
+
+class Rule(Cited):
+    code: str
+    name: str  # dotted, readable: basic.total_assets
+    title: str  # Chinese, short: 资产总额不低于300万元
+    check: CheckKind
+    field: str | None = None
+    op: Op = ">="
+    value: float | None = None
+    unit: str | None = None
+    relaxable_by: list[str] = []
+    variants: list[Variant] = []
+    readings: list[Reading] = []
+    options: list[Option] = []
+    patterns: list[str] = []  # text_match: regular expressions
+    allowed: list[str] = []  # one_of: substrings that pass
+    fix: str | None = None  # what an applicant can do, in Chinese
+    note: str | None = None  # how pingtai reads the clause
+
+    @field_validator("code")
+    @classmethod
+    def _code_format(cls, v: str) -> str:
+        if not CODE_RE.match(v):
+            raise ValueError(f"规则编号 {v!r} 格式应为 XX-B01（地区缩写-类别字母-两位序号）")
+        return v
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> Rule:
+        needs = {
+            "threshold": ("field", "value"),
+            "flag": ("field",),
+            "text_match": ("field", "patterns"),
+            "one_of": ("field", "allowed"),
+            "any_of": ("options",),
+            "review": (),
+        }[self.check]
+        missing = [n for n in needs if not getattr(self, n)]
+        if missing and not (self.check == "threshold" and self.value == 0):
+            raise ValueError(f"check={self.check} 需要字段: {', '.join(missing)}")
+        return self
+
+    def walk(self) -> list[Rule]:
+        """This rule and every rule nested in its options."""
+        out = [self]
+        for opt in self.options:
+            for r in opt.rules:
+                out.extend(r.walk())
+        return out
+
+
+Option.model_rebuild()
+
+
+class Document(Strict):
+    title: str
+    number: str | None = None
+    issuer: str
+    level: Literal["national", "province", "city", "county"]
+    issued: date
+    in_force_from: date
+    in_force_until: date | None = None
+    in_force_article: str | None = None
+    in_force_quote: str | None = None
+    source_file: str | None = None
+    parent: str | None = None
+    recognition_title: str
+
+
+class Area(Cited):
+    """Administrative-division prefixes (credit code characters 3–8) of the area the text covers."""
+
+    codes: list[str]
+    name: str
+
+
+class Relaxation(Cited):
+    code: str
+    name: str
+    flags: list[str]  # fact keys that must all be true to claim it
+    discretionary: bool = True
+
+
+class FunctionCount(Cited):
+    min: int = 1
+    by_platform_type: dict[str, int] = {}
+
+
+class FunctionReq(Cited):
+    function: FunctionKey
+    name: str
+    rules: list[Rule]
+
+
+class Functions(Strict):
+    count: FunctionCount
+    items: list[FunctionReq]
+
+
+class MaterialReq(Cited):
+    code: str
+    key: str
+    name: str
+    copy_kind: Literal["原件", "复印件", "原件或复印件"] = "原件或复印件"
+    validity: list[Literal["seal", "previous_year", "as_of_month"]] = []
+    when: When | None = None
+    required: bool = True  # False: missing only gives a hint (national 第十七条（八） 其他材料)
+    note: str | None = None
+
+
+class Form(Cited):
+    code: str
+    id: str
+    name: str
+    attachment: str
+    filled_by: Literal["applicant", "bureau"]
+    template: str | None = None
+
+
+class ProcedureFact(Cited):
+    code: str
+    id: str
+    title: str
+    value: float | str
+    unit: str | None = None
+
+
+class Ruleset(Strict):
+    key: str
+    name: str
+    extends: str | None = None
+    document: Document
+    area: Area | None = None
+    relaxations: list[Relaxation] = []
+    basic: list[Rule]
+    functions: Functions
+    exclusions: list[Rule] = []
+    materials: list[MaterialReq] = []
+    materials_note: Cited | None = None
+    forms: list[Form] = []
+    procedure: list[ProcedureFact] = []
+    readings: list[str] = []  # interpretation notes for the whole text
+
+    def all_rules(self) -> list[Rule]:
+        rules: list[Rule] = []
+        for r in self.basic:
+            rules.extend(r.walk())
+        for f in self.functions.items:
+            for r in f.rules:
+                rules.extend(r.walk())
+        for r in self.exclusions:
+            rules.extend(r.walk())
+        return rules
+
+    def rule(self, code: str) -> Rule:
+        for r in self.all_rules():
+            if r.code == code:
+                return r
+        raise UnknownRule(f"规则 {code} 不存在于 {self.key}")
+
+    def relaxation(self, code: str) -> Relaxation | None:
+        return next((r for r in self.relaxations if r.code == code), None)
+
+    def in_force(self, on: date) -> bool:
+        doc = self.document
+        return doc.in_force_from <= on and (doc.in_force_until is None or on <= doc.in_force_until)
+
+
+# ---------------------------------------------------------------- locating files
+
+
+def package_data_dir(name: str) -> Path:
+    """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    return here.parent.parent / name
+
+
+def ruleset_dirs(extra: Path | None = None) -> list[Path]:
+    """User directories first (flag, then environment), the shipped rulesets last."""
+    dirs: list[Path] = []
+    if extra:
+        dirs.append(extra)
+    env = os.environ.get(RULESETS_ENV)
+    if env:
+        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+    dirs.append(package_data_dir("rulesets"))
+    return dirs
+
+
+def available(extra: Path | None = None) -> dict[str, Path]:
+    """Jurisdiction key → file; a user file shadows a shipped one of the same key."""
+    found: dict[str, Path] = {}
+    for d in reversed(ruleset_dirs(extra)):
+        if d.is_dir():
+            for p in sorted(d.glob("*.yaml")):
+                if not p.name.startswith("_"):
+                    found[p.stem] = p
+    return dict(sorted(found.items(), key=lambda kv: _ORDER.get(kv[0], 99)))
+
+
+_ORDER = {"national": 0, "liaoning": 1, "heilongjiang": 2, "xuchang": 3, "shaoguan": 4}
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
+    """Map every key path of a YAML document to its 1-based line, for error messages."""
+    lines = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            lines.update(_line_index(v, (*path, k.value)))
+            lines[(*path, k.value)] = k.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            lines.update(_line_index(v, (*path, i)))
+    return lines
+
+
+def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
+    except yaml.YAMLError as e:
+        raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [str(e)]) from e
+    if not isinstance(data, dict) or node is None:
+        raise RulesetError(f"规则文件 {path} 顶层应为映射（key: value）")
+    return data, _line_index(node)
+
+
+def _merge_rules(base: list[dict[str, Any]], child: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Child rules replace base rules of the same code (deep-merged), new codes are appended."""
+    out = [dict(r) for r in base]
+    index = {r.get("code"): i for i, r in enumerate(out)}
+    for r in child:
+        if r.get("remove"):
+            out = [x for x in out if x.get("code") != r.get("code")]
+            index = {x.get("code"): i for i, x in enumerate(out)}
+        elif r.get("code") in index:
+            out[index[r["code"]]] = _deep_merge(out[index[r["code"]]], r)
+        else:
+            out.append(r)
+    return out
+
+
+def _deep_merge(base: Any, child: Any) -> Any:
+    if isinstance(base, dict) and isinstance(child, dict):
+        merged = dict(base)
+        for k, v in child.items():
+            merged[k] = _deep_merge(base.get(k), v) if k in base else v
+        return merged
+    if isinstance(base, list) and isinstance(child, list) and child and isinstance(child[0], dict):
+        if all("code" in x for x in child) or all("function" in x for x in child):
+            keyname = "code" if "code" in child[0] else "function"
+            return _merge_keyed(base, child, keyname)
+    return child
+
+
+def _merge_keyed(base: list[Any], child: list[Any], keyname: str) -> list[Any]:
+    if keyname == "code":
+        return _merge_rules(base, child)
+    out = list(base)
+    for c in child:
+        pos = next((i for i, b in enumerate(out) if b.get(keyname) == c.get(keyname)), None)
+        if pos is None:
+            out.append(c)
+        else:
+            out[pos] = _deep_merge(out[pos], c)
+    return out
+
+
+def _resolve(path: Path, dirs_extra: Path | None, seen: tuple[str, ...] = ()) -> dict[str, Any]:
+    data, _ = _read_yaml(path)
+    parent = data.get("extends")
+    if not parent:
+        return data
+    if parent in seen:
+        raise RulesetError(f"规则文件 {path}: extends 形成循环 ({' → '.join((*seen, parent))})")
+    files = available(dirs_extra)
+    if parent not in files:
+        raise RulesetError(f"规则文件 {path}: extends 的上级规则 {parent!r} 不存在")
+    base = _resolve(files[parent], dirs_extra, (*seen, data.get("key", path.stem)))
+    merged = _deep_merge({k: v for k, v in base.items() if k != "extends"}, data)
+    return dict(merged)
+
+
+def _problems(err: ValidationError, path: Path, lines: dict[tuple[Any, ...], int]) -> list[str]:
+    out = []
+    for e in err.errors():
+        loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-after")))
+        line = None
+        for n in range(len(loc), -1, -1):
+            if loc[:n] in lines:
+                line = lines[loc[:n]]
+                break
+        where = ".".join(str(x) for x in loc) or "(顶层)"
+        msg = e["msg"].replace("Extra inputs are not permitted", "未知字段（不允许）")
+        msg = msg.replace("Field required", "缺少必填字段")
+        out.append(f"{path.name}:{line or '?'}: {where}: {msg}")
+    return out
+
+
+def load_file(path: Path, extra_dir: Path | None = None) -> Ruleset:
+    """Load and validate one ruleset file (resolving `extends:`)."""
+    data = _resolve(path, extra_dir)
+    _, lines = _read_yaml(path)
+    try:
+        rs = Ruleset.model_validate(data)
+    except ValidationError as e:
+        raise RulesetError(f"规则文件 {path} 校验失败：", _problems(e, path, lines)) from e
+    _check_references(rs, path)
+    return rs
+
+
+def _check_references(rs: Ruleset, path: Path) -> None:
+    """Codes unique; every relaxable_by names a relaxation of this ruleset."""
+    problems = []
+    seen: set[str] = set()
+    codes = [r.code for r in rs.all_rules()] + [m.code for m in rs.materials]
+    codes += [r.code for r in rs.relaxations] + [f.code for f in rs.forms] + [p.code for p in rs.procedure]
+    for c in codes:
+        if c in seen:
+            problems.append(f"{path.name}: 规则编号 {c} 重复")
+        seen.add(c)
+    relax = {r.code for r in rs.relaxations}
+    for r in rs.all_rules():
+        problems += [f"{path.name}: {r.code}.relaxable_by: 未定义的放宽条款 {x}" for x in r.relaxable_by if x not in relax]
+    if problems:
+        raise RulesetError(f"规则文件 {path} 校验失败：", problems)
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime: float, extra: str | None) -> Ruleset:
+    return load_file(Path(path), Path(extra) if extra else None)
+
+
+def load_ruleset(key: str, extra_dir: Path | None = None) -> Ruleset:
+    """The ruleset for a jurisdiction key, from user dirs or the shipped ones."""
+    files = available(extra_dir)
+    if key not in files:
+        known = "、".join(files) or "（无）"
+        raise UnknownJurisdiction(f"未知的地区 {key!r}。可用：{known}")
+    p = files[key]
+    return _load_cached(str(p), p.stat().st_mtime, str(extra_dir) if extra_dir else None)
+
+
+def load_all(extra_dir: Path | None = None) -> list[Ruleset]:
+    return [load_ruleset(k, extra_dir) for k in available(extra_dir)]
+
+
+def find_rule(code: str, extra_dir: Path | None = None) -> tuple[Ruleset, Rule]:
+    """Look a rule code up across every ruleset (`rules explain CODE`)."""
+    for rs in load_all(extra_dir):
+        for r in rs.all_rules():
+            if r.code == code:
+                return rs, r
+    raise UnknownRule(f"找不到规则 {code}。用 `pingtai rules show 地区` 查看规则编号。")
