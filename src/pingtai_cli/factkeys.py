@@ -84,6 +84,7 @@ BY_KEY: dict[str, FactKey] = {fk.key: fk for fk in FACT_KEYS}
 # Facts computed from other facts (derive.py); rules may test them like any key.
 DERIVED_KEYS: dict[str, tuple[str, str | None]] = {
     "operating_years": ("运营年限", "年"),
+    "full_calendar_years": ("完整自然年度数", "年"),
     "staff_qualified_ratio": ("专业人员占比", "%"),
     "smes_growth": ("近两年服务企业数量稳步增长", None),
     "is_legal_person": ("具有独立法人资格", None),
