@@ -20,13 +20,6 @@ _VALUE = {c: i for i, c in enumerate(CHARSET)}
 # Characters outside the charset that OCR produces for characters inside it.
 OCR_FIXES = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
 
-# First character: the registration authority (GB 32100-2015 表1); digits 3–4: a province.
-_AUTHORITIES = set("123456789ANY")
-_PROVINCES = {
-    "10", "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
-    "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63",
-    "64", "65", "71", "81", "82",
-}
 _RUN_RE = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]| (?=[0-9A-Za-z]))*")
 
 
@@ -76,29 +69,31 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
 
 
-def _plausible(code: str) -> bool:
-    """A known authority and province: keeps long digit runs (bank accounts) from yielding codes."""
-    return code[0] in _AUTHORITIES and code[2:4] in _PROVINCES
-
-
 def _candidates(run: str) -> list[tuple[int, str]]:
-    """18-character windows of a run of letters and digits, spaces dropped.
+    """18-character strings made of whole space-separated pieces of a run, with their offsets.
 
-    A run of exactly 18 is taken whole; from a longer run only plausible
-    windows are tried, since one in 31 random windows passes the check char.
+    OCR splits a code into boxes ("9141 1000MA44…"), so pieces are joined; a
+    window is never cut out of a longer unbroken run (an account number), since
+    one random window in 31 passes the check character.
     """
-    compact = run.replace(" ", "")
-    if len(compact) == 18:
-        return [(0, compact)]
-    windows = [(i, compact[i : i + 18]) for i in range(len(compact) - 17)]
-    return [(i, w) for i, w in windows if _plausible(w.translate(OCR_FIXES))]
+    pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", run)]
+    out: list[tuple[int, str]] = []
+    for i, (start, _) in enumerate(pieces):
+        joined = ""
+        for _, piece in pieces[i:]:
+            joined += piece
+            if len(joined) >= 18:
+                break
+        if len(joined) == 18:
+            out.append((start, joined))
+    return out
 
 
 def find_credit_codes(text: str) -> list[CreditCode]:
     """Valid codes in `text`, in order of appearance, each once.
 
-    A window is accepted as written when it validates, else after mapping the
-    characters the standard excludes (O→0, I→1, Z→2, S→5, V→U) when that
+    A candidate is accepted as written when it validates, else after mapping
+    the characters the standard excludes (O→0, I→1, Z→2, S→5, V→U) when that
     validates. Single spaces inside the code (OCR splits boxes) are tolerated.
     """
     found: list[CreditCode] = []
