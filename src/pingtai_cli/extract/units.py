@@ -1,0 +1,479 @@
+"""Read values the way people type them into a 申请表, in the unit of a fact key.
+
+Every parser returns a value or raises `ValueParseError` with a Chinese reason;
+none of them guesses. Readings that are conventions rather than plain facts:
+
+- A bare number (no unit written) is in the label's bracketed unit when there is
+  one (`上年末总资产（万元）`), otherwise in the key's own unit.
+- For a percentage key a bare number from 0 to 1 is a fraction: `0.85` → 85 %.
+  That is what Excel stores for a cell formatted as a percentage, and a rate of
+  under 1 % is not something these forms ask about. `0.85%` (sign written) is 0.85 %.
+- `150家以上` / `不少于150家` are read as 150 (the bound the applicant states);
+  hedges (`约`, `左右`, `150余家`, `超过`) are errors: the rules need a figure.
+- A date given only as year and month (`2019.03`, `2019年3月`) is the first of
+  that month.
+- A float that looks like a dotted year-month (`2019.03` typed into a number cell)
+  is read as that month, except `2019.1`, which Excel may have shortened from
+  `2019.10`: that one is an error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, DecimalException
+from typing import Any
+
+from pingtai_cli.factkeys import BY_KEY
+
+
+class ValueParseError(ValueError):
+    """A value that cannot be read without guessing; the message (Chinese) says why."""
+
+
+# ---------------------------------------------------------------------------
+# text normalisation
+
+
+_SPACE_RE = re.compile(r"\s+")
+_DIGIT_STOP_RE = re.compile(r"(?<=\d)。(?=\d)")
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC: `１５０` → `150`, `：` → `:`, `㎡` → `m2`), no spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIGIT_STOP_RE.sub(".", text)
+    return _SPACE_RE.sub("", text)
+
+
+def _as_text(raw: object) -> str:
+    if raw is None:
+        raise ValueParseError("空值")
+    if not isinstance(raw, str):
+        raise ValueParseError(f"无法识别的值类型：{type(raw).__name__}")
+    text = normalize(raw)
+    if not text:
+        raise ValueParseError("空值")
+    return text
+
+
+# ---------------------------------------------------------------------------
+# units
+
+# unit as written → (dimension, factor to the dimension's base unit)
+_BASE_UNITS: dict[str, tuple[str, int]] = {
+    "元": ("money", 1),
+    "人民币元": ("money", 1),
+    "平方米": ("area", 1),
+    "平米": ("area", 1),
+    "平方": ("area", 1),
+    "m2": ("area", 1),
+    "M2": ("area", 1),
+    "平方公尺": ("area", 1),
+    "人次": ("person_times", 1),
+    "人": ("people", 1),
+    "名": ("people", 1),
+    "位": ("people", 1),
+    "家": ("orgs", 1),
+    "个": ("orgs", 1),
+    "户": ("orgs", 1),
+    "次": ("events", 1),
+    "场": ("events", 1),
+    "场次": ("events", 1),
+    "期": ("events", 1),
+    "%": ("percent", 1),
+}
+_MULTIPLIERS: dict[str, int] = {
+    "十": 10,
+    "百": 100,
+    "千": 1000,
+    "万": 10_000,
+    "十万": 100_000,
+    "百万": 1_000_000,
+    "千万": 10_000_000,
+    "亿": 100_000_000,
+}
+_COUNT_DIMENSIONS = {"people", "orgs", "events", "person_times"}
+# longest first so that 人次 wins over 人, 百万 over 万
+_BASE_ALT = "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
+_MULT_ALT = "|".join(re.escape(m) for m in sorted(_MULTIPLIERS, key=len, reverse=True))
+_UNIT_RE = re.compile(rf"^(?P<mult>{_MULT_ALT})?(?P<base>{_BASE_ALT})?$")
+
+
+def unit_info(unit: str) -> tuple[str | None, Decimal]:
+    """`万元` → ("money", 10000); `万` → (None, 10000): the dimension and factor of a unit."""
+    match = _UNIT_RE.match(normalize(unit))
+    if match is None or not (match["mult"] or match["base"]):
+        raise ValueParseError(f"无法识别的单位“{unit}”")
+    factor = Decimal(_MULTIPLIERS.get(match["mult"] or "", 1))
+    if match["base"] is None:
+        return None, factor
+    dimension, base_factor = _BASE_UNITS[match["base"]]
+    return dimension, factor * base_factor
+
+
+def _is_unit_text(text: str) -> bool:
+    try:
+        unit_info(text)
+    except ValueParseError:
+        return False
+    return True
+
+
+def is_unit(text: str) -> bool:
+    """True when `text` is a unit this module reads (`万元`, `㎡`, `家`, `%`…)."""
+    try:
+        dimension, _ = unit_info(text)
+    except ValueParseError:
+        return False
+    return dimension is not None
+
+
+# ---------------------------------------------------------------------------
+# numbers
+
+_HEDGES = (
+    "约",
+    "大约",
+    "大概",
+    "左右",
+    "上下",
+    "将近",
+    "接近",
+    "近",
+    "超过",
+    "逾",
+    "余",
+    "多",
+    "预计",
+    "估计",
+    "若干",
+    "不到",
+    "不足",
+    "少于",
+    "以下",
+    "以内",
+    "~",
+    "～",
+)
+_LOWER_BOUNDS_SUFFIX = ("及以上", "以上")
+_LOWER_BOUNDS_PREFIX = ("不少于", "不低于", "至少")
+_CURRENCY_PREFIX = ("人民币", "RMB", "rmb", "CNY", "¥", "¥", "￥")
+_NUMBER_RE = re.compile(
+    r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<exp>[eE][+-]?\d{1,3})?(?P<unit>.*)$",
+    re.ASCII | re.DOTALL,
+)
+_MAX_DIGITS = 30
+
+
+def parse_number(raw: object, unit: str, default_unit: str | None = None) -> float:
+    """A number in `unit` (a fact key's unit such as `万元`, `家`, `%`).
+
+    `default_unit` is the unit a bare number is taken to be in (the label's bracketed
+    unit); without it a bare number is already in `unit`.
+    """
+    target_dim, target_factor = unit_info(unit)
+    if isinstance(raw, bool) or raw is None or isinstance(raw, date | time | timedelta):
+        raise ValueParseError(_not_a_number(raw))
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise ValueParseError("不是有效的数值")
+        number, written_unit = _decimal(repr(raw) if isinstance(raw, float) else str(raw)), ""
+    else:
+        number, written_unit = _parse_number_text(_as_text(raw))
+    source_unit = written_unit or default_unit or unit
+    source_dim, source_factor = _source_unit(source_unit, target_dim, unit)
+    if source_dim != target_dim:
+        raise ValueParseError(f"单位“{source_unit}”与要求的单位“{unit}”不符")
+    if target_dim == "percent" and not written_unit and 0 <= number <= 1:
+        number *= 100  # a fraction: 0.85 → 85 %
+    try:
+        value = float(number * source_factor / target_factor)
+    except (DecimalException, OverflowError) as exc:
+        raise ValueParseError("数值超出范围") from exc
+    if not math.isfinite(value):
+        raise ValueParseError("数值超出范围")
+    return value
+
+
+def _not_a_number(raw: object) -> str:
+    if isinstance(raw, bool):
+        return "是“是/否”值，不是数值"
+    if raw is None:
+        return "空值"
+    return "是日期或时间，不是数值"
+
+
+def _source_unit(written: str, target_dim: str | None, unit: str) -> tuple[str | None, Decimal]:
+    """Dimension and factor of the unit a value was written in; `万` alone borrows the key's."""
+    dimension, factor = unit_info(written)
+    if dimension is None:  # a bare multiplier: 320万 for a 万元 key is 320 万元
+        if target_dim == "percent":
+            raise ValueParseError(f"单位“{written}”与要求的单位“{unit}”不符")
+        dimension = target_dim
+    return dimension, factor
+
+
+def _parse_number_text(text: str) -> tuple[Decimal, str]:
+    """(number, unit as written) from normalised text."""
+    written, text = text, _strip_affixes(text)
+    for hedge in _HEDGES:
+        if hedge in text:
+            raise ValueParseError(f"“{written}”含估计用语“{hedge}”，请填写确切数字")
+    match = _NUMBER_RE.match(text)
+    if match is None:
+        raise ValueParseError(f"“{text}”不是数字（请用阿拉伯数字填写，如 320万元）")
+    digits = match["num"].replace(",", "")
+    if len(digits) > _MAX_DIGITS:
+        raise ValueParseError("数字位数过多")
+    number = _decimal(match["sign"] + digits + (match["exp"] or ""))
+    written_unit = match["unit"]
+    if written_unit and not _is_unit_text(written_unit):
+        if re.search(r"[0-9]", written_unit):
+            raise ValueParseError(f"“{text}”含有多个数字，无法确定取值")
+        raise ValueParseError(f"“{text}”的单位“{written_unit}”无法识别")
+    return number, written_unit
+
+
+def _strip_affixes(text: str) -> str:
+    for prefix in _CURRENCY_PREFIX + _LOWER_BOUNDS_PREFIX:
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    for suffix in _LOWER_BOUNDS_SUFFIX:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    return text.rstrip(".。整")
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        number = Decimal(text)
+    except DecimalException as exc:
+        raise ValueParseError(f"“{text}”不是数字") from exc
+    if not number.is_finite() or abs(number.adjusted()) > 60:
+        raise ValueParseError("数值超出范围")
+    return number
+
+
+# ---------------------------------------------------------------------------
+# dates
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SERIAL_MIN = (date(1950, 1, 1) - _EXCEL_EPOCH).days
+_SERIAL_MAX = (date(2100, 12, 31) - _EXCEL_EPOCH).days
+_YEAR_MIN, _YEAR_MAX = 1900, 2100
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号]?)?$", re.ASCII),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?$", re.ASCII),
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})(?:/(?P<d>\d{1,2}))?$", re.ASCII),
+    re.compile(r"^(?P<y>\d{4})\.(?P<m>\d{1,2})(?:\.(?P<d>\d{1,2}))?$", re.ASCII),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$", re.ASCII),
+)
+_TIME_TAIL_RE = re.compile(r"(?:T|(?<=\d))\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$", re.ASCII)
+
+
+def parse_date(raw: object) -> date:
+    """A calendar date from an Excel date, an Excel serial number or text."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, bool) or raw is None or isinstance(raw, time | timedelta):
+        raise ValueParseError("不是日期")
+    if isinstance(raw, int | float):
+        return _date_from_number(raw)
+    text = _as_text(raw)
+    text = _TIME_TAIL_RE.sub("", text).rstrip(".")
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _make_date(match["y"], match["m"], match["d"])
+    raise ValueParseError(f"“{text}”不是可识别的日期（请写成 2019年3月15日 或 2019-03-15）")
+
+
+def _date_from_number(raw: float) -> date:
+    if not math.isfinite(raw):
+        raise ValueParseError("不是日期")
+    if _SERIAL_MIN <= raw <= _SERIAL_MAX:
+        return _EXCEL_EPOCH + timedelta(days=int(raw))
+    if float(raw).is_integer() and 19000101 <= raw <= 21001231:  # 20190315
+        text = str(int(raw))
+        return _make_date(text[:4], text[4:6], text[6:])
+    if isinstance(raw, float) and _YEAR_MIN <= raw < _YEAR_MAX + 1 and not raw.is_integer():
+        return _dotted_number_date(raw)
+    if float(raw).is_integer() and _YEAR_MIN <= raw <= _YEAR_MAX:
+        raise ValueParseError(f"只有年份“{int(raw)}”，缺少月、日")
+    raise ValueParseError(f"数字“{raw}”不是可识别的日期")
+
+
+def _dotted_number_date(raw: float) -> date:
+    """2019.03 typed into a number cell: year 2019, month 3 (2019.0315 → 15 March)."""
+    year, _, frac = repr(raw).partition(".")
+    if len(frac) == 1:
+        if frac == "1":
+            raise ValueParseError(f"“{raw}”无法确定是1月还是10月，请写成 2019年10月")
+        return _make_date(year, frac, None)
+    if len(frac) == 2:
+        return _make_date(year, frac, None)
+    if len(frac) in (3, 4):
+        return _make_date(year, frac[:2], frac[2:].ljust(2, "0"))
+    raise ValueParseError(f"数字“{raw}”不是可识别的日期")
+
+
+def _make_date(year: str, month: str, day: str | None) -> date:
+    y, m, d = int(year), int(month), int(day) if day else 1
+    if not _YEAR_MIN <= y <= _YEAR_MAX:
+        raise ValueParseError(f"年份“{y}”不合理")
+    try:
+        return date(y, m, d)
+    except ValueError as exc:
+        raise ValueParseError(f"日期不存在：{y}年{m}月{d}日") from exc
+
+
+# ---------------------------------------------------------------------------
+# booleans
+
+_TRUE = {"是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "1", "对", "已", "具备", "属于"}
+_FALSE = {
+    "否",
+    "无",
+    "没有",
+    "×",
+    "✗",
+    "✘",
+    "n",
+    "no",
+    "false",
+    "0",
+    "不是",
+    "不属于",
+    "未",
+    "不具备",
+}
+_CHECKED = "☑■✓√✔☒●▣"
+_UNCHECKED = "□☐○"
+_BOX_RE = re.compile(rf"([{_CHECKED}{_UNCHECKED}])(是|否|有|无)")
+_NOTE_RE = re.compile(r"[(\[【].*[)\]】]$")
+
+
+def parse_bool(raw: object) -> bool:
+    """是/否, 有/无, √/×, Y/N, yes/no, True/False, 1/0, and ticked boxes (`☑是 □否`)."""
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if raw in (0, 1):
+            return bool(raw)
+        raise ValueParseError(f"“{raw}”不是“是/否”")
+    text = _as_text(raw)
+    boxes = _BOX_RE.findall(text)
+    if boxes:
+        return _ticked(text, boxes)
+    token = _NOTE_RE.sub("", text).rstrip(".。").lower()
+    if token in _TRUE:
+        return True
+    if token in _FALSE:
+        return False
+    raise ValueParseError(f"“{text}”不是“是/否”（请填 是 或 否）")
+
+
+def _ticked(text: str, boxes: list[tuple[str, str]]) -> bool:
+    ticked = {word for box, word in boxes if box in _CHECKED}
+    if len(ticked) != 1:
+        raise ValueParseError(f"“{text}”应只勾选一项")
+    return ticked.pop() in ("是", "有")
+
+
+# ---------------------------------------------------------------------------
+# lists
+
+_EMPTY_LIST = {"", "无", "没有", "暂无", "/", "-", "—", "——", "无。"}
+_ITEM_SPLIT_RE = re.compile(r"[\n\r、，,；;]+")
+_NUMBERING = r"(?:[0-9]{1,2}[.、)）]|[(（][0-9]{1,2}[)）]|[①-⑳])"
+_ITEM_NUMBER_RE = re.compile(rf"^{_NUMBERING}\s*")
+_LINE_NUMBER_RE = re.compile(rf"(?m)^[ \t\u3000]*{_NUMBERING}")
+_BARE_NUMBER_RE = re.compile(r"^[0-9]{1,2}$")
+
+
+def parse_list(raw: object, split_spaces: bool = False) -> list[str]:
+    """Items separated by newlines, 、，,；; (and spaces when `split_spaces`); 无 → []."""
+    if raw is None:
+        return []
+    if isinstance(raw, list | tuple):
+        return [item for x in raw for item in parse_list(x, split_spaces)]
+    if isinstance(raw, bool | date | time | timedelta):
+        raise ValueParseError("不是文字列表")
+    if isinstance(raw, int | float):
+        return [_number_text(raw)]
+    if not isinstance(raw, str):
+        raise ValueParseError(f"无法识别的值类型：{type(raw).__name__}")
+    parts = _ITEM_SPLIT_RE.split(_LINE_NUMBER_RE.sub("", raw))
+    if split_spaces:
+        parts = [p for part in parts for p in re.split(r"[ \t\u3000]+", part)]
+    items = [_ITEM_NUMBER_RE.sub("", p.strip(" \t\u3000。.")).strip() for p in parts]
+    return [item for item in items if item not in _EMPTY_LIST and not _BARE_NUMBER_RE.match(item)]
+
+
+def _number_text(raw: float) -> str:
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e16:
+        return str(int(raw))
+    return str(raw)
+
+
+# ---------------------------------------------------------------------------
+# by fact key
+
+
+def parse_text(raw: object) -> str:
+    """Text as written (trimmed); numbers lose Excel's `.0`, dates become ISO dates."""
+    if raw is None:
+        raise ValueParseError("空值")
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, int | float):
+        if isinstance(raw, float) and not math.isfinite(raw):
+            raise ValueParseError("不是有效的值")
+        return _number_text(raw)
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if raw.time() == time() else raw.isoformat(sep=" ")
+    if isinstance(raw, date | time):
+        return raw.isoformat()
+    if not isinstance(raw, str):
+        raise ValueParseError(f"无法识别的值类型：{type(raw).__name__}")
+    text = raw.strip()
+    if not text:
+        raise ValueParseError("空值")
+    return text
+
+
+def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple[Any, str | None]:
+    """(value, unit) for a fact key, by the key's kind; counts come back as int.
+
+    `default_unit` is the unit of a bare number (from the label, `资产总额（元）`).
+    """
+    fk = BY_KEY[key]
+    if fk.kind == "number":
+        unit = fk.unit or ""
+        value = parse_number(raw, unit, default_unit)
+        if unit_info(unit)[0] in _COUNT_DIMENSIONS:
+            return _count(value), unit
+        return value, unit
+    if fk.kind == "date":
+        return parse_date(raw), None
+    if fk.kind == "bool":
+        return parse_bool(raw), None
+    if fk.kind == "list":
+        return parse_list(raw, split_spaces=key == "functions_declared"), None
+    text = parse_text(raw)
+    if key == "credit_code":
+        text = normalize(text).upper()
+    return text, None
+
+
+def _count(value: float) -> int:
+    if not value.is_integer():
+        raise ValueParseError(f"“{value:g}”不是整数")
+    return int(value)
