@@ -1,0 +1,166 @@
+"""Batch runs: find the dossiers under the given paths and check them in worker processes.
+
+Each worker is a long-lived process (the OCR engine and imports are paid once);
+the parent kills a worker whose dossier runs past the time limit and starts a
+fresh one, so one pathological dossier cannot hang a bureau's intake.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import queue
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .models import CheckResult
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+@dataclass
+class Job:
+    """What every dossier of a batch is checked for."""
+
+    jurisdictions: list[str]
+    as_of: date
+    rulesets_dir: Path | None = None
+    limits: Any = None
+    use_cache: bool = True
+    timeout: float = 300.0
+    jobs: int = 1
+    missing_paths: list[str] = field(default_factory=list)
+
+
+def _is_dossier_folder(path: Path) -> bool:
+    """A folder is one dossier when it holds a workbook or material files at its top level."""
+    try:
+        entries = list(path.iterdir())
+    except OSError:
+        return True  # let the reader report why it cannot be read
+    files = [e for e in entries if not e.name.startswith(".") and e.is_file() and not e.is_symlink()]
+    if any(e.suffix.lower() in WORKBOOK_SUFFIXES for e in files):
+        return True
+    children = [e for e in entries if (e.is_dir() and not e.is_symlink()) or e.suffix.lower() == ".zip"]
+    return not children or any(e.suffix.lower() not in (".zip",) for e in files)
+
+
+def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """(dossiers, paths that do not exist). A folder of dossiers expands to its children."""
+    found: list[Path] = []
+    missing: list[str] = []
+    for p in paths:
+        if not p.exists():
+            missing.append(str(p))
+        elif p.is_file() or _is_dossier_folder(p):
+            found.append(p)
+        else:
+            found.extend(sorted(c for c in p.iterdir() if not c.name.startswith(".") and (c.is_dir() or c.suffix.lower() == ".zip")))
+    return found, missing
+
+
+def check_path(path: Path, job: Job) -> list[CheckResult]:
+    from .api import check_many
+
+    return check_many(
+        path, job.jurisdictions, as_of=job.as_of, rulesets_dir=job.rulesets_dir, limits=job.limits, use_cache=job.use_cache
+    )
+
+
+def _safe_check(path: Path, job: Job) -> list[CheckResult]:
+    """Never lets one dossier's surprise end the batch: it becomes that dossier's error result."""
+    try:
+        return check_path(path, job)
+    except Exception as e:  # a bug or an unforeseen file: one result, the rest go on
+        return _errors(path, job, f"内部错误 {type(e).__name__}: {e}")
+
+
+def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
+    from .api import error_result
+    from .ruleset import load_ruleset
+
+    out = []
+    for key in job.jurisdictions:
+        rs = load_ruleset(key, job.rulesets_dir)
+        out.append(error_result(str(path), rs.key, rs.name, job.as_of, reason))
+    return out
+
+
+def _worker(tasks: Any, results: Any, job: Job) -> None:
+    while True:
+        item = tasks.get()
+        if item is None:
+            return
+        index, path = item
+        results.put(("start", index, os.getpid()))
+        results.put(("done", index, _safe_check(Path(path), job)))
+
+
+def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = None) -> Iterator[tuple[int, list[CheckResult]]]:
+    """Yield (index, results) per dossier as they finish; in-process when there is only one."""
+    if len(paths) == 1 and job.jobs <= 1:
+        yield 0, _safe_check(paths[0], job)
+        if progress:
+            progress(paths[0])
+        return
+    yield from _pool(paths, job, progress)
+
+
+def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]) -> None:
+    """Start one worker; its stop token goes on the queue behind the remaining tasks."""
+    tasks.put(None)
+    w = ctx.Process(target=_worker, args=(tasks, results, job), daemon=True)
+    w.start()
+    workers[w.pid] = w
+
+
+def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) -> Iterator[tuple[int, list[CheckResult]]]:
+    ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+    tasks: Any = ctx.Queue()
+    results: Any = ctx.Queue()
+    for i, p in enumerate(paths):
+        tasks.put((i, str(p)))
+    n = max(1, min(job.jobs, len(paths)))
+    workers: dict[int, Any] = {}
+    for _ in range(n):
+        _spawn(ctx, tasks, results, job, workers)
+    running: dict[int, tuple[int, float]] = {}  # pid → (index, started)
+    done = 0
+    try:
+        while done < len(paths):
+            try:
+                msg = results.get(timeout=0.5)
+            except queue.Empty:
+                msg = None
+            if msg and msg[0] == "start":
+                running[msg[2]] = (msg[1], time.monotonic())
+            elif msg and msg[0] == "done":
+                running = {pid: v for pid, v in running.items() if v[0] != msg[1]}
+                done += 1
+                if progress:
+                    progress(paths[msg[1]])
+                yield msg[1], msg[2]
+            if not any(w.is_alive() for w in workers.values()) and done < len(paths):
+                _spawn(ctx, tasks, results, job, workers)  # every worker died between tasks
+            for pid, (index, started) in list(running.items()):
+                w = workers[pid]
+                timed_out = time.monotonic() - started > job.timeout
+                if timed_out or not w.is_alive():
+                    w.kill()
+                    w.join()
+                    del running[pid]
+                    reason = f"超过单个卷宗时限 {job.timeout:g} 秒，已中止" if timed_out else "读取进程意外退出"
+                    done += 1
+                    if progress:
+                        progress(paths[index])
+                    yield index, _errors(paths[index], job, reason)
+                    _spawn(ctx, tasks, results, job, workers)
+    finally:
+        for w in workers.values():
+            if w.is_alive():
+                w.kill()
+            w.join(timeout=1)

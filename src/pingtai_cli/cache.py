@@ -1,0 +1,118 @@
+"""A content-hash cache of extraction results, so a scan is read (OCR'd) once.
+
+Entries are JSON files in the user cache dir, keyed by the file's SHA-256 and
+the extractor version: a changed file or a changed extractor misses. Writes are
+atomic (temp + rename), so concurrent batch workers never see half a file; a
+corrupt entry is treated as a miss and removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "PINGTAI_CACHE_DIR"
+_enabled = False
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("pingtai", appauthor=False))
+
+
+@contextlib.contextmanager
+def enabled(on: bool = True) -> Iterator[None]:
+    """Turn the cache on for the duration of one dossier read."""
+    global _enabled
+    before, _enabled = _enabled, on
+    try:
+        yield
+    finally:
+        _enabled = before
+
+
+def is_enabled() -> bool:
+    return _enabled
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _path(namespace: str, key: str) -> Path:
+    return cache_dir() / namespace / key[:2] / f"{key}.json"
+
+
+def get(namespace: str, key: str) -> Any | None:
+    if not _enabled:
+        return None
+    p = _path(namespace, key)
+    try:
+        with p.open(encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):  # corrupt or unreadable: a miss, and clear it
+        with contextlib.suppress(OSError):
+            p.unlink()
+        return None
+
+
+def put(namespace: str, key: str, value: Any) -> None:
+    if not _enabled:
+        return
+    p = _path(namespace, key)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(value, fh, ensure_ascii=False)
+        os.replace(tmp, p)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The cached value for key, computing and storing it on a miss."""
+    hit = get(namespace, key)
+    if hit is not None:
+        return hit
+    value = compute()
+    put(namespace, key, value)
+    return value
+
+
+def clear() -> tuple[int, int]:
+    """Remove every entry; returns (files removed, bytes freed)."""
+    root = cache_dir()
+    count = size = 0
+    if not root.is_dir():
+        return 0, 0
+    for p in sorted(root.rglob("*"), reverse=True):
+        try:
+            if p.is_file():
+                size += p.stat().st_size
+                p.unlink()
+                count += 1
+            elif p.is_dir():
+                p.rmdir()
+        except OSError:
+            continue
+    return count, size
+
+
+def stats() -> tuple[int, int]:
+    root = cache_dir()
+    files = [p for p in root.rglob("*.json")] if root.is_dir() else []
+    return len(files), sum(p.stat().st_size for p in files)

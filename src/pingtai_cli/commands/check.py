@@ -1,0 +1,146 @@
+"""`pingtai check PATH... --jurisdiction KEY`: verdicts and gap reports, one dossier or a whole intake."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..cli import app
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PingtaiError
+
+
+class Fmt(str, Enum):
+    terminal = "terminal"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+def parse_as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError as e:
+        raise PingtaiError(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from e
+
+
+def limits_from(max_files: int | None, max_pages: int | None, max_mb: int | None) -> Any:
+    """CLI limit flags → dossier.Limits (defaults kept for flags not given)."""
+    if max_files is None and max_pages is None and max_mb is None:
+        return None
+    from dataclasses import replace
+
+    from ..dossier import Limits
+
+    lim = Limits()
+    changes: dict[str, int] = {}
+    if max_files is not None:
+        changes["max_files"] = max_files
+    if max_pages is not None:
+        changes["max_pages"] = max_pages
+    if max_mb is not None:
+        changes["max_file_bytes"] = max_mb * 1024 * 1024
+    return replace(lim, **changes)
+
+
+def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
+    """Check every dossier, with a progress bar on stderr when there are several."""
+    from .. import batch
+
+    dossiers, missing = batch.discover(paths)
+    job.missing_paths = missing
+    for m in missing:
+        print(f"错误：路径不存在或无法访问：{m}", file=sys.stderr)
+    ordered: list[list[Any]] = [[] for _ in dossiers]
+    if len(dossiers) > 1 and not quiet:
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=_stderr()) as bar:
+            task = bar.add_task(f"检查 {len(dossiers)} 份卷宗", total=len(dossiers))
+            for i, results in batch.run(dossiers, job, lambda p: bar.advance(task)):
+                ordered[i] = results
+    else:
+        for i, results in batch.run(dossiers, job):
+            ordered[i] = results
+    return [r for rs in ordered for r in rs]
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose: bool, lang: str) -> None:
+    """Machine output alone on stdout (or in --output); the terminal report when no format is asked."""
+    from ..output import write_output
+    from ..report import render
+
+    if fmt is Fmt.terminal and output is None:
+        from rich.console import Console
+
+        from ..report.terminal import print_results
+
+        print_results(Console(), results, verbose=verbose, lang=lang)
+        return
+    data = render(results, fmt.value, verbose=verbose, lang=lang)
+    if output is not None:
+        write_output(output, data, force=force)
+        print(f"已写入 {output}", file=sys.stderr)
+    elif isinstance(data, bytes):
+        raise PingtaiError(f"--format {fmt.value} 需要 --output 文件名。")
+    else:
+        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def exit_code(results: list[Any], missing: list[str]) -> int:
+    if missing:
+        return EXIT_USAGE
+    return EXIT_OK if results and all(r.verdict == "eligible" for r in results) else EXIT_FINDINGS
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="地区：national / liaoning / heilongjiang / xuchang / shaoguan")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天）")] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式")] = Fmt.terminal,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（不覆盖已有文件，除非 --force）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="允许覆盖已有输出文件")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", help="并行进程数")] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示证据细节与全部条目")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="报告语言 zh / en")] = "zh",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
+    rulesets_dir: Annotated[Path | None, typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="批量时单个卷宗的时限（秒）")] = 300.0,
+    max_files: Annotated[int | None, typer.Option("--max-files", help="每个卷宗最多读取的文件数")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", help="每个 PDF 最多读取的页数")] = None,
+    max_file_mb: Annotated[int | None, typer.Option("--max-file-mb", help="单个文件大小上限（MB）")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+) -> None:
+    """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
+    from ..batch import Job
+    from ..ruleset import load_ruleset
+
+    load_ruleset(jurisdiction, rulesets_dir)  # unknown jurisdiction → exit 2 before any reading
+    if fmt is Fmt.xlsx and output is None:
+        raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
+    if output is not None and output.exists() and not force:
+        raise PingtaiError(f"输出文件已存在：{output}（使用 --force 覆盖）")
+    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits_from(max_files, max_pages, max_file_mb), not no_cache, timeout, jobs)
+    results = run_batch(paths, job, quiet)
+    if results:
+        emit(results, fmt, output, force, verbose, lang)
+    if len(results) > 1 and not quiet:
+        from ..report.terminal import print_summary
+
+        print_summary(_stderr(), results, lang=lang)
+    raise typer.Exit(exit_code(results, job.missing_paths))
