@@ -14,9 +14,9 @@ from .ruleset import MaterialReq, Ruleset
 
 
 def _catalog_entry(key: str) -> Any:
-    from .materials import catalog
+    from .materials import catalogue
 
-    return catalog().get(key)
+    return catalogue().get(key)
 
 
 def applies(req: MaterialReq, facts: dict[str, Fact]) -> bool:
@@ -39,7 +39,7 @@ def _elsewhere(key: str, dossier: Dossier) -> tuple[str, str] | None:
         ev = dossier.list_evidence.get(sheet)
         where = ev.describe() if ev else (dossier.workbook or "申请表")
         return "sheet", where
-    for word in getattr(entry, "report_keywords", ()) or ():
+    for word in getattr(entry, "report_sections", ()) or ():
         for heading in dossier.report_sections:
             if word in heading:
                 return "report_section", f"申请报告“{heading}”"

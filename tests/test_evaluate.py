@@ -1,0 +1,176 @@
+"""The engine: verdict precedence, the function count rule, relaxation, materials validity (spec §3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pingtai_cli.evaluate import evaluate
+from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
+from pingtai_cli.ruleset import load_ruleset
+
+AS_OF = date(2026, 3, 15)
+
+NATIONAL_OK = {
+    "org_name": "沈阳某某科技服务有限公司",
+    "org_type": "企业法人",
+    "registration_date": date(2018, 5, 1),
+    "total_assets": 420.0,
+    "smes_served": 180.0,
+    "satisfaction_rate": 92.0,
+    "agencies_aggregated": 6.0,
+    "free_service_share": 25.0,
+    "staff_total": 25.0,
+    "staff_qualified": 22.0,
+    "prior_recognitions": ["2023年 辽宁省中小企业公共服务示范平台"],
+    "functions_declared": ["信息服务"],
+    "info_offline_smes": 160.0,
+    "info_activities": 10.0,
+}
+YEARLY = [{"year": 2023, "smes_served": 150}, {"year": 2024, "smes_served": 165}, {"year": 2025, "smes_served": 180}]
+ALL_MATERIALS = [
+    "application_report",
+    "business_license",
+    "audit_report",
+    "premises_proof",
+    "service_evidence",
+    "recognition_docs",
+    "qualification_certs",
+    "authenticity_declaration",
+    "other_supporting",
+]
+
+
+def dossier(overrides: dict | None = None, materials: list[str] | None = None, file_facts: dict | None = None) -> Dossier:
+    values = {**NATIONAL_OK, **(overrides or {})}
+    facts = {k: Fact(k, v, None, Evidence("申请表.xlsx", "基本信息", "B2")) for k, v in values.items() if v is not None}
+    files = []
+    for key in ALL_MATERIALS if materials is None else materials:
+        mf = MaterialFile(f"{key}.pdf", "pdf", [key])
+        for fk, fv in (file_facts or {}).get(key, {}).items():
+            mf.facts[fk] = Fact(fk, fv, None, Evidence(mf.path, page=1))
+        files.append(mf)
+    if file_facts is None:
+        for f in files:
+            if f.material_keys == ["authenticity_declaration"]:
+                f.facts["has_seal"] = Fact("has_seal", True)
+            if f.material_keys == ["audit_report"]:
+                f.facts["audit_year"] = Fact("audit_year", 2025)
+    return Dossier("x", facts=facts, yearly=YEARLY, files=files)
+
+
+def check(d: Dossier, key: str = "national", as_of: date = AS_OF):
+    return evaluate(d, load_ruleset(key), as_of)
+
+
+def test_a_dossier_meeting_every_condition_with_all_materials_is_eligible():
+    result = check(dossier())
+    assert result.verdict == "eligible", result.reasons
+    assert result.functions.met == 1
+
+
+def test_assets_one_below_the_threshold_make_the_dossier_ineligible_and_say_the_gap():
+    result = check(dossier({"total_assets": 299.0}))
+    assert result.verdict == "ineligible"
+    failing = [c for c in result.conditions if c.status == "fail"]
+    assert [c.fields for c in failing] == [["total_assets"]]
+    assert failing[0].gap == "差 1 万元"
+    assert "第十二条（一）" in failing[0].article
+
+
+def test_a_claimed_western_region_relaxation_turns_a_relaxable_failure_into_review():
+    result = check(dossier({"total_assets": 120.0, "western_region": True}))
+    assert result.verdict == "review"
+    assets = next(c for c in result.conditions if c.fields == ["total_assets"])
+    assert assets.status == "relaxable"
+    assert any("西部大开发" in n for n in assets.notes)
+
+
+def test_relaxation_does_not_cover_conditions_the_text_does_not_list():
+    # 第十二条（五） (公益性服务 ≥ 20%) is not among （一）（二）（三）（六）.
+    result = check(dossier({"free_service_share": 10.0, "western_region": True}))
+    assert result.verdict == "ineligible"
+
+
+def test_missing_data_without_any_failure_is_incomplete():
+    result = check(dossier({"satisfaction_rate": None}))
+    assert result.verdict == "incomplete"
+    assert any(c.status == "missing" and c.fields == ["satisfaction_rate"] for c in result.conditions)
+
+
+def test_a_missing_material_makes_an_otherwise_eligible_dossier_incomplete():
+    result = check(dossier(materials=[m for m in ALL_MATERIALS if m != "premises_proof"]))
+    assert result.verdict == "incomplete"
+    premises = next(m for m in result.materials if m.id == "premises_proof")
+    assert premises.status == "missing"
+    assert premises.article == "第十七条（四）"
+
+
+def test_an_unstamped_declaration_is_invalid():
+    facts = {"authenticity_declaration": {"has_seal": False}, "audit_report": {"audit_year": 2025}}
+    result = check(dossier(file_facts=facts))
+    decl = next(m for m in result.materials if m.id == "authenticity_declaration")
+    assert decl.status == "invalid"
+    assert result.verdict == "incomplete"
+
+
+def test_an_audit_report_of_the_wrong_year_is_invalid():
+    facts = {"authenticity_declaration": {"has_seal": True}, "audit_report": {"audit_year": 2023}}
+    result = check(dossier(file_facts=facts))
+    audit = next(m for m in result.materials if m.id == "audit_report")
+    assert audit.status == "invalid"
+    assert "2025" in audit.problems[0]
+
+
+def test_failure_outranks_missing_data_and_missing_materials():
+    result = check(dossier({"total_assets": 10.0, "satisfaction_rate": None}, materials=[]))
+    assert result.verdict == "ineligible"
+
+
+def test_no_function_met_is_ineligible_even_when_basic_conditions_pass():
+    result = check(dossier({"info_offline_smes": 100.0}))
+    assert result.verdict == "ineligible"
+    assert result.functions.status == "fail"
+
+
+def test_undeclared_functions_are_not_counted():
+    result = check(dossier({"functions_declared": ["培训"], "training_person_times": 100.0}))
+    info = next(i for i in result.functions.items if i.function == "information")
+    assert info.status == "not_declared"
+    assert result.functions.met == 0
+
+
+def test_with_nothing_declared_every_function_is_evaluated():
+    result = check(dossier({"functions_declared": None}))
+    assert all(i.status != "not_declared" for i in result.functions.items)
+    assert result.functions.met == 1
+
+
+def test_growth_needs_each_year_to_exceed_the_one_before():
+    d = dossier()
+    d.yearly = [{"year": 2024, "smes_served": 170}, {"year": 2025, "smes_served": 170}]
+    result = check(d)
+    growth = next(c for c in result.conditions if c.fields == ["smes_growth"])
+    assert growth.status == "fail"
+
+
+def test_a_ruleset_checked_before_it_was_in_force_says_so_loudly():
+    result = check(dossier(), as_of=date(2016, 1, 1))
+    assert result.in_force is False
+    assert result.findings[0].id == "ruleset.not_in_force"
+
+
+@pytest.mark.parametrize("value,status", [(300.0, "pass"), (299.99, "fail")])
+def test_the_threshold_itself_is_inclusive(value, status):
+    result = check(dossier({"total_assets": value}))
+    assets = next(c for c in result.conditions if c.fields == ["total_assets"])
+    assert assets.status == status
+
+
+def test_json_output_has_the_spec_keys():
+    data = check(dossier()).to_dict()
+    assert data["schema"] == "pingtai.check/1"
+    for key in ("dossier", "jurisdiction", "as_of", "verdict", "conditions", "functions", "materials", "findings"):
+        assert key in data
+    assert {"required", "met", "items"} <= set(data["functions"])
