@@ -101,9 +101,11 @@ class MaterialFile:
     ocr_pages: int = 0
     facts: dict[str, Fact] = field(default_factory=dict)  # facts read from the document
     error: str | None = None  # why it could not be read, in Chinese
+    sections: list[str] = field(default_factory=list)  # headings, for a .docx
+    notes: list[str] = field(default_factory=list)  # partial reads (page cap, OCR budget), in Chinese
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "kind": self.kind,
             "material_keys": self.material_keys,
@@ -113,6 +115,11 @@ class MaterialFile:
             "facts": {k: f.to_dict() for k, f in self.facts.items()},
             "error": self.error,
         }
+        if self.sections:
+            out["sections"] = self.sections
+        if self.notes:
+            out["notes"] = self.notes
+        return out
 
 
 @dataclass
