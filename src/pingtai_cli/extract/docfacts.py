@@ -1,0 +1,243 @@
+"""Facts read from the documents themselves, each with its page and the text it came from.
+
+business licence → credit_code (validated), org_name, registration_date, legal_representative
+audit report     → audit_year, total_assets (万元, from the balance sheet)
+credit report    → report_date, credit_code
+declaration      → has_seal (a red seal on one of its last pages)
+
+These feed the cross-document checks (the workbook says one thing, the
+licence another). Pages are asked for lazily, so a scan is OCR'd only as far
+as the fact needs: the audit report stops at its balance sheet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from pingtai_cli.models import Evidence, Fact
+
+if TYPE_CHECKING:
+    from pingtai_cli.extract.pages import Pages
+
+DATE = r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})"
+LICENCE_PAGES = 2  # a licence is page 1 (page 2 when the 正本 comes first)
+AUDIT_PAGES = 30  # pages searched for the balance sheet (scans stop earlier: OCR budget)
+SEAL_PAGES = 3  # last pages of a declaration checked for a seal
+SNIPPET = 80
+
+_LABELS_AFTER_NAME = (
+    r"类\s*型|法定代表人|负责人|注册资本|开办资金|成立日期|住\s*所|营业期限|经营范围|登记机关|宗旨"
+)
+_NAME_RE = re.compile(
+    rf"(?:^|\n)[ \t]*(?:单位|企业|机构)?名\s*称\s*[:：]?\s*(?P<v>[^\n]+?)\s*(?=\s{{2,}}|{_LABELS_AFTER_NAME}|\n|$)"
+)
+_LEGAL_REP_RE = re.compile(r"(?:法定代表人|负责人)\s*[:：]?\s*(?P<v>[\u4e00-\u9fff·]{2,10})")
+_REG_DATE_RE = re.compile(rf"(?:成立日期|注册日期|登记日期|成立时间|设立日期)\s*[:：]?\s*{DATE}")
+_REPORT_DATE_RE = re.compile(
+    rf"(?:报告日期|报告生成时间|生成时间|生成日期|查询时间|查询日期|出具日期|打印日期|报告时间)\s*[:：]?\s*{DATE}"
+)
+_AUDIT_YEAR_RES = (
+    re.compile(
+        r"(\d{4})\s*年\s*12\s*月\s*31\s*日的?\s*(?:合并及(?:母|公司)|合并|公司)?\s*资产负债表"
+    ),
+    re.compile(
+        r"(\d{4})\s*年度?\s*的?\s*(?:合并)?\s*(?:利润表|财务报表|审计报告|财务报告|会计报表)"
+    ),
+)
+_ASSETS_LABEL_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额)")
+_AMOUNT_RE = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|元)")
+_ASSETS_SENTENCE_RE = re.compile(
+    r"资产总额\s*(?:为|：|:)?\s*(?P<n>[\d,，]+(?:\.\d+)?)\s*(?P<u>万元|元)"
+)
+
+Finder = Callable[[str], "tuple[object, str] | None"]  # text → (value, snippet)
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    """The matched text with a little context, on one line."""
+    lo = max(0, start - 10)
+    return " ".join(text[lo : max(end, start + 20)][:SNIPPET].split())
+
+
+def _search(pages: Pages, finder: Finder, last: int) -> tuple[object, str, int] | None:
+    """The first page (up to `last`) where `finder` finds its value; pages are OCR'd only as reached."""
+    for index in range(min(pages.count, last)):
+        hit = finder(pages.text(index))
+        if hit is not None:
+            return hit[0], hit[1], index
+    return None
+
+
+def _fact(
+    key: str, found: tuple[object, str, int] | None, file: str, unit: str | None = None
+) -> dict[str, Fact]:
+    if found is None:
+        return {}
+    value, snippet, index = found
+    evidence = Evidence(file=file, page=index + 1, snippet=snippet)
+    return {key: Fact(key, value, unit=unit, evidence=evidence, raw=snippet)}
+
+
+def _date(match: re.Match[str]) -> date | None:
+    from pingtai_cli.extract.units import ValueParseError, parse_date
+
+    try:
+        return parse_date(f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}")
+    except ValueParseError:
+        return None
+
+
+def _dated(pattern: re.Pattern[str]) -> Finder:
+    def find(text: str) -> tuple[object, str] | None:
+        for m in pattern.finditer(text):
+            value = _date(m)
+            if value is not None:
+                return value, _snippet(text, m.start(), m.end())
+        return None
+
+    return find
+
+
+def find_credit_code(text: str) -> tuple[object, str] | None:
+    from pingtai_cli.extract.uscc import credit_code_near
+
+    code = credit_code_near(text)
+    if code is None:
+        return None
+    return code.code, _snippet(text, code.start, code.start + 18)
+
+
+def find_org_name(text: str) -> tuple[object, str] | None:
+    for m in _NAME_RE.finditer(text):
+        name = m["v"].strip(" :：;；,，。")
+        if 2 <= len(name) <= 60 and re.search(r"[\u4e00-\u9fff]", name):
+            return name, _snippet(text, m.start("v") - 4, m.end())
+    return None
+
+
+def find_legal_rep(text: str) -> tuple[object, str] | None:
+    m = _LEGAL_REP_RE.search(text)
+    return (m["v"], _snippet(text, m.start(), m.end())) if m else None
+
+
+def licence_facts(pages: Pages, file: str) -> dict[str, Fact]:
+    """Credit code, name, registration date and legal representative of a licence or 法人证书."""
+    facts: dict[str, Fact] = {}
+    facts |= _fact("credit_code", _search(pages, find_credit_code, LICENCE_PAGES), file)
+    facts |= _fact("org_name", _search(pages, find_org_name, LICENCE_PAGES), file)
+    facts |= _fact("registration_date", _search(pages, _dated(_REG_DATE_RE), LICENCE_PAGES), file)
+    facts |= _fact("legal_representative", _search(pages, find_legal_rep, LICENCE_PAGES), file)
+    return facts
+
+
+def credit_report_facts(pages: Pages, file: str) -> dict[str, Fact]:
+    """The date a credit report was generated (it must be from the month of submission)."""
+    facts = _fact("report_date", _search(pages, _dated(_REPORT_DATE_RE), 2), file)
+    facts |= _fact("credit_code", _search(pages, find_credit_code, 1), file)
+    return facts
+
+
+def find_audit_year(text: str) -> tuple[object, str] | None:
+    for pattern in _AUDIT_YEAR_RES:
+        m = pattern.search(text)
+        if m and 1990 <= int(m[1]) <= 2100:
+            return int(m[1]), _snippet(text, m.start(), m.end())
+    return None
+
+
+def find_total_assets(text: str) -> tuple[object, str] | None:
+    """资产总计 on a balance sheet (first amount: 期末余额), or “资产总额为…” in prose; in 万元."""
+    from pingtai_cli.extract.units import ValueParseError, parse_number
+
+    if "资产负债表" in "".join(text.split()):
+        unit_match = _UNIT_RE.search(text)
+        unit = unit_match[1] if unit_match else "元"
+        for m in _ASSETS_LABEL_RE.finditer(text):
+            amount = _first_amount(text[m.end() : m.end() + 200])
+            if amount is None:
+                continue
+            try:
+                value = parse_number(amount + unit, "万元")
+            except ValueParseError:
+                continue
+            return round(value, 4), _snippet(text, m.start(), m.end() + 40)
+    m = _ASSETS_SENTENCE_RE.search(text)
+    if m:
+        try:
+            value = parse_number(m["n"].replace("，", ",") + m["u"], "万元")
+        except ValueParseError:
+            return None
+        return round(value, 4), _snippet(text, m.start(), m.end())
+    return None
+
+
+def _first_amount(tail: str) -> str | None:
+    """The first amount after the label; a small bare integer first is the 行次 column, skipped."""
+    line = tail.split("\n", 2)
+    scope = line[0] if _AMOUNT_RE.search(line[0]) else "\n".join(line[:2])
+    numbers = [n.replace("，", ",") for n in _AMOUNT_RE.findall(scope)]
+    if len(numbers) >= 2 and re.fullmatch(r"\d{1,3}", numbers[0]) and int(numbers[0]) < 200:
+        numbers = numbers[1:]
+    return numbers[0] if numbers else None
+
+
+def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
+    """Year audited and 资产总计 of the balance sheet; pages are read until both are found."""
+    year = assets = None
+    for index in range(min(pages.count, AUDIT_PAGES)):
+        text = pages.text(index)
+        if year is None and (hit := find_audit_year(text)):
+            year = (*hit, index)
+        if assets is None and (hit := find_total_assets(text)):
+            assets = (*hit, index)
+        if year and assets:
+            break
+        if pages.is_scan(index) and pages.ocr_pages >= pages.max_ocr:
+            break  # the budget is spent; later scanned pages would read as ''
+    return _fact("audit_year", year, file, "年") | _fact("total_assets", assets, file, "万元")
+
+
+def seal_facts(pages: Pages, file: str, *, last_pages: int = SEAL_PAGES) -> dict[str, Fact]:
+    """has_seal: whether one of the last pages carries a red seal (a declaration is signed at its end).
+
+    No fact when no page could be looked at: the seal is then for a person to check.
+    """
+    from pingtai_cli.extract.common import UnreadableFile
+
+    checked = list(range(pages.count - 1, max(-1, pages.count - 1 - last_pages), -1))
+    best = None
+    for index in checked:
+        try:
+            result = pages.seal(index)
+        except UnreadableFile:
+            continue  # no image of that page (a Word document's text): cannot tell
+        if best is None or result.score > best[1].score:
+            best = (index, result)
+        if result.found:
+            break
+    if best is None:
+        return {}
+    index, result = best
+    evidence = Evidence(file=file, page=index + 1, snippet=result.describe())
+    return {"has_seal": Fact("has_seal", result.found, evidence=evidence, raw=result.describe())}
+
+
+def seen_seal(pages: Pages, file: str) -> dict[str, Fact]:
+    """has_seal=True when a page already rendered (for OCR) showed a seal; nothing otherwise."""
+    for index, result in sorted(pages.seals.items()):
+        if result.found:
+            evidence = Evidence(file=file, page=index + 1, snippet=result.describe())
+            return {"has_seal": Fact("has_seal", True, evidence=evidence, raw=result.describe())}
+    return {}
+
+
+EXTRACTORS: dict[str, Callable[[Pages, str], dict[str, Fact]]] = {
+    "business_license": licence_facts,
+    "audit_report": audit_facts,
+    "credit_report": credit_report_facts,
+    "authenticity_declaration": seal_facts,
+}

@@ -1,0 +1,131 @@
+"""The pages of one document, read lazily: text layer for free, OCR on demand and counted.
+
+Classification and fact extraction ask for page texts one at a time; a
+scanned page is OCR'd only when asked for and only while the file's OCR
+budget lasts, so a thirty-page scanned audit report costs the few pages that
+lead to its balance sheet. Every page image rendered along the way is also
+checked for a red seal, which costs milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from pingtai_cli.extract.common import UnreadableFile
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from pingtai_cli.extract.docx import DocxContent
+    from pingtai_cli.extract.pdf import PdfFile
+    from pingtai_cli.extract.seal import SealResult
+
+TextLayer = Callable[[int], "str | None"]  # None: the page is a scan
+Render = Callable[[int], "Image.Image"]
+MAX_CACHED_IMAGES = 3
+
+
+class Pages:
+    """Page texts of one document; `count` pages may be read out of `total`."""
+
+    def __init__(
+        self, count: int, total: int, text_layer: TextLayer, render: Render, max_ocr: int
+    ) -> None:
+        self.count = count
+        self.total = total
+        self.max_ocr = max_ocr
+        self.ocr_pages = 0
+        self.refused: list[int] = []  # scanned pages left unread for want of OCR budget
+        self.problems: list[str] = []  # pages that failed to render or OCR, in Chinese
+        self.seals: dict[int, SealResult] = {}
+        self._text_layer = text_layer
+        self._render = render
+        self._ocr: dict[int, str] = {}
+        self._images: dict[int, Image.Image] = {}
+
+    @classmethod
+    def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
+        def layer(i: int) -> str | None:
+            return None if pdf.is_scan(i) else pdf.text(i)
+
+        return cls(pdf.count, pdf.total_pages, layer, pdf.render, max_ocr)
+
+    @classmethod
+    def from_image(cls, image: Image.Image, max_ocr: int) -> Pages:
+        return cls(1, 1, lambda i: None, lambda i: image, max_ocr)
+
+    @classmethod
+    def from_docx(cls, content: DocxContent, max_ocr: int, max_pixels: int) -> Pages:
+        """Page 1 is the document's text; each embedded image is one more page (OCR'd on demand)."""
+        from pingtai_cli.extract.ocr import load_image
+
+        def layer(i: int) -> str | None:
+            return content.text if i == 0 else None
+
+        def render(i: int) -> Image.Image:
+            if i == 0:
+                raise UnreadableFile("Word文档正文不是图片")
+            return load_image(content.image(i - 1), max_pixels=max_pixels)
+
+        n = 1 + len(content.images)
+        return cls(n, n, layer, render, max_ocr)
+
+    @classmethod
+    def from_text(cls, text: str) -> Pages:
+        def no_image(i: int) -> Image.Image:
+            raise UnreadableFile("纯文本文件没有页面图像")
+
+        return cls(1, 1, lambda i: text, no_image, 0)
+
+    def known(self, index: int) -> str | None:
+        """The page text if it can be had without OCR (text layer, or OCR'd already), else None."""
+        if index in self._ocr:
+            return self._ocr[index]
+        return self._text_layer(index)
+
+    def is_scan(self, index: int) -> bool:
+        return self._text_layer(index) is None
+
+    def text(self, index: int) -> str:
+        """The page text, OCR'ing a scanned page if the budget allows ('' when it does not)."""
+        known = self.known(index)
+        if known is not None:
+            return known
+        if self.ocr_pages >= self.max_ocr:
+            if index not in self.refused:
+                self.refused.append(index)
+            return ""
+        from pingtai_cli.extract.ocr import ocr_text
+
+        self.ocr_pages += 1
+        try:
+            text = ocr_text(self.image(index))
+        except UnreadableFile as exc:
+            self.problems.append(str(exc))
+            text = ""
+        except Exception as exc:  # the OCR engine on a pathological image
+            self.problems.append(f"第{index + 1}页文字识别失败（{exc.__class__.__name__}）")
+            text = ""
+        self._ocr[index] = text
+        return text
+
+    def image(self, index: int) -> Image.Image:
+        """The page image (rendered at 150 dpi for PDFs); checked for a seal on first sight."""
+        if index not in self._images:
+            if len(self._images) >= MAX_CACHED_IMAGES:
+                self._images.pop(next(iter(self._images)))
+            self._images[index] = self._render(index)
+            self._check_seal(index, self._images[index])
+        return self._images[index]
+
+    def seal(self, index: int) -> SealResult:
+        """The seal test of a page, rendering it if needed (raises UnreadableFile)."""
+        if index not in self.seals:
+            self.image(index)
+        return self.seals[index]
+
+    def _check_seal(self, index: int, image: Image.Image) -> None:
+        from pingtai_cli.extract.seal import detect_seal
+
+        self.seals[index] = detect_seal(image)

@@ -1,0 +1,140 @@
+"""The material catalogue (materials.yaml) and classification of files to material keys (spec §2).
+
+A file is recognised by its name and by its content, and every match says
+why (“文件名含“营业执照””, “第1页内容含“统一社会信用代码””). Name and title
+matches are strong; a group of body words only counts when nothing strong
+matched, so a credit report that also prints 统一社会信用代码 and 法定代表人 is
+not taken for a business licence.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import PurePosixPath
+
+TITLE_CHARS = 80  # the opening of page 1 where a document's title is looked for
+CONTENT_PAGES = 3  # pages whose body words count
+
+
+@dataclass(frozen=True)
+class Material:
+    key: str
+    name: str
+    file_names: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    content: tuple[tuple[str, ...], ...] = ()
+    sheet: str | None = None
+    report_sections: tuple[str, ...] = ()
+    needs_text: bool = False
+    extra: bool = False
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Material]:
+    """Material key → Material, in the order of materials.yaml."""
+    import yaml
+
+    raw = yaml.safe_load(
+        resources.files("pingtai_cli").joinpath("materials.yaml").read_text("utf-8")
+    )
+    return {key: _material(key, entry) for key, entry in raw.items()}
+
+
+def _material(key: str, entry: dict) -> Material:
+    return Material(
+        key=key,
+        name=entry["name"],
+        file_names=tuple(_fold(w) for w in entry.get("file_names") or ()),
+        titles=tuple(_fold(w) for w in entry.get("titles") or ()),
+        content=tuple(tuple(_fold(w) for w in group) for group in entry.get("content") or ()),
+        sheet=entry.get("sheet"),
+        report_sections=tuple(_fold(w) for w in entry.get("report_sections") or ()),
+        needs_text=bool(entry.get("needs_text", False)),
+        extra=bool(entry.get("extra", False)),
+    )
+
+
+def name_of(key: str) -> str:
+    """The Chinese name of a material key, for messages."""
+    material = catalogue().get(key)
+    return material.name if material else key
+
+
+def _fold(text: str) -> str:
+    """Full-width folded, upper case, without whitespace: how words are compared."""
+    return "".join(unicodedata.normalize("NFKC", text).upper().split())
+
+
+def classify_name(name: str) -> list[tuple[str, str]]:
+    """(key, reason) for each material the file name points to."""
+    stem = _fold(PurePosixPath(name).stem)
+    out = []
+    for material in catalogue().values():
+        word = next((w for w in material.file_names if w in stem), None)
+        if word:
+            out.append((material.key, f"文件名含“{word}”"))
+    return out
+
+
+def classify_content(text_pages: list[str]) -> list[tuple[str, str]]:
+    """(key, reason) for each material the text shows: titles first, body words if no title matched."""
+    pages = [_fold(p or "") for p in text_pages[:CONTENT_PAGES]]
+    first = next(((i, p) for i, p in enumerate(pages) if p), None)
+    out: list[tuple[str, str]] = []
+    if first is not None:
+        index, text = first
+        opening = text[:TITLE_CHARS]
+        for material in catalogue().values():
+            word = next((w for w in material.titles if w in opening), None)
+            if word:
+                out.append((material.key, f"第{index + 1}页标题含“{word}”"))
+    if out:
+        return out
+    for material in catalogue().values():
+        hit = _content_hit(material, pages)
+        if hit:
+            out.append((material.key, hit))
+    return out
+
+
+def _content_hit(material: Material, pages: list[str]) -> str | None:
+    for index, text in enumerate(pages):
+        for group in material.content:
+            if text and all(w in text for w in group):
+                return f"第{index + 1}页内容含" + "".join(f"“{w}”" for w in group)
+    return None
+
+
+def classify(name: str, text_pages: list[str]) -> list[tuple[str, str]]:
+    """(material key, reason in Chinese) for a file, by its name and by its content.
+
+    A key may appear twice (name and content both say so); callers keep both
+    reasons. An empty list means the file matched no material.
+    """
+    return classify_name(name) + classify_content(text_pages)
+
+
+def classify_sections(headings: list[str]) -> list[tuple[str, str]]:
+    """Materials that sections of the 申请报告 satisfy (管理制度, 发展规划 …), with the heading."""
+    out = []
+    for material in catalogue().values():
+        for heading in headings:
+            word = next((w for w in material.report_sections if w in _fold(heading)), None)
+            if word:
+                out.append((material.key, f"申请报告章节“{heading}”"))
+                break
+    return out
+
+
+def material_for_sheet(list_key: str) -> str | None:
+    """The material a workbook list (staff, served_smes, equipment) satisfies, if any."""
+    return next((m.key for m in catalogue().values() if m.sheet == list_key), None)
+
+
+def needs_text(keys: list[str]) -> bool:
+    """Whether facts must be read from the text of a file recognised as `keys`."""
+    table = catalogue()
+    return any(table[k].needs_text for k in keys if k in table)
