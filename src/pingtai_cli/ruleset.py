@@ -183,6 +183,13 @@ class Form(Cited):
     template: str | None = None
 
 
+class ApplicationReport(Cited):
+    """The sections the 申请报告 must have, where a text gives its layout (xuchang 附件2)."""
+
+    attachment: str | None = None
+    sections: list[str] = Field(min_length=1)
+
+
 class ProcedureFact(Cited):
     code: str
     id: str
@@ -204,6 +211,7 @@ class Ruleset(Strict):
     materials: list[MaterialReq] = []
     materials_note: Cited | None = None
     forms: list[Form] = []
+    application_report: ApplicationReport | None = None
     procedure: list[ProcedureFact] = []
     readings: list[str] = []  # interpretation notes for the whole text
 
@@ -230,6 +238,16 @@ class Ruleset(Strict):
     def in_force(self, on: date) -> bool:
         doc = self.document
         return doc.in_force_from <= on and (doc.in_force_until is None or on <= doc.in_force_until)
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: policy texts break lines and pad numbers (`不低于 50 万元`)."""
+    return re.sub(r"\s+", "", text)
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Is `quote` a verbatim substring of a policy text, whitespace aside?"""
+    return squash(quote) in squash(text)
 
 
 # ---------------------------------------------------------------- locating files
