@@ -6,7 +6,6 @@ schema rejects unknown keys and reports `file:line: field: reason` per problem.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from functools import lru_cache
@@ -17,8 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RulesetError, UnknownJurisdiction, UnknownRule
+from .rulefiles import RULESETS_ENV, available, package_data_dir, ruleset_dirs  # noqa: F401 - re-exported
 
-RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
 
 CheckKind = Literal["threshold", "flag", "review", "any_of", "text_match", "one_of"]
@@ -253,39 +252,8 @@ def quote_in_text(quote: str, text: str) -> bool:
 # ---------------------------------------------------------------- locating files
 
 
-def package_data_dir(name: str) -> Path:
-    """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
-    here = Path(__file__).resolve().parent
-    bundled = here / "_data" / name
-    if bundled.is_dir():
-        return bundled
-    return here.parent.parent / name
-
-
-def ruleset_dirs(extra: Path | None = None) -> list[Path]:
-    """User directories first (flag, then environment), the shipped rulesets last."""
-    dirs: list[Path] = []
-    if extra:
-        dirs.append(extra)
-    env = os.environ.get(RULESETS_ENV)
-    if env:
-        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
-    dirs.append(package_data_dir("rulesets"))
-    return dirs
-
-
-def available(extra: Path | None = None) -> dict[str, Path]:
-    """Jurisdiction key → file; a user file shadows a shipped one of the same key."""
-    found: dict[str, Path] = {}
-    for d in reversed(ruleset_dirs(extra)):
-        if d.is_dir():
-            for p in sorted(d.glob("*.yaml")):
-                if not p.name.startswith("_"):
-                    found[p.stem] = p
-    return dict(sorted(found.items(), key=lambda kv: _ORDER.get(kv[0], 99)))
-
-
-_ORDER = {"national": 0, "liaoning": 1, "heilongjiang": 2, "xuchang": 3, "shaoguan": 4}
+# package_data_dir, ruleset_dirs and available live in rulefiles.py (no pydantic there, so
+# `pingtai rules list` can read headers fast); they are re-exported here unchanged.
 
 
 # ---------------------------------------------------------------- loading

@@ -1,0 +1,112 @@
+"""Where ruleset files are, and what their headers say, without importing pydantic.
+
+`pingtai rules list` only needs each file's header and a few counts. Validating
+five rulesets with pydantic costs ~0.4 s (the schema classes alone ~70 ms to
+build); reading the YAML with libyaml costs ~3 ms a file. So the listing reads
+files here, and the full, strict load (`ruleset.load_ruleset`) is kept for the
+commands that use the rules.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULESETS_ENV = "PINGTAI_RULESETS_DIR"
+ORDER = {"national": 0, "liaoning": 1, "heilongjiang": 2, "xuchang": 3, "shaoguan": 4}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def package_data_dir(name: str) -> Path:
+    """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "_data" / name
+    if bundled.is_dir():
+        return bundled
+    return here.parent.parent / name
+
+
+def ruleset_dirs(extra: Path | None = None) -> list[Path]:
+    """User directories first (flag, then environment), the shipped rulesets last."""
+    dirs: list[Path] = []
+    if extra:
+        dirs.append(extra)
+    env = os.environ.get(RULESETS_ENV)
+    if env:
+        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+    dirs.append(package_data_dir("rulesets"))
+    return dirs
+
+
+def available(extra: Path | None = None) -> dict[str, Path]:
+    """Jurisdiction key → file; a user file shadows a shipped one of the same key."""
+    found: dict[str, Path] = {}
+    for d in reversed(ruleset_dirs(extra)):
+        if d.is_dir():
+            for p in sorted(d.glob("*.yaml")):
+                if not p.name.startswith("_"):
+                    found[p.stem] = p
+    return dict(sorted(found.items(), key=lambda kv: ORDER.get(kv[0], 99)))
+
+
+def is_shipped(path: Path) -> bool:
+    return path.resolve().parent == package_data_dir("rulesets").resolve()
+
+
+def read_plain(path: Path) -> dict[str, Any] | None:
+    """The file's mapping read with libyaml, or None when it `extends:` another (needs the full load)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(data, dict) or data.get("extends"):
+        return None
+    return data
+
+
+def _codes(rules: Any) -> int:
+    """Rules and the rules nested in their `options` (any_of alternatives)."""
+    total = 0
+    for r in rules or []:
+        if isinstance(r, dict):
+            total += 1 + sum(_codes(o.get("rules")) for o in r.get("options") or [] if isinstance(o, dict))
+    return total
+
+
+def summary(data: dict[str, Any], path: Path, on: date) -> dict[str, Any]:
+    """One line of `rules list`, from a ruleset mapping (raw YAML or a validated model dump)."""
+    doc = data.get("document") or {}
+    functions = data.get("functions") or {}
+    items = functions.get("items") or []
+    start, until = doc.get("in_force_from"), doc.get("in_force_until")
+    in_force = None
+    if isinstance(start, date):
+        in_force = start <= on and (not isinstance(until, date) or on <= until)
+    return {
+        "key": data.get("key", path.stem),
+        "name": data.get("name"),
+        "title": doc.get("title"),
+        "number": doc.get("number"),
+        "issuer": doc.get("issuer"),
+        "level": doc.get("level"),
+        "issued": _iso(doc.get("issued")),
+        "in_force_from": _iso(start),
+        "in_force_until": _iso(until),
+        "in_force": in_force,
+        "rules": _codes(data.get("basic")) + sum(_codes(i.get("rules")) for i in items) + _codes(data.get("exclusions")),
+        "functions": len(items),
+        "materials": len(data.get("materials") or []),
+        "forms": len(data.get("forms") or []),
+        "relaxations": len(data.get("relaxations") or []),
+        "extends": data.get("extends"),
+        "file": str(path),
+        "shipped": is_shipped(path),
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
