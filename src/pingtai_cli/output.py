@@ -1,0 +1,104 @@
+"""Writing an output file safely: all or nothing, never over an existing file unless asked.
+
+The data goes to a temporary file in the target's own folder and is then
+renamed into place, so a reader never sees half a report and a crash or
+Ctrl-C leaves at most nothing behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import OutputExists, PingtaiError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def write_output(
+    path: Path, data: str | bytes, *, force: bool, protected: Iterable[Path] = ()
+) -> Path:
+    """Write `data` to `path` atomically; refuse an existing file without `force`.
+
+    `protected` lists folders that must not be written into (the dossiers
+    being checked). Parent folders are created. Returns the path written.
+    """
+    path = Path(path)
+    for folder in protected:
+        if _inside(path, Path(folder)):
+            raise PingtaiError(
+                f"不能把输出写入卷宗文件夹内：{path}（卷宗为只读输入，请换一个输出位置）"
+            )
+    if path.is_dir():
+        raise PingtaiError(f"输出路径是一个文件夹：{path}（请给出文件名）")
+    if os.path.lexists(path) and not force:
+        raise OutputExists(f"输出文件已存在：{path}（如需覆盖，请加 --force）")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise PingtaiError(f"无法创建输出文件夹：{parent}（{e.strerror or e}）") from e
+    tmp = _write_temp(parent, path.name, payload)
+    try:
+        _place(tmp, path, force)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(e, OSError):
+            raise PingtaiError(f"写入输出文件失败：{path}（{e.strerror or e}）") from e
+        raise
+    return path
+
+
+def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise PingtaiError(f"无法写入输出文件夹：{parent}（{e.strerror or e}）") from e
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(e, OSError):
+            raise PingtaiError(f"写入输出文件失败：{parent / name}（{e.strerror or e}）") from e
+        raise
+    return tmp
+
+
+def _place(tmp: Path, path: Path, force: bool) -> None:
+    """Rename into place. Without force, a hard link claims the name only if it is still free."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise OutputExists(f"输出文件已存在：{path}（如需覆盖，请加 --force）") from None
+    except OSError:  # no hard links on this file system: the check above must do
+        if os.path.lexists(path):
+            raise OutputExists(f"输出文件已存在：{path}（如需覆盖，请加 --force）") from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
