@@ -1,0 +1,326 @@
+"""The terminal report: the verdict on top, then the groups, problems spelled out, the rest one line each.
+
+Every string that may come from a dossier is put into a rich `Text` (never
+parsed as markup) after `view.clean` has made control characters visible, so
+an org_name like `[red]x` or `\\x1b[2J` prints as itself.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from ..models import CheckResult
+from .labels import check_lang, t
+from .view import GROUPS, MARKS, ResultView, Row, build_view, counts, main_problems
+
+TONE_STYLES = {
+    "ok": "green",
+    "fail": "bold red",
+    "absent": "yellow",
+    "missing": "yellow",
+    "relax": "magenta",
+    "warn": "yellow",
+    "review": "cyan",
+    "off": "dim",
+}
+VERDICT_STYLES = {
+    "eligible": "bold white on green",
+    "ineligible": "bold white on red",
+    "incomplete": "bold black on yellow",
+    "review": "bold white on magenta",
+    "error": "bold white on red",
+}
+VERDICT_ORDER = ("eligible", "ineligible", "incomplete", "review", "error")
+DETAIL_INDENT = 6
+
+
+def render_terminal(
+    results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh"
+) -> RenderableType:
+    """The report for one or several results; several end with the batch summary."""
+    check_lang(lang)
+    parts: list[RenderableType] = []
+    for i, result in enumerate(results):
+        if i:
+            parts.append(Rule(style="dim"))
+        parts.append(render_one(build_view(result, lang), verbose=verbose))
+    if len(results) > 1:
+        parts += [Rule(style="dim"), render_summary(results, lang=lang)]
+    return Group(*parts)
+
+
+def print_terminal(
+    results: Sequence[CheckResult], console: Console, *, verbose: bool = False, lang: str = "zh"
+) -> None:
+    """Print the report on `console` (cli.py passes its own, stdout or stderr)."""
+    console.print(render_terminal(results, verbose=verbose, lang=lang))
+
+
+def render_text(
+    results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh", width: int = 100
+) -> str:
+    """The terminal report as plain text, for `--output report.txt` or a log."""
+    console = Console(
+        record=True, width=width, file=io.StringIO(), color_system=None, force_terminal=False
+    )
+    print_terminal(results, console, verbose=verbose, lang=lang)
+    return console.export_text()
+
+
+def render_one(view: ResultView, *, verbose: bool = False) -> RenderableType:
+    lang = view.lang
+    parts: list[RenderableType] = [Text(view.org, style="bold"), _verdict_line(view), _header(view)]
+    if view.banner:
+        parts.append(Panel(Text(view.banner, style="bold red"), title="⚠", border_style="bold red"))
+    if view.result.error:
+        parts.append(
+            Panel(Text(view.result.error), title=t("label.error", lang), border_style="red")
+        )
+        return Group(*parts)
+    for group in GROUPS:
+        rows = view.rows[group]
+        if not rows and group != "consistency":
+            continue
+        parts.append(_group(view, group, rows, verbose))
+    return Group(*parts)
+
+
+def _header(view: ResultView) -> Text:
+    r = view.result
+    text = Text()
+    text.append(f"{t('label.dossier', view.lang)} ", style="dim")
+    text.append(view.dossier)
+    text.append(
+        f" · {r.jurisdiction_name} {r.document} · {t('label.as_of', view.lang)} {r.as_of.isoformat()}",
+        style="dim",
+    )
+    return text
+
+
+def _verdict_line(view: ResultView) -> Text:
+    lang = view.lang
+    text = Text()
+    text.append(f"{t('verdict.title', lang)}：", style="bold")
+    text.append(f" {view.verdict_word} ", style=VERDICT_STYLES.get(view.verdict, "bold"))
+    if not view.result.error:
+        c = counts(view.result)
+        shown = [
+            ("short.n_fail", c.failed, "red"),
+            ("short.n_missing", c.missing, "yellow"),
+            ("short.n_absent", c.absent, "yellow"),
+            ("short.n_review", c.review, "magenta"),
+        ]
+        for key, n, style in [s for s in shown if s[1]]:
+            text.append("  ")
+            text.append(f"{t(key, lang)} {n}", style=style)
+    return text
+
+
+def _group(view: ResultView, group: str, rows: list[Row], verbose: bool) -> RenderableType:
+    lang = view.lang
+    head = Text("\n")
+    head.append(t(f"group.{group}", lang), style="bold underline")
+    tally = Counter(
+        r.mark for r in rows if r.depth < 2 and not (group == "functions" and r.depth == 0)
+    )
+    for mark, n in sorted(tally.items(), key=lambda kv: list(MARKS.values()).index(kv[0])):
+        head.append(f"  {mark}{n}", style="dim")
+    lines: list[RenderableType] = [head]
+    if group == "functions":
+        lines += _function_lines(view, rows, verbose)
+    else:
+        lines += _plain_lines(view, rows, verbose)
+    if group == "consistency" and not rows:
+        lines.append(Text(f"  {MARKS['ok']} {t('label.no_findings', lang)}", style="green"))
+    return Group(*lines)
+
+
+def _plain_lines(view: ResultView, rows: list[Row], verbose: bool) -> list[RenderableType]:
+    lang = view.lang
+    out: list[RenderableType] = []
+    collapsed = [r for r in rows if not verbose and _collapsible(r)]
+    optional = [r for r in rows if r.tone == "off"]
+    hidden = {id(r) for r in collapsed} | ({id(r) for r in optional} if not verbose else set())
+    for row in rows:
+        if id(row) in hidden:
+            continue
+        out += _row(row, lang, detail=verbose or row.is_problem)
+    if optional and not verbose:
+        names = "、".join(r.name for r in optional)
+        out.append(
+            Text(
+                f"  {MARKS['off']} {t('label.optional_materials', lang, names=names)}", style="dim"
+            )
+        )
+    if collapsed:
+        out.append(_collapsed_line(collapsed, lang))
+    return out
+
+
+def _collapsible(row: Row) -> bool:
+    """Qualitative review items and info findings fold into one count line unless -v."""
+    return row.qualitative or (row.group == "consistency" and row.status == "info")
+
+
+def _collapsed_line(rows: list[Row], lang: str) -> Text:
+    key = (
+        "label.info_collapsed"
+        if all(r.group == "consistency" for r in rows)
+        else "label.review_collapsed"
+    )
+    return Text(f"  {MARKS['review']} {t(key, lang, n=len(rows))}", style=TONE_STYLES["review"])
+
+
+def _function_lines(view: ResultView, rows: list[Row], verbose: bool) -> list[RenderableType]:
+    """The count rule, each declared function, and the open conditions of functions that matter."""
+    lang = view.lang
+    fr = view.result.functions
+    open_ = fr is not None and fr.status != "pass"
+    out: list[RenderableType] = []
+    collapsed: list[Row] = []
+    not_declared: list[str] = []
+    parent: Row | None = None
+    for row in rows:
+        if row.depth == 0:
+            out += _row(row, lang, detail=verbose or row.is_problem)
+        elif row.depth == 1:
+            parent = row
+            if row.status == "not_declared" and not verbose:
+                not_declared.append(row.name)
+            else:
+                out += _row(row, lang, detail=False)
+        elif verbose:
+            out += _row(row, lang, detail=True)
+        elif parent is not None and parent.status not in ("not_declared", "pass") and open_:
+            if row.qualitative:
+                collapsed.append(row)
+            elif row.tone != "ok":
+                out += _row(row, lang, detail=row.is_problem)
+    if not_declared:
+        names = "、".join(not_declared)
+        out.append(
+            Text(f"    {MARKS['off']} {t('label.off_functions', lang, names=names)}", style="dim")
+        )
+    if collapsed:
+        out.append(_collapsed_line(collapsed, lang))
+    return out
+
+
+def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
+    """One line for the item; below it, when asked, the clause, the source and the fix."""
+    style = TONE_STYLES[row.tone]
+    indent = "  " + "  " * row.depth
+    line = Text(indent)
+    line.append(row.mark, style=style)
+    line.append(" ")
+    line.append(row.name, style="bold" if row.is_problem else "")
+    value = _value_text(row, lang)
+    if value:
+        line.append("  ")
+        line.append(value)
+    if row.gap:
+        line.append("  ")
+        line.append(row.gap, style=style)
+    if row.files and row.group == "materials" and row.tone in ("ok", "review"):
+        line.append("  ")
+        line.append("、".join(row.files), style="dim")
+    ref = " ".join(
+        x
+        for x in (row.article, row.code if row.group != "functions" or row.depth != 1 else "")
+        if x
+    )
+    if ref and row.group != "consistency":
+        line.append(f"  {ref}", style="dim")
+    out: list[RenderableType] = [line]
+    if detail:
+        out += _details(row, lang, len(indent) + 2)
+    elif row.tone == "review" and row.message and not row.qualitative:  # why a reviewer must look
+        out.append(_detail_line(t("label.message", lang), row.message, len(indent) + 2))
+    return out
+
+
+def _value_text(row: Row, lang: str) -> str:
+    if row.group == "consistency":
+        return ""
+    yes = t("label.yes", lang)
+    required = row.required if row.required and row.required != yes else ""
+    if row.actual and required:
+        return f"{row.actual} / {t('col.required', lang)} {required}"
+    if row.actual:
+        return row.actual
+    if required and row.tone != "ok":
+        return f"{row.word} / {t('col.required', lang)} {required}"
+    return "" if row.tone == "ok" else row.word
+
+
+def _details(row: Row, lang: str, indent: int) -> list[RenderableType]:
+    lines: list[tuple[str, str]] = []
+    if row.message and (not row.gap or not row.quote) and row.group != "consistency":
+        lines.append((t("label.message", lang), row.message))
+    if row.quote:
+        lines.append((t("label.quote", lang), f"“{row.quote}”"))
+    if row.evidence:
+        lines.append((t("label.source", lang), "；".join(row.evidence)))
+    if row.files and row.tone not in ("ok", "review"):
+        lines.append((t("label.files", lang), "、".join(row.files)))
+    lines += [(t("label.note", lang), note) for note in row.notes]
+    if row.fix and row.tone != "ok":
+        lines.append((t("label.fix", lang), row.fix))
+    return [_detail_line(label, body, indent) for label, body in lines]
+
+
+def _detail_line(label: str, body: str, indent: int) -> RenderableType:
+    text = Text()
+    text.append(f"{label}：", style="dim")
+    text.append(body)
+    return Padding(text, (0, 0, 0, indent))
+
+
+def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> RenderableType:
+    """The batch summary: one line per dossier and the count of each verdict."""
+    results = list(results)
+    table = Table(
+        title=t("label.summary", lang, n=len(results)), title_justify="left", expand=False
+    )
+    for key in (
+        "col.no",
+        "col.org",
+        "col.verdict",
+        "short.n_fail",
+        "short.n_missing",
+        "short.n_absent",
+        "col.problems",
+    ):
+        table.add_column(t(key, lang), overflow="fold")
+    tally: Counter[str] = Counter()
+    for i, result in enumerate(results, 1):
+        view = build_view(result, lang)
+        tally[view.verdict] += 1
+        c = counts(result)
+        problems = main_problems(result)
+        table.add_row(
+            str(i),
+            Text(view.org),
+            Text(view.verdict_word, style=VERDICT_STYLES.get(view.verdict, "")),
+            str(c.failed),
+            str(c.missing),
+            str(c.absent),
+            Text(problems[:120] + ("…" if len(problems) > 120 else "")),
+        )
+    line = Text(f"{t('label.total', lang)}：")
+    for verdict in VERDICT_ORDER:
+        if tally[verdict] or verdict != "error":
+            line.append(
+                f" {t(f'verdict.{verdict}', lang)} {tally[verdict]} ", style=VERDICT_STYLES[verdict]
+            )
+            line.append(" ")
+    return Group(table, line)
