@@ -20,7 +20,12 @@ from pingtai_cli.models import CheckResult, Dossier, Evidence, Fact, Finding, Ma
 from pingtai_cli.output import write_output
 from pingtai_cli.report import FORMATS, render
 from pingtai_cli.report.json import load_schema, render_json, render_jsonl
-from pingtai_cli.report.terminal import render_summary, render_terminal
+from pingtai_cli.report.terminal import (
+    print_results,
+    print_summary,
+    render_summary,
+    render_terminal,
+)
 from pingtai_cli.report.view import clean
 from pingtai_cli.report.xlsx import safe_cell
 from pingtai_cli.ruleset import load_ruleset
@@ -427,7 +432,16 @@ def test_batch_summary_counts_each_verdict() -> None:
         and "待审核 1" in text
         and "材料不全 0" in text
     )
-    assert "共 4 个卷宗" in terminal_text(results)
+    assert "共 4 个卷宗" not in terminal_text(results)  # the check command prints it on stderr
+    assert "共 4 个卷宗" in render(results, "terminal")  # but a text file gets it
+
+
+def test_print_results_and_print_summary_take_the_console_first() -> None:
+    out, err = Console(record=True, width=100), Console(record=True, width=100)
+    print_results(out, [ineligible(), review()], verbose=True, lang="zh")
+    print_summary(err, [ineligible(), review()], lang="zh")
+    assert "差 205 万元" in out.export_text() and "共 2 个卷宗" not in out.export_text()
+    assert "共 2 个卷宗" in err.export_text()
 
 
 def test_error_result_is_reported_as_could_not_check() -> None:
@@ -462,8 +476,8 @@ def test_every_registered_format_renders() -> None:
         out = render(results, name)
         if fmt.binary:
             assert isinstance(out, bytes) and out[:2] == b"PK"
-        elif name != "terminal":
-            assert isinstance(out, str) and out
+        else:
+            assert isinstance(out, str) and "许昌市中小企业服务中心有限公司" in out
 
 
 def test_clean_makes_controls_and_bidi_visible() -> None:

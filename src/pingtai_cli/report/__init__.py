@@ -1,7 +1,8 @@
 """Renderers, one module per format: `render(results, fmt)` picks one by name.
 
-Each renderer is a pure function `(results, *, verbose, lang) -> str | bytes`
-(the terminal one returns a rich renderable). Modules are imported on first
+Each renderer is a pure function `(results, *, verbose, lang) -> str | bytes`;
+"terminal" here gives the plain-text report (for `--output`), while printing
+to a live console goes through `report.terminal.print_results`. Modules are imported on first
 use so that `pingtai --help` loads none of them.
 """
 
@@ -32,8 +33,7 @@ class Format:
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("terminal", "terminal", "render_terminal", ".txt"),
-        Format("text", "terminal", "render_text", ".txt"),
+        Format("terminal", "terminal", "render_text", ".txt"),  # as text: for --output
         Format("json", "json", "render_json", ".json", machine=True),
         Format("jsonl", "json", "render_jsonl", ".jsonl", machine=True),
         Format("markdown", "markdown", "render_markdown", ".md"),
@@ -51,5 +51,5 @@ def get_format(fmt: str) -> Format:
 
 
 def render(results: Sequence[CheckResult], fmt: str, **kw: Any) -> Any:
-    """Render with the named format: str for text formats, bytes for xlsx, a rich renderable for terminal."""
+    """Render with the named format: str for text formats, bytes for xlsx."""
     return get_format(fmt).renderer()(list(results), **kw)

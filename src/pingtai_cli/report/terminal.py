@@ -44,35 +44,44 @@ DETAIL_INDENT = 6
 
 
 def render_terminal(
-    results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh"
+    results: Sequence[CheckResult],
+    *,
+    verbose: bool = False,
+    lang: str = "zh",
+    summary: bool = False,
 ) -> RenderableType:
-    """The report for one or several results; several end with the batch summary."""
+    """The report for one or several results, one after another; `summary` appends the batch table."""
     check_lang(lang)
     parts: list[RenderableType] = []
     for i, result in enumerate(results):
         if i:
             parts.append(Rule(style="dim"))
         parts.append(render_one(build_view(result, lang), verbose=verbose))
-    if len(results) > 1:
+    if summary:
         parts += [Rule(style="dim"), render_summary(results, lang=lang)]
     return Group(*parts)
 
 
-def print_terminal(
-    results: Sequence[CheckResult], console: Console, *, verbose: bool = False, lang: str = "zh"
+def print_results(
+    console: Console, results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh"
 ) -> None:
-    """Print the report on `console` (cli.py passes its own, stdout or stderr)."""
+    """Print the report on `console` (the check command passes its own, stdout)."""
     console.print(render_terminal(results, verbose=verbose, lang=lang))
+
+
+def print_summary(console: Console, results: Sequence[CheckResult], *, lang: str = "zh") -> None:
+    """Print the batch summary on `console` (the check command uses stderr)."""
+    console.print(render_summary(results, lang=lang))
 
 
 def render_text(
     results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh", width: int = 100
 ) -> str:
-    """The terminal report as plain text, for `--output report.txt` or a log."""
+    """The terminal report as plain text (with the batch table for several), for `--output`."""
     console = Console(
         record=True, width=width, file=io.StringIO(), color_system=None, force_terminal=False
     )
-    print_terminal(results, console, verbose=verbose, lang=lang)
+    console.print(render_terminal(results, verbose=verbose, lang=lang, summary=len(results) > 1))
     return console.export_text()
 
 
