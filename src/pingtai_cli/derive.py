@@ -6,6 +6,7 @@ whose evidence points at the inputs they came from.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -53,7 +54,8 @@ def years_between(start: date, end: date) -> float:
     anniversary = _add_years(start, years)
     next_anniversary = _add_years(start, years + 1)
     fraction = (end - anniversary).days / max(1, (next_anniversary - anniversary).days)
-    return round(years + fraction, 2)
+    # Truncate, never round: a day short of two years must not show as 2.0 and pass "两年以上".
+    return math.floor((years + fraction) * 100) / 100
 
 
 def _add_years(d: date, n: int) -> date:
