@@ -464,8 +464,9 @@ def test_error_result_is_reported_as_could_not_check() -> None:
 
 def test_english_labels_frame_the_chinese_rule_messages() -> None:
     text = terminal_text([ineligible()], lang="en")
-    assert "Verdict:" in text or "Verdict：" in text
-    assert "ineligible" in text and "Basic conditions" in text and "差 205 万元" in text
+    assert "Verdict:  ineligible" in text
+    assert "Basic conditions" in text and "差 205 万元" in text and "Clause: “" in text
+    assert "yes（是）" not in text
     with pytest.raises(PingtaiError):
         render([ineligible()], "json", lang="fr")
 

@@ -60,7 +60,8 @@ def _one(view: ResultView, verbose: bool) -> str:
         (t("label.jurisdiction", lang), f"{r.jurisdiction_name} {r.document}"),
         (t("label.as_of", lang), r.as_of.isoformat()),
     ]
-    lines += [f"**{esc(k)}**：{esc(v)}  " for k, v in head]
+    colon = t("label.colon", lang)
+    lines += [f"**{esc(k)}**{colon}{esc(v)}  " for k, v in head]
     tally = " · ".join(
         f"{t(key, lang)} {n}"
         for key, n in (
@@ -72,14 +73,14 @@ def _one(view: ResultView, verbose: bool) -> str:
         if n
     )
     lines += [
-        f"**{esc(t('verdict.title', lang))}**：**{esc(view.verdict_word)}**"
+        f"**{esc(t('verdict.title', lang))}**{colon}**{esc(view.verdict_word)}**"
         + (f"（{esc(tally)}）" if tally else ""),
         "",
     ]
     if view.banner:
         lines += [f"> ⚠ **{esc(view.banner)}**", ""]
     if r.error:
-        lines += [f"> **{esc(t('label.error', lang))}**：{esc(r.error)}", ""]
+        lines += [f"> **{esc(t('label.error', lang))}**{colon}{esc(r.error)}", ""]
         return "\n".join(lines)
     if r.reasons:
         lines += (
@@ -152,7 +153,8 @@ def _details(row: Row, lang: str) -> list[str]:
     items += [(t("label.note", lang), n) for n in row.notes]
     if row.fix:
         items.append((t("label.fix", lang), row.fix))
-    return lines + [f"- **{esc(k)}**：{esc(v)}" for k, v in items] + [""]
+    colon = t("label.colon", lang)
+    return lines + [f"- **{esc(k)}**{colon}{esc(v)}" for k, v in items] + [""]
 
 
 def _evidence(view: ResultView) -> list[str]:

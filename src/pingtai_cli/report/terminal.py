@@ -108,17 +108,15 @@ def _header(view: ResultView) -> Text:
     text = Text()
     text.append(f"{t('label.dossier', view.lang)} ", style="dim")
     text.append(view.dossier)
-    text.append(
-        f" · {r.jurisdiction_name} {r.document} · {t('label.as_of', view.lang)} {r.as_of.isoformat()}",
-        style="dim",
-    )
+    text.append(f" · {t('label.as_of', view.lang)} {r.as_of.isoformat()}", style="dim")
+    text.append(f"\n{r.jurisdiction_name} {r.document}", style="dim")
     return text
 
 
 def _verdict_line(view: ResultView) -> Text:
     lang = view.lang
     text = Text()
-    text.append(f"{t('verdict.title', lang)}：", style="bold")
+    text.append(t("verdict.title", lang) + t("label.colon", lang), style="bold")
     text.append(f" {view.verdict_word} ", style=VERDICT_STYLES.get(view.verdict, "bold"))
     if not view.result.error:
         c = counts(view.result)
@@ -242,18 +240,16 @@ def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
     if row.files and row.group == "materials" and row.tone in ("ok", "review"):
         line.append("  ")
         line.append("、".join(row.files), style="dim")
-    ref = " ".join(
-        x
-        for x in (row.article, row.code if row.group != "functions" or row.depth != 1 else "")
-        if x
-    )
+    code = row.code if row.tone != "ok" and (row.group != "functions" or row.depth != 1) else ""
+    ref = " ".join(x for x in (row.article, code) if x)
     if ref and row.group != "consistency":
         line.append(f"  {ref}", style="dim")
     out: list[RenderableType] = [line]
     if detail:
         out += _details(row, lang, len(indent) + 2)
     elif row.tone == "review" and row.message and not row.qualitative:  # why a reviewer must look
-        out.append(_detail_line(t("label.message", lang), row.message, len(indent) + 2))
+        colon = t("label.colon", lang)
+        out.append(_detail_line(t("label.message", lang), row.message, len(indent) + 2, colon))
     return out
 
 
@@ -262,6 +258,8 @@ def _value_text(row: Row, lang: str) -> str:
         return ""
     yes = t("label.yes", lang)
     required = row.required if row.required and row.required != yes else ""
+    if row.actual and required and row.tone == "ok":
+        return f"{row.actual}（{required}）"
     if row.actual and required:
         return f"{row.actual} / {t('col.required', lang)} {required}"
     if row.actual:
@@ -284,12 +282,13 @@ def _details(row: Row, lang: str, indent: int) -> list[RenderableType]:
     lines += [(t("label.note", lang), note) for note in row.notes]
     if row.fix and row.tone != "ok":
         lines.append((t("label.fix", lang), row.fix))
-    return [_detail_line(label, body, indent) for label, body in lines]
+    colon = t("label.colon", lang)
+    return [_detail_line(label, body, indent, colon) for label, body in lines]
 
 
-def _detail_line(label: str, body: str, indent: int) -> RenderableType:
+def _detail_line(label: str, body: str, indent: int, colon: str = "：") -> RenderableType:
     text = Text()
-    text.append(f"{label}：", style="dim")
+    text.append(label + colon, style="dim")
     text.append(body)
     return Padding(text, (0, 0, 0, indent))
 
@@ -325,7 +324,7 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
             str(c.absent),
             Text(problems[:120] + ("…" if len(problems) > 120 else "")),
         )
-    line = Text(f"{t('label.total', lang)}：")
+    line = Text(t("label.total", lang) + t("label.colon", lang))
     for verdict in VERDICT_ORDER:
         if tally[verdict] or verdict != "error":
             line.append(

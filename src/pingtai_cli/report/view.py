@@ -158,7 +158,7 @@ def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row
         word=word,
         tone=tone,
         actual=actual if group != "exclusions" or r.status == "fail" else "",
-        required=show_required(r.required, r.unit),
+        required=t("label.yes", lang) if r.required == "是" else show_required(r.required, r.unit),
         gap=r.gap or "",
         article=r.article,
         quote=r.quote,
@@ -274,7 +274,7 @@ def finding_row(f: Finding, lang: str) -> Row:
         tone=_FINDING_TONES.get(f.severity, "warn"),
         message=clean(f.message),
         evidence=[clean(f.evidence.describe(), 500)] if f.evidence else [],
-        files=[one_line(x, 300) for x in f.files],
+        files=[one_line(x, 300) for x in f.files if not f.evidence or x != f.evidence.file],
     )
 
 
@@ -375,7 +375,7 @@ def main_problems(result: CheckResult) -> str:
         return one_line(result.error, 1000)
     if result.verdict == "eligible":
         return ""
-    return "；".join(one_line(r, 500) for r in result.reasons)
+    return "；".join(one_line(r, 500).rstrip("。") for r in result.reasons)
 
 
 @dataclass(frozen=True)
