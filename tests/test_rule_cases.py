@@ -27,7 +27,9 @@ def test_every_shipped_jurisdiction_has_cases() -> None:
     assert {key for key, _, _ in CASES} == set(SHIPPED)
 
 
-@pytest.mark.parametrize(("key", "code", "case"), CASES, ids=[f"{c}:{case.name}" for _, c, case in CASES])
+@pytest.mark.parametrize(
+    ("key", "code", "case"), CASES, ids=[f"{c}:{case.name}" for _, c, case in CASES]
+)
 def test_rule_case(key: str, code: str, case: RuleCase) -> None:
     ruleset = load_ruleset(key)
     result = run_case(ruleset, code, case)

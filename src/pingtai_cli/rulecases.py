@@ -60,7 +60,10 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
             try:
                 case = RuleCase.model_validate(item)
             except ValidationError as e:
-                problems += [f"{path.name}: {code}[{i}].{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors()]
+                problems += [
+                    f"{path.name}: {code}[{i}].{'.'.join(map(str, x['loc']))}: {x['msg']}"
+                    for x in e.errors()
+                ]
                 continue
             unknown = [k for k in case.facts if k not in BY_KEY]
             problems += [f"{path.name}: {code}[{i}]: 未知的事实字段 {k}" for k in unknown]

@@ -34,6 +34,9 @@ class Cited(Strict):
 
     article: str
     quote: str = Field(min_length=2)
+    # Set when the quote is not from the ruleset's own text (a year's notice a user supplies):
+    # names that document, and tells readers not to look the quote up in `document.source_file`.
+    source: str | None = None
 
 
 class When(Strict):
