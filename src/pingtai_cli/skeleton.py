@@ -39,12 +39,23 @@ DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "is_legal_person": ("org_type",),
     "functions_only_comprehensive": ("functions_declared",),
 }
-YEARLY_HEADERS = ("年度", "营业收入", "服务收入", "资产总额", "利润总额", "上缴税金", "服务中小企业数")
+YEARLY_HEADERS = (
+    "年度",
+    "营业收入",
+    "服务收入",
+    "资产总额",
+    "利润总额",
+    "上缴税金",
+    "服务中小企业数",
+)
 YEARS_SHOWN = 3
 # List sheets of spec §1.3: sheet name → headers (catalogue sheet key in brackets).
 LIST_SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "staff": ("人员名单", ("姓名", "年龄", "学历", "毕业学校", "职称", "主管工作")),
-    "served_smes": ("服务企业名单", ("服务企业名称", "联系人", "联系电话", "服务内容", "企业满意度")),
+    "served_smes": (
+        "服务企业名单",
+        ("服务企业名称", "联系人", "联系电话", "服务内容", "企业满意度"),
+    ),
     "equipment": ("设备清单", ("名称", "数量", "购买时间", "购买价格")),
     "partners": ("合作单位", ("合作单位名称",)),
 }
@@ -67,10 +78,43 @@ BASIC_KEYS = (
     "registered_address", "legal_representative", "registered_capital", "total_assets",
     "service_area", "staff_total", "staff_qualified", "platform_type",
 )  # fmt: skip
-PERFORMANCE_KEYS = ("smes_served", "satisfaction_rate", "agencies_aggregated", "free_service_share", "prior_recognitions")
-SECTION_TITLES = ("一、单位基本情况", "二、服务业绩", "三、服务功能", "四、放宽与认定情况", "五、联系方式")
+PERFORMANCE_KEYS = (
+    "smes_served",
+    "satisfaction_rate",
+    "agencies_aggregated",
+    "free_service_share",
+    "prior_recognitions",
+)
+SECTION_TITLES = (
+    "一、单位基本情况",
+    "二、服务业绩",
+    "三、服务功能",
+    "四、放宽与认定情况",
+    "五、联系方式",
+)
 TEXT_FORMAT_KEYS = {"credit_code", "contact_phone", "postal_code"}  # keep leading zeros, no 1.2E+17
 BOOL_CHOICES = ("是", "否")
+# Hints for rows no rule speaks of. Every row has a hint: see FORM_HEADERS.
+DEFAULT_HINTS = {
+    "org_name": "按营业执照或法人证书填写全称",
+    "platform_name": "平台对外使用的名称",
+    "registered_address": "按营业执照或法人证书填写",
+    "legal_representative": "按营业执照或法人证书填写",
+    "registered_capital": "按营业执照或法人证书填写",
+    "contact_person": "申报工作联系人",
+    "contact_phone": "手机或固定电话",
+    "email": "接收通知用",
+    "postal_code": "6位数字",
+    "website": "平台网址及ICP备案号",
+    "application_date": "提交申报材料的日期",
+}
+# The form's columns. The reader (extract/excel.py) takes the first non-empty cell
+# right of a label as its value, skipping empty ones, and stops at a note (注：…):
+# so every row carries a note right after the value cell, and the unit comes after
+# the note — a bare 万元 next to an empty value cell would be read as the value.
+FORM_HEADERS = ("项目", "填写内容", "说明", "单位")
+COL_LABEL, COL_VALUE, COL_HINT, COL_UNIT = 1, 2, 3, 4
+NOTE_PREFIX = "注："
 COUNT_UNITS = {"家", "人", "次", "人次", "年", "项"}
 OP_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于"}
 COUNT_OP_WORDS = {">=": "不少于", ">": "多于", "<=": "不多于", "<": "少于", "==": "等于"}
@@ -205,7 +249,11 @@ def _rule_hints(rule: Rule, prefix: str = "") -> Iterator[tuple[str, str]]:
     for r in rule.readings:
         target = r.field or rule.field or ""
         other = label_of(target) if target != rule.field and target in DERIVED_KEYS else ""
-        text = f"另一读法：{other}{_bound(rule.op, r.value, rule.unit)}" if r.value is not None else f"另一读法：{r.note}"
+        text = (
+            f"另一读法：{other}{_bound(rule.op, r.value, rule.unit)}"
+            if r.value is not None
+            else f"另一读法：{r.note}"
+        )
         for key in inputs_of(target):
             yield key, f"{prefix}{text}（{r.article}）"
     for option in rule.options:
@@ -291,6 +339,9 @@ def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     fk = BY_KEY.get(key)
     base = _functions_hint(rs) if key == "functions_declared" else (fk.hint if fk else "")
     hint = "；".join(h for h in (base, *rule_hints) if h)
+    if not hint:
+        is_bool = fk is not None and fk.kind == "bool"
+        hint = DEFAULT_HINTS.get(key) or ("从下拉列表中选择 是 或 否" if is_bool else "如实填写")
     choices, strict = _choices(key, rs)
     return FormRow(
         key=key,
@@ -303,7 +354,9 @@ def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     )
 
 
-def _function_sections(rs: Ruleset, hints: dict[str, list[str]], placed: set[str]) -> list[FormSection]:
+def _function_sections(
+    rs: Ruleset, hints: dict[str, list[str]], placed: set[str]
+) -> list[FormSection]:
     sections = []
     for number, item in enumerate(rs.functions.items, start=1):
         keys = _unique(k for k, _ in _function_hints(item) if k not in placed)
@@ -370,7 +423,9 @@ def last_years(as_of: date, count: int = YEARS_SHOWN) -> tuple[int, ...]:
 
 
 def _requirements(req: MaterialReq, as_of: date) -> tuple[str, ...]:
-    words: list[str] = [] if req.copy_kind == "原件或复印件" else [req.copy_kind]  # the text says nothing
+    words: list[str] = (
+        [] if req.copy_kind == "原件或复印件" else [req.copy_kind]
+    )  # the text says nothing
     for v in req.validity:
         if v == "previous_year":
             words.append(f"上一年度（{as_of.year - 1}年）")
@@ -572,7 +627,9 @@ def readme_text(sk: Skeleton) -> str:
         f"5. 自查：pingtai check 本文件夹 --jurisdiction {sk.jurisdiction}",
     ]
     if sk.materials_note is not None:
-        lines.append(f"注意：本办法未列出申报材料（{sk.materials_note_article}），以当年申报通知为准，详见“{MATERIALS_NAME}”。")
+        lines.append(
+            f"注意：本办法未列出申报材料（{sk.materials_note_article}），以当年申报通知为准，详见“{MATERIALS_NAME}”。"
+        )
     if not sk.in_force:
         lines.append(f"注意：该办法在 {sk.as_of.isoformat()} 不在有效期内，请确认适用的办法。")
     return "\r\n".join(lines) + "\r\n"  # read on Windows, in Notepad
@@ -648,7 +705,12 @@ def _widths(ws: Any, widths: Iterable[float]) -> None:
 def _header_row(ws: Any, row: int, headers: Iterable[str], st: _Styles) -> None:
     for col, text in enumerate(headers, start=1):
         cell = _put(ws, row, col, text)
-        cell.font, cell.fill, cell.border, cell.alignment = st.header, st.fill_header, st.border, st.center
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            st.header,
+            st.fill_header,
+            st.border,
+            st.center,
+        )
 
 
 def _merged_line(ws: Any, row: int, last_col: int, text: str, font: Any, fill: Any = None) -> Any:
@@ -675,28 +737,31 @@ def _form_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
     ws.title = FORM_SHEET
     _merged_line(ws, 1, 4, sk.title, st.title).alignment = st.center
     ws.row_dimensions[1].height = 30
-    intro = f"依据{sk.document}。请在浅黄色单元格中填写；“说明”列为认定条件及条款。"
+    intro = f"依据{sk.document}。请在浅黄色单元格中填写；“说明”列为认定条件及条款，“单位”列为数值的单位。"
     _merged_line(ws, 2, 4, intro, st.header).alignment = st.wrap
     ws.row_dimensions[2].height = 30
-    _header_row(ws, 3, ("项目", "填写内容", "单位", "说明"), st)
+    _header_row(ws, 3, FORM_HEADERS, st)
     row = 4
-    for section in sk.sections:
+    for index, section in enumerate(sk.sections):
+        # A blank row before each section title: the reader looks below a label whose
+        # right side holds no value, and must find nothing there rather than the title.
+        row += 1 if index else 0
         font = st.section if section.level == 1 else st.subsection
         _merged_line(ws, row, 4, section.title, font, st.fill_section).border = st.border
         row += 1
         for fr in section.rows:
             _form_row(ws, row, fr, st)
             row += 1
-    _widths(ws, (36, 34, 8, 64))
+    _widths(ws, (36, 34, 64, 8))
     ws.freeze_panes = "B4"
     _print_setup(ws, landscape=False, title_rows="3:3")
 
 
 def _form_row(ws: Any, row: int, fr: FormRow, st: _Styles) -> None:
-    label = _put(ws, row, 1, fr.label)
-    value = ws.cell(row=row, column=2)
-    unit = _put(ws, row, 3, fr.unit)
-    hint = _put(ws, row, 4, fr.hint or None)
+    label = _put(ws, row, COL_LABEL, fr.label)
+    value = ws.cell(row=row, column=COL_VALUE)
+    hint = _put(ws, row, COL_HINT, NOTE_PREFIX + fr.hint)
+    unit = _put(ws, row, COL_UNIT, fr.unit)
     for cell in (label, value, unit, hint):
         cell.border, cell.alignment = st.border, st.wrap
     unit.alignment = st.center
@@ -713,7 +778,9 @@ def _form_row(ws: Any, row: int, fr: FormRow, st: _Styles) -> None:
 def _yearly_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
     ws.title = YEARLY_SHEET
     headers = YEARLY_HEADERS
-    _merged_line(ws, 1, len(headers), "运营情况（金额单位：万元；服务中小企业数单位：家）", st.section)
+    _merged_line(
+        ws, 1, len(headers), "运营情况（金额单位：万元；服务中小企业数单位：家）", st.section
+    )
     _header_row(ws, 2, headers, st)
     for i, year in enumerate(sk.years, start=3):
         _put(ws, i, 1, year).border = st.border
@@ -722,7 +789,7 @@ def _yearly_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
             cell.fill, cell.border = st.fill_value, st.border
     note_row = 3 + len(sk.years) + 1
     for j, text in enumerate(sk.yearly_hints):
-        _put(ws, note_row + j, 1, text)
+        _put(ws, note_row + j, 1, NOTE_PREFIX + text)
     _widths(ws, (10, *([14] * (len(headers) - 1))))
     ws.freeze_panes = "B3"
     _print_setup(ws, landscape=True, title_rows="2:2")
@@ -733,7 +800,12 @@ def _list_sheet(ws: Any, name: str, headers: tuple[str, ...], st: _Styles) -> No
 
     ws.title = name
     _header_row(ws, 1, headers, st)
-    notes = {"购买价格": "单位：万元", "购买时间": "如 2023年5月", "企业满意度": "满意 / 不满意", "合作单位名称": "签订合作协议的单位"}
+    notes = {
+        "购买价格": "单位：万元",
+        "购买时间": "如 2023年5月",
+        "企业满意度": "满意 / 不满意",
+        "合作单位名称": "签订合作协议的单位",
+    }
     for col, text in enumerate(headers, start=1):
         if text in notes:
             ws.cell(row=1, column=col).comment = Comment(notes[text], "pingtai")
@@ -754,12 +826,22 @@ def _materials_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
     ws.title = MATERIALS_SHEET
     last = len(MATERIAL_HEADERS)
     _merged_line(ws, 1, last, f"{sk.recognition_title}申报材料清单", st.title).alignment = st.center
-    _merged_line(ws, 2, last, f"依据{sk.document}；“状态”列由申报单位填写。", st.header).alignment = st.wrap
+    _merged_line(
+        ws, 2, last, f"依据{sk.document}；“状态”列由申报单位填写。", st.header
+    ).alignment = st.wrap
     _header_row(ws, 3, MATERIAL_HEADERS, st)
     row = 4
     for m in sk.materials:
         file_name = m.file_name + (f"（{m.alternative}）" if m.alternative else "")
-        values = (f"{m.number:02d}", m.name, m.article, m.quote, "、".join(m.requirements), file_name, "")
+        values = (
+            f"{m.number:02d}",
+            m.name,
+            m.article,
+            m.quote,
+            "、".join(m.requirements),
+            file_name,
+            "",
+        )
         for col, v in enumerate(values, start=1):
             cell = _put(ws, row, col, v)
             cell.border, cell.alignment = st.border, st.wrap
