@@ -121,6 +121,24 @@ def hostile() -> CheckResult:
     ]
     result = check(make_dossier("dossiers/<b>evil</b>", org_name=HOSTILE, files=files))
     bad = f"{HOSTILE}.pdf"
+    result.files.append(
+        MaterialFile(
+            "申请报告.docx",
+            "docx",
+            ["application_report"],
+            ["文件名含“申请报告”"],
+            pages=3,
+            ocr_pages=1,
+            facts={
+                "report_date": Fact(
+                    "report_date", date(2026, 3, 1), None, Evidence("申请报告.docx", page=1)
+                )
+            },
+            error="第3页无法读取",
+            sections=["一、基本情况"],
+            notes=["仅读取前 2 页"],
+        )
+    )
     result.findings.append(
         Finding("file.unreadable", "error", f"{bad} 无法读取", [bad], None, Evidence(bad, page=2))
     )
