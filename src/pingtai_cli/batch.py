@@ -36,17 +36,24 @@ class Job:
     missing_paths: list[str] = field(default_factory=list)
 
 
-def _is_dossier_folder(path: Path) -> bool:
-    """A folder is one dossier when it holds a workbook or material files at its top level."""
+def _has_workbook(path: Path) -> bool:
     try:
-        entries = list(path.iterdir())
+        return any(e.suffix.lower() in WORKBOOK_SUFFIXES and e.is_file() for e in path.iterdir())
     except OSError:
-        return True  # let the reader report why it cannot be read
-    files = [e for e in entries if not e.name.startswith(".") and e.is_file() and not e.is_symlink()]
-    if any(e.suffix.lower() in WORKBOOK_SUFFIXES for e in files):
-        return True
-    children = [e for e in entries if (e.is_dir() and not e.is_symlink()) or e.suffix.lower() == ".zip"]
-    return not children or any(e.suffix.lower() not in (".zip",) for e in files)
+        return False
+
+
+def _dossier_children(path: Path) -> list[Path]:
+    """Subfolders holding a workbook, and zips: what makes a folder an intake of several dossiers."""
+    try:
+        entries = sorted(e for e in path.iterdir() if not e.name.startswith("."))
+    except OSError:
+        return []
+    zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file()]
+    dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
+    if not zips and not any(_has_workbook(d) for d in dirs):
+        return []
+    return sorted(zips + dirs)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -56,10 +63,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for p in paths:
         if not p.exists():
             missing.append(str(p))
-        elif p.is_file() or _is_dossier_folder(p):
-            found.append(p)
+        elif p.is_file() or _has_workbook(p) or not _dossier_children(p):
+            found.append(p)  # one dossier: a zip, a folder with its workbook, or a folder of loose files
         else:
-            found.extend(sorted(c for c in p.iterdir() if not c.name.startswith(".") and (c.is_dir() or c.suffix.lower() == ".zip")))
+            found.extend(_dossier_children(p))
     return found, missing
 
 
