@@ -1,0 +1,297 @@
+"""`pingtai rules list | show | explain | validate`, driven through the Typer app."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pingtai_cli import cli
+from pingtai_cli.errors import UnknownJurisdiction, UnknownRule
+from pingtai_cli.explain import _entries
+from pingtai_cli.ruleset import load_all, package_data_dir
+
+cli._register()
+runner = CliRunner()
+SHIPPED = package_data_dir("rulesets")
+KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
+
+
+def run(*args: str):
+    """Wide enough that rich tables do not fold the words the tests look for."""
+    return runner.invoke(cli.app, list(args), env={"COLUMNS": "300"})
+
+
+def ok(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
+
+
+def small_ruleset(key: str, **changes) -> dict:
+    """A valid little ruleset for tests that need a user jurisdiction."""
+    data = {
+        "key": key,
+        "name": "测试市",
+        "document": {
+            "title": "测试市中小企业公共服务示范平台认定管理办法",
+            "issuer": "测试市工业和信息化局",
+            "level": "city",
+            "issued": "2021-01-01",
+            "in_force_from": "2021-01-01",
+            "recognition_title": "测试市中小企业公共服务示范平台",
+        },
+        "basic": [
+            {"code": "TS-B01", "name": "basic.total_assets", "title": "资产总额不低于20万元",
+             "article": "第七条（一）", "quote": "资产总额不低于20万元", "check": "threshold",
+             "field": "total_assets", "value": 20, "unit": "万元"},
+        ],
+        "functions": {"count": {"article": "第八条", "quote": "至少满足一项", "min": 1}, "items": []},
+    }
+    data.update(changes)
+    return data
+
+
+def write_yaml(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- list
+
+
+def test_rules_list_shows_all_five_jurisdictions_with_document_and_force():
+    out = ok("rules", "list", "--as-of", "2026-03-15")
+    for word in ("national", "shaoguan", "许昌市", "韶工信函〔2022〕188号", "省级", "现行", "2027-10-19"):
+        assert word in out
+
+
+def test_rules_list_json_counts_rules_and_says_shaoguan_lapses_after_five_years():
+    rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--as-of", "2026-03-15"))}
+    assert list(rows) == KEYS
+    assert rows["shaoguan"]["in_force"] is True and rows["shaoguan"]["in_force_until"] == "2027-10-19"
+    assert rows["shaoguan"]["materials"] == 0 and rows["xuchang"]["materials"] == 15
+    assert rows["national"]["rules"] == len(next(r for r in load_all() if r.key == "national").all_rules())
+    later = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--as-of", "2028-01-01"))}
+    assert later["shaoguan"]["in_force"] is False and "已失效" in later["shaoguan"]["in_force_words"]
+    assert later["national"]["in_force"] is True
+
+
+def test_rules_list_includes_a_user_ruleset_and_one_that_extends_a_shipped_one(tmp_path: Path):
+    write_yaml(tmp_path / "testcity.yaml", small_ruleset("testcity"))
+    write_yaml(tmp_path / "county.yaml", {"key": "county", "name": "某县", "extends": "xuchang",
+                                          "basic": [{"code": "XC-B05", "value": 30}]})
+    rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--rulesets-dir", str(tmp_path)))}
+    assert rows["testcity"]["shipped"] is False and rows["testcity"]["rules"] == 1
+    assert rows["county"]["extends"] == "xuchang" and rows["county"]["title"].startswith("许昌市")
+
+
+def test_rules_list_marks_a_broken_user_ruleset_instead_of_failing(tmp_path: Path):
+    write_yaml(tmp_path / "broken.yaml", {"key": "broken", "extends": "nowhere"})
+    rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--rulesets-dir", str(tmp_path)))}
+    assert "nowhere" in rows["broken"]["error"]
+    assert "national" in rows
+
+
+# ---------------------------------------------------------------- show
+
+
+def test_rules_show_lists_every_group_with_codes_thresholds_articles_and_relaxations():
+    out = ok("rules", "show", "national")
+    for group in ("基本条件", "服务功能", "排除情形", "申报材料", "表格", "程序与期限", "放宽条款", "解读说明"):
+        assert group in out
+    for word in ("NA-B03", "≥300万元", "第十二条（一）", "可放宽（NA-R01）", "NA-M08", "NA-P01", "至少1项"):
+        assert word in out
+
+
+def test_rules_show_json_carries_variants_readings_and_shaoguans_missing_material_list():
+    sg = json.loads(ok("rules", "show", "shaoguan", "-f", "json"))
+    assets = next(r for r in sg["basic"] if r["field"] == "total_assets")
+    assert assets["value"] == 100 and [v["value"] for v in assets["variants"]] == [50]
+    assert sg["materials"] == [] and sg["materials_note"]["article"]
+    xc = json.loads(ok("rules", "show", "xuchang", "-f", "json"))
+    staff = next(r for r in xc["basic"] if r["field"] == "staff_total")
+    assert staff["value"] == 8 and [r["value"] for r in staff["readings"]] == [10]
+    assert [r["code"] for r in xc["exclusions"]] == ["XC-X01"]
+    assert xc["functions"]["count"]["by_platform_type"] == {"综合性": 2, "专业性": 1}
+
+
+def test_rules_show_markdown_has_a_table_per_group_and_the_second_reading():
+    out = ok("rules", "show", "xuchang", "-f", "markdown")
+    assert out.startswith("# 许昌市（xuchang）")
+    assert "## 排除情形" in out and "| XC-X01 |" in out
+    assert "另一读法" in out and "≥8人（另一读法：≥10人）" in out
+
+
+def test_rules_show_of_an_unknown_jurisdiction_names_the_known_ones():
+    result = run("rules", "show", "atlantis")
+    assert isinstance(result.exception, UnknownJurisdiction)
+    assert "national" in str(result.exception)
+
+
+def test_cli_main_turns_an_unknown_jurisdiction_into_exit_2_and_a_chinese_message():
+    proc = subprocess.run([sys.executable, "-m", "pingtai_cli", "rules", "show", "atlantis"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "未知的地区" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_user_ruleset_dir_shadows_the_shipped_jurisdiction_of_the_same_key(tmp_path: Path, monkeypatch):
+    data = yaml.safe_load((SHIPPED / "national.yaml").read_text(encoding="utf-8"))
+    next(r for r in data["basic"] if r["code"] == "NA-B03")["value"] = 999
+    write_yaml(tmp_path / "national.yaml", data)
+    assert "≥999万元" in ok("rules", "show", "national", "--rulesets-dir", str(tmp_path))
+    monkeypatch.setenv("PINGTAI_RULESETS_DIR", str(tmp_path))
+    assert "≥999万元" in ok("rules", "show", "national")
+    monkeypatch.delenv("PINGTAI_RULESETS_DIR")
+    assert "≥999万元" not in ok("rules", "show", "national")
+
+
+# ---------------------------------------------------------------- explain
+
+
+def test_rules_explain_prints_ruff_style_headings_in_order():
+    out = ok("rules", "explain", "NA-B03")
+    heads = ["检查内容", "依据", "合格示例", "不合格示例", "如何整改", "解读"]
+    positions = [out.index(h) for h in heads]
+    assert positions == sorted(positions)
+
+
+def test_rules_explain_quotes_the_whole_article_from_the_policy_text_and_marks_the_item():
+    out = ok("rules", "explain", "NA-B03")
+    assert "第十二条 示范平台应同时具备以下基本条件：" in out
+    assert "▶ （一）具有独立法人资格，运营两年以上，资产总额不低于300万元" in out
+    assert "（六）有健全的管理团队和人才队伍" in out  # the full article, not only the quote
+    assert "第十三条" not in out.split("依据")[1].split("合格示例")[0]  # stops at the next article
+
+
+def test_rules_explain_json_has_examples_that_pass_and_fail_through_the_engine():
+    e = json.loads(ok("rules", "explain", "na-b03", "-f", "json"))
+    assert e["code"] == "NA-B03" and e["kind"] == "rule" and e["jurisdiction"] == "national"
+    assert e["basis"]["cited_paragraph"] == 1 and e["basis"]["article_text"].startswith("第十二条")
+    assert e["examples"]["pass"]["status"] == "pass" and e["examples"]["fail"]["status"] == "fail"
+    assert e["examples"]["pass"]["source"] == "cases"
+    assert "以上一年度审计报告" in e["fix"]
+    assert [x["code"] for x in e["interpretation"]["relaxable_by"]] == ["NA-R01"]
+
+
+def test_rules_explain_synthesises_examples_from_the_threshold_when_a_ruleset_has_no_cases(tmp_path: Path):
+    write_yaml(tmp_path / "testcity.yaml", small_ruleset("testcity"))
+    e = json.loads(ok("rules", "explain", "TS-B01", "-f", "json", "--rulesets-dir", str(tmp_path)))
+    assert e["examples"]["pass"]["source"] == "synthesised"
+    assert e["examples"]["pass"]["facts"] == {"total_assets": 20} and e["examples"]["pass"]["status"] == "pass"
+    assert e["examples"]["fail"]["facts"] == {"total_assets": 19} and e["examples"]["fail"]["status"] == "fail"
+    assert e["basis"]["article_text"] is None  # no source_file: the quote still stands
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "words"),
+    [
+        ("NA-M03", "material", ["上一年度", "第十七条（三）"]),
+        ("XC-T03", "form", ["附件3"]),
+        ("SG-P01", "procedure", ["第"]),
+        ("NA-R01", "relaxation", ["西部大开发", "NA-B03"]),
+        ("XC-X01", "exclusion", ["第十九条", "河南省"]),
+        ("SG-F10", "rule", ["金融牌照"]),
+    ],
+)
+def test_rules_explain_works_for_materials_forms_procedure_relaxations_and_exclusions(code, kind, words):
+    e = json.loads(ok("rules", "explain", code, "-f", "json"))
+    assert e["kind"] == kind and e["basis"]["article_text"]
+    text = ok("rules", "explain", code)
+    for w in words:
+        assert w in text
+
+
+def test_the_relaxation_example_shows_a_failing_condition_becoming_relaxable():
+    e = json.loads(ok("rules", "explain", "NA-R01", "-f", "json"))
+    assert e["examples"]["pass"]["status"] == "relaxable"
+    assert e["examples"]["fail"]["status"] == "fail"
+
+
+def test_every_code_of_every_ruleset_can_be_explained_with_its_article_text():
+    from datetime import date
+
+    from pingtai_cli.explain import explanation
+
+    missing = []
+    for rs in load_all():
+        for _, entry in _entries(rs):
+            e = explanation(entry.code, date(2026, 3, 15))
+            if not e["basis"]["article_text"]:
+                missing.append(entry.code)
+    assert missing == []
+
+
+def test_rules_explain_markdown_has_the_same_headings():
+    out = ok("rules", "explain", "XC-B08", "-f", "markdown")
+    assert out.startswith("# XC-B08")
+    assert "## 依据" in out and "## 解读" in out and "10人" in out
+
+
+def test_rules_explain_of_an_unknown_code_suggests_close_ones():
+    result = run("rules", "explain", "NA-B3")
+    assert isinstance(result.exception, UnknownRule)
+    assert "NA-B03" in str(result.exception)
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_rules_validate_accepts_every_shipped_ruleset_with_a_one_line_summary():
+    files = [str(SHIPPED / f"{k}.yaml") for k in KEYS]
+    out = ok("rules", "validate", *files)
+    assert out.count("有效") == 5 and len(out.strip().splitlines()) == 5
+
+
+LINE = re.compile(r"^\S+\.yaml:(\d+|\?): \S+: .+$")
+
+
+def test_rules_validate_lists_one_problem_per_line_with_file_line_and_field(tmp_path: Path):
+    data = small_ruleset("bad")
+    data["document"]["colour"] = "red"
+    del data["basic"][0]["value"]
+    bad = write_yaml(tmp_path / "bad.yaml", data)
+    result = run("rules", "validate", str(bad))
+    assert result.exit_code == 2
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert len(lines) == 2 and all(LINE.match(ln) for ln in lines)
+    assert any(":10: document.colour: 未知字段" in ln for ln in lines)
+    assert any("basic.0" in ln and "value" in ln for ln in lines)
+
+
+def test_rules_validate_gives_the_line_of_a_duplicated_code(tmp_path: Path):
+    data = small_ruleset("dup")
+    data["basic"].append(dict(data["basic"][0]))
+    path = write_yaml(tmp_path / "dup.yaml", data)
+    result = run("rules", "validate", str(path))
+    assert result.exit_code == 2
+    line = result.stdout.strip()
+    number = int(line.split(":")[1])
+    assert "TS-B01" in line and "重复" in line
+    assert "TS-B01" in path.read_text(encoding="utf-8").splitlines()[number - 1]
+
+
+def test_rules_validate_reports_broken_yaml_with_its_line(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("key: x\nname: y\n  bad: [\n", encoding="utf-8")
+    result = run("rules", "validate", str(path))
+    assert result.exit_code == 2 and re.match(r"^\S+broken\.yaml:3: \(YAML\): ", result.stdout)
+
+
+def test_rules_validate_resolves_extends_against_the_rulesets_dir(tmp_path: Path):
+    parents, children = tmp_path / "parents", tmp_path / "children"
+    parents.mkdir()
+    children.mkdir()
+    write_yaml(parents / "city.yaml", small_ruleset("city"))
+    child = write_yaml(children / "town.yaml", {"key": "town", "name": "某镇", "extends": "city",
+                                                "basic": [{"code": "TS-B01", "value": 10}]})
+    assert run("rules", "validate", str(child)).exit_code == 2  # the parent is unknown without the dir
+    out = ok("rules", "validate", str(child), "--rulesets-dir", str(parents))
+    assert "有效" in out and "继承 city" in out
