@@ -159,7 +159,12 @@ def _read_content(
 
     name_keys = [k for k, _ in name_hits]
     ocr_ok = not name_keys or needs_text(name_keys)
-    content_hits = classify_content(_classification_texts(pages, ocr_ok))
+    # A file named for what it is needs its whole first page for facts; an unknown
+    # scan is first recognised by its title, and read whole only if that fails.
+    whole = bool(name_keys)
+    content_hits = classify_content(_classification_texts(pages, ocr_ok, whole))
+    if not content_hits and not whole and ocr_ok:
+        content_hits = classify_content(_classification_texts(pages, ocr_ok, True))
     keys = _unique(name_keys + [k for k, _ in content_hits])
     for key in keys:
         extractor = EXTRACTORS.get(key)
@@ -180,12 +185,13 @@ def _read_content(
     return content_hits
 
 
-def _classification_texts(pages: Pages, ocr_ok: bool) -> list[str]:
-    """Texts of the first pages for classification: scans OCR'd only while nothing readable is found.
+def _classification_texts(pages: Pages, ocr_ok: bool, whole: bool) -> list[str]:
+    """Texts of the first pages for classification; scans OCR'd only while nothing readable is found.
 
-    Page 1 of a scan is OCR'd; page 2 only when page 1 held almost nothing
-    (a blank cover). With `ocr_ok` false (the name already told, and that
-    material needs no text) nothing is OCR'd.
+    Page 1 of a scan is OCR'd (page 2 too when page 1 held almost nothing, a
+    blank cover); `whole` false reads only the page's head band, where the
+    title is. With `ocr_ok` false (the name already told, and that material
+    needs no text) nothing is OCR'd.
     """
     from .materials import CONTENT_PAGES
 
@@ -194,7 +200,10 @@ def _classification_texts(pages: Pages, ocr_ok: bool) -> list[str]:
         text = pages.known(index)
         if text is None:
             enough = sum(len("".join(t.split())) for t in texts) >= 20
-            text = pages.text(index) if ocr_ok and not enough and index < 2 else ""
+            if ocr_ok and not enough and index < 2:
+                text = pages.text(index) if whole else pages.head(index)
+            else:
+                text = ""
         texts.append(text)
     return texts
 

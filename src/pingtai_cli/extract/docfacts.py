@@ -47,6 +47,7 @@ _AUDIT_YEAR_RES = (
         r"(\d{4})\s*年度?\s*的?\s*(?:合并)?\s*(?:利润表|财务报表|审计报告|财务报告|会计报表)"
     ),
 )
+_PERIOD_END_RE = re.compile(r"(\d{4})\s*年\s*12\s*月\s*31\s*日")
 _ASSETS_LABEL_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额)")
 _AMOUNT_RE = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|元)")
@@ -185,20 +186,49 @@ def _first_amount(tail: str) -> str | None:
     return numbers[0] if numbers else None
 
 
+def is_balance_sheet(text: str) -> bool:
+    """A page headed 资产负债表 (not the audit opinion that merely names it)."""
+    for line in text.splitlines():
+        folded = "".join(line.split())
+        if "资产负债表" in folded and len(folded) <= 14:
+            return True
+    folded = "".join(text.split())
+    return "资产负债表" in folded and "编制单位" in folded
+
+
 def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
-    """Year audited and 资产总计 of the balance sheet; pages are read until both are found."""
+    """Year audited and 资产总计 of the balance sheet.
+
+    Pages are searched by their heads (a band at the top: cheap to OCR);
+    only the balance-sheet page is read whole. Stops when both are found or
+    the OCR budget is spent.
+    """
     year = assets = None
     for index in range(min(pages.count, AUDIT_PAGES)):
-        text = pages.text(index)
-        if year is None and (hit := find_audit_year(text)):
+        head = pages.head(index)
+        if year is None and (hit := find_audit_year(head)):
             year = (*hit, index)
-        if assets is None and (hit := find_total_assets(text)):
-            assets = (*hit, index)
+        if assets is None and is_balance_sheet(head):
+            full = pages.text(index)
+            if hit := find_total_assets(full):
+                assets = (*hit, index)
+            if year is None and (hit := find_period_end(full)):
+                year = (*hit, index)
+        elif assets is None and not pages.is_scan(index) and (hit := find_total_assets(head)):
+            assets = (*hit, index)  # “资产总额为…万元” in the text of a report
         if year and assets:
             break
         if pages.is_scan(index) and pages.ocr_pages >= pages.max_ocr:
             break  # the budget is spent; later scanned pages would read as ''
     return _fact("audit_year", year, file, "年") | _fact("total_assets", assets, file, "万元")
+
+
+def find_period_end(text: str) -> tuple[object, str] | None:
+    """The year of a balance sheet's date line (2025年12月31日), when the report named none."""
+    m = _PERIOD_END_RE.search(text)
+    if m and 1990 <= int(m[1]) <= 2100:
+        return int(m[1]), _snippet(text, m.start(), m.end())
+    return None
 
 
 def seal_facts(pages: Pages, file: str, *, last_pages: int = SEAL_PAGES) -> dict[str, Fact]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 TextLayer = Callable[[int], "str | None"]  # None: the page is a scan
 Render = Callable[[int], "Image.Image"]
 MAX_CACHED_IMAGES = 3
+HEAD_FRACTION = 0.35  # of the page height: title, date line, first paragraph
 
 
 class Pages:
@@ -35,13 +36,14 @@ class Pages:
         self.count = count
         self.total = total
         self.max_ocr = max_ocr
-        self.ocr_pages = 0
+        self.ocr_pages = 0  # OCR runs: a page or a page's head band, each counts one
         self.refused: list[int] = []  # scanned pages left unread for want of OCR budget
         self.problems: list[str] = []  # pages that failed to render or OCR, in Chinese
         self.seals: dict[int, SealResult] = {}
         self._text_layer = text_layer
         self._render = render
         self._ocr: dict[int, str] = {}
+        self._heads: dict[int, str] = {}
         self._images: dict[int, Image.Image] = {}
 
     @classmethod
@@ -92,23 +94,47 @@ class Pages:
         known = self.known(index)
         if known is not None:
             return known
+        text = self._run_ocr(index, 1.0)
+        if text is not None:
+            self._ocr[index] = text
+        return text or ""
+
+    def head(self, index: int, fraction: float = HEAD_FRACTION) -> str:
+        """The top band of a page: where titles, dates and a report's opening sentence are.
+
+        OCR time grows with the amount of text, so searching a dense scanned
+        document by its page heads costs a fraction of reading it. Returns the
+        whole text when that is already known (a text layer, a page OCR'd).
+        """
+        known = self.known(index)
+        if known is not None:
+            return known
+        if index not in self._heads:
+            text = self._run_ocr(index, fraction)
+            if text is None:
+                return ""
+            self._heads[index] = text
+        return self._heads[index]
+
+    def _run_ocr(self, index: int, fraction: float) -> str | None:
+        """OCR the page (or its top `fraction`) within the budget; None when the budget is spent."""
         if self.ocr_pages >= self.max_ocr:
             if index not in self.refused:
                 self.refused.append(index)
-            return ""
+            return None
         from pingtai_cli.extract.ocr import ocr_text
 
         self.ocr_pages += 1
         try:
-            text = ocr_text(self.image(index))
+            image = self.image(index)
+            if fraction < 1.0:
+                image = image.crop((0, 0, image.width, max(1, round(image.height * fraction))))
+            return ocr_text(image)
         except UnreadableFile as exc:
             self.problems.append(str(exc))
-            text = ""
         except Exception as exc:  # the OCR engine on a pathological image
             self.problems.append(f"第{index + 1}页文字识别失败（{exc.__class__.__name__}）")
-            text = ""
-        self._ocr[index] = text
-        return text
+        return ""
 
     def image(self, index: int) -> Image.Image:
         """The page image (rendered at 150 dpi for PDFs); checked for a seal on first sight."""
