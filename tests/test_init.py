@@ -455,3 +455,31 @@ def test_an_unfilled_init_workbook_gives_no_values(made: tuple[str, Path]) -> No
     assert result.facts == {}
     assert result.findings == []  # no unit, note or section title taken for a value
     assert not any(result.lists.get(k) for k in ("staff", "served_smes", "equipment", "partners"))
+
+
+def test_the_readme_is_not_taken_for_a_material_when_the_folder_is_checked(
+    made: tuple[str, Path],
+) -> None:
+    materials = pytest.importorskip(
+        "pingtai_cli.materials", reason="material classifier not present"
+    )
+    _, directory = made
+    text = (directory / README_NAME).read_text("utf-8-sig")
+    assert materials.classify(README_NAME, [text]) == []
+
+
+@needs_reader
+def test_a_filled_init_dossier_leaves_no_condition_short_of_data(
+    made: tuple[str, Path], tmp_path: Path
+) -> None:
+    from pingtai_cli.api import check_dossier
+
+    key, directory = made
+    dossier = tmp_path / "dossier"
+    dossier.mkdir()
+    (dossier / WORKBOOK_NAME).write_bytes((directory / WORKBOOK_NAME).read_bytes())
+    fill(dossier / WORKBOOK_NAME)
+    result = check_dossier(dossier, key, as_of=AS_OF, use_cache=False)
+    conditions = result.conditions + result.exclusions
+    conditions += [c for item in result.functions.items for c in item.conditions]
+    assert [c.id for c in conditions if c.status == "missing"] == []

@@ -613,15 +613,17 @@ def _material_keys() -> list[tuple[str, str]]:
 
 
 def readme_text(sk: Skeleton) -> str:
+    # `pingtai check` reads this file like any other in the folder, so its words must
+    # not make it look like a material (a form title, “示范平台…名单…通知”, “真实…声明”).
     lines = [
-        f"{sk.title} —— 申报材料文件夹（pingtai init 于 {sk.as_of.isoformat()} 生成）",
+        f"申报材料文件夹使用说明（pingtai init 于 {sk.as_of.isoformat()} 生成，地区：{sk.jurisdiction_name}）",
         f"依据：{sk.document}",
         "",
         f"1. 打开“{WORKBOOK_NAME}”，在“{FORM_SHEET}”表的浅黄色单元格中填写。“单位”列是数值的单位，"
         "“说明”列是认定条件和条款。金额可写“320万元”“3,200,000元”，日期可写“2019年3月15日”，"
         "是/否 项从下拉列表中选择。不要改动左列的项目名称。",
         f"2. “{YEARLY_SHEET}”表按年度填写近三年数据（金额单位：万元）。",
-        "3. “人员名单”“服务企业名单”“设备清单”“合作单位”各表从第2行起每行填写一项，不要改动表头。",
+        "3. 人员、服务企业、设备、合作单位四个列表工作表从第2行起每行填写一项，不要改动表头。",
         f"4. 按“{MATERIALS_NAME}”（或申请表“{MATERIALS_SHEET}”表）准备材料，PDF、扫描件或照片放入本文件夹，"
         "文件名可参照“建议文件名”。",
         f"5. 自查：pingtai check 本文件夹 --jurisdiction {sk.jurisdiction}",
