@@ -1,0 +1,391 @@
+"""Word forms from docxtpl templates: the dossier's facts formatted for print, rendered safely.
+
+A template is a .docx with Jinja tags (`{{ org_name }}`, `{%tr for p in staff %}`).
+Shipped templates live in `templates/<jurisdiction>/<form-id>.docx`; a bureau may
+bring its own (`--template-dir`), so rendering runs in a sandboxed Jinja
+environment with autoescape on, and every value is plain text: a fact reading
+`{{ 7*7 }}` or `<w:p>` prints as written. What the dossier lacks prints as a
+blank line (underscores) for hand filling, and `blank_fields` says which.
+
+Heavy libraries (docxtpl, python-docx, openpyxl) are imported inside functions.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import PingtaiError
+from .factkeys import FACT_KEYS, label_of
+from .models import Dossier
+
+BLANK = "________"  # a line to write on by hand
+BLANK_DATE = "______年____月____日"
+MAX_TEXT = 4000  # characters of one value; a form cell holds far less
+TEMPLATE_MAX_BYTES = 64 * 1024 * 1024  # uncompressed size of a template .docx
+TEMPLATE_MAX_MEMBERS = 2000
+
+# Lists of the dossier and the keys of their rows (spec §1.3); `no` is the row number.
+LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "staff": ("name", "age", "education", "school", "title", "duty"),
+    "served_smes": ("name", "contact", "phone", "content", "satisfaction"),
+    "equipment": ("name", "quantity", "purchase_date", "price", "leading"),
+    "partners": ("name", "content"),
+}
+YEARLY_FIELDS = (
+    "year",
+    "revenue",
+    "service_revenue",
+    "total_assets",
+    "profit",
+    "tax",
+    "smes_served",
+)
+YEARLY_ROWS = 3  # the forms ask for the recent years (近两年/近三年)
+LIST_LABELS = {
+    "staff": "主要管理人员和专业技术人员名单",
+    "served_smes": "服务的中小企业名单",
+    "equipment": "主要服务设备、仪器及软件清单",
+    "partners": "签订合作协议的单位",
+    "yearly": "平台运营管理（年度经营数据）",
+}
+# Keys computed here from facts and lists, with their labels for the blank-field report.
+COMPUTED_LABELS = {
+    "staff_qualified_share": "专业人员占从业人数比例",
+    "equipment_quantity_total": "仪器设备数量",
+    "equipment_price_total": "仪器设备购买价格合计",
+    "equipment_share": "仪器设备占总资产比例",
+}
+# Keys a caller adds for the jurisdiction (fill-forms does) and keys of summary forms.
+JURISDICTION_KEYS = (
+    "jurisdiction",
+    "jurisdiction_name",
+    "recognition_title",
+    "document_title",
+    "document_number",
+)
+SUMMARY_KEYS = ("dossiers", "dossier_count")
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class FormError(PingtaiError):
+    """A template cannot be read or rendered; the message names the file."""
+
+
+# ---------------------------------------------------------------- values for print
+
+
+def clean_text(value: str) -> str:
+    """Plain text safe inside WordprocessingML: no XML-illegal control characters, bounded length."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ILLEGAL_XML.sub("", text)
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "…（已截断）"
+    return text
+
+
+def format_number(value: float | int) -> str:
+    """320.0 → 320, 0.5 → 0.5, 1234.5678 → 1234.57: at most two decimals, no thousands separator."""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_value(value: Any) -> str:
+    """Any fact value as the text a form shows: 是/否, 2019年3月15日, 320, 信息、技术."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, int | float):
+        return format_number(value)
+    if isinstance(value, list | tuple | set):
+        return "、".join(t for t in (format_value(v) for v in value) if t)
+    return clean_text(str(value)).strip()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _share(part: float | None, whole: float | None) -> str:
+    if part is None or not whole:
+        return ""
+    return format_number(round(part / whole * 100, 1))
+
+
+# ---------------------------------------------------------------- the context
+
+
+def _rows(rows: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, str]]:
+    out = []
+    for i, row in enumerate(rows, start=1):
+        # A value the reader could not interpret (no unit) prints as the person wrote it.
+        item = {
+            k: format_value(row.get(k) if row.get(k) is not None else row.get(f"{k}_raw"))
+            for k in fields
+        }
+        item["no"] = str(i)
+        out.append(item)
+    return out
+
+
+def _served_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Served SMEs, with 满意/不满意 ticks for the two columns of the xuchang table."""
+    out = _rows(rows, LIST_FIELDS["served_smes"])
+    for item in out:
+        s = item["satisfaction"]
+        unhappy = "不满意" in s or s in ("否", "×")
+        happy = not unhappy and ("满意" in s or s in ("是", "√"))
+        item["satisfied"] = "√" if happy else ""
+        item["dissatisfied"] = "√" if unhappy else ""
+    return out
+
+
+def _partner_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Partners: the agreement's counterpart and what it serves (whatever column the sheet had)."""
+    shaped = [
+        {"name": r.get("name"), "content": r.get("content") or r.get("service") or r.get("scope")}
+        for r in rows
+    ]
+    return _rows(shaped, LIST_FIELDS["partners"])
+
+
+def _yearly_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    usable = [r for r in rows if _number(r.get("year")) is not None]
+    usable.sort(key=lambda r: _number(r.get("year")) or 0)
+    recent = usable[-YEARLY_ROWS:]
+    return [{k: format_value(r.get(k)) for k in YEARLY_FIELDS} for r in recent]
+
+
+def _equipment_totals(dossier: Dossier, total_assets: float | None) -> dict[str, str]:
+    rows = dossier.lists.get("equipment") or []
+    quantities = [_number(r.get("quantity")) for r in rows]
+    prices = [_number(r.get("price")) for r in rows]
+    qty = sum(q for q in quantities if q is not None) if rows and None not in quantities else None
+    price = sum(p for p in prices if p is not None) if rows and None not in prices else None
+    return {
+        "equipment_quantity_total": format_number(qty) if qty is not None else "",
+        "equipment_price_total": format_number(price) if price is not None else "",
+        "equipment_share": _share(price, total_assets),
+    }
+
+
+def form_context(dossier: Dossier) -> dict[str, Any]:
+    """Everything a template may print about one dossier, as text; missing facts as a blank line.
+
+    Keys: every fact key of factkeys.FACT_KEYS; staff / served_smes / equipment /
+    partners (rows of text with `no`); yearly (the recent years, oldest first);
+    *_count; staff_qualified_share, equipment_*; blank / blank_date (the markers);
+    blank_fields (keys whose value is missing); dossier_name.
+    """
+    ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
+    blanks: list[str] = []
+    for fk in FACT_KEYS:
+        text = format_value(dossier.value(fk.key))
+        if not text:
+            blanks.append(fk.key)
+            text = BLANK_DATE if fk.kind == "date" else BLANK
+        ctx[fk.key] = text
+
+    lists = dossier.lists
+    ctx["staff"] = _rows(lists.get("staff") or [], LIST_FIELDS["staff"])
+    ctx["served_smes"] = _served_rows(lists.get("served_smes") or [])
+    ctx["equipment"] = _rows(lists.get("equipment") or [], LIST_FIELDS["equipment"])
+    ctx["partners"] = _partner_rows(lists.get("partners") or [])
+    ctx["yearly"] = _yearly_rows(dossier.yearly)
+    for name in (*LIST_FIELDS, "yearly"):
+        ctx[f"{name}_count"] = len(ctx[name])
+        if not ctx[name]:
+            blanks.append(name)
+
+    total_assets = _number(dossier.value("total_assets"))
+    computed = {
+        "staff_qualified_share": _share(
+            _number(dossier.value("staff_qualified")), _number(dossier.value("staff_total"))
+        ),
+        **_equipment_totals(dossier, total_assets),
+    }
+    for key, text in computed.items():
+        if not text:
+            blanks.append(key)
+        ctx[key] = text or BLANK
+    ctx["satisfied_count"] = sum(1 for r in ctx["served_smes"] if r["satisfied"])
+    ctx["dossier_name"] = clean_text(Path(dossier.path).name) if dossier.path else ""
+    ctx["blank_fields"] = blanks
+    return ctx
+
+
+def summary_context(
+    contexts: list[dict[str, Any]], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The context of a form over several dossiers: `dossiers` is their contexts, numbered."""
+    rows = [{**c, "no": str(i)} for i, c in enumerate(contexts, start=1)]
+    return {
+        **(extra or {}),
+        "dossiers": rows,
+        "dossier_count": len(rows),
+        "blank": BLANK,
+        "blank_date": BLANK_DATE,
+    }
+
+
+def blank_label(key: str) -> str:
+    """The Chinese name of a field left blank, for the command's message."""
+    return LIST_LABELS.get(key) or COMPUTED_LABELS.get(key) or label_of(key)
+
+
+def context_keys() -> set[str]:
+    """Every top-level variable a template can rely on (what `templates check` accepts)."""
+    keys = set(form_context(Dossier(path="")))
+    return keys | set(JURISDICTION_KEYS) | set(SUMMARY_KEYS)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def sandbox_env() -> Any:
+    """A Jinja environment a template cannot escape from (no attribute tricks into Python)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=True)
+
+
+def _check_template_file(template: Path) -> None:
+    """A template is a bounded zip: refuse what is not one, or what inflates absurdly."""
+    if not template.is_file():
+        raise FormError(f"模板文件不存在：{template}")
+    try:
+        with zipfile.ZipFile(template) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise FormError(f"模板 {template} 不是有效的 Word（.docx）文件：{e}") from e
+    if len(infos) > TEMPLATE_MAX_MEMBERS or sum(i.file_size for i in infos) > TEMPLATE_MAX_BYTES:
+        raise FormError(f"模板 {template} 解压后过大，拒绝处理。")
+    if not any(i.filename == "word/document.xml" for i in infos):
+        raise FormError(f"模板 {template} 缺少 word/document.xml，不是 Word 文档。")
+
+
+def _load(template: Path) -> Any:
+    from docxtpl import DocxTemplate
+
+    _check_template_file(template)
+    try:
+        return DocxTemplate(str(template))
+    except Exception as e:  # python-docx raises a variety of errors on broken packages
+        raise FormError(f"无法打开模板 {template}：{e}") from e
+
+
+def template_variables(template: Path) -> set[str]:
+    """Top-level names the template reads (loop variables and Jinja's own globals excluded)."""
+    from jinja2 import TemplateError
+
+    env = sandbox_env()
+    tpl = _load(template)
+    try:
+        names = set(tpl.get_undeclared_template_variables(jinja_env=env))
+    except TemplateError as e:
+        raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
+    except Exception as e:
+        raise FormError(f"无法读取模板 {template}：{e}") from e
+    return names - set(env.globals)
+
+
+def undeclared_variables(template: Path) -> set[str]:
+    """Variables of the template that no fact or list provides (typos, foreign templates)."""
+    return template_variables(template) - context_keys()
+
+
+def render_form(template: Path, context: dict[str, Any], out: Path) -> list[str]:
+    """Render `template` with `context` into `out` (.docx); return the blank fields it shows.
+
+    The caller chooses `out` (fill-forms writes to a temporary name and renames).
+    """
+    from jinja2 import TemplateError
+
+    used = template_variables(template)
+    tpl = _load(template)
+    try:
+        tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
+        tpl.save(str(out))
+    except TemplateError as e:
+        raise FormError(f"模板 {template} 无法填写：{type(e).__name__}: {e}") from e
+    blanks = context.get("blank_fields") or []
+    return [k for k in blanks if k in used]
+
+
+# ---------------------------------------------------------------- xlsx from a rendered table
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,8})(?:\.\d+)?$")
+
+
+def neutralise_cell(text: str) -> str | float | int:
+    """A cell value that a spreadsheet will not run: formulas get a leading apostrophe.
+
+    Plain short numbers (not phone numbers or codes) become numbers so a bureau can sum them.
+    """
+    text = clean_text(text)
+    if text in (BLANK, BLANK_DATE):  # a hand-filling line means nothing in a spreadsheet
+        return ""
+    if _PLAIN_NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
+    """Write the tables of a rendered form to a workbook: same rows and cells, one sheet.
+
+    Taking the rendered .docx as the source keeps the .xlsx identical in content to
+    the Word form, for shipped and bureau templates alike.
+    """
+    from docx import Document
+    from openpyxl import Workbook
+
+    doc = Document(str(docx_path))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append([neutralise_cell(title)])
+    for table in doc.tables:
+        for row in table.rows:
+            values: list[str | float | int] = []
+            previous = None
+            for cell in row.cells:
+                same = cell._tc is previous  # a horizontally merged cell repeats
+                previous = cell._tc
+                values.append("" if same else neutralise_cell(cell.text.strip()))
+            if _is_padding(values):
+                continue
+            ws.append(values)
+        ws.append([])
+    wb.save(str(xlsx_path))
+
+
+def _is_padding(values: list[str | float | int]) -> bool:
+    """A blank row left for hand filling (at most a row number in the first cell)."""
+    return all(v == "" for v in values[1:]) and (values[0] == "" or isinstance(values[0], int))
