@@ -1,0 +1,421 @@
+"""`pingtai fill-forms` (Word/Excel forms from dossiers) and `pingtai templates check`.
+
+Outputs never leave `--out`, never overwrite without `--force`, and appear whole
+or not at all (each file is written under a temporary name and renamed). Names
+taken from dossier data are sanitised. Heavy imports stay inside the functions.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from ..cli import app, err
+from ..errors import EXIT_FINDINGS, OutputExists, PingtaiError
+
+if TYPE_CHECKING:
+    from ..models import Dossier
+    from ..ruleset import Form, Ruleset
+
+templates_app = typer.Typer(
+    no_args_is_help=True, help="表格模板：检查模板里的变量是否都有数据来源。"
+)
+app.add_typer(templates_app, name="templates")
+
+NAME_MAX = 60  # characters of a file or folder name made from dossier data
+PDF_TIMEOUT = 120  # seconds for one LibreOffice run (one folder of forms)
+COMMON_SUMMARY = "_common/summary.docx"
+COMMON_SUMMARY_NAME = "申报汇总表"
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+INSTALL_HINT = (
+    "未找到 LibreOffice（soffice 命令），无法转换为 PDF；.docx 已照常生成。\n"
+    "安装方法：Debian/Ubuntu 执行 sudo apt-get install libreoffice-writer；"
+    "其他系统请从 https://www.libreoffice.org 下载安装，然后重新运行本命令并加 --pdf。"
+)
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- names and paths
+
+
+def safe_name(text: str, fallback: str) -> str:
+    """A file or folder name from untrusted text: no separators, `..`, control chars; capped."""
+    name = _UNSAFE_CHARS.sub("_", text)
+    name = re.sub(r"\.{2,}", "_", name).strip(" .\u3000")
+    name = name[:NAME_MAX].strip(" .\u3000")
+    if name.split(".")[0].upper() in _WINDOWS_RESERVED:
+        name = "_" + name
+    return name or fallback
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _dossier_stem(path: Path) -> str:
+    name = path.name or path.resolve().name
+    return name[:-4] if name.lower().endswith(".zip") else name
+
+
+def write_atomic(target: Path, produce: Callable[[Path], T]) -> T:
+    """`produce` writes a temporary file beside `target`, which then replaces it in one step."""
+    fd, tmp_name = tempfile.mkstemp(prefix=".pingtai-", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        result = produce(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return result
+
+
+# ---------------------------------------------------------------- what to write
+
+
+@dataclass
+class Job:
+    """One form to render: its template, data and target (.docx; .xlsx beside it for summaries)."""
+
+    title: str
+    template: Path
+    context: dict[str, Any]
+    target: Path
+    xlsx: bool = False
+    owner: str | None = None  # the dossier whose blanks this form reports
+    blanks: list[str] = field(default_factory=list)
+
+    def outputs(self, pdf: bool) -> list[Path]:
+        paths = [self.target]
+        if self.xlsx:
+            paths.append(self.target.with_suffix(".xlsx"))
+        if pdf:
+            paths.append(self.target.with_suffix(".pdf"))
+        return paths
+
+
+def _shipped_templates() -> Path:
+    from ..ruleset import package_data_dir
+
+    return package_data_dir("templates")
+
+
+def _candidate(base: Path, rel: str) -> Path | None:
+    path = base / rel
+    return path if _inside(path, base) and path.is_file() else None
+
+
+def find_template(rel: str, template_dir: Path | None, alt_name: str | None = None) -> Path | None:
+    """A bureau's own template first (`--template-dir`), then the shipped one."""
+    tries: list[tuple[Path, str]] = []
+    if template_dir:
+        tries.append((template_dir, rel))
+        if alt_name:
+            tries.append((template_dir, alt_name))
+    tries.append((_shipped_templates(), rel))
+    for base, name in tries:
+        found = _candidate(base, name)
+        if found:
+            return found
+    return None
+
+
+def jurisdiction_context(rs: Ruleset) -> dict[str, str]:
+    doc = rs.document
+    title = f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
+    return {
+        "jurisdiction": rs.key,
+        "jurisdiction_name": rs.name,
+        "recognition_title": doc.recognition_title,
+        "document_title": title,
+        "document_number": doc.number or "",
+    }
+
+
+def _form_file(form: Form) -> str:
+    return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
+
+
+def plan(
+    dossiers: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, template_dir: Path | None
+) -> tuple[list[Job], list[str]]:
+    """The jobs of one run and the notes to tell the user (missing templates, forms not given)."""
+    from ..forms import form_context, summary_context, template_variables
+
+    extra = jurisdiction_context(rs)
+    notes: list[str] = []
+    per_dossier: list[tuple[Form, Path]] = []
+    summaries: list[tuple[str, Path, str]] = []
+    for form in rs.forms:
+        tpl = find_template(
+            form.template or f"{rs.key}/{form.id}.docx", template_dir, f"{form.id}.docx"
+        )
+        if tpl is None:
+            notes.append(f"未找到《{form.name}》的模板（{rs.key}/{form.id}.docx），跳过该表。")
+        elif "dossiers" in template_variables(tpl):
+            summaries.append((form.name, tpl, _form_file(form)))
+        else:
+            per_dossier.append((form, tpl))
+    if not rs.forms:
+        notes.append(
+            f"{extra['document_title']}未附推荐表、申请报告等表格样式，不生成单个平台的表格。"
+        )
+    if len(dossiers) > 1:
+        tpl = find_template(COMMON_SUMMARY, template_dir, "summary.docx")
+        if tpl:
+            summaries.append(
+                (
+                    f"{extra['recognition_title']}{COMMON_SUMMARY_NAME}",
+                    tpl,
+                    COMMON_SUMMARY_NAME + ".docx",
+                )
+            )
+
+    jobs: list[Job] = []
+    contexts: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for path, dossier in dossiers:
+        ctx = {**form_context(dossier), **extra}
+        contexts.append(ctx)
+        folder = safe_name(_dossier_stem(path), "dossier")
+        unique, n = folder, 2
+        while unique in used:
+            unique, n = f"{folder}-{n}", n + 1
+        used.add(unique)
+        for form, tpl in per_dossier:
+            jobs.append(Job(form.name, tpl, ctx, out / unique / _form_file(form), owner=unique))
+    for title, tpl, file_name in summaries:
+        jobs.append(Job(title, tpl, summary_context(contexts, extra), out / file_name, xlsx=True))
+    return jobs, notes
+
+
+# ---------------------------------------------------------------- writing
+
+
+def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None:
+    """Refuse before writing anything: a path outside --out, or an existing file without --force."""
+    targets = [p for job in jobs for p in job.outputs(pdf)]
+    for p in targets:
+        if not _inside(p, out):
+            raise PingtaiError(f"拒绝写到输出目录之外：{p}")
+    existing = [p for p in targets if p.exists() or p.is_symlink()]
+    if existing and not force:
+        shown = "\n".join(f"  {p}" for p in existing[:10])
+        more = f"\n  …共 {len(existing)} 个" if len(existing) > 10 else ""
+        raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
+
+
+def write_jobs(jobs: list[Job], out: Path) -> list[Path]:
+    from ..forms import docx_tables_to_xlsx, render_form
+
+    written: list[Path] = []
+    for job in jobs:
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(job.target, out):  # a folder that is a symlink out of --out
+            raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
+        job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context))
+        written.append(job.target)
+        if job.xlsx:
+            xlsx = job.target.with_suffix(".xlsx")
+            write_atomic(xlsx, partial(docx_tables_to_xlsx, job.target, title=job.title))
+            written.append(xlsx)
+    return written
+
+
+def blank_report(jobs: list[Job]) -> list[str]:
+    """One Chinese line per dossier naming the fields its forms left blank for hand filling."""
+    from ..forms import blank_label
+
+    by_owner: dict[str, list[str]] = {}
+    for job in jobs:
+        if job.owner is None:
+            continue
+        keys = by_owner.setdefault(job.owner, [])
+        keys.extend(k for k in job.blanks if k not in keys)
+    lines = []
+    for owner, keys in by_owner.items():
+        if keys:
+            labels = "、".join(blank_label(k) for k in keys)
+            lines.append(f"【{owner}】以下栏目没有数据，已留空白横线或空行待手写：{labels}")
+        else:
+            lines.append(f"【{owner}】表格中的栏目均已填写。")
+    return lines
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _run_bounded(cmd: list[str], timeout: float) -> bool:
+    """Run a command in its own process group; kill the whole group when it overruns."""
+    proc = subprocess.Popen(
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        return proc.wait(timeout=timeout) == 0
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return False
+
+
+def convert_to_pdf(soffice: str, files: list[Path], timeout: float = PDF_TIMEOUT) -> list[str]:
+    """Convert .docx files of one folder to PDFs beside them; return problems (Chinese)."""
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pingtai-pdf-") as tmp:
+        profile = Path(tmp) / "profile"
+        outdir = Path(tmp) / "out"
+        cmd = [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            *map(str, files),
+        ]
+        if not _run_bounded(cmd, timeout + 10 * len(files)):
+            problems.append(f"LibreOffice 转换未正常结束（超时或出错）：{files[0].parent}")
+        for f in files:
+            produced = outdir / (f.stem + ".pdf")
+            if produced.is_file():
+                target = f.with_suffix(".pdf")
+                write_atomic(target, partial(shutil.copyfile, produced))
+            else:
+                problems.append(f"未能生成 PDF：{f}")
+    return problems
+
+
+# ---------------------------------------------------------------- commands
+
+
+def load_dossier(path: Path) -> Dossier:
+    from ..dossier import read_dossier
+
+    return read_dossier(path)
+
+
+def _read(paths: list[Path], out: Path) -> list[tuple[Path, Dossier]]:
+    for p in paths:
+        if p.is_dir() and _inside(out, p):
+            raise PingtaiError(f"输出目录不能位于申报材料文件夹之内：{out}（申报材料：{p}）")
+    return [(p, load_dossier(p)) for p in paths]
+
+
+@app.command("fill-forms")
+def fill_forms(
+    dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个")],
+    jurisdiction: Annotated[
+        str, typer.Option("--jurisdiction", "-j", help="地区，如 xuchang、national")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出目录；每个申报平台一个子文件夹")],
+    template_dir: Annotated[
+        Path | None, typer.Option("--template-dir", help="自备模板目录（优先于内置模板）")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")] = False,
+) -> None:
+    """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。"""
+    from ..ruleset import load_ruleset
+
+    rs = load_ruleset(jurisdiction)
+    if template_dir is not None and not template_dir.is_dir():
+        raise PingtaiError(f"模板目录不存在：{template_dir}")
+    if out.exists() and not out.is_dir():
+        raise PingtaiError(f"输出路径不是文件夹：{out}")
+    out = out.resolve()
+    read = _read(dossiers, out)
+    jobs, notes = plan(read, rs, out, template_dir)
+    for note in notes:
+        err(note)
+    if not jobs:
+        err("没有可生成的表格。")
+        return
+    check_outputs(jobs, out, force=force, pdf=pdf)
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_jobs(jobs, out)
+    for line in blank_report(jobs):
+        err(line)
+    if pdf:
+        written += _pdfs(jobs)
+    for p in written:
+        typer.echo(str(p))
+
+
+def _pdfs(jobs: list[Job]) -> list[Path]:
+    soffice = find_soffice()
+    if soffice is None:
+        err(INSTALL_HINT)
+        return []
+    folders: dict[Path, list[Path]] = {}
+    for job in jobs:
+        folders.setdefault(job.target.parent, []).append(job.target)
+    for files in folders.values():
+        for problem in convert_to_pdf(soffice, files):
+            err(problem)
+    return [j.target.with_suffix(".pdf") for j in jobs if j.target.with_suffix(".pdf").is_file()]
+
+
+@templates_app.command("check")
+def templates_check(
+    directory: Annotated[Path, typer.Argument(help="模板目录（其中的 .docx 逐个检查）")],
+) -> None:
+    """列出每个模板中没有数据来源的变量（拼写错误、别处的模板）；有则退出码为 1。"""
+    from ..forms import FormError, undeclared_variables
+
+    if not directory.is_dir():
+        raise PingtaiError(f"模板目录不存在：{directory}")
+    files = sorted(p for p in directory.rglob("*.docx") if not p.name.startswith(("~$", ".")))
+    if not files:
+        raise PingtaiError(f"{directory} 中没有 .docx 模板。")
+    bad = 0
+    for path in files:
+        rel = path.relative_to(directory)
+        try:
+            unknown = undeclared_variables(path)
+        except FormError as e:
+            typer.echo(f"{rel}：无法检查：{e}")
+            bad += 1
+            continue
+        if unknown:
+            bad += 1
+            typer.echo(f"{rel}：没有数据来源的变量：{'、'.join(sorted(unknown))}")
+        else:
+            typer.echo(f"{rel}：全部变量都有数据来源")
+    if bad:
+        err(f"{bad} 个模板有问题。可用的变量见 pingtai_cli.forms.form_context 的说明。")
+        raise typer.Exit(EXIT_FINDINGS)
