@@ -1,0 +1,74 @@
+"""`pingtai compare-jurisdictions [KEY ...]`: the regulations side by side, in five formats.
+
+The comparison is built as data (pingtai_cli.compare) and rendered by
+report/comparison.py; this module only chooses, prints or writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..cli import app
+from .rules import RulesetsDir
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def build(keys: list[str], rulesets_dir: Path | None) -> Any:
+    """The Comparison for the given keys (all available when none), in the order given."""
+    from ..compare import comparison
+    from ..ruleset import available, load_ruleset
+
+    chosen = list(dict.fromkeys(keys)) or list(available(rulesets_dir))
+    return comparison([load_ruleset(k, rulesets_dir) for k in chosen])
+
+
+def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None:
+    """Print to stdout, or write `output` atomically (never over a file without --force)."""
+    from ..errors import PingtaiError
+    from ..report.comparison import render
+
+    rendered = render(cmp, fmt.value)
+    if fmt is CompareFormat.table:
+        from rich.console import Console
+
+        if output is None:
+            Console(highlight=False).print(rendered)
+            return
+        import io
+
+        recorder = Console(record=True, width=200, file=io.StringIO())
+        recorder.print(rendered)
+        rendered = recorder.export_text()
+    if output is None:
+        if isinstance(rendered, bytes):
+            raise PingtaiError("xlsx 格式需要用 --output 指定输出文件，例如 --output 对比.xlsx")
+        sys.stdout.write(rendered)
+        return
+    from ..output import write_output
+
+    write_output(output, rendered, force=force)
+    typer.echo(f"已写入 {output}", err=True)
+
+
+@app.command("compare-jurisdictions")
+def compare_jurisdictions(
+    keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部），如 national liaoning。")] = None,
+    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="输出格式。")] = CompareFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    rulesets_dir: RulesetsDir = None,
+) -> None:
+    """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
+    emit(build(keys or [], rulesets_dir), fmt, output, force)

@@ -1,0 +1,242 @@
+"""`pingtai compare-jurisdictions`: rows aligned by meaning, real differences, five formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from pingtai_cli import cli
+from pingtai_cli.compare import ABSENT, comparison
+from pingtai_cli.errors import OutputExists, PingtaiError, UnknownJurisdiction
+from pingtai_cli.report.comparison import neutralise
+from pingtai_cli.ruleset import load_all, load_file
+
+cli._register()
+runner = CliRunner()
+KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
+
+
+def run(*args: str):
+    return runner.invoke(cli.app, list(args), env={"COLUMNS": "300"})
+
+
+def ok(*args: str) -> str:
+    result = run(*args)
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def real():
+    cmp = comparison(load_all())
+    return {row.id: row for row in cmp.rows}
+
+
+def texts(row) -> dict[str, str]:
+    return {k: c.display() for k, c in row.cells.items()}
+
+
+def tiny(path: Path, key: str, name: str, title: str, rules: list[dict]) -> Path:
+    data = {
+        "key": key, "name": name,
+        "document": {"title": title, "issuer": "某局", "level": "city", "issued": "2021-01-01",
+                     "in_force_from": "2021-01-01", "recognition_title": "示范平台"},
+        "basic": rules,
+        "functions": {"count": {"article": "第八条", "quote": "至少满足一项", "min": 1}, "items": []},
+    }
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def threshold(code: str, field: str, value: float, unit: str, article: str) -> dict:
+    return {"code": code, "name": f"basic.{field}", "title": f"{field}≥{value}", "article": article,
+            "quote": f"不少于{value}{unit}", "check": "threshold", "field": field, "value": value, "unit": unit}
+
+
+# ---------------------------------------------------------------- the data, generically
+
+
+def test_rows_align_by_fact_and_mark_strictest_loosest_and_absent(tmp_path: Path):
+    a = load_file(tiny(tmp_path / "aa.yaml", "aa", "甲市", "甲办法", [
+        threshold("AA-B01", "total_assets", 100, "万元", "第七条（一）"),
+        threshold("AA-B02", "staff_total", 10, "人", "第七条（三）"),
+    ]))
+    b = load_file(tiny(tmp_path / "bb.yaml", "bb", "乙市", "乙办法", [
+        threshold("BB-B09", "total_assets", 50, "万元", "第六条（二）"),
+    ]))
+    rows = {r.id: r for r in comparison([a, b]).rows}
+    assets = rows["basic.total_assets"]
+    assert texts(assets) == {"aa": "≥100万元 第七条（一）", "bb": "≥50万元 第六条（二）"}
+    assert assets.cells["aa"].emphasis == "strictest" and assets.cells["bb"].emphasis == "loosest"
+    assert "最严 甲市（100万元）" in assets.diff and "最宽 乙市（50万元）" in assets.diff
+    staff = rows["basic.staff_total"]
+    assert staff.cells["bb"].text == ABSENT and staff.cells["bb"].absent
+    assert staff.diff == "乙市未规定"
+    assert rows["basic.satisfaction_rate"].diff == "均未规定"
+
+
+def test_equal_thresholds_are_marked_as_the_same(tmp_path: Path):
+    a = load_file(tiny(tmp_path / "aa.yaml", "aa", "甲市", "甲办法", [threshold("AA-B01", "total_assets", 50, "万元", "第七条")]))
+    b = load_file(tiny(tmp_path / "bb.yaml", "bb", "乙市", "乙办法", [threshold("BB-B01", "total_assets", 50, "万元", "第六条")]))
+    row = next(r for r in comparison([a, b]).rows if r.id == "basic.total_assets")
+    assert row.diff == "一致" and {c.emphasis for c in row.cells.values()} == {None}
+
+
+# ---------------------------------------------------------------- the real differences of the five texts
+
+
+def test_total_assets_are_300_100_50_50_100_with_shaoguans_50_for_comprehensive_only(real):
+    row = real["basic.total_assets"]
+    assert [row.cells[k].value for k in KEYS] == [300, 100, 50, 50, 100]
+    assert texts(row)["national"] == "≥300万元 第十二条（一）"
+    assert "仅申报综合服务功能：≥50万元" in texts(row)["shaoguan"]
+    assert row.cells["national"].emphasis == "strictest"
+    assert {k for k in KEYS if row.cells[k].emphasis == "loosest"} == {"heilongjiang", "xuchang"}
+
+
+def test_service_staff_are_20_10_10_8_6_and_xuchangs_other_reading_of_10_is_shown(real):
+    row = real["basic.staff_total"]
+    assert [row.cells[k].value for k in KEYS] == [20, 10, 10, 8, 6]
+    assert "另一读法：≥10人" in row.cells["xuchang"].text
+    assert row.cells["shaoguan"].emphasis == "loosest"
+
+
+def test_only_shaoguan_asks_for_150_square_metres(real):
+    row = real["basic.service_area"]
+    assert row.cells["shaoguan"].text == "≥150平方米"
+    assert all(row.cells[k].absent for k in KEYS[:4])
+
+
+def test_financing_structures_are_written_out_per_jurisdiction(real):
+    row = texts(real["functions.financing"])
+    assert row["national"].startswith("融资服务机构：活动≥10次且融资≥8亿元；或融资担保机构：新增担保≥30亿元")
+    assert "活动≥8次且融资≥5亿元" in row["liaoning"] and "新增担保≥20亿元" in row["liaoning"]
+    assert "新增担保≥0.5亿元" in row["xuchang"]
+    sg = row["shaoguan"]
+    for part in ("持有金融牌照", "活动≥3次", "融资性业务占比≥50%", "支小支农占比≥50%（再次申报：≥60%）",
+                 "（融资≥2亿元 或 新增担保≥12亿元）"):
+        assert part in sg
+
+
+def test_the_comprehensive_function_exists_only_in_shaoguan(real):
+    row = real["functions.comprehensive"]
+    assert not row.cells["shaoguan"].absent and "服务中心" in row.cells["shaoguan"].text
+    assert all(row.cells[k].absent for k in KEYS[:4])
+
+
+def test_xuchang_needs_two_functions_of_a_comprehensive_platform_and_has_an_exclusion(real):
+    count = texts(real["functions.count"])
+    assert count["xuchang"].startswith("综合性平台至少2项，专业性平台至少1项")
+    assert count["national"] == "至少1项 第十三条"
+    excl = real["exclusions"]
+    assert "第十九条" in texts(excl)["xuchang"]
+    assert [k for k in KEYS if not excl.cells[k].absent] == ["xuchang"]
+
+
+def test_materials_publicity_and_validity_rows(real):
+    assert [real["materials.count"].cells[k].value for k in KEYS[:4]] == [9, 9, 8, 15]
+    assert "年度申报通知" in real["materials.count"].cells["shaoguan"].text
+    assert [real["procedure.publicity_days"].cells[k].text for k in KEYS] == ["15工作日", "15工作日", ABSENT, "5工作日", ABSENT]
+    assert {real["procedure.validity_years"].cells[k].text for k in KEYS} == {"3年"}
+    assert real["procedure.validity_years"].diff == "一致"
+
+
+def test_relaxations_name_the_articles_they_reach(real):
+    row = texts(real["relaxations"])
+    assert "西部大开发政策区域：第十二条（一）（二）（三）（六）可放宽" in row["national"]
+    assert real["relaxations"].cells["shaoguan"].absent
+
+
+# ---------------------------------------------------------------- the command and its formats
+
+
+def test_default_table_shows_every_jurisdiction_side_by_side():
+    out = ok("compare-jurisdictions")
+    for word in ("国家", "辽宁省", "黑龙江省", "许昌市", "韶关市", "≥300万元 第十二条（一）", "资产总额", "差异"):
+        assert word in out
+
+
+def test_chosen_keys_become_the_only_columns_in_the_given_order():
+    data = json.loads(ok("compare-jurisdictions", "shaoguan", "national", "-f", "json"))
+    assert data["schema"] == "pingtai.compare/1"
+    assert [c["key"] for c in data["columns"]] == ["shaoguan", "national"]
+    row = next(r for r in data["rows"] if r["id"] == "basic.total_assets")
+    assert set(row["cells"]) == {"shaoguan", "national"}
+
+
+def test_markdown_bolds_the_strictest_and_italicises_the_loosest():
+    out = ok("compare-jurisdictions", "-f", "markdown")
+    line = next(ln for ln in out.splitlines() if ln.startswith("| 资产总额 |"))
+    assert "**≥300万元 第十二条（一）**" in line and "*≥50万元 第六条（一）*" in line
+    assert "## 服务功能" in out and "## 程序与期限" in out
+
+
+def test_csv_parses_with_one_column_per_jurisdiction():
+    rows = list(csv.reader(io.StringIO(ok("compare-jurisdictions", "-f", "csv"))))
+    assert rows[0] == ["类别", "条件", "国家", "辽宁省", "黑龙江省", "许昌市", "韶关市", "差异"]
+    assets = next(r for r in rows if r[1] == "资产总额")
+    assert assets[2] == "≥300万元 第十二条（一）" and assets[0] == "基本条件"
+
+
+def test_unknown_jurisdiction_is_an_error_naming_it():
+    result = run("compare-jurisdictions", "national", "atlantis")
+    assert isinstance(result.exception, UnknownJurisdiction) and "atlantis" in str(result.exception)
+
+
+def test_xlsx_needs_an_output_file():
+    result = run("compare-jurisdictions", "-f", "xlsx")
+    assert isinstance(result.exception, PingtaiError) and "--output" in str(result.exception)
+
+
+def test_xlsx_opens_with_headers_and_bold_strictest_cells(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "对比.xlsx"
+    ok("compare-jurisdictions", "-f", "xlsx", "-o", str(out))
+    ws = load_workbook(out).active
+    assert [c.value for c in ws[1]] == ["类别", "条件", "国家", "辽宁省", "黑龙江省", "许昌市", "韶关市", "差异"]
+    assets = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "资产总额")
+    assert assets[2].value == "≥300万元 第十二条（一）" and assets[2].font.b
+    assert assets[4].font.i and not assets[3].font.b
+    assert ws.freeze_panes == "C2"
+
+
+def test_an_existing_output_is_kept_without_force_and_replaced_with_it(tmp_path: Path):
+    out = tmp_path / "cmp.md"
+    out.write_text("旧内容", encoding="utf-8")
+    result = run("compare-jurisdictions", "-f", "markdown", "-o", str(out))
+    assert isinstance(result.exception, OutputExists)
+    assert out.read_text(encoding="utf-8") == "旧内容"
+    ok("compare-jurisdictions", "-f", "markdown", "-o", str(out), "--force")
+    assert out.read_text(encoding="utf-8").startswith("# 各地认定条件对比")
+    assert [p.name for p in tmp_path.iterdir()] == ["cmp.md"]  # no temporary file left behind
+
+
+def test_cells_that_a_spreadsheet_would_run_are_neutralised_in_csv_and_xlsx(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    rules_dir = tmp_path / "rulesets"
+    rules_dir.mkdir()
+    tiny(rules_dir / "evil.yaml", "evil", "=HYPERLINK(\"http://x\")", "+SUM(A1:A9)",
+         [threshold("EV-B01", "total_assets", 10, "万元", "第一条")])
+    text = ok("compare-jurisdictions", "national", "evil", "-f", "csv", "--rulesets-dir", str(rules_dir))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][3] == "'=HYPERLINK(\"http://x\")"
+    assert next(r for r in rows if r[1] == "文件名称")[3] == "《+SUM(A1:A9)》"  # not at the start: harmless
+    out = tmp_path / "evil.xlsx"
+    ok("compare-jurisdictions", "national", "evil", "-f", "xlsx", "-o", str(out), "--rulesets-dir", str(rules_dir))
+    ws = load_workbook(out).active
+    assert ws.cell(row=1, column=4).value == "'=HYPERLINK(\"http://x\")"
+    assert ws.cell(row=1, column=4).data_type == "s"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@cmd", "\t=1"])
+def test_neutralise_prefixes_formula_starts_with_an_apostrophe(text):
+    assert neutralise(text) == "'" + text
+    assert neutralise("≥300万元") == "≥300万元"
