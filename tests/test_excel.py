@@ -274,6 +274,12 @@ def test_a_value_read_twice_differently_keeps_the_first_and_warns() -> None:
     assert "表一!B1" in result.findings[0].message and "表二!B1" in result.findings[0].message
 
 
+def test_two_labels_of_one_key_with_different_values_keep_the_first_as_information() -> None:
+    result = read({"S": [["联系电话", "0374-3312345", "手机", "13903741234"]]})
+    assert value(result, "contact_phone") == "0374-3312345"
+    assert [(f.id, f.severity) for f in result.findings] == [("read.conflicting_values", "info")]
+
+
 def test_an_unreadable_copy_of_a_value_read_elsewhere_is_only_a_warning() -> None:
     result = read({"表一": [["从业人数", "二十五"]], "表二": [["从业人数", 25]]})
     assert value(result, "staff_total") == 25
@@ -428,6 +434,21 @@ def test_list_sheets_are_recognised_by_their_headers_whatever_the_sheet_name() -
     assert result.list_evidence["staff"].sheet == "Sheet7"
     assert result.list_evidence["served_smes"].cell == "B2"
     assert result.facts == {}  # 联系人 / 联系电话 in a list header are not form labels
+
+
+def test_a_title_above_a_list_header_is_not_taken_for_the_header() -> None:
+    result = read(
+        {
+            "合作资源": [
+                ["签订合作协议的单位"],
+                ["序号", "合作单位名称", "合作内容"],
+                [1, "郑州大学", "人才培养"],
+            ]
+        },
+        merges={"合作资源": ["A1:C1"]},
+    )
+    assert result.lists["partners"] == [{"name": "郑州大学", "content": "人才培养"}]
+    assert result.list_evidence["partners"].cell == "B2"
 
 
 def test_a_staff_list_shorter_than_the_form_head_count_is_a_warning() -> None:

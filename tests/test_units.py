@@ -299,6 +299,11 @@ def test_declared_functions_may_be_separated_by_spaces() -> None:
     assert parse_value("functions_declared", "信息 技术　融资") == (["信息", "技术", "融资"], None)
 
 
+def test_declared_functions_come_back_as_the_short_names_of_the_spec() -> None:
+    value, _ = parse_value("functions_declared", "信息服务功能、技术服务、综合")
+    assert value == ["信息", "技术", "综合"]
+
+
 def test_prior_recognitions_keep_spaces_inside_an_item() -> None:
     value, _ = parse_value("prior_recognitions", "2023年 辽宁省中小企业公共服务示范平台")
     assert value == ["2023年 辽宁省中小企业公共服务示范平台"]

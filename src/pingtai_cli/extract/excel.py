@@ -255,6 +255,7 @@ class _LabelHit:
     key: str
     unit: str | None  # unit written with the label: a bare number is in it
     inline: str | None  # the value written in the label cell itself
+    synonym: str  # the label as listed in factkeys (cleaned)
 
 
 @lru_cache(maxsize=65536)
@@ -270,10 +271,10 @@ def _label_hit(text: str) -> _LabelHit | None:
     found = _match_label(label)
     if found is None:
         return None
-    key, suffix_unit, inline = found
+    key, synonym, suffix_unit, inline = found
     if colon and after.strip():
         inline = after.strip()
-    return _LabelHit(key, unit or suffix_unit, inline)
+    return _LabelHit(key, unit or suffix_unit, inline, synonym)
 
 
 def _split_colon(text: str) -> tuple[str, str, str]:
@@ -289,21 +290,21 @@ def _split_colon(text: str) -> tuple[str, str, str]:
     return text, "", ""
 
 
-def _match_label(label: str) -> tuple[str, str | None, str | None] | None:
-    """(key, unit written after the label, value written after it) for a cleaned label."""
+def _match_label(label: str) -> tuple[str, str, str | None, str | None] | None:
+    """(key, synonym, unit written after the label, value written after it) for a cleaned label."""
     if label in _SYNONYMS:
-        return _SYNONYMS[label], None, None
+        return _SYNONYMS[label], label, None, None
     for start, end in _matches(_SYNONYM_RE, label):
-        prefix, suffix = label[:start], label[end:]
+        prefix, synonym, suffix = label[:start], label[start:end], label[end:]
         if prefix not in _LABEL_PREFIXES:
             continue
-        key = _SYNONYMS[label[start:end]]
+        key = _SYNONYMS[synonym]
         if suffix in _LABEL_SUFFIXES:
-            return key, None, None
+            return key, synonym, None, None
         if is_unit(suffix):
-            return key, suffix, None
+            return key, synonym, suffix, None
         if BY_KEY[key].kind == "number" and re.search(r"[0-9]", suffix):
-            return key, None, suffix  # `从业人数25人`: a value written into the label cell
+            return key, synonym, None, suffix  # `从业人数25人`: a value written into the label cell
     return None
 
 
@@ -469,6 +470,7 @@ class _Candidate:
     col: int
     raw: Any
     unit: str | None
+    synonym: str
 
 
 class _Reader:
@@ -509,6 +511,8 @@ class _Reader:
         r = 0
         while r < grid.height:
             table = _header_at(grid, r)
+            if table is not None and _is_title_of(grid, table):
+                table = None  # `签订合作协议的单位` over the real header row
             if table is None:
                 transposed = self._transposed_yearly(grid, r)
                 if transposed > r:
@@ -630,18 +634,23 @@ class _Reader:
                 if hit is None:
                     continue
                 if hit.inline is not None:
-                    self._add(hit.key, grid.name, r, c, hit.inline, hit.unit)
+                    self._add(
+                        hit, _Candidate(hit.key, grid.name, r, c, hit.inline, hit.unit, hit.synonym)
+                    )
                     continue
                 at = _value_cell(grid, r, c)
                 if at is None:
                     continue
                 unit = hit.unit or _unit_beside(grid, *at)
-                self._add(hit.key, grid.name, *at, grid.raw(*at), unit)
+                self._add(
+                    hit, _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym)
+                )
 
-    def _add(self, key: str, sheet: str, r: int, c: int, raw: Any, unit: str | None) -> None:
-        found = self.candidates.setdefault(key, [])
-        if not any((f.sheet, f.row, f.col) == (sheet, r, c) for f in found):
-            found.append(_Candidate(key, sheet, r, c, raw, unit))
+    def _add(self, hit: _LabelHit, candidate: _Candidate) -> None:
+        found = self.candidates.setdefault(hit.key, [])
+        here = (candidate.sheet, candidate.row, candidate.col)
+        if not any((f.sheet, f.row, f.col) == here for f in found):
+            found.append(candidate)
 
     def _settle_facts(self) -> None:
         """First readable value wins; unreadable ones are findings; disagreements are warnings."""
@@ -705,18 +714,21 @@ class _Reader:
         self, key: str, chosen: tuple[_Candidate, Any, str | None], other: _Candidate, value: Any
     ) -> None:
         first, first_value, _ = chosen
-        label = BY_KEY[key].labels[0]
-        message = (
-            f"“{label}”填写了不同的值：{first.sheet}!{cell_name(first.row, first.col)} 为“{_show(first_value)}”，"
-            f"{other.sheet}!{cell_name(other.row, other.col)} 为“{_show(value)}”；采用前者"
+        a = f"{first.sheet}!{cell_name(first.row, first.col)}"
+        b = f"{other.sheet}!{cell_name(other.row, other.col)}"
+        evidence = self._evidence(other.sheet, other.row, other.col, other.raw)
+        if first.synonym == other.synonym:  # the same label filled in twice
+            message = (
+                f"{self.name}：“{first.synonym}”填写了不同的值：{a} 为“{_show(first_value)}”，"
+                f"{b} 为“{_show(value)}”；采用前者"
+            )
+            self._finding("read.conflicting_values", "warning", message, key, evidence)
+            return
+        message = (  # two labels of one key (联系电话 and 手机): both may be right
+            f"{self.name}：“{first.synonym}”（{a}）为“{_show(first_value)}”，“{other.synonym}”（{b}）"
+            f"为“{_show(value)}”，两者都作为“{BY_KEY[key].labels[0]}”读取，采用前者"
         )
-        self._finding(
-            "read.conflicting_values",
-            "warning",
-            message,
-            key,
-            self._evidence(other.sheet, other.row, other.col, other.raw),
-        )
+        self._finding("read.conflicting_values", "info", message, key, evidence)
 
 
 _YEARLY_LABELS = {
@@ -829,6 +841,16 @@ def _header_at(grid: Grid, r: int) -> _Table | None:
     if kind == "served_smes":
         _find_ticks(grid, table)
     return table
+
+
+def _is_title_of(grid: Grid, table: _Table) -> bool:
+    """True when the row after `table`'s header is a fuller header of the same kind."""
+    if table.first_row >= grid.height:
+        return False
+    below = _header_at(grid, table.first_row)
+    return (
+        below is not None and below.kind == table.kind and len(below.columns) >= len(table.columns)
+    )
 
 
 def _below_header(grid: Grid, r: int, columns: dict[str, _Column]) -> int:

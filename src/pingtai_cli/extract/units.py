@@ -466,11 +466,21 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
     if fk.kind == "bool":
         return parse_bool(raw), None
     if fk.kind == "list":
-        return parse_list(raw, split_spaces=key == "functions_declared"), None
+        if key == "functions_declared":
+            return [_function_name(item) for item in parse_list(raw, split_spaces=True)], None
+        return parse_list(raw), None
     text = parse_text(raw)
     if key == "credit_code":
         text = normalize(text).upper()
     return text, None
+
+
+_FUNCTION_SUFFIX_RE = re.compile(r"(?:服务)?(?:功能)?$")
+
+
+def _function_name(item: str) -> str:
+    """`信息服务功能` / `信息服务` → `信息`: the short names the spec lists (信息, 技术, 创业 …)."""
+    return _FUNCTION_SUFFIX_RE.sub("", item) or item
 
 
 def _count(value: float) -> int:
