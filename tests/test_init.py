@@ -483,3 +483,26 @@ def test_a_filled_init_dossier_leaves_no_condition_short_of_data(
     conditions = result.conditions + result.exclusions
     conditions += [c for item in result.functions.items for c in item.conditions]
     assert [c.id for c in conditions if c.status == "missing"] == []
+
+
+def test_force_replaces_a_symlinked_output_without_touching_its_target(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.xlsx"
+    outside.write_bytes(b"someone else's file")
+    directory = tmp_path / "dossier"
+    directory.mkdir()
+    (directory / WORKBOOK_NAME).symlink_to(outside)
+    init(directory, "national", "--force")
+    assert outside.read_bytes() == b"someone else's file"
+    assert not (directory / WORKBOOK_NAME).is_symlink()
+    assert load_workbook(directory / WORKBOOK_NAME).sheetnames[0] == FORM_SHEET
+
+
+def test_a_text_not_in_force_on_the_date_is_flagged_in_the_readme() -> None:
+    from pingtai_cli.skeleton import readme_text
+
+    sk = build_skeleton(
+        load_ruleset("shaoguan"), date(2028, 1, 1)
+    )  # 第十九条: 有效期5年 from 2022-10-20
+    assert not sk.in_force
+    assert "不在有效期内" in readme_text(sk)
+    assert "不在有效期内" not in readme_text(build_skeleton(load_ruleset("shaoguan"), AS_OF))
