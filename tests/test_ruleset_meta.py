@@ -135,6 +135,12 @@ def test_every_ruleset_states_its_readings(key: str) -> None:
     assert len(_ruleset(key).readings) >= 3
 
 
+@pytest.mark.parametrize("key", SHIPPED)
+def test_rulesets_readme_lists_every_reading(key: str) -> None:
+    readme = (REPO / "rulesets" / "README.md").read_text(encoding="utf-8")
+    assert [r for r in _ruleset(key).readings if f"- {r}\n" not in readme] == []
+
+
 # ---------------------------------------------------------------- codes
 
 
