@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ YEARLY_HEADERS = (
     "服务中小企业数",
 )
 YEARS_SHOWN = 3
-# List sheets of spec §1.3: sheet name → headers (catalogue sheet key in brackets).
+# List sheets of spec §1.3: catalogue sheet key → (sheet name, headers).
 LIST_SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "staff": ("人员名单", ("姓名", "年龄", "学历", "毕业学校", "职称", "主管工作")),
     "served_smes": (
@@ -665,7 +665,6 @@ class _Styles:
     fill_section: Any = None
     fill_header: Any = None
     border: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def make(cls) -> _Styles:
