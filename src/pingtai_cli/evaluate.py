@@ -140,6 +140,8 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
     functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
     exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]
+    for e in exclusions:
+        e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
     if not ruleset.in_force(as_of):

@@ -160,6 +160,7 @@ class RuleResult:
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # other readings, relaxations claimed
     options: list[dict[str, Any]] = field(default_factory=list)  # any_of branches
+    group: str | None = None  # "exclusion" for exclusion clauses listed among the conditions
 
     def to_dict(self) -> dict[str, Any]:
         actual = self.actual.isoformat() if isinstance(self.actual, date) else self.actual
@@ -185,6 +186,8 @@ class RuleResult:
             out["notes"] = self.notes
         if self.options:
             out["options"] = self.options
+        if self.group:
+            out["group"] = self.group
         return out
 
 
@@ -298,7 +301,9 @@ class CheckResult:
             "verdict": self.verdict,
             "reasons": self.reasons,
             "org_name": self.org_name,
-            "conditions": [c.to_dict() for c in self.conditions],
+            # Exclusions are listed among the conditions too (group "exclusion"), so a script that
+            # collects failing conditions also sees an exclusion that applies.
+            "conditions": [c.to_dict() for c in self.conditions + self.exclusions],
             "functions": self.functions.to_dict() if self.functions else {"required": 0, "met": 0, "items": []},
             "exclusions": [e.to_dict() for e in self.exclusions],
             "materials": [m.to_dict() for m in self.materials],
