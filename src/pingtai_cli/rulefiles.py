@@ -18,7 +18,7 @@ import yaml
 
 RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 ORDER = {"national": 0, "liaoning": 1, "heilongjiang": 2, "xuchang": 3, "shaoguan": 4}
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
 
 
 def package_data_dir(name: str) -> Path:
@@ -60,7 +60,7 @@ def is_shipped(path: Path) -> bool:
 def read_plain(path: Path) -> dict[str, Any] | None:
     """The file's mapping read with libyaml, or None when it `extends:` another (needs the full load)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(data, dict) or data.get("extends"):

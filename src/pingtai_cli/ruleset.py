@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import RulesetError, UnknownJurisdiction, UnknownRule
-from .rulefiles import RULESETS_ENV, available, package_data_dir, ruleset_dirs  # noqa: F401 - re-exported
+from .rulefiles import RULESETS_ENV, YAML_LOADER, available, package_data_dir, ruleset_dirs  # noqa: F401 - re-exported
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
 
@@ -278,8 +278,8 @@ def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except (OSError, UnicodeDecodeError) as e:
         raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
     except yaml.YAMLError as e:
