@@ -140,11 +140,10 @@ GROUPS = ("基本条件", "服务功能", "排除情形", "申报材料", "表�
 
 
 def _remarks(line: dict[str, Any]) -> str:
-    """放宽、变体、另一读法 — what a reader must not miss next to a threshold."""
+    """放宽、另一读法 — what a reader must not miss next to a threshold (variants are in 要求)."""
     out = []
     if line.get("relaxable_by"):
         out.append("可放宽（" + "、".join(line["relaxable_by"]) + "）")
-    out += [f"{v['when']}：{v['value']:g}（{v['article']}）" for v in line.get("variants", [])]
     out += [f"另一读法（{r['article']}）：{r['note']}" for r in line.get("readings", [])]
     return "；".join(out)
 
