@@ -240,3 +240,13 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised_in_csv_and_xlsx(tmp_
 def test_neutralise_prefixes_formula_starts_with_an_apostrophe(text):
     assert neutralise(text) == "'" + text
     assert neutralise("≥300万元") == "≥300万元"
+
+
+def test_rows_that_are_not_law_render_under_the_same_columns():
+    from pingtai_cli.compare import Cell, Row
+    from pingtai_cli.report.comparison import render_rows
+
+    cmp = comparison([r for r in load_all() if r.key in ("national", "xuchang")])
+    verdict = Row("dossier.verdict", "结论", "示例卷宗", {"national": Cell("不符合条件"), "xuchang": Cell("符合条件")})
+    out = render_rows(cmp.columns, [*cmp.rows, verdict], "markdown")
+    assert "## 结论" in out and "| 示例卷宗 | 不符合条件 | 符合条件 |" in out

@@ -1,7 +1,9 @@
 """`pingtai compare-jurisdictions [KEY ...]`: the regulations side by side, in five formats.
 
 The comparison is built as data (pingtai_cli.compare) and rendered by
-report/comparison.py; this module only chooses, prints or writes.
+report/comparison.py; this module only chooses, prints or writes. To add rows
+(a dossier's verdict under every jurisdiction): `cmp = build(keys, dir)`, append
+`Row`s to `cmp.rows`, then `emit(cmp, fmt, output, force)`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ import io
 import json
 from typing import Any
 
-from ..compare import Cell, Comparison, Row
+from ..compare import Cell, Column, Comparison, Row
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LEGEND = "粗体 = 最严，斜体 = 最宽（仅数值可比的行）；—（未规定）= 该地文件没有此项。"
@@ -163,3 +163,13 @@ RENDERERS = {
 def render(cmp: Comparison, fmt: str) -> Any:
     """str for text formats, bytes for xlsx, a rich renderable for `table`."""
     return RENDERERS[fmt](cmp)
+
+
+def render_rows(columns: list[Column], rows: list[Row], fmt: str) -> Any:
+    """Render any rows under these jurisdiction columns — the seam for rows that are not law.
+
+    `compare-jurisdictions --dossier DIR` can append, say, a 结论 row whose cells are a
+    dossier's verdict under each jurisdiction (Row(id="dossier.verdict", section="结论",
+    label=…, cells={key: Cell(text, article)})) and render it with the rest.
+    """
+    return render(Comparison(columns, rows), fmt)
