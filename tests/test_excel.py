@@ -565,6 +565,50 @@ def test_a_stray_value_in_the_last_cell_of_the_sheet_is_cut_off_not_a_crash() ->
     assert ids(result) == ["read.sheet_truncated"]
 
 
+def rewrite_sheet(data: bytes, old: bytes, new: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                assert old in body
+                body = body.replace(old, new)
+            target.writestr(info, body)
+    return out.getvalue()
+
+
+def test_a_far_cell_whose_address_is_not_its_first_attribute_is_still_bounded() -> None:
+    data = xlsx({"S": {"A1": "从业人数", "B1": 25, "XFD1048576": "x"}})
+    data = rewrite_sheet(
+        data, b'<c r="XFD1048576" t="inlineStr">', b'<c t="inlineStr" r="XFD1048576">'
+    )
+    result = read_workbook(data, NAME)  # calamine on this sheet would abort the process
+    assert value(result, "staff_total") == 25
+    assert ids(result) == ["read.sheet_truncated"]
+
+
+def test_cells_without_an_address_are_read_through_the_bounded_reader() -> None:
+    data = xlsx({"S": [["从业人数", 25]]})
+    data = rewrite_sheet(data, b'<c r="B1" t="n">', b'<c t="n">')
+    assert value(read_workbook(data, NAME), "staff_total") == 25
+
+
+def test_the_xml_pre_pass_reads_prefixed_sheets() -> None:
+    xml = (
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        b'<x:row r="3"><x:c r="B3"><x:v>1</x:v></x:c><x:c r="C3"><x:f>B3*2</x:f><x:v></x:v></x:c></x:row>'
+        b'<x:row r="7"><x:c r="HZ7" t="s"><x:v>0</x:v></x:c><x:c r="J7" s="1"/></x:row></x:sheetData>'
+        b'<x:mergeCells count="1"><x:mergeCell ref="A1:D2"/></x:mergeCells></x:worksheet>'
+    )
+    scan = grid._Scan()
+    cols: set[bytes] = set()
+    grid._scan_piece(xml, scan, cols)
+    assert scan.max_row == 6 and {b"B", b"C", b"HZ"} == cols
+    assert scan.formulas == {(2, 2): False}
+    assert scan.merges == [(0, 0, 1, 3)]
+
+
 def test_a_sheet_longer_than_the_bound_is_read_up_to_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(grid, "MAX_ROWS", 300)
     rows: list[list[Any]] = [["从业人数", 25]] + [[f"r{i}", i] for i in range(400)]

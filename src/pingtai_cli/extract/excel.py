@@ -817,15 +817,19 @@ def _metric_label(grid: Grid, r: int, before: int) -> tuple[str, str | None] | N
 
 def _header_at(grid: Grid, r: int) -> _Table | None:
     """The table whose header row is row r, if any."""
+    cells = grid.filled(r)
+    hits = [(c, v, h) for c, v in cells if isinstance(v, str) and (h := _header_field(v))]
+    if not hits:
+        return None
     by_kind: dict[str, dict[str, _Column]] = {}
-    others = 0  # cells that are no column header: values, so this is no header row
-    for c, value in grid.filled(r):
-        hit = _header_field(value) if isinstance(value, str) else None
-        if hit is None:
-            others += _clean_label(str(value))[0] not in _EXTRA_COLUMNS
-            continue
-        kind, fld, unit = hit
+    for c, value, (kind, fld, unit) in hits:
         by_kind.setdefault(kind, {}).setdefault(fld, _Column(c, unit, value.strip()))
+    # cells that are no column header are values: then this is no header row
+    others = sum(
+        1
+        for _, v in cells
+        if not (isinstance(v, str) and (_header_field(v) or _is_extra_column(v)))
+    )
     best: tuple[int, str] | None = None
     for kind, columns in by_kind.items():
         needs, least = _TABLE_NEEDS[kind]
@@ -841,6 +845,10 @@ def _header_at(grid: Grid, r: int) -> _Table | None:
     if kind == "served_smes":
         _find_ticks(grid, table)
     return table
+
+
+def _is_extra_column(text: str) -> bool:
+    return _clean_label(text)[0] in _EXTRA_COLUMNS
 
 
 def _is_title_of(grid: Grid, table: _Table) -> bool:

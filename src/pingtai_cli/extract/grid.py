@@ -20,6 +20,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pingtai_cli.extract.common import sniff
@@ -121,7 +122,11 @@ class Grid:
 
     def value(self, r: int, c: int) -> Any:
         """The value shown in (r, c): a merged range shows its top-left cell's value."""
-        return self.raw(*self.anchor(r, c))
+        if self._anchor:
+            r, c = self._anchor.get((r, c), (r, c))
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return ""
 
 
 def cell_name(r: int, c: int) -> str:
@@ -142,7 +147,9 @@ def _col_index(letters: bytes) -> int:
 
 
 def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value == "" or value is None:
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 # ---------------------------------------------------------------------------
@@ -353,6 +360,18 @@ _MERGE_RE = re.compile(
     + rb'mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"'
 )
 _ROW_END_RE = re.compile(rb"</" + _NS + rb"row>")
+# A cell not written `<c r="A1" …` (namespace prefix, other attribute order, no address).
+_ODD_CELL_RE = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z])|<[A-Za-z_][\w.-]*:c(?=[\s>/])')
+
+
+@lru_cache(maxsize=4)
+def _far_cell_re(max_rows: int, max_cols: int) -> re.Pattern[bytes]:
+    """`<c r="…` of a cell that may lie past the bounds (a few inside them match too)."""
+    letters = cell_name(0, max_cols).rstrip("0123456789")
+    digits = str(max_rows)
+    cols = rf"[A-Z]{{{len(letters) + 1},}}|[{letters[0]}-Z][A-Z]{{{len(letters) - 1}}}"
+    rows = rf"[{digits[0]}-9][0-9]{{{len(digits) - 1}}}|[0-9]{{{len(digits) + 1},}}"
+    return re.compile(rf'<c r="(?:(?:{cols})[0-9]|[A-Z]{{1,3}}(?:{rows}))'.encode())
 
 
 def _scan_part(archive: zipfile.ZipFile, part: str) -> _Scan:
@@ -382,16 +401,20 @@ def _pieces(fh: Any) -> Any:
 
 
 def _scan_piece(piece: bytes, scan: _Scan, cols: set[bytes]) -> None:
-    refs = _ADDRESSED_CELL_RE.findall(piece)
-    if len(refs) != len(_CONTENT_CELL_RE.findall(piece)):
-        scan.unaddressed = True
-    if refs:
-        cols.update(col for col, _ in refs)
-        scan.max_row = max(scan.max_row, max(int(row) for _, row in refs) - 1)
-    if _FORMULA_HINT_RE.search(piece):
+    plain = _ODD_CELL_RE.search(piece) is None  # every cell starts `<c r="…"`
+    if not plain or _far_cell_re(MAX_ROWS, MAX_COLS).search(
+        piece
+    ):  # exact bounds only when they may matter
+        refs = _ADDRESSED_CELL_RE.findall(piece)
+        if len(refs) != len(_CONTENT_CELL_RE.findall(piece)):
+            scan.unaddressed = True
+        if refs:
+            cols.update(col for col, _ in refs)
+            scan.max_row = max(scan.max_row, max(int(row) for _, row in refs) - 1)
+    if b"<f" in piece if plain else _FORMULA_HINT_RE.search(piece):
         for col, row, body in _FORMULA_CELL_RE.findall(piece):
             scan.formulas[(int(row) - 1, _col_index(col))] = bool(_CACHED_RE.search(body))
-    for c0, r0, c1, r1 in _MERGE_RE.findall(piece):
+    for c0, r0, c1, r1 in _MERGE_RE.findall(piece) if b"mergeCell" in piece else ():
         if c1 and r1:
             scan.merges.append((int(r0) - 1, _col_index(c0), int(r1) - 1, _col_index(c1)))
 
