@@ -101,17 +101,18 @@ def chinese_fonts(doc: Document) -> None:
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
     for style in styles.findall(qn("w:style")):
-        style_rpr = style.find(qn("w:rPr"))
         sid = style.get(qn("w:styleId")) or ""
-        if style_rpr is not None and (
-            style_rpr.find(qn("w:rFonts")) is not None or _is_title_style(sid)
-        ):
-            set_fonts(style_rpr, HEI if _is_title_style(sid) else SONG)
-        elif _is_title_style(sid):
+        east = HEI if _is_title_style(sid) else SONG
+        # every run-properties block, table-style parts (first row, …) included
+        for rfonts in list(style.iter(qn("w:rFonts"))):
+            set_fonts(rfonts.getparent(), east)
+        if _is_title_style(sid):
             set_fonts(style.get_or_add_rPr(), HEI)
-        color = style_rpr.find(qn("w:color")) if style_rpr is not None else None
-        if color is not None:  # theme colours (blue headings) do not belong on a form
-            style_rpr.remove(color)
+        for color in list(style.iter(qn("w:color"))):
+            if color.getparent().tag == qn(
+                "w:rPr"
+            ):  # theme colours (blue headings) do not belong on a form
+                color.getparent().remove(color)
     normal = doc.styles["Normal"]
     set_fonts(normal.element.get_or_add_rPr(), SONG)
     normal.font.size = Pt(XIAO_SI)

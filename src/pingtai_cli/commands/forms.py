@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from ..cli import app, err
+from ..cli import app
 from ..errors import EXIT_FINDINGS, OutputExists, PingtaiError
 
 if TYPE_CHECKING:
@@ -55,14 +55,19 @@ INSTALL_HINT = (
 T = TypeVar("T")
 
 
+def err(message: str) -> None:
+    """A message for people on stderr, unwrapped (commands and URLs must stay copyable)."""
+    typer.echo(message, err=True)
+
+
 # ---------------------------------------------------------------- names and paths
 
 
 def safe_name(text: str, fallback: str) -> str:
     """A file or folder name from untrusted text: no separators, `..`, control chars; capped."""
     name = _UNSAFE_CHARS.sub("_", text)
-    name = re.sub(r"\.{2,}", "_", name).strip(" .\u3000")
-    name = name[:NAME_MAX].strip(" .\u3000")
+    name = re.sub(r"\.{2,}", "_", name).strip(" ._\u3000")
+    name = name[:NAME_MAX].strip(" ._\u3000")
     if name.split(".")[0].upper() in _WINDOWS_RESERVED:
         name = "_" + name
     return name or fallback

@@ -1,0 +1,782 @@
+"""Word forms: every shipped template renders, facts land in the right cells and rows, blanks
+stay for hand filling, hostile facts print literally, and fill-forms writes only where told.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.table import Table
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from pingtai_cli import cli
+from pingtai_cli.commands import forms as forms_cmd
+from pingtai_cli.errors import OutputExists, PingtaiError
+from pingtai_cli.forms import (
+    BLANK,
+    FormError,
+    form_context,
+    format_value,
+    neutralise_cell,
+    render_form,
+    summary_context,
+    undeclared_variables,
+)
+from pingtai_cli.models import Dossier, Fact
+from pingtai_cli.ruleset import load_ruleset, package_data_dir
+
+TEMPLATES = package_data_dir("templates")
+SHIPPED = sorted(TEMPLATES.rglob("*.docx"))
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
+ORG = "许昌智造科技服务有限公司"
+
+cli._register()
+runner = CliRunner()
+
+
+# ---------------------------------------------------------------- dossiers built here
+
+
+def make_dossier(
+    path: str = "/intake/许昌智造", *, staff: int = 12, served: int = 35, **overrides: Any
+) -> Dossier:
+    facts: dict[str, Any] = {
+        "org_name": ORG,
+        "platform_name": "许昌市智能制造公共服务平台",
+        "credit_code": "91411000MA44ABCD1X",
+        "org_type": "企业法人",
+        "registration_date": date(2019, 3, 15),
+        "registered_address": "河南省许昌市魏都区建安大道100号",
+        "region": "河南省许昌市魏都区",
+        "registered_capital": 500.0,
+        "total_assets": 320.0,
+        "service_area": 1200,
+        "staff_total": 25,
+        "staff_qualified": 21,
+        "smes_served": 160,
+        "satisfaction_rate": 92.5,
+        "platform_type": "综合性",
+        "functions_declared": ["信息", "技术"],
+        "contact_person": "王芳",
+        "contact_phone": "0374-1234567",
+        "postal_code": "461000",
+        "application_date": date(2025, 4, 1),
+        "recommending_unit": "魏都区工业和信息化局",
+    }
+    facts.update(overrides)
+    d = Dossier(path=path, facts={k: Fact(k, v) for k, v in facts.items() if v is not None})
+    d.lists["staff"] = [
+        {
+            "name": f"员工{i:02d}",
+            "age": 30 + i,
+            "education": "本科",
+            "school": "郑州大学",
+            "title": "工程师",
+            "duty": "技术服务",
+        }
+        for i in range(staff)
+    ]
+    d.lists["served_smes"] = [
+        {
+            "name": f"许昌客户机械有限公司{i:02d}",
+            "contact": "李四",
+            "phone": "13800138000",
+            "content": "技术咨询",
+            "satisfaction": "不满意" if i == 0 else "满意",
+        }
+        for i in range(served)
+    ]
+    d.lists["equipment"] = [
+        {"name": "三坐标测量机", "quantity": 1, "purchase_date": date(2021, 5, 1), "price": 45.5},
+        {"name": "服务器", "quantity": 4, "purchase_date": date(2022, 1, 10), "price": 12},
+    ]
+    d.lists["partners"] = [{"name": "许昌学院", "content": "人才培训"}]
+    d.yearly = [
+        {
+            "year": 2024,
+            "revenue": 900.5,
+            "service_revenue": 650,
+            "total_assets": 320,
+            "profit": -12.5,
+            "tax": 22,
+            "smes_served": 160,
+        },
+        {
+            "year": 2023,
+            "revenue": 800,
+            "service_revenue": 600,
+            "total_assets": 300,
+            "profit": 50,
+            "tax": 20,
+            "smes_served": 140,
+        },
+    ]
+    return d
+
+
+def context_for(template: Path, *dossiers: Dossier) -> dict[str, Any]:
+    """A summary template gets all dossiers, any other template the first one's context."""
+    contexts = [form_context(d) for d in dossiers]
+    if _is_summary(template):
+        return summary_context(
+            contexts,
+            {
+                "recognition_title": "许昌市中小企业公共服务示范平台",
+                "document_title": "《测试办法》",
+            },
+        )
+    return contexts[0]
+
+
+def _is_summary(template: Path) -> bool:
+    from pingtai_cli.forms import template_variables
+
+    return "dossiers" in template_variables(template)
+
+
+def render(template: Path, context: dict[str, Any], tmp_path: Path) -> Any:
+    out = tmp_path / f"{template.parent.name}-{template.name}"
+    render_form(template, context, out)
+    return Document(str(out))
+
+
+def all_text(doc: Any) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for t in doc.tables:
+        for row in t.rows:
+            parts.extend(c.text for c in row.cells)
+    return "\n".join(parts)
+
+
+def table_with_header(doc: Any, *labels: str) -> Table:
+    for t in doc.tables:
+        for row in t.rows:
+            texts = [c.text.strip() for c in row.cells]
+            if all(label in texts for label in labels):
+                return t
+    raise AssertionError(f"no table with header {labels}")
+
+
+def rows_after_header(t: Table, first_label: str) -> list[list[str]]:
+    rows = [[c.text.strip() for c in r.cells] for r in t.rows]
+    start = next(i for i, r in enumerate(rows) if r[0] == first_label or first_label in r)
+    body = rows[start + 1 :]
+    while body and body[0][0] == first_label:  # a second header row merged with the first
+        body = body[1:]
+    return body
+
+
+# ---------------------------------------------------------------- every shipped template
+
+
+def test_the_expected_templates_are_shipped() -> None:
+    names = {p.relative_to(TEMPLATES).as_posix() for p in SHIPPED}
+    assert names == {
+        "national/recommendation_form.docx",
+        "national/application_report.docx",
+        "liaoning/recommendation_form.docx",
+        "liaoning/application_report.docx",
+        "xuchang/recommendation_form.docx",
+        "xuchang/application_report.docx",
+        "xuchang/authenticity_declaration.docx",
+        "heilongjiang/recommendation_summary.docx",
+        "heilongjiang/application_report.docx",
+        "_common/summary.docx",
+    }
+
+
+@pytest.mark.parametrize("key", ["national", "liaoning", "xuchang", "heilongjiang"])
+def test_every_form_a_ruleset_names_has_a_shipped_template(key: str) -> None:
+    rs = load_ruleset(key)
+    assert rs.forms
+    for form in rs.forms:
+        assert (TEMPLATES / key / f"{form.id}.docx").is_file(), form.id
+
+
+@pytest.mark.parametrize("template", SHIPPED, ids=lambda p: p.relative_to(TEMPLATES).as_posix())
+def test_shipped_template_uses_only_variables_the_context_provides(template: Path) -> None:
+    assert undeclared_variables(template) == set()
+
+
+@pytest.mark.parametrize("template", SHIPPED, ids=lambda p: p.relative_to(TEMPLATES).as_posix())
+def test_shipped_template_renders_with_the_org_name_and_no_tags_left(
+    template: Path, tmp_path: Path
+) -> None:
+    d1, d2 = make_dossier(), make_dossier("/intake/长葛", org_name="长葛市鑫诚检测技术服务有限公司")
+    ctx = context_for(template, d1, d2)
+    doc = render(template, ctx, tmp_path)
+    text = all_text(doc)
+    assert ORG in text
+    assert not re.search(r"\{\{|\{%|\{#|%\}|\}\}", text)
+    if _is_summary(template):
+        assert "长葛市鑫诚检测技术服务有限公司" in text
+
+
+@pytest.mark.parametrize("template", SHIPPED, ids=lambda p: p.relative_to(TEMPLATES).as_posix())
+def test_east_asian_fonts_are_set_in_the_styles_and_never_japanese(template: Path) -> None:
+    with zipfile.ZipFile(template) as zf:
+        styles = zf.read("word/styles.xml").decode()
+        settings = zf.read("word/settings.xml").decode()
+    assert "eastAsiaTheme" not in styles  # a theme font would pick the theme's Japanese face
+    assert "ja-JP" not in styles + settings
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    assert 'w:eastAsia="宋体"' in defaults
+    assert 'w:eastAsia="zh-CN"' in defaults
+    assert re.search(r'<w:themeFontLang [^>]*w:eastAsia="zh-CN"', settings)
+    doc = Document(str(template))
+
+    def east(style: str) -> str | None:
+        rfonts = doc.styles[style].element.rPr.rFonts
+        return rfonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+
+    assert east("Normal") == "宋体"
+    assert east("Heading 1") == "黑体"
+    assert east("Form Title") == "黑体"
+    assert east("Body Text CN") == "仿宋_GB2312"
+    assert east("Table Text") == "宋体"
+
+
+@pytest.mark.parametrize("key", ["national", "liaoning", "heilongjiang"])
+def test_templates_built_without_a_layout_in_the_text_say_so(key: str, tmp_path: Path) -> None:
+    for template in sorted((TEMPLATES / key).glob("*.docx")):
+        doc = Document(str(template))
+        assert "原文未给出版式" in doc.core_properties.comments
+        assert "原文未给出版式" in doc.paragraphs[0].text  # visible while editing the template
+        rendered = render(template, context_for(template, make_dossier()), tmp_path)
+        assert "原文未给出版式" not in all_text(rendered)  # gone from the filled form
+
+
+def test_xuchang_templates_cite_the_attachment_whose_layout_they_follow() -> None:
+    for name, attachment in (
+        ("recommendation_form", "附件1"),
+        ("application_report", "附件2"),
+        ("authenticity_declaration", "附件3"),
+    ):
+        doc = Document(str(TEMPLATES / "xuchang" / f"{name}.docx"))
+        assert f"许工信〔2020〕154号）{attachment}的版式" in doc.core_properties.comments
+        assert doc.paragraphs[0].text == attachment
+
+
+# ---------------------------------------------------------------- facts in the right cells
+
+
+@pytest.fixture(scope="module")
+def xuchang_report(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    tmp = tmp_path_factory.mktemp("xc")
+    return render(
+        TEMPLATES / "xuchang" / "application_report.docx", form_context(make_dossier()), tmp
+    )
+
+
+def test_xuchang_report_cover_names_the_applicant_and_the_filling_date(xuchang_report: Any) -> None:
+    lines = [p.text for p in xuchang_report.paragraphs]
+    assert f"申请单位名称：{ORG}（盖章）" in lines
+    assert "填 报 日 期 ：2025年4月1日" in lines
+    assert "许昌市工业和信息化局制" in lines
+
+
+def test_xuchang_staff_table_has_one_row_per_staff_entry_then_blank_rows_to_18(
+    xuchang_report: Any,
+) -> None:
+    t = table_with_header(xuchang_report, "姓名", "年龄", "学历", "毕业学校", "职称", "主管工作")
+    body = rows_after_header(t, "姓名")
+    filled = [r for r in body if r[0]]
+    assert [r[0] for r in filled] == [f"员工{i:02d}" for i in range(12)]
+    assert filled[0] == ["员工00", "30", "本科", "郑州大学", "工程师", "技术服务"]
+    assert len(body) == 18
+    paras = [p.text for p in xuchang_report.paragraphs]
+    assert "备注：不少于10人" in paras
+
+
+def test_staff_table_grows_past_its_blank_rows_for_a_long_list(tmp_path: Path) -> None:
+    doc = render(
+        TEMPLATES / "xuchang" / "application_report.docx",
+        form_context(make_dossier(staff=25)),
+        tmp_path,
+    )
+    body = rows_after_header(table_with_header(doc, "姓名", "毕业学校"), "姓名")
+    assert len(body) == 25 and all(r[0] for r in body)
+
+
+def test_xuchang_served_sme_table_lists_every_enterprise_with_its_satisfaction_tick(
+    xuchang_report: Any,
+) -> None:
+    t = table_with_header(
+        xuchang_report, "序号", "服务企业名称", "联系人", "联系电话", "服务内容简述"
+    )
+    body = rows_after_header(t, "序号")
+    assert len(body) == 35
+    assert body[0] == ["1", "许昌客户机械有限公司00", "李四", "13800138000", "技术咨询", "", "√"]
+    assert body[1][5:] == ["√", ""]
+    assert "上一年度共服务企业　160　家" in [p.text for p in xuchang_report.paragraphs]
+
+
+def test_served_sme_table_keeps_30_numbered_rows_for_a_short_list(tmp_path: Path) -> None:
+    doc = render(
+        TEMPLATES / "xuchang" / "application_report.docx",
+        form_context(make_dossier(served=3)),
+        tmp_path,
+    )
+    body = rows_after_header(table_with_header(doc, "服务企业名称", "服务内容简述"), "序号")
+    assert len(body) == 30
+    assert [r[0] for r in body] == [str(i) for i in range(1, 31)]
+    assert body[3][1] == ""  # row 4 is blank for hand filling
+
+
+def test_yearly_rows_fill_the_operation_table_oldest_first(xuchang_report: Any) -> None:
+    t = table_with_header(xuchang_report, "年度", "营业收入", "资产总额", "利润总额", "上缴税金")
+    body = rows_after_header(t, "年度")
+    assert body == [
+        ["2023", "800", "600", "300", "50", "20", "140"],
+        ["2024", "900.5", "650", "320", "-12.5", "22", "160"],
+    ]
+
+
+def test_application_form_cells_carry_the_facts_and_the_computed_shares(
+    xuchang_report: Any,
+) -> None:
+    t = table_with_header(xuchang_report, "一、平台基本情况")
+    cells = {c.text for r in t.rows for c in r.cells}
+    assert "注册日期：2019年3月15日" in cells
+    assert "单位性质：企业法人" in cells
+    assert "注册资本　500　万元" in cells
+    assert "上年末总资产　320　万元" in cells
+    # 5 units bought for 57.5 万元 = 18 % of 320 万元; 21 of 25 staff qualified = 84 %
+    assert "仪器、设备数量　5　台（套），购买价格　57.5　万元，占总资产　18　％" in cells
+    assert any("专业人员　21　人，占总人数　84　%" in c for c in cells)
+
+
+def test_partners_fill_the_cooperation_rows(xuchang_report: Any) -> None:
+    t = table_with_header(xuchang_report, "签订合作协议的单位", "主要服务内容")
+    rows = [[c.text for c in r.cells] for r in t.rows]
+    assert ["合作资源", "许昌学院", "人才培训"] in rows
+
+
+@pytest.mark.parametrize("key", ["xuchang", "national", "liaoning"])
+def test_recommendation_form_cover_carries_the_org_name(key: str, tmp_path: Path) -> None:
+    doc = render(
+        TEMPLATES / key / "recommendation_form.docx", form_context(make_dossier()), tmp_path
+    )
+    covers = [p.text for p in doc.paragraphs if "运营单位名称：" in p.text]
+    assert covers and covers[0].endswith(ORG)
+
+
+def test_xuchang_recommendation_form_has_the_survey_table_of_ten_rows_and_methods(
+    tmp_path: Path,
+) -> None:
+    doc = render(
+        TEMPLATES / "xuchang" / "recommendation_form.docx", form_context(make_dossier()), tmp_path
+    )
+    t = table_with_header(doc, "抽样企业名称", "被访人员姓名", "职务", "联系电话")
+    texts = [[c.text for c in r.cells] for r in t.rows]
+    assert any("□上门拜访" in c and "□其他" in c for r in texts for c in r)
+    assert ["", "", "", "", "很满意", "基本满意", "不满意"] in [
+        [c.strip() for c in r] for r in texts
+    ] or any(r[4:] == ["很满意", "基本满意", "不满意"] for r in texts)
+    header_at = next(i for i, r in enumerate(texts) if r[0] == "抽样企业名称")
+    blank_rows = [r for r in texts[header_at + 2 :] if not any(c.strip() for c in r)]
+    assert len(blank_rows) == 10
+    assert any("（章）" in c for r in texts for c in r)
+
+
+def test_declaration_is_signed_by_the_org_with_the_date(tmp_path: Path) -> None:
+    doc = render(
+        TEMPLATES / "xuchang" / "authenticity_declaration.docx",
+        form_context(make_dossier()),
+        tmp_path,
+    )
+    lines = [p.text for p in doc.paragraphs]
+    assert f"申报单位（盖章）：{ORG}" in lines
+    assert "法定代表人（签字）：__________" in lines
+    assert "日　　期：2025年4月1日" in lines
+    assert any(
+        line.startswith("本单位知悉并保证所提供的许昌市中小企业公共服务示范平台申报资料")
+        for line in lines
+    )
+
+
+def test_heilongjiang_summary_has_one_row_per_platform(tmp_path: Path) -> None:
+    dossiers = [make_dossier(f"/d/{i}", org_name=f"黑龙江测试服务有限公司{i}") for i in range(7)]
+    tpl = TEMPLATES / "heilongjiang" / "recommendation_summary.docx"
+    doc = render(tpl, summary_context([form_context(d) for d in dossiers]), tmp_path)
+    body = rows_after_header(table_with_header(doc, "序号", "平台名称", "运营单位名称"), "序号")
+    assert [r[2] for r in body] == [f"黑龙江测试服务有限公司{i}" for i in range(7)]
+    assert body[0][7] == "320"  # 资产总额（万元）
+    assert "共推荐　7　个平台。" in [p.text for p in doc.paragraphs]
+
+
+# ---------------------------------------------------------------- blanks, formatting, hostile text
+
+
+def test_missing_facts_print_a_line_to_write_on_and_are_reported(tmp_path: Path) -> None:
+    d = Dossier(path="/intake/空", facts={"org_name": Fact("org_name", ORG)})
+    ctx = form_context(d)
+    out = tmp_path / "r.docx"
+    blanks = render_form(TEMPLATES / "xuchang" / "application_report.docx", ctx, out)
+    assert {"registration_date", "total_assets", "staff", "served_smes", "yearly"} <= set(blanks)
+    assert "org_name" not in blanks
+    assert "platform_name" not in blanks  # not on this form, so not reported for it
+    doc = Document(str(out))
+    lines = [p.text for p in doc.paragraphs]
+    assert "填 报 日 期 ：______年____月____日" in lines
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert f"注册资本　{BLANK}　万元" in cells
+
+
+def test_values_are_formatted_for_print() -> None:
+    assert format_value(320.0) == "320"
+    assert format_value(0.5) == "0.5"
+    assert format_value(1234.5678) == "1234.57"
+    assert format_value(date(2019, 3, 15)) == "2019年3月15日"
+    assert format_value(True) == "是"
+    assert format_value(["信息", "技术"]) == "信息、技术"
+    assert format_value(None) == ""
+
+
+HOSTILE = "{{ 7*7 }}<w:p>&amp; A&B \x01\x0b\x1f{% raw %}结束"
+
+
+def test_hostile_facts_come_out_as_literal_text(tmp_path: Path) -> None:
+    d = make_dossier(org_name=HOSTILE, platform_name="</w:t></w:r></w:p><w:p><w:r><w:t>injected")
+    d.lists["staff"][0]["name"] = "{%tr endfor %}"
+    for tpl in (
+        TEMPLATES / "xuchang" / "application_report.docx",
+        TEMPLATES / "national" / "application_report.docx",
+    ):
+        doc = render(tpl, form_context(d), tmp_path)
+        text = all_text(doc)
+        assert "{{ 7*7 }}<w:p>&amp; A&B {% raw %}结束" in text
+        assert "49" not in text.replace("2019", "")
+        assert "{%tr endfor %}" in text
+    assert "</w:t></w:r></w:p><w:p><w:r><w:t>injected" in text
+
+
+def test_the_sandbox_keeps_a_template_away_from_python_internals(tmp_path: Path) -> None:
+    tpl = tmp_path / "evil.docx"
+    doc = Document()
+    doc.add_paragraph("{{ ''.__class__.__mro__[1].__subclasses__() }}")
+    doc.save(str(tpl))
+    with pytest.raises(FormError, match="evil.docx"):
+        render_form(tpl, form_context(make_dossier()), tmp_path / "out.docx")
+
+
+def test_a_file_that_is_not_a_docx_is_refused_as_a_template(tmp_path: Path) -> None:
+    bad = tmp_path / "fake.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(FormError, match="不是有效的 Word"):
+        undeclared_variables(bad)
+
+
+def test_spreadsheet_cells_cannot_run_formulas() -> None:
+    assert neutralise_cell('=HYPERLINK("http://x","点我")') == '\'=HYPERLINK("http://x","点我")'
+    assert neutralise_cell("+1+1") == "'+1+1"
+    assert neutralise_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise_cell("-A1") == "'-A1"
+    assert neutralise_cell("-12.5") == -12.5  # a number is not a formula
+    assert neutralise_cell("320") == 320
+    assert neutralise_cell("13800138000") == "13800138000"  # a phone number stays text
+    assert neutralise_cell(BLANK) == ""
+
+
+# ---------------------------------------------------------------- templates check
+
+
+def test_templates_check_reports_a_variable_no_fact_provides(tmp_path: Path) -> None:
+    doc = Document()
+    doc.add_paragraph("单位：{{ org_nmae }}，资产：{{ total_assets }}")
+    doc.add_paragraph("{% for p in staff %}{{ p.name }}{% endfor %}")
+    doc.save(str(tmp_path / "bureau.docx"))
+    assert undeclared_variables(tmp_path / "bureau.docx") == {"org_nmae"}
+    result = runner.invoke(cli.app, ["templates", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "bureau.docx：没有数据来源的变量：org_nmae" in result.output
+
+
+def test_templates_check_passes_the_shipped_templates() -> None:
+    result = runner.invoke(cli.app, ["templates", "check", str(TEMPLATES)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("全部变量都有数据来源") == len(SHIPPED)
+
+
+# ---------------------------------------------------------------- fill-forms
+
+
+@pytest.fixture
+def fake_reader(monkeypatch: pytest.MonkeyPatch) -> dict[str, Dossier]:
+    """fill-forms reads dossiers through load_dossier; here it returns Dossiers built above."""
+    made: dict[str, Dossier] = {}
+
+    def load(path: Path) -> Dossier:
+        return made.get(path.name) or make_dossier(str(path))
+
+    monkeypatch.setattr(forms_cmd, "load_dossier", load)
+    return made
+
+
+def dossier_dirs(tmp_path: Path, *names: str) -> list[Path]:
+    paths = []
+    for name in names:
+        p = tmp_path / "intake" / name
+        p.mkdir(parents=True)
+        paths.append(p)
+    return paths
+
+
+def fill(*args: str) -> Any:
+    return runner.invoke(cli.app, ["fill-forms", *args])
+
+
+def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    a, b = dossier_dirs(tmp_path, "许昌智造", "长葛鑫诚")
+    fake_reader["长葛鑫诚"] = make_dossier(
+        str(b), org_name="长葛市鑫诚检测技术服务有限公司", website=None
+    )
+    out = tmp_path / "out"
+    result = fill(str(a), str(b), "--jurisdiction", "xuchang", "--out", str(out))
+    assert result.exit_code == 0, (result.output, result.exception)
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    forms = [
+        "附件1-许昌市中小企业公共服务示范平台推荐表.docx",
+        "附件2-许昌市中小企业公共服务示范平台申请报告.docx",
+        "附件3-申报材料真实性声明.docx",
+    ]
+    assert written == {f"{d}/{f}" for d in ("许昌智造", "长葛鑫诚") for f in forms} | {
+        "申报汇总表.docx",
+        "申报汇总表.xlsx",
+    }
+    rows = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))
+    assert rows[0][0] == "许昌市中小企业公共服务示范平台申报汇总表"
+    assert [r[2] for r in rows[2:]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
+    assert rows[2][7] == 320  # a number the bureau can sum
+    assert "【长葛鑫诚】以下栏目没有数据" in result.output and "网址及备案号" in result.output
+    assert not list(out.rglob(".pingtai-*"))  # no temporary file left behind
+
+
+def test_a_single_dossier_gets_no_summary_but_heilongjiang_still_gets_its_summary_form(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    assert fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "x")).exit_code == 0
+    assert not (tmp_path / "x" / "申报汇总表.docx").exists()
+    assert fill(str(a), "-j", "heilongjiang", "-o", str(tmp_path / "h")).exit_code == 0
+    top = {p.name for p in (tmp_path / "h").iterdir()}
+    assert top == {
+        "one",
+        "附件1-黑龙江省中小企业公共服务平台推荐汇总表.docx",
+        "附件1-黑龙江省中小企业公共服务平台推荐汇总表.xlsx",
+    }
+    assert {p.name for p in (tmp_path / "h" / "one").iterdir()} == {
+        "附件2-黑龙江省中小企业公共服务平台申请报告（模板）.docx"
+    }
+
+
+def test_fill_forms_never_overwrites_without_force_and_names_the_file(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    out = tmp_path / "out"
+    assert fill(str(a), "-j", "national", "-o", str(out)).exit_code == 0
+    target = out / "one" / "附件1-国家中小企业公共服务示范平台推荐表.docx"
+    before = target.read_bytes()
+    target.write_bytes(b"hand-edited")
+    result = fill(str(a), "-j", "national", "-o", str(out))
+    assert isinstance(result.exception, OutputExists)
+    assert str(target) in str(result.exception) and "--force" in str(result.exception)
+    assert target.read_bytes() == b"hand-edited"
+    result = fill(str(a), "-j", "national", "-o", str(out), "--force")
+    assert result.exit_code == 0
+    assert target.read_bytes()[:2] == b"PK" and len(target.read_bytes()) > 0.5 * len(before)
+
+
+def test_names_from_dossier_data_cannot_leave_the_output_folder(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    assert forms_cmd.safe_name("../../etc/passwd", "x") == "etc_passwd"
+    assert forms_cmd.safe_name("a/b\\c\x00d\n", "x") == "a_b_c_d"
+    assert forms_cmd.safe_name("..", "fallback") == "fallback"
+    assert forms_cmd.safe_name("CON", "x") == "_CON"
+    assert len(forms_cmd.safe_name("长" * 500, "x")) == forms_cmd.NAME_MAX
+    (a,) = dossier_dirs(tmp_path, "..weird\tname..")
+    out = tmp_path / "out"
+    result = fill(str(a), "-j", "xuchang", "-o", str(out))
+    assert result.exit_code == 0, result.exception
+    made = set(tmp_path.rglob("*"))
+    assert {p for p in made if not p.is_relative_to(out)} == {tmp_path / "intake", a}
+    assert list(a.iterdir()) == []  # nothing written into the dossier
+    assert [p.name for p in out.iterdir()] == ["weird_name"]
+
+
+def test_a_symlinked_folder_cannot_carry_outputs_out_of_out(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "one").symlink_to(elsewhere, target_is_directory=True)
+    result = fill(str(a), "-j", "xuchang", "-o", str(out))
+    assert isinstance(result.exception, PingtaiError) and "输出目录之外" in str(result.exception)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_output_folder_may_not_be_inside_a_dossier(tmp_path: Path, fake_reader: dict) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    result = fill(str(a), "-j", "xuchang", "-o", str(a / "forms"))
+    assert isinstance(result.exception, PingtaiError) and "申报材料文件夹之内" in str(
+        result.exception
+    )
+    assert list(a.iterdir()) == []
+
+
+def test_formula_like_facts_are_neutralised_in_the_summary_xlsx(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    a, b = dossier_dirs(tmp_path, "a", "b")
+    fake_reader["a"] = make_dossier(
+        str(a), org_name='=HYPERLINK("http://evil","点")', platform_name="@SUM(1)"
+    )
+    out = tmp_path / "out"
+    assert fill(str(a), str(b), "-j", "liaoning", "-o", str(out)).exit_code == 0
+    row = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))[2]
+    assert row[1] == "'@SUM(1)" and row[2] == '\'=HYPERLINK("http://evil","点")'
+
+
+def test_a_bureau_template_dir_overrides_a_shipped_form(tmp_path: Path, fake_reader: dict) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    own = tmp_path / "own" / "xuchang"
+    own.mkdir(parents=True)
+    doc = Document()
+    doc.add_paragraph("本局自制推荐表：{{ org_name }}")
+    doc.save(str(own / "recommendation_form.docx"))
+    out = tmp_path / "out"
+    assert (
+        fill(
+            str(a), "-j", "xuchang", "-o", str(out), "--template-dir", str(tmp_path / "own")
+        ).exit_code
+        == 0
+    )
+    rec = Document(str(out / "one" / "附件1-许昌市中小企业公共服务示范平台推荐表.docx"))
+    assert rec.paragraphs[0].text == f"本局自制推荐表：{ORG}"
+    report = Document(str(out / "one" / "附件2-许昌市中小企业公共服务示范平台申请报告.docx"))
+    assert report.paragraphs[0].text == "附件2"  # the shipped one, not overridden
+
+
+def test_pdf_without_libreoffice_says_how_to_install_it_and_keeps_the_docx(
+    tmp_path: Path, fake_reader: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(forms_cmd, "find_soffice", lambda: None)
+    (a,) = dossier_dirs(tmp_path, "one")
+    result = fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out"), "--pdf")
+    assert result.exit_code == 0
+    assert "apt-get install libreoffice-writer" in result.output
+    assert "https://www.libreoffice.org" in result.output
+    assert len(list((tmp_path / "out" / "one").glob("*.docx"))) == 3
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_is_made_beside_each_docx_when_libreoffice_is_installed(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    out = tmp_path / "out"
+    result = fill(str(a), "-j", "xuchang", "-o", str(out), "--pdf")
+    assert result.exit_code == 0, result.output
+    pdfs = sorted(p.name for p in (out / "one").glob("*.pdf"))
+    assert len(pdfs) == 3
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(out / "one" / "附件2-许昌市中小企业公共服务示范平台申请报告.pdf"))
+    assert len(pdf) >= 8
+    assert ORG in pdf[0].get_textpage().get_text_range()
+
+
+# ---------------------------------------------------------------- the sample dossiers
+
+
+def _sample_jurisdiction(path: Path) -> str:
+    return path.name.split("_")[0]
+
+
+SAMPLE_PATHS = (
+    sorted(p for p in SAMPLES.iterdir() if p.is_dir() or p.suffix == ".zip")
+    if SAMPLES.is_dir()
+    else []
+)
+
+
+@cache
+def read_sample(path: Path) -> Dossier:
+    """Workbook facts and lists are what forms print; OCR is skipped to keep the tests fast."""
+    from pingtai_cli.dossier import Limits, read_dossier
+
+    return read_dossier(path, limits=Limits(max_ocr_pages=0, max_ocr_total=0))
+
+
+@pytest.mark.parametrize("sample", SAMPLE_PATHS, ids=lambda p: p.name)
+def test_every_sample_dossier_fills_its_jurisdictions_forms(sample: Path, tmp_path: Path) -> None:
+    d = read_sample(sample)
+    org = d.value("org_name")
+    assert org
+    key = _sample_jurisdiction(sample)
+    templates = sorted((TEMPLATES / key).glob("*.docx")) if (TEMPLATES / key).is_dir() else []
+    templates.append(TEMPLATES / "_common" / "summary.docx")
+    for tpl in templates:
+        ctx = summary_context([form_context(d)]) if _is_summary(tpl) else form_context(d)
+        doc = render(tpl, ctx, tmp_path)
+        assert org in all_text(doc), tpl
+        if tpl.name == "application_report.docx":
+            staff = rows_after_header(table_with_header(doc, "姓名", "毕业学校"), "姓名")
+            names = [r[0] for r in staff if r[0]]
+            assert names == [s["name"] for s in d.lists["staff"]]
+            assert [r["year"] for r in ctx["yearly"]] == sorted(r["year"] for r in ctx["yearly"])
+
+
+def test_fill_forms_on_a_sample_refuses_a_second_run_with_exit_2_and_the_file_named(
+    tmp_path: Path,
+) -> None:
+    sample = SAMPLES / "liaoning_eligible"
+    if not sample.is_dir():
+        pytest.skip("sample dossiers not built")
+    out = tmp_path / "out"
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pingtai_cli",
+                "fill-forms",
+                str(sample),
+                "-j",
+                "liaoning",
+                "-o",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    assert "附件1-辽宁省中小企业公共服务示范平台推荐表.docx" in first.stdout
+    second = run()
+    assert second.returncode == 2
+    assert (
+        "输出文件已存在" in second.stderr
+        and "附件1-辽宁省中小企业公共服务示范平台推荐表.docx" in second.stderr
+    )
