@@ -154,8 +154,8 @@ def _read_content(
     material: MaterialFile, pages: Pages, name_hits: list[tuple[str, str]], limits: Limits
 ) -> list[tuple[str, str]]:
     """Classify by content and read the facts each material carries; returns the content matches."""
-    from .extract.docfacts import EXTRACTORS, seen_seal
-    from .materials import classify_content, name_of, needs_text
+    from .extract.docfacts import EXTRACTORS, seal_facts, seen_seal
+    from .materials import classify_content, name_of, needs_text, sealed
 
     name_keys = [k for k, _ in name_hits]
     ocr_ok = not name_keys or needs_text(name_keys)
@@ -166,19 +166,18 @@ def _read_content(
     if not content_hits and not whole and ocr_ok:
         content_hits = classify_content(_classification_texts(pages, ocr_ok, True))
     keys = _unique(name_keys + [k for k, _ in content_hits])
-    for key in keys:
-        extractor = EXTRACTORS.get(key)
-        if extractor is None:
-            continue
+    steps = [(name_of(k), EXTRACTORS[k]) for k in keys if k in EXTRACTORS]
+    if sealed(keys):
+        steps.append(("公章", seal_facts))
+    steps.append(("公章", seen_seal))  # a seal seen on a page rendered anyway
+    for label, extractor in steps:
         try:
             found = extractor(pages, material.path)
         except Exception as exc:  # one fact's failure must not lose the file's classification
-            material.notes.append(f"读取{name_of(key)}中的信息时出错：{_reason(exc)}")
+            material.notes.append(f"读取{label}信息时出错：{_reason(exc)}")
             continue
         for fact_key, fact in found.items():
             material.facts.setdefault(fact_key, fact)
-    if "has_seal" not in material.facts:
-        material.facts.update(seen_seal(pages, material.path))
     material.pages = pages.total
     material.ocr_pages = pages.ocr_pages
     material.notes += _page_notes(pages, limits)

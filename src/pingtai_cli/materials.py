@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import PurePosixPath
 
-TITLE_CHARS = 80  # the opening of page 1 where a document's title is looked for
+TITLE_LINES = 4  # the opening lines of the first page with text, where a title stands
+TITLE_CHARS = 80  # … at most this many characters of them
 CONTENT_PAGES = 3  # pages whose body words count
 
 
@@ -29,6 +30,7 @@ class Material:
     sheet: str | None = None
     report_sections: tuple[str, ...] = ()
     needs_text: bool = False
+    seal: bool = False
     extra: bool = False
 
 
@@ -53,6 +55,7 @@ def _material(key: str, entry: dict) -> Material:
         sheet=entry.get("sheet"),
         report_sections=tuple(_fold(w) for w in entry.get("report_sections") or ()),
         needs_text=bool(entry.get("needs_text", False)),
+        seal=bool(entry.get("seal", False)),
         extra=bool(entry.get("extra", False)),
     )
 
@@ -69,24 +72,42 @@ def _fold(text: str) -> str:
 
 
 def classify_name(name: str) -> list[tuple[str, str]]:
-    """(key, reason) for each material the file name points to."""
-    stem = _fold(PurePosixPath(name).stem)
+    """(key, reason) for each material the file name points to, else its folders' names.
+
+    `12服务证明/IMG_0001.jpg` is a service record by the folder it was put in.
+    """
+    path = PurePosixPath(name)
+    out = _name_hits(_fold(path.stem), "文件名")
+    for folder in reversed(path.parts[:-1]):
+        if out:
+            break
+        out = _name_hits(_fold(folder), "所在文件夹名")
+    return out
+
+
+def _name_hits(text: str, where: str) -> list[tuple[str, str]]:
     out = []
     for material in catalogue().values():
-        word = next((w for w in material.file_names if w in stem), None)
+        word = next((w for w in material.file_names if w in text), None)
         if word:
-            out.append((material.key, f"文件名含“{word}”"))
+            out.append((material.key, f"{where}含“{word}”"))
     return out
+
+
+def _opening(page: str) -> str:
+    """The first lines of a page, folded: where its title stands (not a heading further down)."""
+    lines = [line for line in page.splitlines() if line.strip()][:TITLE_LINES]
+    return _fold("".join(lines))[:TITLE_CHARS]
 
 
 def classify_content(text_pages: list[str]) -> list[tuple[str, str]]:
     """(key, reason) for each material the text shows: titles first, body words if no title matched."""
-    pages = [_fold(p or "") for p in text_pages[:CONTENT_PAGES]]
-    first = next(((i, p) for i, p in enumerate(pages) if p), None)
+    raw = [p or "" for p in text_pages[:CONTENT_PAGES]]
+    pages = [_fold(p) for p in raw]
+    first = next((i for i, p in enumerate(pages) if p), None)
     out: list[tuple[str, str]] = []
     if first is not None:
-        index, text = first
-        opening = text[:TITLE_CHARS]
+        index, opening = first, _opening(raw[first])
         for material in catalogue().values():
             word = next((w for w in material.titles if w in opening), None)
             if word:
@@ -132,6 +153,12 @@ def classify_sections(headings: list[str]) -> list[tuple[str, str]]:
 def material_for_sheet(list_key: str) -> str | None:
     """The material a workbook list (staff, served_smes, equipment) satisfies, if any."""
     return next((m.key for m in catalogue().values() if m.sheet == list_key), None)
+
+
+def sealed(keys: list[str]) -> bool:
+    """Whether a file recognised as `keys` is checked for a red seal."""
+    table = catalogue()
+    return any(table[k].seal for k in keys if k in table)
 
 
 def needs_text(keys: list[str]) -> bool:

@@ -3,7 +3,7 @@
 business licence → credit_code (validated), org_name, registration_date, legal_representative
 audit report     → audit_year, total_assets (万元, from the balance sheet)
 credit report    → report_date, credit_code
-declaration      → has_seal (a red seal on one of its last pages)
+declaration      → has_seal (a red seal on one of its last pages; also credit reports)
 
 These feed the cross-document checks (the workbook says one thing, the
 licence another). Pages are asked for lazily, so a scan is OCR'd only as far
@@ -269,5 +269,4 @@ EXTRACTORS: dict[str, Callable[[Pages, str], dict[str, Fact]]] = {
     "business_license": licence_facts,
     "audit_report": audit_facts,
     "credit_report": credit_report_facts,
-    "authenticity_declaration": seal_facts,
 }
