@@ -227,6 +227,21 @@ def test_the_longest_label_wins_so_similar_labels_keep_their_own_values() -> Non
     assert value(result, "org_name") == "某某服务中心"
 
 
+def test_common_variants_of_the_labels_are_found() -> None:
+    result = read({"S": [
+        ["成立时间", "2019年3月15日"],
+        ["2025年服务中小企业数", 150],
+        ["注册资本____万元", 500],
+        ["从业人数 25 人"],
+        ["填报时间", "2026-03-01"],
+    ]})
+    assert value(result, "registration_date") == date(2019, 3, 15)
+    assert value(result, "smes_served") == 150
+    assert value(result, "registered_capital") == 500
+    assert value(result, "staff_total") == 25
+    assert value(result, "application_date") == date(2026, 3, 1)
+
+
 def test_other_sentences_that_mention_a_label_are_not_labels() -> None:
     result = read(
         {

@@ -20,6 +20,22 @@ People move cells, so nothing is read by address (spec §1.1–§1.3):
 
 `read_workbook` never raises for a bad file: an unreadable workbook is a
 `read.workbook_unreadable` finding in an otherwise empty result.
+
+Findings (all name the file, and sheet!cell where there is one):
+
+| id | severity | when |
+|---|---|---|
+| read.workbook_unreadable | error | empty, not a spreadsheet, corrupt, password-protected, too big |
+| read.sheet_unreadable | error | one sheet cannot be parsed; the others are read |
+| read.sheet_truncated | warning | a sheet goes past 20,000 rows / 200 columns; the rest is not read |
+| read.bad_value | error | a value cannot be read (warning when the same key was read elsewhere) |
+| read.formula_no_value | error | a formula cell saved without its computed value |
+| read.conflicting_values | warning / info | one label with two values / two synonyms with two values |
+| read.yearly_duplicate_year | warning | a year appears twice in the yearly table |
+| read.staff_count_mismatch | warning | staff list length ≠ 从业人数 |
+| read.staff_qualified_mismatch | warning | qualified people in a complete staff list ≠ the form's count |
+| read.satisfaction_mismatch | warning | 满意 share of the served-SME list ≠ 用户满意度 (± 1 point) |
+| read.served_count_differs | info | served-SME list length ≠ 年服务中小企业数 (the list need not be complete) |
 """
 
 from __future__ import annotations
@@ -42,6 +58,7 @@ from pingtai_cli.extract.grid import (
     cell_name,
     is_empty,
     load_grids,
+    reraise_unless_library,
 )
 from pingtai_cli.extract.units import (
     ValueParseError,
@@ -77,7 +94,8 @@ def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
     except UnreadableWorkbook as exc:
         result.findings.append(_unreadable(name, str(exc)))
         return result
-    except Exception as exc:  # a library choking on a malformed file is still the file's fault
+    except BaseException as exc:  # a library choking on a malformed file is still the file's fault
+        reraise_unless_library(exc)
         result.findings.append(
             _unreadable(name, f"文件已损坏或格式不受支持（{type(exc).__name__}）")
         )
@@ -153,6 +171,7 @@ _LABEL_PREFIXES = {
     "上年",
     "全年",
 }
+_YEAR_PREFIX_RE = re.compile(r"^(?:19|20)[0-9]{2}(?:年度?)?$")  # 2025年服务中小企业数
 _LABEL_SUFFIXES = {"", "数", "数量", "人数", "总数", "总额", "额", "金", "全称", "名称", "合计"}
 _OTHER_LABELS = {
     "职务",
@@ -269,6 +288,9 @@ def _label_hit(text: str) -> _LabelHit | None:
     if not label or len(label) > _MAX_LABEL_LEN:
         return None
     found = _match_label(label)
+    if found is None and label.endswith("时间"):  # 成立时间 is 成立日期, 填报时间 is 填报日期
+        found = _match_label(label[:-2] + "日期")
+        found = found if found and BY_KEY[found[0]].kind == "date" else None
     if found is None:
         return None
     key, synonym, suffix_unit, inline = found
@@ -296,7 +318,7 @@ def _match_label(label: str) -> tuple[str, str, str | None, str | None] | None:
         return _SYNONYMS[label], label, None, None
     for start, end in _matches(_SYNONYM_RE, label):
         prefix, synonym, suffix = label[:start], label[start:end], label[end:]
-        if prefix not in _LABEL_PREFIXES:
+        if prefix not in _LABEL_PREFIXES and not _YEAR_PREFIX_RE.match(prefix):
             continue
         key = _SYNONYMS[synonym]
         if suffix in _LABEL_SUFFIXES:

@@ -194,10 +194,18 @@ def _open_calamine(data: bytes) -> Any:
 
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error family, one class per cause
+    except BaseException as exc:  # calamine raises its own error family, one class per cause
+        reraise_unless_library(exc)
         if "password" in type(exc).__name__.lower() or "password" in str(exc).lower():
             raise UnreadableWorkbook("工作簿设有打开密码，无法读取；请取消密码后重新提交") from exc
         raise UnreadableWorkbook(f"文件已损坏或格式不受支持（{_short(exc)}）") from exc
+
+
+def reraise_unless_library(exc: BaseException) -> None:
+    """Let Ctrl-C and exits through; a Rust panic inside calamine (pyo3's PanicException
+    derives from BaseException) is the file's fault like any other library error."""
+    if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+        raise exc
 
 
 def _short(exc: BaseException) -> str:
@@ -225,7 +233,8 @@ def _load_plain(data: bytes) -> tuple[list[Grid], list[str], list[SheetProblem]]
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
             merges = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        except Exception as exc:
+        except BaseException as exc:
+            reraise_unless_library(exc)
             problems.append(SheetProblem(name, "unreadable", _short(exc)))
             continue
         rows, truncated = _bound(rows)
@@ -271,7 +280,8 @@ def _load_xlsx(
                 truncated = truncated or not scan.unaddressed
         except UnreadableWorkbook:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            reraise_unless_library(exc)
             problems.append(SheetProblem(name, "unreadable", _short(exc)))
             continue
         if truncated:
