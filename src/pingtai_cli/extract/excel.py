@@ -930,7 +930,7 @@ def _list_row(grid: Grid, table: _Table, r: int) -> dict[str, Any]:
         row[fld] = None if is_empty(raw) or raw is NO_CACHE else _list_value(fld, raw, col.unit)
     if table.ticks:
         ticked = [word for c, word in table.ticks.items() if _ticked(grid.value(r, c))]
-        row["satisfaction"] = ticked[0] if len(ticked) == 1 else row.get("satisfaction")
+        row["satisfaction"] = ticked[0] if len(ticked) == 1 else None  # none or both ticked
     if table.kind == "equipment" and "price" in table.columns:
         row["price"], row["price_raw"] = _price(
             grid.value(r, table.columns["price"].col), table.columns["price"].unit
