@@ -358,3 +358,56 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
         notes = []
     row.diff = "；".join(notes) if notes else ("一致" if len(present) > 1 and row.section != "文件" else "")
 
+
+
+# ---------------------------------------------------------------- one dossier under every ruleset
+
+VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核（可放宽）"}
+
+
+def gaps_of(result: Any) -> list[str]:
+    """What stands between a dossier and recognition, in words: 资产总额差 180 万元; 缺件：审计报告."""
+    from .factkeys import label_of
+
+    out: list[str] = []
+    for c in result.conditions + result.exclusions:
+        label = label_of(c.fields[0]) if c.fields else c.name
+        if c.status == "fail":
+            out.append(f"排除：{c.name}" if c.group == "exclusion" else f"{label}{c.gap}" if c.gap else f"不满足：{c.name}")
+        elif c.status == "missing":
+            out.append(f"缺少数据：{label}")
+        elif c.status == "relaxable":
+            out.append(f"可放宽：{label}{c.gap or ''}")
+    if result.functions and result.functions.status != "pass":
+        out.append(f"服务功能：满足 {result.functions.met} 项，需 {result.functions.required} 项")
+    out += [f"{'缺件' if m.status == 'missing' else '无效'}：{m.name}" for m in result.materials if m.required and m.status in ("missing", "invalid")]
+    if result.error:
+        out.append(f"无法检查：{result.error}")
+    return out
+
+
+def dossier_rows(results: list[Any]) -> list[Row]:
+    """Rows for `compare-jurisdictions --dossier`: the verdict and the gaps under each ruleset."""
+    verdict = {r.jurisdiction: Cell(VERDICT_WORDS.get(r.verdict, r.verdict)) for r in results}
+    gaps = {r.jurisdiction: Cell("；".join(gaps_of(r)) or "无") for r in results}
+    in_force = {r.jurisdiction: Cell("有效" if r.in_force else "不在有效期内（仅供参考）") for r in results}
+    section = "本卷宗"
+    return [
+        Row("dossier_verdict", section, "结论", verdict, _verdict_diff(results)),
+        Row("dossier_gaps", section, "差距", gaps),
+        Row("dossier_in_force", section, "办法是否有效", in_force),
+    ]
+
+
+def _verdict_diff(results: list[Any]) -> str:
+    ok = [r.jurisdiction_name for r in results if r.verdict == "eligible"]
+    return f"符合：{'、'.join(ok)}" if ok else "均不符合或不全"
+
+
+def summary_line(results: list[Any]) -> str:
+    """national: 资产总额差 180 万元; liaoning: eligible; …"""
+    parts = []
+    for r in results:
+        gaps = gaps_of(r)
+        parts.append(f"{r.jurisdiction}: {'；'.join(gaps) if gaps and r.verdict != 'eligible' else r.verdict}")
+    return "; ".join(parts)

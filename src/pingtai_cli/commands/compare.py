@@ -71,6 +71,25 @@ def compare_jurisdictions(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
     rulesets_dir: RulesetsDir = None,
+    dossier: Annotated[Path | None, typer.Option("--dossier", "-d", help="同一卷宗在各地的结论与差距（卷宗文件夹或 .zip）。")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天），与 --dossier 同用。")] = None,
 ) -> None:
     """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
-    emit(build(keys or [], rulesets_dir), fmt, output, force)
+    cmp = build(keys or [], rulesets_dir)
+    if dossier is not None:
+        add_dossier(cmp, dossier, as_of, rulesets_dir)
+    emit(cmp, fmt, output, force)
+
+
+def add_dossier(cmp: Any, path: Path, as_of: str | None, rulesets_dir: Path | None) -> None:
+    """Check the dossier once under every column's ruleset and put verdicts and gaps on top."""
+    from ..api import check_many
+    from ..compare import dossier_rows, summary_line
+    from ..errors import DossierError
+    from .check import parse_as_of
+
+    if not path.exists():
+        raise DossierError(f"卷宗路径不存在：{path}")
+    results = check_many(path, [c.key for c in cmp.columns], as_of=parse_as_of(as_of), rulesets_dir=rulesets_dir)
+    cmp.rows[:0] = dossier_rows(results)
+    typer.echo(summary_line(results), err=True)

@@ -1,0 +1,34 @@
+"""`compare-jurisdictions --dossier`: one dossier's verdict and gaps under every jurisdiction."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pingtai_cli import cli
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_dossiers" / "national_low_assets"
+
+
+def run(*args: str):
+    cli._register()
+    return CliRunner().invoke(cli.app, ["compare-jurisdictions", *args])
+
+
+def test_low_assets_dossier_fails_national_by_180_wan_and_passes_liaoning():
+    res = run("national", "liaoning", "--dossier", str(SAMPLE), "--as-of", "2026-03-15", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    rows = {r["id"]: r for r in data["rows"]}
+    assert rows["dossier_verdict"]["cells"]["national"]["text"] == "不符合条件"
+    assert rows["dossier_verdict"]["cells"]["liaoning"]["text"] == "符合条件"
+    assert "资产总额差 180 万元" in rows["dossier_gaps"]["cells"]["national"]["text"]
+    assert "national: 资产总额差 180 万元; liaoning: eligible" in res.stderr
+
+
+def test_a_missing_dossier_path_is_a_usage_error():
+    res = run("--dossier", "/nonexistent/dossier")
+    assert res.exit_code != 0
+    assert "不存在" in str(res.exception) or "不存在" in res.output
