@@ -474,7 +474,7 @@ def yearly_table(f: Form, title: str) -> None:
 
 
 def staff_table(f: Form, pad_to: int) -> None:
-    g = f.table([2.2, 1.4, 1.8, 4.2, 2.6, 3.8])
+    g = f.table([2.2, 1.4, 2.4, 3.6, 2.6, 3.8])
     g.row("姓名", "年龄", "学历", "毕业学校", "职称", "主管工作", height=0.8, header=True)
     g.loop(
         "staff",
@@ -520,7 +520,7 @@ def equipment_table(f: Form, pad_to: int) -> None:
 
 
 def served_table(f: Form, pad_to: int) -> None:
-    g = f.table([1.2, 4.2, 1.6, 2.8, 3.6, 1.3, 1.3])
+    g = f.table([1.2, 4.2, 1.6, 2.8, 3.2, 1.5, 1.5])
     first = len(g.t.rows)
     g.row(
         "序号",
@@ -758,7 +758,7 @@ def application_form(f: Form) -> None:
 
     g = f.table([4.0, 6.0, 6.0])
     g.row(section("三、服务能力及业绩", 3), height=0.8)
-    g.row("获得专业服务资质情况", C("", 2, L), height=2.5)
+    g.row("获得专业服务\n资质情况", C("", 2, L), height=2.5)
     g.row("主要服务产品", "服务规模（家、人/次）", "服务收入占年营业收入％", height=0.8)
     for _ in range(5):
         g.row("", "", "", height=0.8)
@@ -1134,7 +1134,7 @@ SUMMARY_CELLS = [
     "{{ d.satisfaction_rate }}",
     "{{ d.contact_person }}\n{{ d.contact_phone }}",
 ]
-SUMMARY_WIDTHS = [0.8, 3.3, 3.3, 3.6, 1.7, 1.3, 2.6, 1.7, 1.7, 1.9, 1.7, 2.1]
+SUMMARY_WIDTHS = [0.8, 2.7, 2.9, 4.0, 1.7, 1.3, 2.2, 1.7, 1.7, 2.1, 2.0, 2.6]
 
 
 def summary_table(f: Form) -> None:

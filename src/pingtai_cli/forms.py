@@ -240,8 +240,15 @@ def form_context(dossier: Dossier) -> dict[str, Any]:
 def summary_context(
     contexts: list[dict[str, Any]], extra: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """The context of a form over several dossiers: `dossiers` is their contexts, numbered."""
-    rows = [{**c, "no": str(i)} for i, c in enumerate(contexts, start=1)]
+    """The context of a form over several dossiers: `dossiers` is their contexts, numbered.
+
+    A summary row is a line of table cells, so a missing value is an empty cell there
+    rather than a line to write on.
+    """
+    rows = [
+        {**{k: "" if v in (BLANK, BLANK_DATE) else v for k, v in c.items()}, "no": str(i)}
+        for i, c in enumerate(contexts, start=1)
+    ]
     return {
         **(extra or {}),
         "dossiers": rows,
