@@ -206,6 +206,8 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
     year = assets = None
     for index in range(min(pages.count, AUDIT_PAGES)):
         head = pages.head(index)
+        if index in pages.refused:
+            break  # the OCR budget is spent; the rest of the scan stays unread (noted)
         if year is None and (hit := find_audit_year(head)):
             year = (*hit, index)
         if assets is None and is_balance_sheet(head):
@@ -218,8 +220,6 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
             assets = (*hit, index)  # “资产总额为…万元” in the text of a report
         if year and assets:
             break
-        if pages.is_scan(index) and pages.ocr_pages >= pages.max_ocr:
-            break  # the budget is spent; later scanned pages would read as ''
     return _fact("audit_year", year, file, "年") | _fact("total_assets", assets, file, "万元")
 
 
