@@ -789,3 +789,11 @@ def test_fill_forms_on_a_sample_refuses_a_second_run_with_exit_2_and_the_file_na
         "输出文件已存在" in second.stderr
         and "附件1-辽宁省中小企业公共服务示范平台推荐表.docx" in second.stderr
     )
+
+
+def test_a_megabyte_fact_is_cut_to_a_bounded_length_with_a_mark(tmp_path: Path) -> None:
+    huge = "长" * 1_000_000
+    ctx = form_context(make_dossier(org_name=huge))
+    assert len(ctx["org_name"]) < 5000 and ctx["org_name"].endswith("（已截断）")
+    doc = render(TEMPLATES / "xuchang" / "authenticity_declaration.docx", ctx, tmp_path)
+    assert "（已截断）" in all_text(doc)
