@@ -1,0 +1,130 @@
+"""`pingtai check` as bureaus and applicants run it: exit codes, formats, batches with a broken dossier."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pingtai_cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_dossiers"
+ELIGIBLE = SAMPLES / "liaoning_eligible"
+LOW_ASSETS = SAMPLES / "national_low_assets"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def run(*args: str):
+    """Invoke like the console script: a PingtaiError becomes its exit code, as cli.main does."""
+    from pingtai_cli.errors import PingtaiError
+
+    cli._register()
+    res = CliRunner().invoke(cli.app, ["check", *args])
+    if isinstance(res.exception, PingtaiError):
+        res.exit_code = res.exception.exit_code
+    return res
+
+
+def test_an_eligible_dossier_exits_0_and_says_so_in_chinese():
+    res = run(str(ELIGIBLE), "-j", "liaoning", "--as-of", "2026-03-15")
+    assert res.exit_code == 0, res.output
+    assert "符合条件" in res.stdout
+
+
+def test_an_ineligible_dossier_exits_1_and_names_the_gap_article_and_source():
+    res = run(str(LOW_ASSETS), "-j", "national", "--as-of", "2026-03-15")
+    assert res.exit_code == 1
+    out = res.stdout
+    assert "差 180 万元" in out
+    assert "第十二条（一）" in out
+    assert "资产总额不低于300万元" in out
+
+
+def test_json_is_alone_on_stdout_and_follows_the_spec():
+    res = run(str(LOW_ASSETS), "-j", "national", "--as-of", "2026-03-15", "-f", "json")
+    data = json.loads(res.stdout)
+    assert data["schema"] == "pingtai.check/1"
+    assert data["verdict"] == "ineligible"
+    assets = next(c for c in data["conditions"] if c["fields"] == ["total_assets"])
+    assert (assets["status"], assets["actual"], assets["required"], assets["unit"]) == ("fail", 120, ">= 300", "万元")
+
+
+def test_unknown_jurisdiction_is_exit_2_with_a_chinese_message():
+    proc = subprocess.run(
+        [sys.executable, "-m", "pingtai_cli", "check", str(ELIGIBLE), "-j", "atlantis"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "未知的地区" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_path_that_does_not_exist_is_exit_2_but_the_others_are_still_checked():
+    res = run(str(ELIGIBLE), "/no/such/dossier", "-j", "liaoning", "--as-of", "2026-03-15", "-f", "jsonl", "-q")
+    assert res.exit_code == 2
+    lines = [json.loads(x) for x in res.stdout.splitlines() if x.strip()]
+    assert [r["verdict"] for r in lines] == ["eligible"]
+
+
+def test_a_batch_with_a_broken_dossier_in_the_middle_checks_every_other_one(tmp_path: Path):
+    intake = tmp_path / "收件"
+    intake.mkdir()
+    shutil.copytree(ELIGIBLE, intake / "a_good")
+    (intake / "b_broken.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
+    shutil.copytree(LOW_ASSETS, intake / "c_low")
+    res = run(str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "--jobs", "2", "-q")
+    assert res.exit_code == 1
+    data = json.loads(res.stdout)
+    verdicts = {Path(r["dossier"]).name: r["verdict"] for r in data}
+    assert verdicts == {"a_good": "eligible", "b_broken.zip": "incomplete", "c_low": "eligible"}
+    broken = next(r for r in data if r["dossier"].endswith("b_broken.zip"))
+    assert broken["findings"][0]["severity"] == "error"
+
+
+def test_xlsx_summary_of_all_samples_has_one_row_per_dossier(tmp_path: Path):
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "汇总.xlsx"
+    res = run(str(SAMPLES), "-j", "national", "--as-of", "2026-03-15", "-f", "xlsx", "-o", str(out), "--jobs", "2", "-q")
+    assert res.exit_code == 1
+    wb = openpyxl.load_workbook(out)
+    summary = wb.worksheets[0]
+    dossiers = [p for p in SAMPLES.iterdir() if p.is_dir() or p.suffix == ".zip"]
+    assert summary.max_row - 1 == len(dossiers)
+
+
+def test_output_is_not_overwritten_without_force(tmp_path: Path):
+    out = tmp_path / "r.json"
+    out.write_text("keep me", encoding="utf-8")
+    res = run(str(ELIGIBLE), "-j", "liaoning", "-f", "json", "-o", str(out))
+    assert res.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "keep me"
+    res = run(str(ELIGIBLE), "-j", "liaoning", "-f", "json", "-o", str(out), "--force", "--as-of", "2026-03-15")
+    assert res.exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["verdict"] == "eligible"
+
+
+def test_a_check_before_the_ruleset_was_in_force_says_so_loudly():
+    res = run(str(ELIGIBLE), "-j", "liaoning", "--as-of", "2017-01-01")
+    assert "有效期" in res.stdout
+
+
+def test_the_python_api_returns_the_same_json_as_the_cli():
+    from datetime import date
+
+    from pingtai_cli import check_dossier
+
+    result = check_dossier(LOW_ASSETS, "national", as_of=date(2026, 3, 15))
+    cli_data = json.loads(run(str(LOW_ASSETS), "-j", "national", "--as-of", "2026-03-15", "-f", "json").stdout)
+    api_data = result.to_dict()
+    api_data["dossier"] = cli_data["dossier"]
+    assert api_data == cli_data
