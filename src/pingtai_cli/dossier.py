@@ -155,16 +155,10 @@ def _read_content(
 ) -> list[tuple[str, str]]:
     """Classify by content and read the facts each material carries; returns the content matches."""
     from .extract.docfacts import EXTRACTORS, seal_facts, seen_seal
-    from .materials import classify_content, name_of, needs_text, sealed
+    from .materials import name_of, sealed
 
     name_keys = [k for k, _ in name_hits]
-    ocr_ok = not name_keys or needs_text(name_keys)
-    # A file named for what it is needs its whole first page for facts; an unknown
-    # scan is first recognised by its title, and read whole only if that fails.
-    whole = bool(name_keys)
-    content_hits = classify_content(_classification_texts(pages, ocr_ok, whole))
-    if not content_hits and not whole and ocr_ok:
-        content_hits = classify_content(_classification_texts(pages, ocr_ok, True))
+    content_hits = _classify_by_content(pages, name_keys)
     keys = _unique(name_keys + [k for k, _ in content_hits])
     steps = [(name_of(k), EXTRACTORS[k]) for k in keys if k in EXTRACTORS]
     if sealed(keys):
@@ -184,27 +178,40 @@ def _read_content(
     return content_hits
 
 
-def _classification_texts(pages: Pages, ocr_ok: bool, whole: bool) -> list[str]:
-    """Texts of the first pages for classification; scans OCR'd only while nothing readable is found.
+def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, str]]:
+    """Content matches, reading scanned pages only as far as needed, cheapest reading first.
 
-    Page 1 of a scan is OCR'd (page 2 too when page 1 held almost nothing, a
-    blank cover); `whole` false reads only the page's head band, where the
-    title is. With `ocr_ok` false (the name already told, and that material
-    needs no text) nothing is OCR'd.
+    Text layers are free. Of a scan, page 1 is OCR'd — its head band first
+    when the name told nothing (the title is there), the whole page when the
+    name says it is a material whose facts need its text — and page 2 only
+    when page 1 was nearly blank (a cover). A file whose name already says
+    what it is, of a kind that needs no text, is not OCR'd at all.
     """
-    from .materials import CONTENT_PAGES
+    from .materials import CONTENT_PAGES, classify_content, needs_text
 
-    texts: list[str] = []
-    for index in range(min(pages.count, CONTENT_PAGES)):
-        text = pages.known(index)
-        if text is None:
-            enough = sum(len("".join(t.split())) for t in texts) >= 20
-            if ocr_ok and not enough and index < 2:
-                text = pages.text(index) if whole else pages.head(index)
-            else:
-                text = ""
-        texts.append(text)
-    return texts
+    count = min(pages.count, CONTENT_PAGES)
+
+    def texts(read: Callable[[int], str] | None, scans: int) -> list[str]:
+        out = []
+        for index in range(count):
+            known = pages.known(index)
+            out.append(
+                known if known is not None else read(index) if read and index < scans else ""
+            )
+        return out
+
+    hits = classify_content(texts(None, 0))
+    if hits or (name_keys and not needs_text(name_keys)):
+        return hits
+    readers = [pages.text] if name_keys else [pages.head, pages.text]
+    for read in readers:
+        first = texts(read, 1)
+        hits = classify_content(first)
+        if not hits and len("".join(first[0].split()) if first else "") < 20:
+            hits = classify_content(texts(read, 2))
+        if hits:
+            break
+    return hits
 
 
 def _page_notes(pages: Pages, limits: Limits) -> list[str]:
