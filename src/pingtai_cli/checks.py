@@ -160,23 +160,17 @@ def check_one_of(rule: Rule, facts: Facts) -> RuleResult:
 
 def check_any_of(rule: Rule, facts: Facts) -> RuleResult:
     """Alternatives: passes when every rule of one option passes."""
-    options = []
-    statuses = []
+    options: list[dict[str, Any]] = []
+    statuses: list[Status] = []
     for opt in rule.options:
         results = [evaluate_rule(r, facts) for r in opt.rules]
-        status = combine([r.status for r in results])
-        statuses.append(status)
-        options.append({"name": opt.name, "status": status, "conditions": [r.to_dict() for r in results]})
-    if "pass" in statuses:
-        status: Status = "pass"
-    elif "missing" in statuses:
-        status = "missing"
-    else:
-        status = "fail"
-    passed = [o["name"] for o in options if o["status"] == "pass"]
-    msg = f"满足“{passed[0]}”条件。" if passed else "各备选条件均未满足：" + "；".join(
-        f"{o['name']}（{_status_word(o['status'])}）" for o in options
-    )
+        branch = combine([r.status for r in results])
+        statuses.append(branch)
+        options.append({"name": opt.name, "status": branch, "conditions": [r.to_dict() for r in results]})
+    status: Status = "pass" if "pass" in statuses else "missing" if "missing" in statuses else "fail"
+    passed = [str(o["name"]) for o in options if o["status"] == "pass"]
+    words = "；".join(f"{o['name']}（{_status_word(str(o['status']))}）" for o in options)
+    msg = f"满足“{passed[0]}”条件。" if passed else f"各备选条件均未满足：{words}"
     return _result(rule, status, facts, message=msg, options=options)
 
 

@@ -6,7 +6,9 @@ verdict rules stand on conditions and materials alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from .models import Dossier, Fact, Finding, MaterialFile
 from .ruleset import Ruleset
@@ -24,7 +26,7 @@ def _norm_name(name: str) -> str:
     return "".join(str(name).split()).replace("(", "（").replace(")", "）")
 
 
-def _compare(dossier: Dossier, material: str, key: str, same, label: str) -> list[Finding]:  # type: ignore[no-untyped-def]
+def _compare(dossier: Dossier, material: str, key: str, same: Callable[[Any, Any], bool], label: str) -> list[Finding]:
     mine = dossier.facts.get(key)
     out = []
     for f, doc in _doc_facts(dossier, material, key):
