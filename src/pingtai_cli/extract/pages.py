@@ -36,7 +36,7 @@ class Pages:
         self.count = count
         self.total = total
         self.max_ocr = max_ocr
-        self.ocr_pages = 0  # OCR runs: a page or a page's head band, each counts one
+        self.ocr_runs = 0  # a page's head band and then the whole page are two runs
         self.refused: list[int] = []  # scanned pages left unread for want of OCR budget
         self.problems: list[str] = []  # pages that failed to render or OCR, in Chinese
         self.seals: dict[int, SealResult] = {}
@@ -44,6 +44,7 @@ class Pages:
         self._render = render
         self._ocr: dict[int, str] = {}
         self._heads: dict[int, str] = {}
+        self._started: set[int] = set()  # pages OCR'd (head band or whole)
         self._images: dict[int, Image.Image] = {}
 
     @classmethod
@@ -79,6 +80,11 @@ class Pages:
             raise UnreadableFile("纯文本文件没有页面图像")
 
         return cls(1, 1, lambda i: text, no_image, 0)
+
+    @property
+    def ocr_pages(self) -> int:
+        """Pages OCR'd, wholly or their head band only: what the OCR budget counts."""
+        return len(self._started)
 
     def known(self, index: int) -> str | None:
         """The page text if it can be had without OCR (text layer, or OCR'd already), else None."""
@@ -118,13 +124,14 @@ class Pages:
 
     def _run_ocr(self, index: int, fraction: float) -> str | None:
         """OCR the page (or its top `fraction`) within the budget; None when the budget is spent."""
-        if self.ocr_pages >= self.max_ocr:
+        if index not in self._started and self.ocr_pages >= self.max_ocr:
             if index not in self.refused:
                 self.refused.append(index)
             return None
         from pingtai_cli.extract.ocr import ocr_text
 
-        self.ocr_pages += 1
+        self.ocr_runs += 1
+        self._started.add(index)
         try:
             image = self.image(index)
             if fraction < 1.0:
