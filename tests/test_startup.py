@@ -52,3 +52,11 @@ def test_rules_list_reads_headers_without_building_the_pydantic_ruleset_models()
     assert proc.returncode == 0 and "shaoguan" in proc.stdout
     assert "pingtai_cli.rulefiles" in modules
     assert "pingtai_cli.ruleset" not in modules
+
+
+@pytest.mark.parametrize("args", [("--help",), ("rules", "list")])
+def test_help_and_rules_list_import_no_pydantic(args):
+    """Typer 0.29 builds a pydantic TypeAdapter for every option (~60 ms); pyproject keeps it below."""
+    modules, proc = imported_modules(*args)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "pydantic" not in top_level(modules)
