@@ -264,8 +264,13 @@ def _junk(name: str) -> bool:
 
 
 def _admit(listing: Listing, name: str, size: int, total: int, limits: Limits) -> bool:
-    """Whether a file within the dossier may be read, with a finding when not."""
-    if len(listing.entries) >= limits.max_files:
+    """Whether a file within the dossier may be read, with a finding when not.
+
+    The first workbook, and the first named like the 申请表, pass the file cap:
+    ten thousand files listed before `申请表.xlsx` must not crowd out the file
+    the facts come from.
+    """
+    if len(listing.entries) >= limits.max_files and not _wanted_book(listing, name):
         if not any(f.id == "dossier.too_many_files" for f in listing.findings):
             listing.skip(
                 "dossier.too_many_files",
@@ -299,6 +304,22 @@ def _admit(listing: Listing, name: str, size: int, total: int, limits: Limits) -
         )
         return False
     return True
+
+
+def _is_book(name: str) -> bool:
+    return name.lower().endswith(WORKBOOK_EXTS)
+
+
+def _form_named(name: str) -> bool:
+    return any(w in PurePosixPath(name).stem for w in ("申请表", "申报表"))
+
+
+def _wanted_book(listing: Listing, name: str) -> bool:
+    """A workbook the 申请表 may be: the first one, or the first named like it."""
+    if not _is_book(name):
+        return False
+    books = [e.name for e in listing.entries if _is_book(e.name)]
+    return not books or (_form_named(name) and not any(_form_named(b) for b in books))
 
 
 def _folder_listing(root: Path, limits: Limits) -> Listing:
@@ -485,10 +506,19 @@ def _member_loader(
         except RuntimeError as exc:  # encrypted member
             raise UnreadableFile("压缩包中的此文件已加密，无法读取") from exc
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise UnreadableFile(f"压缩包中的此文件已损坏（{exc}）") from exc
+            raise UnreadableFile(_member_problem(exc)) from exc
         return b"".join(chunks)
 
     return load
+
+
+def _member_problem(exc: Exception) -> str:
+    """Why a member cannot be read, in Chinese (the library's text names it in cp437 mojibake)."""
+    if "CRC" in str(exc):
+        return "压缩包中的此文件校验失败（内容与声明不符：已损坏、被篡改或疑似压缩炸弹），未读取"
+    if isinstance(exc, NotImplementedError):
+        return "压缩包中的此文件使用了不支持的压缩方式，无法读取"
+    return f"压缩包中的此文件已损坏，无法解压（{exc.__class__.__name__}）"
 
 
 def _fix_bad_utf8_flags(data: bytes) -> bytes:
@@ -629,7 +659,7 @@ def _file_findings(material: MaterialFile) -> list[Finding]:
 
 def _pick_workbook(entries: list[Entry], dossier: Dossier) -> tuple[Entry | None, list[Entry]]:
     """The 申请表 workbook (one named like 申请表 when there are several) and every other file."""
-    books = [e for e in entries if e.name.lower().endswith(WORKBOOK_EXTS)]
+    books = [e for e in entries if _is_book(e.name)]
     if not books:
         dossier.findings.append(
             Finding(
@@ -640,7 +670,7 @@ def _pick_workbook(entries: list[Entry], dossier: Dossier) -> tuple[Entry | None
             )
         )
         return None, entries
-    named = [e for e in books if any(w in PurePosixPath(e.name).stem for w in ("申请表", "申报表"))]
+    named = [e for e in books if _form_named(e.name)]
     chosen = (named or books)[0]
     if len(books) > 1:
         rest = "、".join(e.name for e in books if e is not chosen)
