@@ -15,10 +15,12 @@ itself stops at 65,536 × 256) and the grid is cut afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -31,6 +33,7 @@ MAX_FILE_BYTES = 100 * 1024 * 1024  # the workbook file itself
 MAX_PART_BYTES = 256 * 1024 * 1024  # one part, as declared in the zip directory
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts together, uncompressed
 MAX_MERGED_CELLS = 500_000
+MAX_RATIO = 200  # uncompressed/compressed size of a part over 1 MB (real sheets: 5–30)
 _CHUNK = 4 * 1024 * 1024
 
 
@@ -187,6 +190,8 @@ def _check_sizes(archive: zipfile.ZipFile) -> None:
         total += info.file_size
         if info.file_size > MAX_PART_BYTES or total > MAX_TOTAL_BYTES:
             raise UnreadableWorkbook("文件解压后过大（疑似压缩炸弹），未读取")
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UnreadableWorkbook(f"文件内部{info.filename}压缩比异常（疑似压缩炸弹），未读取")
 
 
 def _open_calamine(data: bytes) -> Any:
@@ -330,9 +335,28 @@ def _open_openpyxl(data: bytes) -> Any:
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with _no_dimension_scan():
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
         raise UnreadableWorkbook(f"文件已损坏或格式不受支持（{_short(exc)}）") from exc
+
+
+@contextlib.contextmanager
+def _no_dimension_scan() -> Iterator[None]:
+    """Keep openpyxl from parsing every sheet whole while it opens the book.
+
+    A read-only sheet looks for its `<dimension>` element on opening and, when a
+    file leaves it out, parses the entire sheet to find out (13 s for a million
+    rows). `_openpyxl_rows` always passes its own bounds, so the size is not needed.
+    """
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    saved = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = saved  # type: ignore[method-assign]
 
 
 def _openpyxl_rows(book: Any, name: str, scan: _Scan) -> list[list[Any]]:
