@@ -27,6 +27,7 @@ Findings (all name the file, and sheet!cell where there is one):
 |---|---|---|
 | read.workbook_unreadable | error | empty, not a spreadsheet, corrupt, password-protected, too big |
 | read.sheet_unreadable | error | one sheet cannot be parsed; the others are read |
+| read.workbook_macros | info | the workbook carries VBA code (never run) |
 | read.sheet_truncated | warning | a sheet goes past 20,000 rows / 200 columns; the rest is not read |
 | read.bad_value | error | a value cannot be read (warning when the same key was read elsewhere) |
 | read.formula_no_value | error | a formula cell saved without its computed value |
@@ -101,8 +102,30 @@ def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
         )
         return result
     result.findings += [_sheet_problem(name, p) for p in problems]
+    if has_macros(data):
+        result.findings.append(_macros(name))
     _Reader(name, result).read(grids)
     return result
+
+
+def has_macros(data: bytes) -> bool:
+    """True for a workbook that carries VBA code (an .xlsm's vbaProject.bin)."""
+    import io
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return any(n.lower().endswith("vbaproject.bin") for n in names)
+
+
+def _macros(name: str) -> Finding:
+    message = (
+        f"申请表“{name}”含有宏（VBA代码）：pingtai 不运行宏，只读取单元格中保存的值；"
+        "审阅人用 Excel 打开此文件时请勿启用宏"
+    )
+    return Finding("read.workbook_macros", "info", message, [name])
 
 
 def read_grids(grids: list[Grid], name: str) -> WorkbookResult:
