@@ -334,11 +334,32 @@ def load_dossier(path: Path) -> Dossier:
     return read_dossier(path)
 
 
-def _read(paths: list[Path], out: Path) -> list[tuple[Path, Dossier]]:
+def _read(paths: list[Path], out: Path) -> tuple[list[tuple[Path, Dossier]], list[str]]:
+    """(dossiers read, why the others could not be): one broken .zip does not stop the rest."""
+    from ..errors import DossierError
+
     for p in paths:
         if p.is_dir() and _inside(out, p):
             raise PingtaiError(f"输出目录不能位于申报材料文件夹之内：{out}（申报材料：{p}）")
-    return [(p, load_dossier(p)) for p in paths]
+    read: list[tuple[Path, Dossier]] = []
+    failed: list[str] = []
+    for p in paths:
+        try:
+            read.append((p, load_dossier(p)))
+        except DossierError as e:
+            failed.append(str(e))
+    return read, failed
+
+
+def problem_lines(path: Path, dossier: Dossier, limit: int = 5) -> list[str]:
+    """The dossier's errors (unreadable files, no workbook), so blank forms come with a reason."""
+    errors = [f.message for f in dossier.findings if f.severity == "error"]
+    lines = [f"【{_dossier_stem(path)}】{m}" for m in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(
+            f"【{_dossier_stem(path)}】……另有 {len(errors) - limit} 个问题，详见 pingtai check"
+        )
+    return lines
 
 
 @app.command("fill-forms")
@@ -354,7 +375,10 @@ def fill_forms(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")] = False,
 ) -> None:
-    """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。"""
+    """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
+
+    退出码 0 已生成；1 有卷宗无法读取而被跳过（其余照常生成）；2 无法执行。
+    """
     from ..ruleset import load_ruleset
 
     rs = load_ruleset(jurisdiction)
@@ -363,7 +387,14 @@ def fill_forms(
     if out.exists() and not out.is_dir():
         raise PingtaiError(f"输出路径不是文件夹：{out}")
     out = out.resolve()
-    read = _read(dossiers, out)
+    read, failed = _read(dossiers, out)
+    for reason in failed:
+        err(f"跳过无法读取的卷宗：{reason}")
+    if not read:
+        raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
+    for path, dossier in read:
+        for line in problem_lines(path, dossier):
+            err(line)
     jobs, notes = plan(read, rs, out, template_dir)
     for note in notes:
         err(note)
@@ -379,6 +410,8 @@ def fill_forms(
         written += _pdfs(jobs)
     for p in written:
         typer.echo(str(p))
+    if failed:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def _pdfs(jobs: list[Job]) -> list[Path]:
