@@ -166,13 +166,13 @@ def find_total_assets(text: str) -> tuple[object, str] | None:
             except ValueParseError:
                 continue
             return round(value, 4), _snippet(text, m.start(), m.end() + 40)
-    m = _ASSETS_SENTENCE_RE.search(text)
-    if m:
+    prose = _ASSETS_SENTENCE_RE.search(text)
+    if prose:
         try:
-            value = parse_number(m["n"].replace("，", ",") + m["u"], "万元")
+            value = parse_number(prose["n"].replace("，", ",") + prose["u"], "万元")
         except ValueParseError:
             return None
-        return round(value, 4), _snippet(text, m.start(), m.end())
+        return round(value, 4), _snippet(text, prose.start(), prose.end())
     return None
 
 

@@ -71,10 +71,11 @@ def detect_seal(img: Image.Image) -> SealResult:
         score = _seal_score(cells, short_side)
         if score > best.score:
             ys, xs = zip(*cells, strict=True)
-            box = tuple(
+            x0, y0, x1, y1 = (
                 round(v * CELL / scale) for v in (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
             )
-            best = SealResult(score >= MIN_SCORE, round(score, 3), box)  # type: ignore[arg-type]
+            box = (x0, y0, x1, y1)
+            best = SealResult(score >= MIN_SCORE, round(score, 3), box)
     return best
 
 
