@@ -6,6 +6,7 @@ Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import typer
@@ -41,6 +42,24 @@ def err(message: str) -> None:
     Console(stderr=True).print(message, markup=False, highlight=False)
 
 
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.ENOENT: "不存在",
+    errno.ENOTDIR: "路径中有一项不是文件夹",
+    errno.EISDIR: "是一个文件夹",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ELOOP: "符号链接循环",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """The system's refusal in Chinese where it is a common one, else as the system said it."""
+    return _OS_REASONS.get(e.errno or 0, e.strerror or str(e))
+
+
 def main() -> None:
     _register()
     try:
@@ -51,6 +70,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err("已中断。")
         sys.exit(130)
+    except OSError as e:  # a path the system refuses (name too long, no permission, not a folder)
+        where = f"：{e.filename}" if e.filename else ""
+        err(f"错误：无法访问文件或文件夹{where}（{os_reason(e)}）")
+        sys.exit(EXIT_USAGE)
     except Exception as e:  # last line of defence: never a traceback for a user
         err(f"内部错误：{type(e).__name__}: {e}\n请把此信息和命令报告给 pingtai 开发者。")
         sys.exit(EXIT_USAGE)
