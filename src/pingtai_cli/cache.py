@@ -75,12 +75,17 @@ def put(namespace: str, key: str, value: Any) -> None:
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
+    except OSError:
+        return
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(value, fh, ensure_ascii=False)
         os.replace(tmp, p)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
+    except BaseException as e:  # Ctrl-C included: never leave a half entry behind
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(e, OSError):
+            raise
 
 
 def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
