@@ -32,23 +32,22 @@ def parse_as_of(text: str | None) -> date:
         raise PingtaiError(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from e
 
 
-def limits_from(max_files: int | None, max_pages: int | None, max_mb: int | None) -> Any:
-    """CLI limit flags → dossier.Limits (defaults kept for flags not given)."""
-    if max_files is None and max_pages is None and max_mb is None:
+LIMIT_SCALES = {"max_file_bytes": 2**20, "max_total_bytes": 2**20, "max_pixels": 1_000_000}
+
+
+def limits_from(**flags: int | None) -> Any:
+    """CLI limit flags → dossier.Limits (defaults kept for flags not given).
+
+    Keys are Limits fields; byte sizes come in MB and pixels in millions.
+    """
+    changes = {k: v * LIMIT_SCALES.get(k, 1) for k, v in flags.items() if v is not None}
+    if not changes:
         return None
     from dataclasses import replace
 
     from ..dossier import Limits
 
-    lim = Limits()
-    changes: dict[str, int] = {}
-    if max_files is not None:
-        changes["max_files"] = max_files
-    if max_pages is not None:
-        changes["max_pages"] = max_pages
-    if max_mb is not None:
-        changes["max_file_bytes"] = max_mb * 1024 * 1024
-    return replace(lim, **changes)
+    return replace(Limits(), **changes)
 
 
 def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
@@ -121,9 +120,12 @@ def check(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
     rulesets_dir: Annotated[Path | None, typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="批量时单个卷宗的时限（秒）")] = 300.0,
-    max_files: Annotated[int | None, typer.Option("--max-files", help="每个卷宗最多读取的文件数")] = None,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", help="每个 PDF 最多读取的页数")] = None,
-    max_file_mb: Annotated[int | None, typer.Option("--max-file-mb", help="单个文件大小上限（MB）")] = None,
+    max_files: Annotated[int | None, typer.Option("--max-files", min=1, help="每个卷宗最多读取的文件数")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="每个 PDF 最多读取的页数")] = None,
+    max_file_mb: Annotated[int | None, typer.Option("--max-file-mb", min=1, help="单个文件大小上限（MB，压缩包成员按解压后计）")] = None,
+    max_total_mb: Annotated[int | None, typer.Option("--max-total-mb", min=1, help="每个卷宗读取的文件总大小上限（MB，解压后）")] = None,
+    max_ocr_pages: Annotated[int | None, typer.Option("--max-ocr-pages", min=0, help="每个卷宗文字识别（OCR）的页数上限")] = None,
+    max_megapixels: Annotated[int | None, typer.Option("--max-megapixels", min=1, help="单张图片或渲染页面的像素上限（百万像素）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
 ) -> None:
     """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
@@ -135,7 +137,15 @@ def check(
         raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
     if output is not None and output.exists() and not force:
         raise PingtaiError(f"输出文件已存在：{output}（使用 --force 覆盖）")
-    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits_from(max_files, max_pages, max_file_mb), not no_cache, timeout, jobs)
+    limits = limits_from(
+        max_files=max_files,
+        max_pages=max_pages,
+        max_file_bytes=max_file_mb,
+        max_total_bytes=max_total_mb,
+        max_ocr_total=max_ocr_pages,
+        max_pixels=max_megapixels,
+    )
+    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits, not no_cache, timeout, jobs)
     results = run_batch(paths, job, quiet)
     if results:
         emit(results, fmt, output, force, verbose, lang)
