@@ -28,6 +28,7 @@ _HEADING_TEXT_RE = re.compile(
     r"第[一二三四五六七八九十百\d]{1,3}[章节部分篇])"
 )
 MAX_HEADING_CHARS = 40
+HEAD_BYTES = 64 * 1024  # of each XML part, searched for a DTD before the root element
 
 
 @dataclass
@@ -77,12 +78,39 @@ def check_zip(
         if info.filename.endswith((".xml", ".rels")):
             try:
                 with archive.open(info) as member:
-                    head = member.read(4096)
+                    head = member.read(HEAD_BYTES)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
                 raise UnreadableFile(f"文档部件{info.filename}已损坏，无法读取") from exc
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            if declares_dtd(head):
                 raise UnreadableFile("文档含有XML实体声明（DTD），疑似恶意构造，未读取")
     return archive
+
+
+def declares_dtd(head: bytes) -> bool:
+    """True when the XML prolog (what precedes the root element) holds a DTD, or may.
+
+    Word never writes one. The prolog's declarations, processing instructions
+    and comments are stepped over exactly, so a DOCTYPE behind a long comment
+    (or a comment holding `<x`) is still seen; a prolog that runs past the
+    bytes read counts as a DTD (a shorter part without a root is just malformed).
+    UTF-16 parts are decoded first.
+    """
+    cut = len(head) >= HEAD_BYTES
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="replace").encode("utf-8")
+    pos = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    while True:
+        while pos < len(head) and head[pos] in b" \t\r\n":
+            pos += 1
+        for opening, closing in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if head.startswith(opening, pos):
+                end = head.find(closing, pos + len(opening))
+                if end < 0:
+                    return cut
+                pos = end + len(closing)
+                break
+        else:
+            return head.startswith(b"<!", pos) or (pos >= len(head) and cut)
 
 
 def read_docx(
