@@ -292,6 +292,13 @@ def _check_template_file(template: Path) -> None:
         raise FormError(f"模板 {template} 解压后过大，拒绝处理。")
     if not any(i.filename == "word/document.xml" for i in infos):
         raise FormError(f"模板 {template} 缺少 word/document.xml，不是 Word 文档。")
+    from .extract.common import UnreadableFile
+    from .extract.docx import check_zip
+
+    try:  # a bureau's template is a file from elsewhere too: no DTD, no bomb in any part
+        check_zip(template.read_bytes(), max_bytes=TEMPLATE_MAX_BYTES).close()
+    except UnreadableFile as e:
+        raise FormError(f"模板 {template} 不安全，拒绝处理：{e}") from e
 
 
 def _load(template: Path) -> Any:
