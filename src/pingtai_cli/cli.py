@@ -6,12 +6,11 @@ Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
 
 from __future__ import annotations
 
-import errno
 import sys
 
 import typer
 
-from .errors import EXIT_USAGE, PingtaiError
+from .errors import EXIT_USAGE, PingtaiError, os_reason
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -40,24 +39,6 @@ def err(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True).print(message, markup=False, highlight=False)
-
-
-_OS_REASONS = {
-    errno.ENAMETOOLONG: "文件名或路径过长",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "不允许的操作",
-    errno.ENOENT: "不存在",
-    errno.ENOTDIR: "路径中有一项不是文件夹",
-    errno.EISDIR: "是一个文件夹",
-    errno.EROFS: "文件系统只读",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.ELOOP: "符号链接循环",
-}
-
-
-def os_reason(e: OSError) -> str:
-    """The system's refusal in Chinese where it is a common one, else as the system said it."""
-    return _OS_REASONS.get(e.errno or 0, e.strerror or str(e))
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 EXIT_OK = 0  # every dossier checked is eligible
 EXIT_FINDINGS = 1  # at least one dossier is not eligible
 EXIT_USAGE = 2  # the command could not do its work
@@ -40,3 +42,21 @@ class OutputExists(PingtaiError):
 
 class DossierError(PingtaiError):
     """The dossier path itself cannot be opened (missing, not a folder or zip)."""
+
+
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "文件名或路径过长",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "不允许的操作",
+    errno.ENOENT: "不存在",
+    errno.ENOTDIR: "路径中有一项不是文件夹",
+    errno.EISDIR: "是一个文件夹",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.ELOOP: "符号链接过多或循环",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """The system's refusal in Chinese where it is a common one, else as the system said it."""
+    return _OS_REASONS.get(e.errno or 0, e.strerror or str(e))

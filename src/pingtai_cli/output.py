@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import OutputExists, PingtaiError
+from .errors import OutputExists, PingtaiError, os_reason
 
 
 def _umask() -> int:
@@ -53,7 +53,7 @@ def write_output(
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise PingtaiError(f"无法创建输出文件夹：{parent}（{e.strerror or e}）") from e
+        raise PingtaiError(f"无法创建输出文件夹：{parent}（{os_reason(e)}）") from e
     tmp = _write_temp(parent, path.name, payload)
     try:
         _place(tmp, path, force)
@@ -61,7 +61,7 @@ def write_output(
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(e, OSError):
-            raise PingtaiError(f"写入输出文件失败：{path}（{e.strerror or e}）") from e
+            raise PingtaiError(f"写入输出文件失败：{path}（{os_reason(e)}）") from e
         raise
     return path
 
@@ -70,7 +70,7 @@ def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=parent)
     except OSError as e:
-        raise PingtaiError(f"无法写入输出文件夹：{parent}（{e.strerror or e}）") from e
+        raise PingtaiError(f"无法写入输出文件夹：{parent}（{os_reason(e)}）") from e
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -82,7 +82,7 @@ def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(e, OSError):
-            raise PingtaiError(f"写入输出文件失败：{parent / name}（{e.strerror or e}）") from e
+            raise PingtaiError(f"写入输出文件失败：{parent / name}（{os_reason(e)}）") from e
         raise
     return tmp
 
