@@ -22,14 +22,11 @@ if TYPE_CHECKING:
 def read_dossier(path: str | Path, *, limits: Limits | None = None, use_cache: bool = True) -> Dossier:
     """Read one dossier folder or .zip into facts, materials and findings (never raises for bad files)."""
     from . import dossier
+    from .cache import enabled
 
     kwargs = {"limits": limits} if limits is not None else {}
-    if use_cache:
-        from .cache import enabled
-
-        with enabled():
-            return dossier.read_dossier(Path(path), **kwargs)
-    return dossier.read_dossier(Path(path), **kwargs)
+    with enabled(use_cache):  # off: still no file extracted twice within this read
+        return dossier.read_dossier(Path(path), **kwargs)
 
 
 def check_dossier(

@@ -19,6 +19,7 @@ from typing import Any
 
 CACHE_ENV = "PINGTAI_CACHE_DIR"
 _enabled = False
+_memory: dict[tuple[str, str], Any] | None = None  # this read's entries, disk cache or not
 
 
 def cache_dir() -> Path:
@@ -32,13 +33,18 @@ def cache_dir() -> Path:
 
 @contextlib.contextmanager
 def enabled(on: bool = True) -> Iterator[None]:
-    """Turn the cache on for the duration of one dossier read."""
-    global _enabled
-    before, _enabled = _enabled, on
+    """Turn the disk cache on (or off) for the duration of one dossier read.
+
+    Either way, entries put during the read are kept in memory until it ends,
+    so the same bytes are never extracted twice in one read (`--no-cache` too).
+    """
+    global _enabled, _memory
+    before = _enabled, _memory
+    _enabled, _memory = on, {}
     try:
         yield
     finally:
-        _enabled = before
+        _enabled, _memory = before
 
 
 def is_enabled() -> bool:
@@ -54,6 +60,8 @@ def _path(namespace: str, key: str) -> Path:
 
 
 def get(namespace: str, key: str) -> Any | None:
+    if _memory is not None and (namespace, key) in _memory:
+        return _memory[(namespace, key)]
     if not _enabled:
         return None
     p = _path(namespace, key)
@@ -62,13 +70,15 @@ def get(namespace: str, key: str) -> Any | None:
             return json.load(fh)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError):  # corrupt or unreadable: a miss, and clear it
+    except (OSError, ValueError, RecursionError):  # corrupt or unreadable: a miss, and clear it
         with contextlib.suppress(OSError):
             p.unlink()
         return None
 
 
 def put(namespace: str, key: str, value: Any) -> None:
+    if _memory is not None:
+        _memory[(namespace, key)] = value
     if not _enabled:
         return
     p = _path(namespace, key)

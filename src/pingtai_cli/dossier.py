@@ -114,33 +114,35 @@ def _reason(exc: Exception) -> str:
 
 @contextlib.contextmanager
 def _pages_of(material: MaterialFile, data: bytes, limits: Limits) -> Iterator[Pages | None]:
-    """The document's pages, or None for a kind that is classified by name only."""
+    """The document's pages, or None for a kind that is classified by name only.
+
+    Text layers, OCR, seals and Word content go through the file's memo
+    (extract/cached.py): read once per content, saved when the file is done.
+    """
+    from .extract import cached
     from .extract.common import UnreadableFile
     from .extract.pages import Pages
 
     suffix = PurePosixPath(material.path).suffix.lower()
     if suffix in UNSUPPORTED:
         raise UnreadableFile(UNSUPPORTED[suffix])
-    if material.kind == "pdf":
-        from .extract.pdf import open_pdf
-
-        with open_pdf(data, max_pages=limits.max_pages, max_pixels=limits.max_pixels) as pdf:
-            yield Pages.from_pdf(pdf, limits.max_ocr_pages)
-            material.notes += pdf.problems
-    elif material.kind == "image":
-        from .extract.ocr import load_image
-
-        yield Pages.from_image(load_image(data, max_pixels=limits.max_pixels), limits.max_ocr_pages)
-    elif material.kind == "docx":
-        from .extract.docx import read_docx
-
-        content = read_docx(data, max_bytes=limits.max_file_bytes, max_ratio=limits.max_zip_ratio)
-        material.sections = content.headings
-        yield Pages.from_docx(content, limits.max_ocr_pages, limits.max_pixels)
-    elif material.kind == "text":
-        yield Pages.from_text(_decode_text(data))
-    else:
-        yield None
+    if material.kind not in ("pdf", "image", "docx"):
+        yield Pages.from_text(_decode_text(data)) if material.kind == "text" else None
+        return
+    memo = cached.FileMemo.of(data, material.kind, limits)
+    try:
+        if material.kind == "pdf":
+            with cached.pdf_source(data, limits, memo) as source:
+                yield source.pages(limits.max_ocr_pages)
+                material.notes += source.problems
+        elif material.kind == "image":
+            yield cached.image_pages(data, limits, memo, limits.max_ocr_pages)
+        else:
+            content = cached.docx_content(data, limits, memo)
+            material.sections = content.headings
+            yield Pages.from_docx(content, limits.max_ocr_pages, limits.max_pixels, memo)
+    finally:
+        memo.save()
 
 
 def _decode_text(data: bytes) -> str:
@@ -696,9 +698,9 @@ def _read_workbook(entry: Entry, dossier: Dossier) -> None:
     dossier.workbook = entry.name
     dossier.files.append(material)
     try:
-        from .extract.excel import read_workbook
+        from .extract.cached import workbook
 
-        result = read_workbook(entry.load(), entry.name)
+        result = workbook(entry.load(), entry.name)
     except Exception as exc:  # the reader reports bad cells itself; this is the whole file failing
         material.error = _reason(exc)
         dossier.findings.append(

@@ -10,7 +10,7 @@ checked for a red seal, which costs milliseconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pingtai_cli.extract.common import UnreadableFile
 
@@ -27,16 +27,31 @@ MAX_CACHED_IMAGES = 3
 HEAD_FRACTION = 0.35  # of the page height: title, date line, first paragraph
 
 
+class PageMemo(Protocol):
+    """Where OCR and seal results of a file's pages are kept across reads (extract/cached.py)."""
+
+    def ocr(self, index: int, fraction: float) -> str | None: ...
+    def set_ocr(self, index: int, fraction: float, text: str) -> None: ...
+    def seal(self, index: int) -> SealResult | None: ...
+    def set_seal(self, index: int, result: SealResult) -> None: ...
+
+
 class Pages:
     """Page texts of one document; `count` pages may be read out of `total`."""
 
     def __init__(
-        self, count: int, total: int, text_layer: TextLayer, render: Render, max_ocr: int
+        self,
+        count: int,
+        total: int,
+        text_layer: TextLayer,
+        render: Render,
+        max_ocr: int,
+        memo: PageMemo | None = None,
     ) -> None:
         self.count = count
         self.total = total
         self.max_ocr = max_ocr
-        self.ocr_runs = 0  # a page's head band and then the whole page are two runs
+        self.ocr_runs = 0  # engine runs: a page's head band and then the whole page are two
         self.refused: list[int] = []  # scanned pages left unread for want of OCR budget
         self.problems: list[str] = []  # pages that failed to render or OCR, in Chinese
         self.seals: dict[int, SealResult] = {}
@@ -46,6 +61,7 @@ class Pages:
         self._heads: dict[int, str] = {}
         self._started: set[int] = set()  # pages OCR'd (head band or whole)
         self._images: dict[int, Image.Image] = {}
+        self.memo = memo  # OCR and seals read before (the budget counts a page all the same)
 
     @classmethod
     def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
@@ -59,7 +75,9 @@ class Pages:
         return cls(1, 1, lambda i: None, lambda i: image, max_ocr)
 
     @classmethod
-    def from_docx(cls, content: DocxContent, max_ocr: int, max_pixels: int) -> Pages:
+    def from_docx(
+        cls, content: DocxContent, max_ocr: int, max_pixels: int, memo: PageMemo | None = None
+    ) -> Pages:
         """Page 1 is the document's text; each embedded image is one more page (OCR'd on demand)."""
         from pingtai_cli.extract.ocr import load_image
 
@@ -72,7 +90,7 @@ class Pages:
             return load_image(content.image(i - 1), max_pixels=max_pixels)
 
         n = 1 + len(content.images)
-        return cls(n, n, layer, render, max_ocr)
+        return cls(n, n, layer, render, max_ocr, memo)
 
     @classmethod
     def from_text(cls, text: str) -> Pages:
@@ -130,18 +148,25 @@ class Pages:
             return None
         from pingtai_cli.extract.ocr import ocr_text
 
-        self.ocr_runs += 1
         self._started.add(index)
+        if self.memo is not None and (known := self.memo.ocr(index, fraction)) is not None:
+            self._recall_seal(index)  # the page was rendered then, and its seal tested
+            return known
+        self.ocr_runs += 1
         try:
             image = self.image(index)
             if fraction < 1.0:
                 image = image.crop((0, 0, image.width, max(1, round(image.height * fraction))))
-            return ocr_text(image)
+            text = ocr_text(image)
         except UnreadableFile as exc:
             self.problems.append(str(exc))
+            return ""
         except Exception as exc:  # the OCR engine on a pathological image
             self.problems.append(f"第{index + 1}页文字识别失败（{exc.__class__.__name__}）")
-        return ""
+            return ""
+        if self.memo is not None:
+            self.memo.set_ocr(index, fraction, text)
+        return text
 
     def image(self, index: int) -> Image.Image:
         """The page image (rendered at 150 dpi for PDFs); checked for a seal on first sight."""
@@ -149,16 +174,27 @@ class Pages:
             if len(self._images) >= MAX_CACHED_IMAGES:
                 self._images.pop(next(iter(self._images)))
             self._images[index] = self._render(index)
-            self._check_seal(index, self._images[index])
+            if index not in self.seals:  # a page rendered again (evicted) is not tested again
+                self._check_seal(index, self._images[index])
         return self._images[index]
 
     def seal(self, index: int) -> SealResult:
         """The seal test of a page, rendering it if needed (raises UnreadableFile)."""
         if index not in self.seals:
+            self._recall_seal(index)
+        if index not in self.seals:
             self.image(index)
         return self.seals[index]
+
+    def _recall_seal(self, index: int) -> None:
+        if self.memo is not None and index not in self.seals:
+            known = self.memo.seal(index)
+            if known is not None:
+                self.seals[index] = known
 
     def _check_seal(self, index: int, image: Image.Image) -> None:
         from pingtai_cli.extract.seal import detect_seal
 
         self.seals[index] = detect_seal(image)
+        if self.memo is not None:
+            self.memo.set_seal(index, self.seals[index])
