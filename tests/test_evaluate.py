@@ -174,3 +174,22 @@ def test_json_output_has_the_spec_keys():
     for key in ("dossier", "jurisdiction", "as_of", "verdict", "conditions", "functions", "materials", "findings"):
         assert key in data
     assert {"required", "met", "items"} <= set(data["functions"])
+
+
+def test_a_report_missing_sections_of_the_texts_layout_is_sent_to_review():
+    from pingtai_cli.materials_check import missing_report_sections
+
+    rs = load_ruleset("xuchang")
+    d = Dossier("x", report_sections=["一、许昌市中小企业公共服务示范平台申请表", "（一）申请单位的基本情况", "（六）下一步发展设想"])
+    missing = missing_report_sections(rs, d)
+    assert "二、主要服务设备、仪器及软件清单" in missing
+    assert not any(m.startswith("（一）") or m.startswith("（六）") for m in missing)
+    assert not any(m.startswith("一、") for m in missing)
+
+
+def test_a_report_with_every_section_misses_none():
+    from pingtai_cli.materials_check import missing_report_sections
+
+    rs = load_ruleset("xuchang")
+    assert rs.application_report is not None
+    assert missing_report_sections(rs, Dossier("x", report_sections=list(rs.application_report.sections))) == []

@@ -6,6 +6,7 @@ section of the 申请报告 (spec §2); the result says which.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -115,4 +116,34 @@ def _fix(req: MaterialReq, problems: list[str]) -> str:
 
 
 def check_materials(ruleset: Ruleset, dossier: Dossier, facts: dict[str, Fact], as_of: date) -> list[MaterialResult]:
-    return [check_material(req, dossier, as_of) for req in ruleset.materials if applies(req, facts)]
+    results = [check_material(req, dossier, as_of) for req in ruleset.materials if applies(req, facts)]
+    missing = missing_report_sections(ruleset, dossier)
+    for m in results:
+        if m.id == "application_report" and m.status == "present" and missing:
+            m.status = "review"
+            layout = ruleset.application_report
+            where = f"{layout.article}" if layout else ""
+            m.problems.append(f"申请报告缺少{where}要求的章节：{'；'.join(missing)}")
+            m.fix = f"按{where}“{layout.quote if layout else ''}”补齐章节：{'；'.join(missing)}。"
+    return results
+
+
+def _section_core(text: str) -> str:
+    """`（一）申请单位的基本情况（包括：…）；` → `申请单位的基本情况`: what a heading must carry."""
+    text = re.sub(r"[（(]包括[^）)]*[）)]", "", text)
+    text = re.sub(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])", "", text)
+    return re.sub(r"[\s；;。.，,]", "", text)
+
+
+def missing_report_sections(ruleset: Ruleset, dossier: Dossier) -> list[str]:
+    """Sections the text's 申请报告 layout lists that no heading of the dossier's report carries."""
+    layout = ruleset.application_report
+    if layout is None or not dossier.report_sections:
+        return []
+    have = [_section_core(h) for h in dossier.report_sections]
+    out = []
+    for section in layout.sections:
+        core = _section_core(section)[:8]
+        if core and not any(core in h or h[:8] == core for h in have):
+            out.append(section.rstrip("；;。"))
+    return out

@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 RULESETS_ENV = "PINGTAI_RULESETS_DIR"
-ORDER = {"national": 0, "liaoning": 1, "heilongjiang": 2, "xuchang": 3, "shaoguan": 4}
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
 
 
@@ -50,7 +49,18 @@ def available(extra: Path | None = None) -> dict[str, Path]:
             for p in sorted(d.glob("*.yaml")):
                 if not p.name.startswith("_"):
                     found[p.stem] = p
-    return dict(sorted(found.items(), key=lambda kv: ORDER.get(kv[0], 99)))
+    order = listing_order()
+    return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def listing_order() -> dict[str, int]:
+    """Display order from the shipped `_index.yaml` (data, so no code names a jurisdiction)."""
+    try:
+        text = (package_data_dir("rulesets") / "_index.yaml").read_text(encoding="utf-8")
+        keys = (yaml.load(text, Loader=YAML_LOADER) or {}).get("order") or []
+    except (OSError, yaml.YAMLError, AttributeError):
+        keys = []
+    return {str(k): i for i, k in enumerate(keys)}
 
 
 def is_shipped(path: Path) -> bool:
