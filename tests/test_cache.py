@@ -1,0 +1,303 @@
+"""The extraction cache: a re-check reads nothing again, a broken or stale entry is only a miss.
+
+Extraction calls are counted by wrapping the readers (text layer, render, seal
+test, Word, workbook) and faking the OCR engine, so these tests say what was
+*read*, not how long it took; `make bench` times it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import shutil
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_ocr_budget import AUDIT, FakeOcr, flat_page, scan_pdf
+from typer.testing import CliRunner
+
+from pingtai_cli import cache, cli
+from pingtai_cli.api import check_dossier, read_dossier
+from pingtai_cli.dossier import Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_dossiers"
+TEXT_DOSSIER = (
+    SAMPLES / "liaoning_eligible"
+)  # workbook, text PDFs, a stamped declaration, .docx, photo
+AS_OF = "2026-03-15"
+LICENCE = "营业执照\n统一社会信用代码 91350100M000100Y43\n名称 某某有限公司"
+LICENCE_PAGE = 4  # the audit report stops at its balance sheet (page 4) and never reads page 5
+TEXTS = AUDIT[:LICENCE_PAGE] + [LICENCE] + AUDIT[LICENCE_PAGE + 1 :]
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often each expensive reader ran; OCR is faked (a flat grey page per text, see test_ocr_budget)."""
+    from pingtai_cli.extract import docx, excel, pdf, seal
+
+    counts: Counter[str] = Counter()
+
+    def counting(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(pdf.PdfFile, "_read_text", counting("text layer", pdf.PdfFile._read_text))
+    monkeypatch.setattr(pdf.PdfFile, "render", counting("render", pdf.PdfFile.render))
+    monkeypatch.setattr(seal, "detect_seal", counting("seal", seal.detect_seal))
+    monkeypatch.setattr(docx, "read_docx", counting("docx", docx.read_docx))
+    monkeypatch.setattr(excel, "read_workbook", counting("workbook", excel.read_workbook))
+    fake = FakeOcr(TEXTS)
+    monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", counting("ocr", fake))
+    return counts
+
+
+def check(path: Path, **kwargs: Any) -> dict[str, Any]:
+    from datetime import date
+
+    return check_dossier(path, "liaoning", as_of=date.fromisoformat(AS_OF), **kwargs).to_dict()
+
+
+def scanned_dossier(tmp_path: Path) -> Path:
+    """The text dossier plus a 30-page scanned audit report and a scanned licence under bare names."""
+    folder = tmp_path / "dossier"
+    shutil.copytree(TEXT_DOSSIER, folder)
+    (folder / "scan0007.pdf").write_bytes(scan_pdf(30))
+    flat_page(LICENCE_PAGE).save(folder / "scan0001.pdf", format="PDF", resolution=75)
+    return folder
+
+
+def entries() -> list[Path]:
+    return sorted(cache.cache_dir().rglob("*.json"))
+
+
+def test_a_recheck_of_an_unchanged_dossier_reads_no_file_again_and_says_the_same(
+    tmp_path: Path, reads: Counter[str]
+) -> None:
+    folder = scanned_dossier(tmp_path)
+    first = check(folder)
+    assert reads["ocr"] > 0 and reads["text layer"] > 0 and reads["seal"] > 0
+    assert reads["docx"] == 1 and reads["workbook"] == 1
+    assert {f["path"]: f["facts"].get("credit_code", {}).get("value") for f in first["files"]}[
+        "scan0001.pdf"
+    ] == "91350100M000100Y43"
+    reads.clear()
+    second = check(folder)
+    assert +reads == Counter()  # nothing read, rendered, OCR'd or seal-tested again
+    assert second == first
+
+
+def test_the_result_is_the_same_with_and_without_the_cache(
+    tmp_path: Path, reads: Counter[str]
+) -> None:
+    folder = scanned_dossier(tmp_path)
+    cold = check(folder)
+    warm = check(folder)
+    uncached = check(folder, use_cache=False)
+    assert cold == warm == uncached
+    assert [f["ocr_pages"] for f in warm["files"]] == [f["ocr_pages"] for f in uncached["files"]]
+
+
+def test_a_later_need_for_more_pages_ocrs_only_the_pages_not_read_before(
+    tmp_path: Path, reads: Counter[str]
+) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "scan0007.pdf").write_bytes(scan_pdf(30))
+    read_dossier(folder, limits=Limits(max_ocr_pages=2), use_cache=False)
+    fresh = reads["ocr"]  # what the full budget costs from scratch, measured below
+    reads.clear()
+    read_dossier(folder, limits=Limits(max_ocr_pages=2))  # heads of pages 1–2
+    first = reads["ocr"]
+    reads.clear()
+    dossier = read_dossier(folder)  # budget 6: goes on to the balance sheet on page 4
+    assert dossier.files[0].facts["total_assets"].value == pytest.approx(320.0)
+    second = reads["ocr"]
+    reads.clear()
+    read_dossier(folder, use_cache=False)
+    assert first == fresh == 2
+    assert second == reads["ocr"] - first  # pages 1–2 came from the cache
+
+
+def test_the_same_bytes_under_two_names_are_read_once_in_a_read_even_without_the_cache(
+    tmp_path: Path, reads: Counter[str]
+) -> None:
+    folder = tmp_path / "d"
+    folder.mkdir()
+    for name in ("02营业执照副本.pdf", "08申报材料真实性声明.pdf"):
+        shutil.copy(TEXT_DOSSIER / name, folder / name)
+    read_dossier(folder, use_cache=False)
+    once = +reads
+    reads.clear()
+    shutil.copy(folder / "02营业执照副本.pdf", folder / "营业执照（复印）.pdf")
+    shutil.copy(folder / "08申报材料真实性声明.pdf", folder / "声明-盖章版.pdf")
+    dossier = read_dossier(folder, use_cache=False)
+    assert +reads == once
+    facts = {f.path: f.facts for f in dossier.files}
+    assert facts["营业执照（复印）.pdf"].keys() == facts["02营业执照副本.pdf"].keys() != set()
+    assert facts["声明-盖章版.pdf"]["has_seal"].value is True
+    assert entries() == []  # and nothing was written
+
+
+GARBAGE = {
+    "truncated": lambda text: text[: len(text) // 2],
+    "binary": lambda text: "\x00\xff\x13garbage",
+    "empty": lambda text: "",
+    "foreign json": lambda text: json.dumps([1, 2, 3]),
+    "wrong shape": lambda text: json.dumps({"layer": {"0": 5}, "ocr": "x", "seal": {"0": "round"}}),
+    "wrong values": lambda text: json.dumps(
+        {
+            "meta": {"count": -3, "total": "many"},
+            "layer": {"0": 7},
+            "seal": {"0": [1, "a", None]},
+            "docx": {"paragraphs": 3},
+            "$dc": "Nope",
+        }
+    ),
+    "deeply nested": lambda text: "[" * 100_000,
+}
+
+
+@pytest.mark.parametrize("kind", list(GARBAGE))
+def test_garbage_in_every_cache_entry_is_a_miss_and_the_result_stays_right(
+    kind: str, tmp_path: Path, reads: Counter[str]
+) -> None:
+    folder = scanned_dossier(tmp_path)
+    first = check(folder)
+    for entry in entries():
+        entry.write_text(
+            GARBAGE[kind](entry.read_text(encoding="utf-8")),
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+    reads.clear()
+    again = check(folder)
+    assert again == first
+    assert reads["ocr"] > 0 and reads["workbook"] == 1  # read again, not taken from the garbage
+    reads.clear()
+    assert check(folder) == first and +reads == Counter()  # and stored right this time
+
+
+def test_a_changed_extractor_version_reads_everything_again(
+    tmp_path: Path, reads: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = scanned_dossier(tmp_path)
+    check(folder)
+    monkeypatch.setattr("pingtai_cli.extract.cached.EXTRACTOR_VERSION", "next")
+    reads.clear()
+    check(folder)
+    assert reads["ocr"] > 0 and reads["text layer"] > 0 and reads["workbook"] == 1
+
+
+def test_a_changed_page_limit_is_a_different_entry(tmp_path: Path, reads: Counter[str]) -> None:
+    check(TEXT_DOSSIER)
+    reads.clear()
+    read_dossier(TEXT_DOSSIER, limits=Limits(max_pages=1))
+    assert reads["text layer"] > 0
+
+
+def run_cli(*args: str) -> Any:
+    cli._register()
+    return CliRunner().invoke(cli.app, list(args))
+
+
+def poison_text_layers() -> int:
+    """Replace every recorded text layer by a text that names no material and holds no fact."""
+    poisoned = 0
+    for entry in entries():
+        record = json.loads(entry.read_text(encoding="utf-8"))
+        if record.get("layer"):
+            record["layer"] = {page: "无关内容" for page in record["layer"]}
+            entry.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            poisoned += 1
+    return poisoned
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache() -> None:
+    args = ("check", str(TEXT_DOSSIER), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    assert run_cli(*args, "--no-cache").exit_code == 0
+    assert entries() == []
+    right = json.loads(run_cli(*args).stdout)
+    assert entries() and poison_text_layers() > 0
+    poisoned = json.loads(run_cli(*args).stdout)
+    licence = {f["path"]: f["facts"] for f in poisoned["files"]}["02营业执照副本.pdf"]
+    assert "credit_code" not in licence  # the cache was read: the poison shows
+    assert json.loads(run_cli(*args, "--no-cache").stdout) == right
+
+
+def test_cache_clear_empties_the_cache_and_info_counts_the_entries() -> None:
+    run_cli("check", str(TEXT_DOSSIER), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    count = len(entries())
+    assert count > 5
+    assert f"条目：{count}" in run_cli("cache", "info").stdout
+    res = run_cli("cache", "clear")
+    assert res.exit_code == 0 and f"已清除 {count} 个缓存文件" in res.stdout
+    assert entries() == []
+    assert "条目：0" in run_cli("cache", "info").stdout
+
+
+KEY = "ab" * 32
+
+
+def _writer(cache_dir: str, fill: str, rounds: int) -> None:
+    import os
+
+    os.environ[cache.CACHE_ENV] = cache_dir
+    with cache.enabled():
+        for i in range(rounds):
+            cache.put("files", KEY, {"fill": fill * 200_000, "round": i})
+
+
+def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path) -> None:
+    cache_dir = str(tmp_path / "shared")
+    ctx = mp.get_context("fork")
+    writers = [ctx.Process(target=_writer, args=(cache_dir, fill, 40)) for fill in "甲乙"]
+    for w in writers:
+        w.start()
+    seen: list[Any] = []
+    import os
+
+    os.environ[cache.CACHE_ENV] = cache_dir  # monkeypatched back by the conftest fixture
+    with cache.enabled():
+        while any(w.is_alive() for w in writers):
+            seen.append(cache.get("files", KEY))
+            cache._memory.clear()  # type: ignore[union-attr]  # read the disk every time
+    for w in writers:
+        w.join()
+        assert w.exitcode == 0
+    with cache.enabled():
+        final = cache.get("files", KEY)
+    for value in [*seen, final]:
+        assert value is None or (value["fill"] in ("甲" * 200_000, "乙" * 200_000))
+    assert final is not None and final["round"] == 39
+    assert not [p for p in Path(cache_dir).rglob("*") if p.name.startswith(".tmp-")]
+
+
+@pytest.mark.parametrize("workbook", sorted(SAMPLES.glob("*/*.xlsx")), ids=lambda p: p.parent.name)
+def test_a_parsed_workbook_survives_the_json_round_trip(workbook: Path) -> None:
+    from pingtai_cli.extract.cached import decode, encode
+    from pingtai_cli.extract.excel import read_workbook
+
+    result = read_workbook(workbook.read_bytes(), workbook.name)
+    stored = json.loads(json.dumps(encode(result), ensure_ascii=False))
+    assert decode(stored) == result
+
+
+def test_a_rechecked_real_scan_is_read_from_the_cache_without_the_ocr_engine(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = SAMPLES / "heilongjiang_scan_license"
+    first = check(folder)
+    licence = next(f for f in first["files"] if f["path"] == "scan0001.pdf")
+    assert licence["facts"]["credit_code"]["value"] == "91230103MA17P62J67"
+
+    def no_ocr(*args: Any, **kwargs: Any) -> str:
+        raise AssertionError("OCR ran on a re-check")
+
+    monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", no_ocr)
+    assert check(folder) == first
