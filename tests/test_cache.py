@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_ocr_budget import AUDIT, FakeOcr, flat_page, scan_pdf
 from typer.testing import CliRunner
 
 from pingtai_cli import cache, cli
 from pingtai_cli.api import check_dossier, read_dossier
 from pingtai_cli.dossier import Limits
+from test_ocr_budget import AUDIT, FakeOcr, flat_page, scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
