@@ -30,6 +30,15 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def refuse_inside(path: Path, protected: Iterable[Path]) -> None:
+    """Raise when `path` lies in one of the `protected` folders (the dossiers being read)."""
+    for folder in protected:
+        if Path(folder).is_dir() and _inside(Path(path), Path(folder)):
+            raise PingtaiError(
+                f"不能把输出写入卷宗文件夹内：{path}（卷宗为只读输入，请换一个输出位置）"
+            )
+
+
 def write_output(
     path: Path, data: str | bytes, *, force: bool, protected: Iterable[Path] = ()
 ) -> Path:
@@ -39,11 +48,7 @@ def write_output(
     being checked). Parent folders are created. Returns the path written.
     """
     path = Path(path)
-    for folder in protected:
-        if _inside(path, Path(folder)):
-            raise PingtaiError(
-                f"不能把输出写入卷宗文件夹内：{path}（卷宗为只读输入，请换一个输出位置）"
-            )
+    refuse_inside(path, protected)
     if path.is_dir():
         raise PingtaiError(f"输出路径是一个文件夹：{path}（请给出文件名）")
     if os.path.lexists(path) and not force:

@@ -137,6 +137,10 @@ def check(
         raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
     if output is not None and output.exists() and not force:
         raise PingtaiError(f"输出文件已存在：{output}（使用 --force 覆盖）")
+    if output is not None:
+        from ..output import refuse_inside
+
+        refuse_inside(output, paths)  # a report inside a dossier would be read as its material
     limits = limits_from(
         max_files=max_files,
         max_pages=max_pages,

@@ -77,6 +77,10 @@ def compare_jurisdictions(
     """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
     cmp = build(keys or [], rulesets_dir)
     if dossier is not None:
+        if output is not None:
+            from ..output import refuse_inside
+
+            refuse_inside(output, [dossier])
         add_dossier(cmp, dossier, as_of, rulesets_dir)
     emit(cmp, fmt, output, force)
 
