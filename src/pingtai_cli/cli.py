@@ -51,6 +51,10 @@ def main() -> None:
     except KeyboardInterrupt:
         err("已中断。")
         sys.exit(130)
+    except SystemExit as e:  # Typer turns Ctrl-C into a silent exit 130
+        if e.code == 130:
+            err("已中断。")
+        raise
     except OSError as e:  # a path the system refuses (name too long, no permission, not a folder)
         where = f"：{e.filename}" if e.filename else ""
         err(f"错误：无法访问文件或文件夹{where}（{os_reason(e)}）")
