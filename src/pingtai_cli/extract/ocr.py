@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from rapidocr_onnxruntime import RapidOCR
 
 THREADS = 2
-MAX_SIDE = 2500  # longer side an image is reduced to before OCR (the engine works at ≤2000)
+MAX_SIDE = 2500  # longer side a decoded image is reduced to (the engine works at ≤2000)
+# Longer side of what the engine sees: a 150 dpi A4 page (1754 px) shrinks a little, and text
+# detection, whose cost follows the pixels, drops ~20 %; the samples read the same at 1440 px.
+OCR_SIDE = 1600
 DEFAULT_MAX_PIXELS = (
     40_000_000  # decoded pixels allowed for one image (a 50k×50k header is refused)
 )
@@ -48,8 +51,30 @@ def engine() -> RapidOCR:
 
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
             logging.getLogger("OrtInferSession").setLevel(logging.ERROR)
+            _no_spinning()
             _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1)
         return _engine
+
+
+def _no_spinning() -> None:
+    """Let ONNX Runtime's idle worker threads sleep instead of spinning.
+
+    Spinning saves little on an idle machine but burns the CPU that another
+    batch worker (or anything else) needs: measured, the same wall time for
+    ~15 % less CPU per page. rapidocr builds the session options itself, so
+    its builder is wrapped; if its internals change, the default stays.
+    """
+    with contextlib.suppress(ImportError, AttributeError):
+        from rapidocr_onnxruntime.utils import infer_engine
+
+        build = infer_engine.OrtInferSession._init_sess_opts
+
+        def options(config: dict) -> object:
+            opts = build(config)
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return opts
+
+        infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
 
 
 def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
@@ -123,7 +148,7 @@ def ocr_image(img: Image.Image, *, drop_red: bool = True) -> list[OcrLine]:
     """Text boxes of an image in reading order (top to bottom, then left to right)."""
     import numpy as np
 
-    img = shrink(img)
+    img = shrink(img, OCR_SIDE)
     if drop_red:
         img = remove_red(img)
     bgr = np.ascontiguousarray(np.asarray(img)[..., ::-1])
