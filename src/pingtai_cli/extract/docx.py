@@ -146,12 +146,13 @@ def read_docx(
 
 def _content(document) -> DocxContent:  # document: docx.document.Document
     content = DocxContent()
+    names, default = _style_names(document)
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
         if not text:
             continue
         content.paragraphs.append(text)
-        style = paragraph.style.name if paragraph.style is not None else ""
+        style = names.get(paragraph._p.style, default)  # the style id in w:pPr/w:pStyle
         heading = heading_of(text, style or "")
         if heading:
             content.headings.append(heading)
@@ -166,6 +167,20 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
             rows.append(cells)
         content.tables.append(rows)
     return content
+
+
+def _style_names(document) -> tuple[dict[str | None, str], str]:  # document: docx Document
+    """Style id → name, and the default paragraph style's name, looked up once per document.
+
+    python-docx's `paragraph.style` searches every style of the document for
+    each paragraph (a third of a report's reading time); the answer is the same.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = document.styles
+    names = {s.style_id: s.name or "" for s in styles}
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    return names, (default.name or "") if default is not None else ""
 
 
 def heading_of(text: str, style: str = "") -> str | None:
