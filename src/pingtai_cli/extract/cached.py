@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Bump whenever text-layer reading, rendering, OCR (engine settings, pre-processing),
 # seal detection, Word reading or workbook reading changes what it returns.
-EXTRACTOR_VERSION = "2026.11.22-2"  # -2: OCR at 1600 px
+EXTRACTOR_VERSION = "2026.11.22-3"  # -2: OCR at 1600 px; -3: seal test on a box-filtered page
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
 SECTIONS = ("meta", "layer", "ocr", "seal", "docx")

@@ -57,10 +57,13 @@ def detect_seal(img: Image.Image) -> SealResult:
     """Whether the page carries a red seal, with a score and where it is."""
     import numpy as np
 
-    page = img.convert("RGB")
+    from PIL import Image
+
+    page = img if img.mode == "RGB" else img.convert("RGB")  # only read below, never changed
     scale = min(1.0, WORK_SIDE / max(page.size))
     if scale < 1.0:
-        page = page.resize((max(1, round(page.width * scale)), max(1, round(page.height * scale))))
+        size = (max(1, round(page.width * scale)), max(1, round(page.height * scale)))
+        page = page.resize(size, Image.Resampling.BOX)  # cell averages: a third of bicubic's time
     mask = red_mask(np.asarray(page))
     if mask.sum() < 30:
         return SealResult(False, 0.0)
