@@ -56,7 +56,6 @@ def red_mask(rgb: np.ndarray, *, loose: bool = False) -> np.ndarray:
 def detect_seal(img: Image.Image) -> SealResult:
     """Whether the page carries a red seal, with a score and where it is."""
     import numpy as np
-
     from PIL import Image
 
     page = img if img.mode == "RGB" else img.convert("RGB")  # only read below, never changed
