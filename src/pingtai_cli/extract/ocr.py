@@ -1,8 +1,8 @@
 """OCR of scanned pages and photos with RapidOCR (PP-OCRv4 models shipped inside the wheel).
 
-Nothing is downloaded at run time. The engine is created once per process
-(≈0.3 s) and runs on two threads; a 150 dpi A4 page costs about a second, so
-callers OCR only the pages they need. Red pixels are whitened before OCR: a
+Nothing is downloaded at run time, and ONNX Runtime's telemetry is switched
+off. The engine is created once per process (≈0.3 s) and runs on two threads;
+a 150 dpi A4 page costs about a second, so callers OCR only the pages they need. Red pixels are whitened before OCR: a
 red seal over black text otherwise hides the text under it (the caller keeps
 the original image for seal detection).
 """
@@ -46,7 +46,11 @@ def engine() -> RapidOCR:
     with _engine_lock:
         if _engine is None:
             import logging
+            import os
 
+            # ONNX Runtime ≥ 1.29 sends usage telemetry from Linux too (and leaves a
+            # session file in the temp dir) unless told not to before it starts.
+            os.environ["ORT_DISABLE_TELEMETRY"] = "1"
             from rapidocr_onnxruntime import RapidOCR
 
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
