@@ -2,9 +2,10 @@
 
 Nothing is downloaded at run time, and ONNX Runtime's telemetry is switched
 off. The engine is created once per process (≈0.3 s) and runs on two threads;
-a 150 dpi A4 page costs about a second, so callers OCR only the pages they need. Red pixels are whitened before OCR: a
-red seal over black text otherwise hides the text under it (the caller keeps
-the original image for seal detection).
+a 150 dpi A4 page costs about a second, so callers OCR only the pages they
+need. Red pixels are whitened before OCR: a red seal over black text
+otherwise hides the text under it (the caller keeps the original image for
+seal detection).
 """
 
 from __future__ import annotations
