@@ -232,6 +232,7 @@ def test_init_into_an_odd_name_writes_its_three_files_there_and_nowhere_else(
         ["README.txt", "材料清单.md", "申请表.xlsx"]
     )
     assert leftovers(tmp_path) == []
+    assert_no_formula(tmp_path / name / "申请表.xlsx")
 
 
 @pytest.mark.usefixtures("untouched")
