@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from .errors import DossierError
+from .errors import DossierError, os_reason
 from .models import Dossier, Finding, MaterialFile
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ def _folder_listing(root: Path, limits: Limits) -> Listing:
         except OSError as exc:
             rel = folder.relative_to(root).as_posix()
             listing.skip(
-                "file.unreadable", "error", f"{rel}：文件夹无法读取（{exc.strerror}）", rel
+                "file.unreadable", "error", f"{rel}：文件夹无法读取（{os_reason(exc)}）", rel
             )
             continue
         for item in items:
@@ -357,7 +357,9 @@ def _folder_listing(root: Path, limits: Limits) -> Listing:
             try:
                 st = item.stat(follow_symlinks=False)
             except OSError as exc:
-                listing.skip("file.unreadable", "error", f"{rel}：无法读取（{exc.strerror}）", rel)
+                listing.skip(
+                    "file.unreadable", "error", f"{rel}：无法读取（{os_reason(exc)}）", rel
+                )
                 continue
             if stat.S_ISLNK(st.st_mode):
                 listing.skip("file.symlink", "warning", _symlink_message(root, item.path, rel), rel)
@@ -398,7 +400,7 @@ def _file_loader(path: Path, limits: Limits) -> Callable[[], bytes]:
         try:
             fd = os.open(path, flags)
         except OSError as exc:
-            raise UnreadableFile(f"无法打开（{exc.strerror}）") from exc
+            raise UnreadableFile(f"无法打开（{os_reason(exc)}）") from exc
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise UnreadableFile("不是普通文件")

@@ -285,7 +285,7 @@ def test_an_unreadable_file_is_a_finding(corpus: Corpus, monkeypatch: pytest.Mon
         monkeypatch.setattr(os, "open", refuse)
     dossier = read_dossier(corpus.specials)
     (found,) = about(dossier, "无权限.pdf")
-    assert found.id == "file.unreadable" and "无法打开" in found.message
+    assert found.id == "file.unreadable" and "无法打开（没有权限）" in found.message
 
 
 def test_ten_thousand_files_are_capped_and_the_workbook_still_read(corpus: Corpus) -> None:
