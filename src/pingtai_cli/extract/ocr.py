@@ -56,18 +56,25 @@ def engine() -> RapidOCR:
 
             logging.getLogger("RapidOCR").setLevel(logging.ERROR)
             logging.getLogger("OrtInferSession").setLevel(logging.ERROR)
-            _no_spinning()
+            _tune_sessions()
             _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1)
         return _engine
 
 
-def _no_spinning() -> None:
-    """Let ONNX Runtime's idle worker threads sleep instead of spinning.
+def _tune_sessions() -> None:
+    """Two changes to rapidocr's ONNX Runtime session options, both measured on 2 cores.
 
-    Spinning saves little on an idle machine but burns the CPU that another
-    batch worker (or anything else) needs: measured, the same wall time for
-    ~15 % less CPU per page. rapidocr builds the session options itself, so
-    its builder is wrapped; if its internals change, the default stays.
+    - Idle worker threads sleep instead of spinning: spinning saves little on
+      an idle machine but burns the CPU another batch worker needs (same wall
+      time, ~15 % less CPU per page).
+    - The CPU memory arena is on (rapidocr turns it off): without it every run
+      maps fresh memory for its large tensors, and every page has new tensor
+      shapes, so each OCR run paid that again — 15–30 % of the OCR time of a
+      dossier. The price is memory kept between runs: peak RSS of a process
+      that OCR'd a scanned audit report ~0.93 GB instead of ~0.70 GB.
+
+    rapidocr builds the options itself, so its builder is wrapped; if its
+    internals change, its defaults stay.
     """
     with contextlib.suppress(ImportError, AttributeError):
         from rapidocr_onnxruntime.utils import infer_engine
@@ -77,6 +84,7 @@ def _no_spinning() -> None:
         def options(config: dict) -> object:
             opts = build(config)
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            opts.enable_cpu_mem_arena = True
             return opts
 
         infer_engine.OrtInferSession._init_sess_opts = staticmethod(options)
