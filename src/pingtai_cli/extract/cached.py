@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Bump whenever text-layer reading, rendering, OCR (engine settings, pre-processing),
 # seal detection, Word reading or workbook reading changes what it returns.
-EXTRACTOR_VERSION = "2026.11.22-3"  # -2: OCR at 1600 px; -3: seal test on a box-filtered page
+EXTRACTOR_VERSION = "2026.11.22-4"  # -2: OCR at 1600 px; -3, -4: seal test renderings
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
 SECTIONS = ("meta", "layer", "ocr", "seal", "docx")
@@ -202,10 +202,17 @@ class PdfSource:
     def render(self, index: int) -> Image.Image:
         return self._open().render(index)
 
+    def render_for_seal(self, index: int) -> Image.Image:
+        from pingtai_cli.extract.pages import SEAL_DPI
+
+        return self._open().render(index, dpi=SEAL_DPI)
+
     def pages(self, max_ocr: int) -> Pages:
         from pingtai_cli.extract.pages import Pages
 
-        return Pages(self.count, self.total, self.layer, self.render, max_ocr, memo=self._memo)
+        return Pages(
+            self.count, self.total, self.layer, self.render, max_ocr, self._memo, self.render_for_seal
+        )
 
     def close(self) -> None:
         if self._pdf is not None:

@@ -25,6 +25,7 @@ TextLayer = Callable[[int], "str | None"]  # None: the page is a scan
 Render = Callable[[int], "Image.Image"]
 MAX_CACHED_IMAGES = 3
 HEAD_FRACTION = 0.35  # of the page height: title, date line, first paragraph
+SEAL_DPI = 72  # a page looked at only for its seal: the test works on ~800 px anyway
 
 
 class PageMemo(Protocol):
@@ -47,6 +48,7 @@ class Pages:
         render: Render,
         max_ocr: int,
         memo: PageMemo | None = None,
+        seal_render: Render | None = None,
     ) -> None:
         self.count = count
         self.total = total
@@ -62,6 +64,7 @@ class Pages:
         self._started: set[int] = set()  # pages OCR'd (head band or whole)
         self._images: dict[int, Image.Image] = {}
         self.memo = memo  # OCR and seals read before (the budget counts a page all the same)
+        self._seal_render = seal_render  # cheaper rendering for a text page's seal test
 
     @classmethod
     def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
@@ -183,7 +186,10 @@ class Pages:
         if index not in self.seals:
             self._recall_seal(index)
         if index not in self.seals:
-            self.image(index)
+            if self._seal_render is None or index in self._images or self.is_scan(index):
+                self.image(index)  # a scan is rendered for OCR anyway
+            else:
+                self._check_seal(index, self._seal_render(index))
         return self.seals[index]
 
     def _recall_seal(self, index: int) -> None:
