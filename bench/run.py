@@ -253,17 +253,21 @@ def case_text_cold(texts: list[Path], runs: int) -> Case:
 
 def case_scans(scans: list[tuple[Path, str]], runs: int) -> list[Case]:
     out = CORPUS / "probe.json"
-    first, again, per_page, cpu_per_page, engine = [], [], [], [], []
-    pages: dict[str, int] = {}
+    first, again, per_page, cpu_per_page, engine, rss = [], [], [], [], [], []
+    pages: dict[str, str] = {}
     wait_idle(WAIT)
     mark = len(OTHERS)
     for path, key in scans:
         for _ in range(runs):
             clear_cache()
+            wait_idle(WAIT / 4)  # OCR runs on both cores: a busy neighbour halves it
             wall, data = timed(probe("check", *check_args(path, key)), out)
             _verify(path, data["result"])
             first.append(wall)
-            pages[path.name.split("-", 1)[1]] = data["ocr_pages"]
+            rss.append(data["self_maxrss_mb"])
+            pages[path.name.split("-", 1)[1]] = (
+                f"{data['ocr_pages']} ({data['ocr_calls']} OCR runs)"
+            )
             per_page.append(data["ocr_seconds"] / max(1, data["ocr_pages"]))
             cpu_per_page.append(data["ocr_cpu_seconds"] / max(1, data["ocr_pages"]))
             engine.append(data["engine_seconds"])
@@ -274,7 +278,7 @@ def case_scans(scans: list[tuple[Path, str]], runs: int) -> list[Case]:
         Case(
             "scanned dossier: pages OCR'd",
             "pages",
-            [float(p) for p in pages.values()],
+            [float(p.split()[0]) for p in pages.values()],
             "only what facts need",
             None,
             note=", ".join(f"{n}: {p}" for n, p in pages.items()),
@@ -300,6 +304,7 @@ def case_scans(scans: list[tuple[Path, str]], runs: int) -> list[Case]:
             ratio_of="first check / re-check",
             others=others[1::2],
         ),
+        Case("scanned dossier: peak memory of the checking process", "MB", rss, note="ru_maxrss"),
     ]
 
 
@@ -329,12 +334,13 @@ def case_batch(texts: list[Path], runs: int) -> list[Case]:
     timed(probe("floor", *map(str, texts[:3])), out)  # bytecode and the OS file cache warm
     wait_idle(WAIT)
     mark = len(OTHERS)
-    _, floor = timed(probe("floor", *map(str, texts)), out)
+    _, floor = timed(probe("floor", *map(str, texts)), out)  # others' share: OTHERS[mark]
     walls: dict[int, list[float]] = {1: [], 2: []}
     others: dict[int, list[float]] = {1: [], 2: []}
     rss: list[float] = []
     for _ in range(runs):
         for jobs in (1, 2):
+            wait_idle(WAIT / 4)
             wall, data = timed(probe("cli", *args, "--jobs", str(jobs)), out)
             walls[jobs].append(wall)
             others[jobs].append(OTHERS[-1])
