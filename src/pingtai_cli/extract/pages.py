@@ -25,7 +25,7 @@ TextLayer = Callable[[int], "str | None"]  # None: the page is a scan
 Render = Callable[[int], "Image.Image"]
 MAX_CACHED_IMAGES = 3
 HEAD_FRACTION = 0.35  # of the page height: title, date line, first paragraph
-SEAL_DPI = 72  # a page looked at only for its seal: the test works on ~800 px anyway
+SEAL_DPI = 68  # a page looked at only for its seal: A4 comes out within the test's 800 px
 
 
 class PageMemo(Protocol):
