@@ -39,8 +39,11 @@ def catalogue() -> dict[str, Material]:
     """Material key → Material, in the order of materials.yaml."""
     import yaml
 
-    raw = yaml.safe_load(
-        resources.files("pingtai_cli").joinpath("materials.yaml").read_text("utf-8")
+    from .rulefiles import YAML_LOADER  # libyaml when present: ~20 ms less on every check
+
+    raw = yaml.load(  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
+        resources.files("pingtai_cli").joinpath("materials.yaml").read_text("utf-8"),
+        Loader=YAML_LOADER,
     )
     return {key: _material(key, entry) for key, entry in raw.items()}
 
