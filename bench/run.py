@@ -29,6 +29,7 @@ time from inside pingtai.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -391,7 +392,6 @@ def run_probe(kind: str, args: list[str]) -> None:
     if kind == "floor":
         report["seconds"] = _floor([Path(a) for a in args])
     else:
-        import contextlib
         import io
 
         from pingtai_cli import cli
@@ -519,18 +519,21 @@ def _pad(text: str, width: int) -> str:
 
 
 def machine() -> dict[str, Any]:
-    model = ""
-    with open("/proc/cpuinfo", encoding="utf-8") as fh:  # Linux; empty elsewhere
-        model = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), "")
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
+    """What the numbers were measured on (Linux details left empty elsewhere)."""
+    model = commit = ""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as fh:
+        model = next(
+            (ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), ""
+        )
+    with contextlib.suppress(OSError):
+        git = ["git", "rev-parse", "--short", "HEAD"]
+        commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {
         "cpus": os.cpu_count(),
         "cpu": model,
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "commit": commit.stdout.strip(),
+        "commit": commit,
     }
 
 
