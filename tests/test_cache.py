@@ -266,7 +266,7 @@ def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path
     with cache.enabled():
         while any(w.is_alive() for w in writers):
             seen.append(cache.get("files", KEY))
-            cache._memory.clear()  # type: ignore[union-attr]  # read the disk every time
+            cache._state.memory.clear()  # type: ignore[union-attr]  # read the disk every time
     for w in writers:
         w.join()
         assert w.exitcode == 0
@@ -301,3 +301,25 @@ def test_a_rechecked_real_scan_is_read_from_the_cache_without_the_ocr_engine(
 
     monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", no_ocr)
     assert check(folder) == first
+
+
+def test_a_thread_reading_without_the_cache_is_not_switched_on_by_another_thread() -> None:
+    import threading
+
+    seen: dict[str, bool] = {}
+    inside = threading.Barrier(2)
+
+    def read(name: str, on: bool) -> None:
+        with cache.enabled(on):
+            inside.wait(timeout=10)  # both threads are inside their read now
+            seen[name] = cache.is_enabled()
+            inside.wait(timeout=10)
+
+    threads = [
+        threading.Thread(target=read, args=(n, on)) for n, on in (("on", True), ("off", False))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {"on": True, "off": False}

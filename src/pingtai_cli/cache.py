@@ -13,13 +13,22 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "PINGTAI_CACHE_DIR"
-_enabled = False
-_memory: dict[tuple[str, str], Any] | None = None  # this read's entries, disk cache or not
+
+
+class _State(threading.local):
+    """Per thread, so that API users reading dossiers in threads keep their own --no-cache."""
+
+    enabled = False
+    memory: dict[tuple[str, str], Any] | None = None  # this read's entries, disk cache or not
+
+
+_state = _State()
 
 
 def cache_dir() -> Path:
@@ -38,17 +47,16 @@ def enabled(on: bool = True) -> Iterator[None]:
     Either way, entries put during the read are kept in memory until it ends,
     so the same bytes are never extracted twice in one read (`--no-cache` too).
     """
-    global _enabled, _memory
-    before = _enabled, _memory
-    _enabled, _memory = on, {}
+    before = _state.enabled, _state.memory
+    _state.enabled, _state.memory = on, {}
     try:
         yield
     finally:
-        _enabled, _memory = before
+        _state.enabled, _state.memory = before
 
 
 def is_enabled() -> bool:
-    return _enabled
+    return _state.enabled
 
 
 def digest(data: bytes) -> str:
@@ -60,9 +68,10 @@ def _path(namespace: str, key: str) -> Path:
 
 
 def get(namespace: str, key: str) -> Any | None:
-    if _memory is not None and (namespace, key) in _memory:
-        return _memory[(namespace, key)]
-    if not _enabled:
+    memory = _state.memory
+    if memory is not None and (namespace, key) in memory:
+        return memory[(namespace, key)]
+    if not _state.enabled:
         return None
     p = _path(namespace, key)
     try:
@@ -77,9 +86,9 @@ def get(namespace: str, key: str) -> Any | None:
 
 
 def put(namespace: str, key: str, value: Any) -> None:
-    if _memory is not None:
-        _memory[(namespace, key)] = value
-    if not _enabled:
+    if _state.memory is not None:
+        _state.memory[(namespace, key)] = value
+    if not _state.enabled:
         return
     p = _path(namespace, key)
     try:
