@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,12 @@ AS_OF = date.fromisoformat(str(EXPECTED["as_of"]))
 CASES = [(name, key) for name, s in EXPECTED["samples"].items() for key in s["checks"]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def dossier(name: str) -> Dossier:
     return read_dossier(SAMPLES / EXPECTED["samples"][name]["path"], use_cache=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def result(name: str, key: str) -> CheckResult:
     return evaluate(dossier(name), load_ruleset(key), AS_OF)
 

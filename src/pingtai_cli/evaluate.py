@@ -10,7 +10,7 @@ from datetime import date
 
 from .checks import evaluate_rule, matches_exclusion
 from .consistency import cross_check
-from .derive import FUNCTION_LABELS, declared_functions, derive
+from .derive import declared_functions, derive
 from .materials_check import check_materials
 from .models import (
     CheckResult,

@@ -310,10 +310,15 @@ def _deep_merge(base: Any, child: Any) -> Any:
         for k, v in child.items():
             merged[k] = _deep_merge(base.get(k), v) if k in base else v
         return merged
-    if isinstance(base, list) and isinstance(child, list) and child and isinstance(child[0], dict):
-        if all("code" in x for x in child) or all("function" in x for x in child):
-            keyname = "code" if "code" in child[0] else "function"
-            return _merge_keyed(base, child, keyname)
+    if (
+        isinstance(base, list)
+        and isinstance(child, list)
+        and child
+        and isinstance(child[0], dict)
+        and (all("code" in x for x in child) or all("function" in x for x in child))
+    ):
+        keyname = "code" if "code" in child[0] else "function"
+        return _merge_keyed(base, child, keyname)
     return child
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +14,7 @@ from ..cli import app
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PingtaiError
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     terminal = "terminal"
     json = "json"
     jsonl = "jsonl"

@@ -352,11 +352,11 @@ def _no_dimension_scan() -> Iterator[None]:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     saved = ReadOnlyWorksheet._get_size
-    ReadOnlyWorksheet._get_size = lambda self: None  # type: ignore[method-assign]
+    ReadOnlyWorksheet._get_size = lambda self: None
     try:
         yield
     finally:
-        ReadOnlyWorksheet._get_size = saved  # type: ignore[method-assign]
+        ReadOnlyWorksheet._get_size = saved
 
 
 def _openpyxl_rows(book: Any, name: str, scan: _Scan) -> list[list[Any]]:
