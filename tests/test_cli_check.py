@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import Result
 
-from pingtai_cli import cli
+from cli_helpers import invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -24,15 +24,8 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def run(*args: str):
-    """Invoke like the console script: a PingtaiError becomes its exit code, as cli.main does."""
-    from pingtai_cli.errors import PingtaiError
-
-    cli._register()
-    res = CliRunner().invoke(cli.app, ["check", *args])
-    if isinstance(res.exception, PingtaiError):
-        res.exit_code = res.exception.exit_code
-    return res
+def run(*args: str) -> Result:
+    return invoke("check", *args)
 
 
 def test_an_eligible_dossier_exits_0_and_says_so_in_chinese():

@@ -10,28 +10,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from pingtai_cli import cli
+from cli_helpers import invoke, ok
 from pingtai_cli.errors import UnknownJurisdiction, UnknownRule
 from pingtai_cli.explain import _entries
 from pingtai_cli.ruleset import load_all, package_data_dir
 
-cli._register()
-runner = CliRunner()
 SHIPPED = package_data_dir("rulesets")
 KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
 
 
-def run(*args: str):
-    """Wide enough that rich tables do not fold the words the tests look for."""
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "300"})
-
-
-def ok(*args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
+run = invoke
 
 
 def small_ruleset(key: str, **changes) -> dict:

@@ -9,27 +9,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from pingtai_cli import cli
+from cli_helpers import invoke, ok
 from pingtai_cli.compare import ABSENT, comparison
 from pingtai_cli.errors import OutputExists, PingtaiError, UnknownJurisdiction
 from pingtai_cli.report.comparison import neutralise
 from pingtai_cli.ruleset import load_all, load_file
 
-cli._register()
-runner = CliRunner()
 KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
 
 
-def run(*args: str):
-    return runner.invoke(cli.app, list(args), env={"COLUMNS": "300"})
-
-
-def ok(*args: str) -> str:
-    result = run(*args)
-    assert result.exit_code == 0, (result.output, result.exception)
-    return result.output
+run = invoke
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import Result
 
-from pingtai_cli import cli
+from cli_helpers import invoke
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_dossiers" / "national_low_assets"
 
 
-def run(*args: str):
-    cli._register()
-    return CliRunner().invoke(cli.app, ["compare-jurisdictions", *args])
+def run(*args: str) -> Result:
+    return invoke("compare-jurisdictions", *args)
 
 
 def test_low_assets_dossier_fails_national_by_180_wan_and_passes_liaoning():

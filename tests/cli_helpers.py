@@ -1,0 +1,27 @@
+"""Invoke the Typer app in-process the way the console script runs it."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner, Result
+
+from pingtai_cli import cli
+from pingtai_cli.errors import PingtaiError
+
+
+def invoke(*args: str) -> Result:
+    """Run `pingtai ARGS`; a PingtaiError becomes its exit code, as `cli.main` does.
+
+    COLUMNS is wide so that rich tables do not fold the words the tests look for.
+    """
+    cli._register()
+    res = CliRunner().invoke(cli.app, list(args), env={"COLUMNS": "300"})
+    if isinstance(res.exception, PingtaiError):
+        res.exit_code = res.exception.exit_code
+    return res
+
+
+def ok(*args: str) -> str:
+    """Run `pingtai ARGS`, assert it exits 0 and return what it printed."""
+    res = invoke(*args)
+    assert res.exit_code == 0, (res.output, res.exception)
+    return res.output
