@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputExists, PingtaiError, os_reason
@@ -60,15 +60,22 @@ def write_output(
     except OSError as e:
         raise PingtaiError(f"无法创建输出文件夹：{parent}（{os_reason(e)}）") from e
     tmp = _write_temp(parent, path.name, payload)
-    try:
+    with _dropped_on_failure(tmp, path):
         _place(tmp, path, force)
+    return path
+
+
+@contextlib.contextmanager
+def _dropped_on_failure(tmp: Path, target: Path) -> Iterator[None]:
+    """Remove the temporary file on any failure (Ctrl-C too); an OS error becomes a message."""
+    try:
+        yield
     except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(e, OSError):
-            raise PingtaiError(f"写入输出文件失败：{path}（{os_reason(e)}）") from e
+            raise PingtaiError(f"写入输出文件失败：{target}（{os_reason(e)}）") from e
         raise
-    return path
 
 
 def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
@@ -77,18 +84,12 @@ def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
     except OSError as e:
         raise PingtaiError(f"无法写入输出文件夹：{parent}（{os_reason(e)}）") from e
     tmp = Path(tmp_name)
-    try:
+    with _dropped_on_failure(tmp, parent / name):
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
-    except BaseException as e:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(e, OSError):
-            raise PingtaiError(f"写入输出文件失败：{parent / name}（{os_reason(e)}）") from e
-        raise
     return tmp
 
 

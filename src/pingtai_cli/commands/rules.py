@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from functools import partial
@@ -62,6 +63,17 @@ def _console() -> Any:
 
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _printed_as_document(fmt: str, data: dict[str, Any], to_markdown: Callable[[dict[str, Any]], str]) -> bool:
+    """Print `data` as JSON or Markdown when that is the format asked for; False leaves the terminal view to the caller."""
+    if fmt == "json":
+        _print_json(data)
+    elif fmt == "markdown":
+        sys.stdout.write(to_markdown(data))
+    else:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- list
@@ -226,11 +238,7 @@ def show(
     from ..ruleset import load_ruleset
 
     o = outline(load_ruleset(key, rulesets_dir), _as_of(as_of))
-    if fmt is ShowFormat.json:
-        _print_json(o)
-        return
-    if fmt is ShowFormat.markdown:
-        sys.stdout.write(render_show_markdown(o))
+    if _printed_as_document(fmt, o, render_show_markdown):
         return
     from rich.table import Table
 
@@ -332,11 +340,7 @@ def explain(
     from ..explain import explanation
 
     e = explanation(code, _as_of(as_of), rulesets_dir)
-    if fmt is ExplainFormat.json:
-        _print_json(e)
-        return
-    if fmt is ExplainFormat.markdown:
-        sys.stdout.write(render_explain_markdown(e))
+    if _printed_as_document(fmt, e, render_explain_markdown):
         return
     from rich.text import Text
 
