@@ -200,6 +200,19 @@ def test_json_turns_nan_into_null_instead_of_invalid_json() -> None:
     assert doc["conditions"][0]["actual"] is None
 
 
+def test_json_of_a_batch_is_one_array_with_one_result_per_line() -> None:
+    results = [eligible(), incomplete(), review()]
+    results[1].conditions[0].actual = float("inf")
+    text = render_json(results)
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 5
+    docs = json.loads(text)
+    assert [d["verdict"] for d in docs] == ["eligible", "incomplete", "review"]
+    assert docs[1]["conditions"][0]["actual"] is None
+    for doc in docs:
+        validator().validate(doc)
+
+
 def test_failing_condition_in_json_carries_gap_quote_and_evidence() -> None:
     doc = json.loads(render_json([ineligible()]))
     assets = next(c for c in doc["conditions"] if c["fields"] == ["total_assets"])
