@@ -20,6 +20,7 @@ from typing import Any
 from .models import CheckResult
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Job:
     rulesets_dir: Path | None = None
     limits: Any = None
     use_cache: bool = True
-    timeout: float = 300.0
+    timeout: float | None = None  # None: BATCH_TIMEOUT in a batch, no limit for one dossier in-process
     jobs: int = 1
     missing_paths: list[str] = field(default_factory=list)
 
@@ -113,8 +114,12 @@ def _worker(tasks: Any, results: Any, job: Job) -> None:
 
 
 def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = None) -> Iterator[tuple[int, list[CheckResult]]]:
-    """Yield (index, results) per dossier as they finish; in-process when there is only one."""
-    if len(paths) == 1 and job.jobs <= 1:
+    """Yield (index, results) per dossier as they finish.
+
+    One dossier without a time limit is checked in this process; anything else goes to
+    workers, which are what a time limit can stop.
+    """
+    if len(paths) == 1 and job.jobs <= 1 and job.timeout is None:
         yield 0, _safe_check(paths[0], job)
         if progress:
             progress(paths[0])
@@ -141,6 +146,7 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
     for _ in range(n):
         _spawn(ctx, tasks, results, job, workers)
     running: dict[int, tuple[int, float]] = {}  # pid → (index, started)
+    limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
     done = 0
     try:
         while done < len(paths):
@@ -160,12 +166,12 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
                 _spawn(ctx, tasks, results, job, workers)  # every worker died between tasks
             for pid, (index, started) in list(running.items()):
                 w = workers[pid]
-                timed_out = time.monotonic() - started > job.timeout
+                timed_out = time.monotonic() - started > limit
                 if timed_out or not w.is_alive():
                     w.kill()
                     w.join()
                     del running[pid]
-                    reason = f"超过单个卷宗时限 {job.timeout:g} 秒，已中止" if timed_out else "读取进程意外退出"
+                    reason = f"超过单个卷宗时限 {limit:g} 秒，已中止" if timed_out else "读取进程意外退出"
                     done += 1
                     if progress:
                         progress(paths[index])

@@ -110,6 +110,20 @@ def test_a_real_scan_dossier_is_stopped_at_the_time_limit_in_a_subprocess(
     assert by_name["wb_macros"].get("error") is None and run.code == 1
 
 
+def test_one_dossier_checked_alone_is_stopped_at_a_time_limit_given_on_the_command_line(
+    tmp_path: Path, private_dirs: dict[str, Path]
+) -> None:
+    slow = slow_dossier(tmp_path / "slow")
+    started = time.monotonic()
+    run = run_main(
+        "check", slow, "-j", "heilongjiang", "--as-of", AS_OF, "--timeout", "1", "--no-cache", "-f", "json",
+        private=private_dirs,
+    ).clean()
+    assert time.monotonic() - started < 15
+    assert run.code == 1
+    assert "超过单个卷宗时限 1 秒" in json.loads(run.stdout)["findings"][0]["message"]
+
+
 def test_ctrl_c_stops_a_batch_with_exit_130_no_traceback_no_worker_and_no_file_left(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:

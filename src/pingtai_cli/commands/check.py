@@ -119,7 +119,10 @@ def check(
     lang: Annotated[str, typer.Option("--lang", help="报告语言 zh / en")] = "zh",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
     rulesets_dir: Annotated[Path | None, typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="批量时单个卷宗的时限（秒）")] = 300.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.1, help="单个卷宗的时限（秒）；批量默认 300 秒，只查一个卷宗时仅在指定后生效"),
+    ] = None,
     max_files: Annotated[int | None, typer.Option("--max-files", min=1, help="每个卷宗最多读取的文件数")] = None,
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="每个 PDF 最多读取的页数")] = None,
     max_file_mb: Annotated[int | None, typer.Option("--max-file-mb", min=1, help="单个文件大小上限（MB，压缩包成员按解压后计）")] = None,
