@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -239,6 +241,53 @@ def test_cache_clear_empties_the_cache_and_info_counts_the_entries() -> None:
     assert res.exit_code == 0 and f"已清除 {count} 个缓存文件" in res.stdout
     assert entries() == []
     assert "条目：0" in run_cli("cache", "info").stdout
+
+
+def _age(path: Path, days: float) -> None:
+    then = time.time() - days * cache.DAY
+    os.utime(path, (then, then))
+
+
+def _put(key: str) -> Path:
+    with cache.enabled():
+        cache.put("files", key, {"text": "营业执照"})
+    return cache.cache_dir() / "files" / key[:2] / f"{key}.json"
+
+
+def test_entries_unused_for_the_retention_period_are_swept_at_most_once_a_day() -> None:
+    old, recent = _put("01" * 32), _put("02" * 32)
+    _age(old, cache.RETENTION_DAYS + 1)
+    _age(recent, cache.RETENTION_DAYS - 1)
+    size = old.stat().st_size
+    assert cache.sweep() == (1, size)
+    assert not old.exists() and recent.exists()
+    _age(recent, cache.RETENTION_DAYS + 1)
+    assert cache.sweep() is None  # swept less than a day ago
+    assert recent.exists()
+    assert cache.sweep(now=time.time() + cache.DAY + 1) == (1, size)
+    assert not recent.exists()
+
+
+def test_a_cache_hit_restarts_the_retention_clock() -> None:
+    entry = _put("03" * 32)
+    _age(entry, cache.RETENTION_DAYS + 1)
+    with cache.enabled():
+        assert cache.get("files", "03" * 32) == {"text": "营业执照"}
+    assert cache.sweep() == (0, 0)
+    assert entry.exists()
+
+
+def test_a_check_sweeps_stale_entries_and_clear_older_than_keeps_recent_ones() -> None:
+    stale = _put("04" * 32)
+    _age(stale, cache.RETENTION_DAYS + 5)
+    run_cli("check", str(TEXT_DOSSIER), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    assert not stale.exists() and len(entries()) > 5
+    week_old = _put("05" * 32)
+    _age(week_old, 7)
+    res = run_cli("cache", "clear", "--older-than", "3")
+    assert res.exit_code == 0 and "已清除 1 个缓存文件" in res.stdout
+    assert not week_old.exists() and len(entries()) > 5
+    assert "30 天未用" in run_cli("cache", "info").stdout
 
 
 KEY = "ab" * 32

@@ -4,6 +4,10 @@ Entries are JSON files in the user cache dir, keyed by the file's SHA-256 and
 the extractor version: a changed file or a changed extractor misses. Writes are
 atomic (temp + rename), so concurrent batch workers never see half a file; a
 corrupt entry is treated as a miss and removed.
+
+Entries hold what applicants' documents say, so they do not stay for ever: an
+entry unused for RETENTION_DAYS is removed by the next check (at most one sweep
+a day), and `pingtai cache clear` removes them at once.
 """
 
 from __future__ import annotations
@@ -14,11 +18,15 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 CACHE_ENV = "PINGTAI_CACHE_DIR"
+RETENTION_DAYS = 30  # an entry not used for this long goes at the next daily sweep
+SWEEP_STAMP = ".last-sweep"
+DAY = 86400.0
 
 
 class _State(threading.local):
@@ -76,7 +84,9 @@ def get(namespace: str, key: str) -> Any | None:
     p = _path(namespace, key)
     try:
         with p.open(encoding="utf-8") as fh:
-            return json.load(fh)
+            value = json.load(fh)
+        os.utime(p)  # used now: the retention clock starts again
+        return value
     except FileNotFoundError:
         return None
     except (OSError, ValueError, RecursionError):  # corrupt or unreadable: a miss, and clear it
@@ -117,26 +127,54 @@ def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def clear() -> tuple[int, int]:
-    """Remove every entry; returns (files removed, bytes freed)."""
+def clear(older_than_days: float | None = None) -> tuple[int, int]:
+    """Remove every entry, or those unused for `older_than_days`; returns (files removed, bytes freed)."""
     root = cache_dir()
+    cutoff = None if older_than_days is None else time.time() - older_than_days * DAY
     count = size = 0
     if not root.is_dir():
         return 0, 0
-    for p in sorted(root.rglob("*"), reverse=True):
-        try:
-            if p.is_file():
-                size += p.stat().st_size
-                p.unlink()
-                count += 1
-            elif p.is_dir():
-                p.rmdir()
-        except OSError:
-            continue
+    for p in sorted(root.rglob("*"), reverse=True):  # files before their folders
+        with contextlib.suppress(OSError):  # another process may be sweeping too
+            if p.is_dir():
+                if cutoff is None or not any(p.iterdir()):
+                    p.rmdir()
+                continue
+            st = p.stat()
+            if p.name == SWEEP_STAMP or (cutoff is not None and st.st_mtime >= cutoff):
+                continue
+            p.unlink()
+            count += 1
+            size += st.st_size
     return count, size
 
 
+def sweep(now: float | None = None) -> tuple[int, int] | None:
+    """Remove entries unused for RETENTION_DAYS, at most once a day; None when not due."""
+    stamp = cache_dir() / SWEEP_STAMP
+    now = time.time() if now is None else now
+    try:
+        if now - stamp.stat().st_mtime < DAY:
+            return None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        os.utime(stamp, (now, now))
+    except OSError:
+        return None
+    return clear(RETENTION_DAYS)
+
+
 def stats() -> tuple[int, int]:
+    """(entries, bytes) now in the cache."""
     root = cache_dir()
-    files = [p for p in root.rglob("*.json")] if root.is_dir() else []
-    return len(files), sum(p.stat().st_size for p in files)
+    count = size = 0
+    for p in root.rglob("*.json") if root.is_dir() else ():
+        with contextlib.suppress(OSError):
+            size += p.stat().st_size
+            count += 1
+    return count, size

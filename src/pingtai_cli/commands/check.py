@@ -160,4 +160,8 @@ def check(
         from ..report.terminal import print_summary
 
         print_summary(_stderr(), results, lang=lang)
+    if not no_cache:
+        from .. import cache
+
+        cache.sweep()  # applicants' data does not stay in the cache for ever
     raise typer.Exit(exit_code(results, job.missing_paths))
