@@ -6,7 +6,7 @@ dossier folder → `Dossier` (facts + material files + findings)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
@@ -39,7 +39,8 @@ class Evidence:
         return where
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        # Every field is a scalar: no need for asdict's deep copy (2/3 of a batch's JSON time).
+        return {k: v for k, v in vars(self).items() if v is not None}
 
 
 @dataclass
