@@ -268,6 +268,25 @@ def test_entries_unused_for_the_retention_period_are_swept_at_most_once_a_day() 
     assert not recent.exists()
 
 
+def test_clear_and_sweep_touch_only_the_caches_own_files() -> None:
+    """A PINGTAI_CACHE_DIR pointed at a person's folder by mistake loses nothing."""
+    root = cache.cache_dir()
+    own = _put("06" * 32)
+    foreign = [root / "important.txt", root / "sub" / "a.json", root / "files" / "zz" / "b.json",
+               root / "files" / "06" / "notes.json"]  # fmt: skip
+    for path in foreign:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("keep")
+        _age(path, cache.RETENTION_DAYS + 5)
+    (root / "empty").mkdir()
+    assert cache.stats()[0] == 1
+    assert run_cli("cache", "clear").stdout.startswith("已清除 1 个缓存文件")
+    assert not own.exists()
+    assert all(p.read_text() == "keep" for p in foreign) and (root / "empty").is_dir()
+    assert cache.sweep() == (0, 0)
+    assert all(p.exists() for p in foreign)
+
+
 def test_a_cache_hit_restarts_the_retention_clock() -> None:
     entry = _put("03" * 32)
     _age(entry, cache.RETENTION_DAYS + 1)

@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import threading
 import time
@@ -127,25 +128,54 @@ def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
+_ENTRY_NAME = re.compile(r"(?:[0-9a-f]{64}|\.tmp-[^/]*)\.json")
+_SHARD_NAME = re.compile(r"[0-9a-f]{2}")
+
+
+def _entries(root: Path) -> Iterator[Path]:
+    """The files this cache wrote: `<namespace>/<2 hex>/<sha256>.json` (and its temp files).
+
+    Nothing else under the cache dir is ever touched, so a PINGTAI_CACHE_DIR pointed at
+    the wrong folder by mistake costs nothing.
+    """
+    for namespace in _subdirs(root):
+        for shard in _subdirs(namespace):
+            if not _SHARD_NAME.fullmatch(shard.name):
+                continue
+            with contextlib.suppress(OSError):
+                for entry in shard.iterdir():
+                    if _ENTRY_NAME.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+                        yield entry
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return []
+
+
 def clear(older_than_days: float | None = None) -> tuple[int, int]:
     """Remove every entry, or those unused for `older_than_days`; returns (files removed, bytes freed)."""
     root = cache_dir()
     cutoff = None if older_than_days is None else time.time() - older_than_days * DAY
     count = size = 0
-    if not root.is_dir():
-        return 0, 0
-    for p in sorted(root.rglob("*"), reverse=True):  # files before their folders
+    for entry in list(_entries(root)):
         with contextlib.suppress(OSError):  # another process may be sweeping too
-            if p.is_dir():
-                if cutoff is None or not any(p.iterdir()):
-                    p.rmdir()
+            st = entry.stat()
+            if cutoff is not None and st.st_mtime >= cutoff:
                 continue
-            st = p.stat()
-            if p.name == SWEEP_STAMP or (cutoff is not None and st.st_mtime >= cutoff):
-                continue
-            p.unlink()
+            entry.unlink()
             count += 1
             size += st.st_size
+    for namespace in _subdirs(root):  # the cache's own folders left empty; rmdir refuses others
+        shards = [d for d in _subdirs(namespace) if _SHARD_NAME.fullmatch(d.name)]
+        for shard in shards:
+            with contextlib.suppress(OSError):
+                shard.rmdir()
+        if shards:
+            with contextlib.suppress(OSError):
+                namespace.rmdir()
     return count, size
 
 
@@ -171,10 +201,9 @@ def sweep(now: float | None = None) -> tuple[int, int] | None:
 
 def stats() -> tuple[int, int]:
     """(entries, bytes) now in the cache."""
-    root = cache_dir()
     count = size = 0
-    for p in root.rglob("*.json") if root.is_dir() else ():
+    for entry in _entries(cache_dir()):
         with contextlib.suppress(OSError):
-            size += p.stat().st_size
+            size += entry.stat().st_size
             count += 1
     return count, size
