@@ -290,7 +290,7 @@ def test_a_value_read_twice_differently_keeps_the_first_and_warns() -> None:
 
 
 def test_two_labels_of_one_key_with_different_values_keep_the_first_as_information() -> None:
-    result = read({"S": [["联系电话", "0374-3312345", "手机", "13903741234"]]})
+    result = read({"S": [["联系电话", "0374-3312345", "联系人电话", "13903741234"]]})
     assert value(result, "contact_phone") == "0374-3312345"
     assert [(f.id, f.severity) for f in result.findings] == [("read.conflicting_values", "info")]
 
@@ -444,7 +444,8 @@ def test_list_sheets_are_recognised_by_their_headers_whatever_the_sheet_name() -
         ("检测仪", 2, 35),
         ("服务器", 3, 12),
     ]
-    assert equipment[1]["purchase_date"] == date(2022, 3, 1)
+    assert equipment[0]["purchase_date"] == date(2021, 5, 1)
+    assert equipment[1]["purchase_date"] == "2022年3月"  # written to the month: no invented day
     assert [p["name"] for p in result.lists["partners"]] == ["许昌学院", "某某律所"]
     assert result.list_evidence["staff"].sheet == "Sheet7"
     assert result.list_evidence["served_smes"].cell == "B2"
@@ -464,6 +465,33 @@ def test_a_title_above_a_list_header_is_not_taken_for_the_header() -> None:
     )
     assert result.lists["partners"] == [{"name": "郑州大学", "content": "人才培养"}]
     assert result.list_evidence["partners"].cell == "B2"
+
+
+def test_the_xuchang_fill_in_cells_give_one_fact_per_label() -> None:
+    result = read(
+        {
+            "申请表": [
+                ["联系电话", "0374-3312345", "手机", "13903741234", "传真", None],
+                ["上年末总资产", "210万元", "仪器、设备数量 12 台（套），购买价格 86.4 万元，占总资产 41.1 ％"],
+                ["服务场地面积", "1200平方米", "其中：自有 0 平方米，租用 1200 平方米"],
+                ["获得专业服务资质情况", "众创空间备案，人力资源服务许可证"],
+            ]
+        }
+    )
+    assert value(result, "contact_phone") == "0374-3312345"
+    assert value(result, "mobile_phone") == "13903741234"
+    assert value(result, "equipment_quantity") == 12 and value(result, "equipment_price") == 86.4
+    assert value(result, "owned_area") == 0 and value(result, "rented_area") == 1200
+    assert value(result, "qualifications") == "众创空间备案，人力资源服务许可证"  # a value cell is not split
+    assert "fax" not in result.facts
+    assert result.findings == []
+
+
+def test_a_one_column_list_whose_values_contain_the_header_word_is_read() -> None:
+    """`init` writes the partners sheet with one column; the names often contain 合作单位."""
+    names = [f"许昌某某合作单位{i}有限公司" for i in range(6)]
+    result = read({"合作单位": [["合作单位名称"], *[[n] for n in names]]})
+    assert [p["name"] for p in result.lists["partners"]] == names
 
 
 def test_a_staff_list_shorter_than_the_form_head_count_is_a_warning() -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pingtai_cli.extract.units import (
     ValueParseError,
+    names_no_day,
     parse_bool,
     parse_date,
     parse_list,
@@ -363,3 +364,21 @@ def test_parse_value_never_raises_anything_but_value_parse_error(key: str, raw: 
 def test_durations_are_not_numbers(raw: timedelta) -> None:
     with pytest.raises(ValueParseError):
         parse_number(raw, "家")
+
+
+@pytest.mark.parametrize(
+    ("raw", "no_day"),
+    [
+        ("2019年9月", True),
+        ("2019.03", True),
+        ("2019-3", True),
+        (2019.03, True),
+        ("2019年9月1日", False),
+        ("2019-03-01", False),
+        (date(2019, 9, 1), False),
+        (2019.0315, False),
+        ("九月", False),
+    ],
+)
+def test_a_date_written_to_the_month_is_told_apart(raw: object, no_day: bool) -> None:
+    assert names_no_day(raw) is no_day

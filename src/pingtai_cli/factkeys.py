@@ -72,11 +72,20 @@ FACT_KEYS: tuple[FactKey, ...] = (
     _k("authority_endorsed", "是否经属地主管部门认可放宽认定条件", "bool", extra=True),
     _k("legal_representative", "法定代表人", "text", extra=True),
     _k("contact_person", "联系人", "text", extra=True),
-    _k("contact_phone", "联系电话|手机", "text", extra=True),
+    _k("contact_phone", "联系电话|联系人电话", "text", extra=True),
+    _k("mobile_phone", "手机|手机号码|联系人手机", "text", extra=True),
+    _k("fax", "传真|传真号码", "text", extra=True),
     _k("postal_code", "邮政编码", "text", extra=True),
     _k("website", "网址及备案号|网址", "text", extra=True),
     _k("email", "电子邮件|电子邮箱", "text", extra=True),
     _k("recommending_unit", "推荐单位|推荐县（市、区）", "text", extra=True),
+    # the xuchang 申请表 (附件2) asks for these; other forms may print them
+    _k("owned_area", "自有场地面积|自有面积|自有", "number", "平方米", extra=True),
+    _k("rented_area", "租用场地面积|租用面积|租用", "number", "平方米", extra=True),
+    _k("equipment_quantity", "仪器、设备数量|仪器设备数量|设备数量", "number", "台套", extra=True),
+    _k("equipment_price", "仪器设备购买价格|设备购买价格|购买价格", "number", "万元", extra=True),
+    _k("qualifications", "获得专业服务资质情况|专业服务资质情况|服务资质情况", "text", extra=True),
+    _k("government_support", "得到政府扶持的情况|政府扶持情况|获得政府支持情况", "text", extra=True),
 )
 
 BY_KEY: dict[str, FactKey] = {fk.key: fk for fk in FACT_KEYS}

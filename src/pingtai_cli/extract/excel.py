@@ -64,6 +64,7 @@ from pingtai_cli.extract.grid import (
 from pingtai_cli.extract.units import (
     ValueParseError,
     is_unit,
+    names_no_day,
     normalize,
     parse_date,
     parse_number,
@@ -322,6 +323,23 @@ def _label_hit(text: str) -> _LabelHit | None:
     return _LabelHit(key, unit or suffix_unit, inline, synonym)
 
 
+_SEGMENT_RE = re.compile(r"[，,；;]")
+
+
+@lru_cache(maxsize=65536)
+def _fill_in_hits(text: str) -> tuple[_LabelHit, ...]:
+    """The labels of a cell that carries its own values, each with the value written after it.
+
+    `资产总额：320万元` is one; the xuchang form writes several into one cell:
+    `仪器、设备数量 12 台（套），购买价格 86.4 万元` and `其中：自有 0 平方米，租用 1200 平方米`.
+    Only a cell that starts with such a label counts, so a value cell is never taken for one.
+    """
+    hits = [_label_hit(part.strip()) for part in _SEGMENT_RE.split(text) if part.strip()]
+    if not hits or hits[0] is None or hits[0].inline is None:
+        return ()
+    return tuple(h for h in hits if h is not None and h.inline is not None)
+
+
 def _split_colon(text: str) -> tuple[str, str, str]:
     """(before, colon, after) at the first colon outside brackets (`（单位：万元）` is no split)."""
     depth = 0
@@ -465,6 +483,8 @@ def _header_field(text: str) -> tuple[str, str, str | None] | None:
     if not spans:
         return None
     start, end = spans[0]
+    if 2 * (end - start) < len(label):
+        return None  # `许昌某某合作单位有限公司` is a value that contains a header word, not a header
     return (*_HEADERS[label[start:end]], unit)
 
 
@@ -675,16 +695,15 @@ class _Reader:
             for c, text in grid.filled(r):
                 if not isinstance(text, str):
                     continue
-                hit = _label_hit(text)
-                if hit is None:
-                    continue
-                if hit.inline is not None:
+                inline_hits = _fill_in_hits(text)
+                for found in inline_hits:
                     self._add(
-                        hit, _Candidate(hit.key, grid.name, r, c, hit.inline, hit.unit, hit.synonym)
+                        found,
+                        _Candidate(found.key, grid.name, r, c, found.inline, found.unit, found.synonym),
                     )
-                    continue
-                at = _value_cell(grid, r, c)
-                if at is None:
+                hit = None if inline_hits else _label_hit(text)
+                at = None if hit is None else _value_cell(grid, r, c)
+                if hit is None or at is None:
                     continue
                 unit = hit.unit or _unit_beside(grid, *at)
                 self._add(
@@ -986,9 +1005,11 @@ def _list_value(fld: str, raw: Any, unit: str | None) -> Any:
             return int(number) if number.is_integer() else number
     if fld in ("purchase_date", "agreement_date"):
         try:
-            return parse_date(raw)
+            when = parse_date(raw)
         except ValueParseError:
             pass
+        else:  # 2019年9月 stays a month: the form must not print a day nobody wrote
+            return f"{when.year}年{when.month}月" if names_no_day(raw) else when
     return _raw_text(raw)
 
 

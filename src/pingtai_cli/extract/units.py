@@ -84,6 +84,10 @@ _BASE_UNITS: dict[str, tuple[str, int]] = {
     "场次": ("events", 1),
     "期": ("events", 1),
     "%": ("percent", 1),
+    "台套": ("units", 1),
+    "台(套)": ("units", 1),
+    "台": ("units", 1),
+    "套": ("units", 1),
 }
 _MULTIPLIERS: dict[str, int] = {
     "十": 10,
@@ -95,7 +99,7 @@ _MULTIPLIERS: dict[str, int] = {
     "千万": 10_000_000,
     "亿": 100_000_000,
 }
-_COUNT_DIMENSIONS = {"people", "orgs", "events", "person_times"}
+_COUNT_DIMENSIONS = {"people", "orgs", "events", "person_times", "units"}
 # longest first so that 人次 wins over 人, 百万 over 万
 _BASE_ALT = "|".join(re.escape(u) for u in sorted(_BASE_UNITS, key=len, reverse=True))
 _MULT_ALT = "|".join(re.escape(m) for m in sorted(_MULTIPLIERS, key=len, reverse=True))
@@ -293,6 +297,20 @@ def parse_date(raw: object) -> date:
         if match:
             return _make_date(match["y"], match["m"], match["d"])
     raise ValueParseError(f"“{text}”不是可识别的日期（请写成 2019年3月15日 或 2019-03-15）")
+
+
+def names_no_day(raw: object) -> bool:
+    """True for a date written to the month only (`2019年9月`, `2019.03`, 2019.03 typed as a number).
+
+    parse_date reads such a date as the 1st; a form should print it as the person wrote it.
+    """
+    if isinstance(raw, float) and not isinstance(raw, bool) and _YEAR_MIN <= raw < _YEAR_MAX + 1:
+        return len(repr(raw).partition(".")[2]) in (1, 2) and not raw.is_integer()
+    if not isinstance(raw, str):
+        return False
+    text = _TIME_TAIL_RE.sub("", _as_text(raw)).rstrip(".")
+    match = next((m for p in _DATE_PATTERNS if (m := p.match(text))), None)
+    return match is not None and match["d"] is None
 
 
 def _date_from_number(raw: float) -> date:
