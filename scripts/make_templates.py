@@ -713,8 +713,8 @@ def application_form(f: Form) -> None:
     g.row(
         C("联系人：{{ contact_person }}", 1, L),
         C("联系电话：{{ contact_phone }}", 1, L),
-        C("传真：", 1, L),
-        C("手机：", 1, L),
+        C("传真：{{ fax }}", 1, L),
+        C("手机：{{ mobile_phone }}", 1, L),
         height=0.8,
     )
     g.row(
@@ -738,7 +738,8 @@ def application_form(f: Form) -> None:
     )
     g.row(
         C(
-            "服务场地面积：{{ service_area }}　平方米，其中：自有______平方米，租用______平方米",
+            "服务场地面积：{{ service_area }}　平方米，其中：自有　{{ owned_area }}　平方米，"
+            "租用　{{ rented_area }}　平方米",
             4,
             L,
         ),
@@ -758,13 +759,13 @@ def application_form(f: Form) -> None:
 
     g = f.table([4.0, 6.0, 6.0])
     g.row(section("三、服务能力及业绩", 3), height=0.8)
-    g.row("获得专业服务\n资质情况", C("", 2, L), height=2.5)
+    g.row("获得专业服务\n资质情况", C("{{ qualifications }}", 2, L), height=2.5)
     g.row("主要服务产品", "服务规模（家、人/次）", "服务收入占年营业收入％", height=0.8)
     for _ in range(5):
         g.row("", "", "", height=0.8)
     partner_rows(g)
     g.row(section("四、政府支持情况", 3), height=0.8)
-    g.row("得到政府扶持的情况", C("", 2, L), height=3.5)
+    g.row("得到政府扶持的情况", C("{{ government_support }}", 2, L), height=3.5)
 
 
 def xuchang_declaration() -> Path:
@@ -905,24 +906,38 @@ TEXTS = {
     ),
 }
 
+def _if_declared(function: str, facts: str) -> str:
+    """A function the applicant did not declare prints 未申报 instead of lines to fill in."""
+    return f"{{% if declared.{function} %}}{facts}{{% else %}}未申报{{% endif %}}"
+
+
 FUNCTIONS = (
     (
         "信息服务",
         "（一）",
-        "线下年服务企业 {{ info_offline_smes }} 家；年组织开展相关服务活动 {{ info_activities }} 次",
+        _if_declared(
+            "information",
+            "线下年服务企业 {{ info_offline_smes }} 家；年组织开展相关服务活动 {{ info_activities }} 次",
+        ),
     ),
     (
         "技术服务",
         "（二）",
-        "年开展技术洽谈、产品检测与质量品牌诊断、技术推广等服务活动 {{ tech_activities }} 次",
+        _if_declared(
+            "technology",
+            "年开展技术洽谈、产品检测与质量品牌诊断、技术推广等服务活动 {{ tech_activities }} 次",
+        ),
     ),
-    ("创业服务", "（三）", "年开展创业项目洽谈、推介活动 {{ startup_events }} 次"),
-    ("培训服务", "（四）", "年培训 {{ training_person_times }} 人次"),
+    ("创业服务", "（三）", _if_declared("startup", "年开展创业项目洽谈、推介活动 {{ startup_events }} 次")),
+    ("培训服务", "（四）", _if_declared("training", "年培训 {{ training_person_times }} 人次")),
     (
         "融资服务",
         "（五）",
-        "年组织投融资对接等服务活动 {{ financing_activities }} 次；帮助中小企业融资总额"
-        " {{ financing_amount }} 亿元\n（融资担保机构）年新增担保额 {{ guarantee_amount }} 亿元",
+        _if_declared(
+            "financing",
+            "年组织投融资对接等服务活动 {{ financing_activities }} 次；帮助中小企业融资总额"
+            " {{ financing_amount }} 亿元\n（融资担保机构）年新增担保额 {{ guarantee_amount }} 亿元",
+        ),
     ),
 )
 
@@ -969,13 +984,7 @@ def basic_info_table(f: Form) -> None:
         C("{{ service_area }}", 1, L),
         height=0.8,
     )
-    g.row(
-        "平台类型",
-        C("{{ platform_type }}", 1, L),
-        "申报服务功能",
-        C("{{ functions_declared }}", 1, L),
-        height=0.8,
-    )
+    g.row("申报服务功能", C("{{ functions_declared }}", 3, L), height=0.8)
     g.row(
         "联系人",
         C("{{ contact_person }}", 1, L),
@@ -1074,7 +1083,7 @@ def application_report(t: Text) -> Path:
     for name, article, facts in t.basic:
         g.row(C(name, align="left"), article, C(facts, align="left"), height=1.0)
     f.heading(f"四、服务功能（{t.functions_article}）")
-    f.para("申报服务功能：{{ functions_declared }}；平台类型：{{ platform_type }}", "Form Note")
+    f.para("申报服务功能：{{ functions_declared }}", "Form Note")
     g = f.table([2.4, 3.0, 10.6])
     g.row("功能", "依据", "本平台情况", height=0.8, header=True)
     for name, num, facts in FUNCTIONS:

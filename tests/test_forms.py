@@ -357,6 +357,29 @@ def test_application_form_cells_carry_the_facts_and_the_computed_shares(
     assert any("专业人员　21　人，占总人数　84　%" in c for c in cells)
 
 
+def test_declared_equipment_area_phones_and_support_fill_the_application_form(
+    tmp_path: Path,
+) -> None:
+    """What the applicant wrote on the form wins over what pingtai would compute from the lists."""
+    dossier = make_dossier(
+        equipment_quantity=12,
+        equipment_price=86.4,
+        owned_area=0,
+        rented_area=1200,
+        mobile_phone="13903741234",
+        qualifications="众创空间备案（许昌市科学技术局）",
+        government_support="2024年获许昌市中小企业发展专项资金支持30万元。",
+    )
+    doc = render(TEMPLATES / "xuchang" / "application_report.docx", form_context(dossier), tmp_path)
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    # 86.4 of 320 万元 = 27 %; the list says 5 units for 57.5 万元, the form 12 for 86.4
+    assert "仪器、设备数量　12　台（套），购买价格　86.4　万元，占总资产　27　％" in cells
+    assert "服务场地面积：1200　平方米，其中：自有　0　平方米，租用　1200　平方米" in cells
+    assert "手机：13903741234" in cells and "传真：________" in cells
+    assert "众创空间备案（许昌市科学技术局）" in cells
+    assert "2024年获许昌市中小企业发展专项资金支持30万元。" in cells
+
+
 def test_partners_fill_the_cooperation_rows(xuchang_report: Any) -> None:
     t = table_with_header(xuchang_report, "签订合作协议的单位", "主要服务内容")
     rows = [[c.text for c in r.cells] for r in t.rows]
@@ -451,6 +474,22 @@ def test_values_are_formatted_for_print() -> None:
     assert format_value(True) == "是"
     assert format_value(["信息", "技术"]) == "信息、技术"
     assert format_value(None) == ""
+
+
+@pytest.mark.parametrize("key", ["national", "liaoning", "heilongjiang"])
+def test_functions_not_declared_print_unapplied_and_are_not_reported_blank(
+    key: str, tmp_path: Path
+) -> None:
+    d = make_dossier(functions_declared=["信息"], info_activities=12)
+    ctx = form_context(d)
+    doc = render(TEMPLATES / key / "application_report.docx", ctx, tmp_path)
+    rows = {r.cells[0].text.strip(): r.cells[-1].text for t in doc.tables for r in t.rows}
+    assert "年组织开展相关服务活动 12 次" in rows["信息服务"]
+    assert rows["技术服务"] == rows["融资服务"] == "未申报"
+    blanks = render_form(TEMPLATES / key / "application_report.docx", ctx, tmp_path / "out.docx")
+    assert "info_offline_smes" in blanks  # declared and empty: to fill in
+    assert not {"tech_activities", "financing_amount", "guarantee_amount"} & set(blanks)
+    assert "platform_type" not in blanks  # only xuchang's text knows 综合性/专业性
 
 
 HOSTILE = "{{ 7*7 }}<w:p>&amp; A&B \x01\x0b\x1f{% raw %}结束"

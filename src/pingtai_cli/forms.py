@@ -60,6 +60,15 @@ COMPUTED_LABELS = {
     "equipment_price_total": "仪器设备购买价格合计",
     "equipment_share": "仪器设备占总资产比例",
 }
+# The form facts of each service function: left out of the blank-field report when the
+# applicant declared other functions only (the forms print 未申报 there).
+FUNCTION_FACTS: dict[str, tuple[str, ...]] = {
+    "information": ("info_offline_smes", "info_activities"),
+    "technology": ("tech_activities",),
+    "startup": ("startup_events",),
+    "training": ("training_person_times",),
+    "financing": ("financing_activities", "financing_amount", "guarantee_amount"),
+}
 # Keys a caller adds for the jurisdiction (fill-forms does) and keys of summary forms.
 JURISDICTION_KEYS = (
     "jurisdiction",
@@ -179,12 +188,21 @@ def _yearly_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{k: format_value(r.get(k)) for k in YEARLY_FIELDS} for r in recent]
 
 
+def _list_total(rows: list[dict[str, Any]], field: str) -> float | None:
+    """The sum of a list column, or None when a row's value is missing or unreadable."""
+    values = [_number(r.get(field)) for r in rows]
+    if not rows or None in values:
+        return None
+    return sum(v for v in values if v is not None)
+
+
 def _equipment_totals(dossier: Dossier, total_assets: float | None) -> dict[str, str]:
+    """What the applicant declared on the form wins; else the totals of the equipment list."""
     rows = dossier.lists.get("equipment") or []
-    quantities = [_number(r.get("quantity")) for r in rows]
-    prices = [_number(r.get("price")) for r in rows]
-    qty = sum(q for q in quantities if q is not None) if rows and None not in quantities else None
-    price = sum(p for p in prices if p is not None) if rows and None not in prices else None
+    qty = _number(dossier.value("equipment_quantity"))
+    qty = _list_total(rows, "quantity") if qty is None else qty
+    price = _number(dossier.value("equipment_price"))
+    price = _list_total(rows, "price") if price is None else price
     return {
         "equipment_quantity_total": format_number(qty) if qty is not None else "",
         "equipment_price_total": format_number(price) if price is not None else "",
@@ -192,12 +210,23 @@ def _equipment_totals(dossier: Dossier, total_assets: float | None) -> dict[str,
     }
 
 
+def _declared(dossier: Dossier) -> tuple[dict[str, bool], set[str]]:
+    """(function → declared, the facts of undeclared functions); nothing declared: all are open."""
+    from .derive import declared_functions
+
+    declared = declared_functions(dossier)
+    shown = {name: not declared or name in declared for name in FUNCTION_FACTS}
+    hidden = {key for name, keys in FUNCTION_FACTS.items() if not shown[name] for key in keys}
+    return shown, hidden
+
+
 def form_context(dossier: Dossier) -> dict[str, Any]:
     """Everything a template may print about one dossier, as text; missing facts as a blank line.
 
     Keys: every fact key of factkeys.FACT_KEYS; staff / served_smes / equipment /
     partners (rows of text with `no`); yearly (the recent years, oldest first);
-    *_count; staff_qualified_share, equipment_*; blank / blank_date (the markers);
+    *_count; staff_qualified_share, equipment_*; declared (function → bool, see FUNCTION_FACTS);
+    blank / blank_date (the markers);
     blank_fields (keys whose value is missing); dossier_name.
     """
     ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
@@ -231,6 +260,8 @@ def form_context(dossier: Dossier) -> dict[str, Any]:
         if not text:
             blanks.append(key)
         ctx[key] = text or BLANK
+    ctx["declared"], not_declared = _declared(dossier)
+    blanks = [k for k in blanks if k not in not_declared]
     ctx["satisfied_count"] = sum(1 for r in ctx["served_smes"] if r["satisfied"])
     ctx["dossier_name"] = clean_text(Path(dossier.path).name) if dossier.path else ""
     ctx["blank_fields"] = blanks
