@@ -372,6 +372,13 @@ SAMPLES: dict[str, tuple[str, Any]] = {
     "email": ("limin@example.cn", "limin@example.cn"),
     "postal_code": ("461000", "461000"),
     "website": ("www.example.cn", "www.example.cn"),
+    "mobile_phone": ("13903741234", "13903741234"),
+    "fax": ("0374-2345679", "0374-2345679"),
+    "recommending_unit": ("魏都区工业和信息化局", "魏都区工业和信息化局"),
+    "owned_area": ("200平方米", 200),
+    "rented_area": ("1,000", 1000),
+    "qualifications": ("众创空间备案（许昌市科学技术局）", "众创空间备案（许昌市科学技术局）"),
+    "government_support": ("2024年获专项资金30万元", "2024年获专项资金30万元"),
     "application_date": ("2026年3月1日", date(2026, 3, 1)),
 }
 SMES_BY_YEAR = {2023: 120, 2024: 150, 2025: 180}
@@ -397,6 +404,8 @@ def fill(path: Path) -> set[str]:
     staff = wb["人员名单"]
     staff.append(["张伟", 35, "本科", "郑州大学", "高级工程师", "技术服务"])
     staff.append(["刘洋", 29, "大专", "许昌学院", "中级会计师", "财务"])
+    wb["设备清单"].append(["三坐标测量机", 1, "2019年9月", 45.5, "是"])
+    wb["合作单位"].append(["许昌某某合作单位有限公司"])  # the content column left empty
     wb.save(path)
     return filled
 
@@ -446,6 +455,11 @@ def test_a_filled_init_workbook_gives_the_yearly_table_and_the_staff_list(
     by_year = {row["year"]: row.get("smes_served") for row in result.yearly}
     assert {y: by_year.get(y) for y in SMES_BY_YEAR} == SMES_BY_YEAR
     assert [p["name"] for p in result.lists["staff"]] == ["张伟", "刘洋"]
+    equipment = result.lists["equipment"]
+    assert [(e["name"], e["purchase_date"], e["price"]) for e in equipment] == [
+        ("三坐标测量机", "2019年9月", 45.5)  # 万元 from the header; the month as written
+    ]
+    assert [p["name"] for p in result.lists["partners"]] == ["许昌某某合作单位有限公司"]
 
 
 @needs_reader

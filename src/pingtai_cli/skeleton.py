@@ -56,8 +56,8 @@ LIST_SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "服务企业名单",
         ("服务企业名称", "联系人", "联系电话", "服务内容", "企业满意度"),
     ),
-    "equipment": ("设备清单", ("名称", "数量", "购买时间", "购买价格")),
-    "partners": ("合作单位", ("合作单位名称",)),
+    "equipment": ("设备清单", ("名称", "数量", "购买时间", "购买价格（万元）", "是否处于行业领先水平")),
+    "partners": ("合作单位", ("合作单位名称", "合作内容")),
 }
 
 ALWAYS = (
@@ -73,6 +73,7 @@ ALWAYS = (
     "functions_declared",
 )
 CONTACT = ("contact_person", "contact_phone", "email", "postal_code", "website", "application_date")
+CONTACT_IF_ASKED = ("mobile_phone", "fax")  # when a form of the jurisdiction prints them
 BASIC_KEYS = (
     "org_name", "platform_name", "credit_code", "org_type", "registration_date", "region",
     "registered_address", "legal_representative", "registered_capital", "total_assets",
@@ -85,12 +86,13 @@ PERFORMANCE_KEYS = (
     "free_service_share",
     "prior_recognitions",
 )
-SECTION_TITLES = (
-    "一、单位基本情况",
-    "二、服务业绩",
-    "三、服务功能",
-    "四、放宽与认定情况",
-    "五、联系方式",
+SECTION_TITLES = (  # numbered in order of appearance (一、二、…), as sections may be absent
+    "单位基本情况",
+    "服务业绩",
+    "服务功能",
+    "放宽与认定情况",
+    "申请报告所需信息",
+    "联系方式",
 )
 TEXT_FORMAT_KEYS = {"credit_code", "contact_phone", "postal_code"}  # keep leading zeros, no 1.2E+17
 BOOL_CHOICES = ("是", "否")
@@ -107,6 +109,14 @@ DEFAULT_HINTS = {
     "postal_code": "6位数字",
     "website": "平台网址及ICP备案号",
     "application_date": "提交申报材料的日期",
+    "mobile_phone": "联系人手机",
+    "fax": "没有可填“无”",
+    "owned_area": "服务场地中自有的面积",
+    "rented_area": "服务场地中租用的面积",
+    "equipment_quantity": "主要服务设备、仪器及软件的总台（套）数，与设备清单一致",
+    "equipment_price": "上述设备的购买价格合计",
+    "qualifications": "获得的专业服务资质、许可、备案，写明发证机关",
+    "government_support": "近年得到的政府资金、政策扶持，写明年份、部门和金额",
 }
 # The form's columns. The reader (extract/excel.py) takes the first non-empty cell
 # right of a label as its value, skipping empty ones, and stops at a note (注：…):
@@ -376,10 +386,16 @@ def _cn_number(n: int) -> str:
     return digits[n] if n <= 10 else str(n)
 
 
-def form_sections(rs: Ruleset) -> list[FormSection]:
-    """The form sheet's sections: basic data, performance, functions, relaxations, contacts."""
+def form_sections(rs: Ruleset, form_keys: Iterable[str] = ()) -> list[FormSection]:
+    """The form sheet's sections: basic data, performance, functions, relaxations, what the
+    applicant's forms print besides (`form_keys`), contacts."""
     hints = needed_inputs(rs)
     wanted = _unique([*ALWAYS, *hints])
+    order = {key: i for i, key in enumerate(BY_KEY)}
+    asked = sorted(
+        (k for k in set(form_keys) if k in BY_KEY and BY_KEY[k].kind != "bool"), key=order.__getitem__
+    )
+    wanted += [k for k in asked if k in BASIC_KEYS and k not in wanted]
     for key in CONTACT:
         hints.setdefault(key, [])
     for key in wanted:
@@ -389,11 +405,17 @@ def form_sections(rs: Ruleset) -> list[FormSection]:
     placed = {*basic, *performance, "functions_declared", *CONTACT}
     functions = _function_sections(rs, hints, placed)
     rest = [k for k in wanted if k not in placed]
+    placed.update(rest)
+    contact = [*CONTACT, *(k for k in CONTACT_IF_ASKED if k in asked)]
+    for_forms = _unique(k for k in asked if k not in placed and k not in contact)
+    for key in [*for_forms, *contact]:
+        hints.setdefault(key, [])
+    numbers = iter("一二三四五六七八九")
 
     def section(title: str, keys: list[str]) -> FormSection:
-        return FormSection(title, tuple(_row(k, hints[k], rs) for k in keys))
+        return FormSection(f"{next(numbers)}、{title}", tuple(_row(k, hints[k], rs) for k in keys))
 
-    t_basic, t_perf, t_func, t_relax, t_contact = SECTION_TITLES
+    t_basic, t_perf, t_func, t_relax, t_forms, t_contact = SECTION_TITLES
     out = [section(t_basic, basic)]
     if performance:
         out.append(section(t_perf, performance))
@@ -401,7 +423,9 @@ def form_sections(rs: Ruleset) -> list[FormSection]:
     out += functions
     if rest:
         out.append(section(t_relax, rest))
-    out.append(section(t_contact, list(CONTACT)))
+    if for_forms:
+        out.append(section(t_forms, for_forms))
+    out.append(section(t_contact, contact))
     return out
 
 
@@ -489,8 +513,12 @@ def material_rows(rs: Ruleset, as_of: date) -> list[MaterialRow]:
 # ---------------------------------------------------------------- the skeleton
 
 
-def build_skeleton(rs: Ruleset, as_of: date) -> Skeleton:
-    """Everything `init` writes, as data: no I/O, no openpyxl."""
+def build_skeleton(rs: Ruleset, as_of: date, form_keys: Iterable[str] = ()) -> Skeleton:
+    """Everything `init` writes, as data: no I/O, no openpyxl.
+
+    `form_keys` are the facts the applicant's forms print (their templates' variables):
+    the form asks for those no rule needs as well.
+    """
     doc = rs.document
     document = f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
     note = rs.materials_note if not rs.materials else None
@@ -503,7 +531,7 @@ def build_skeleton(rs: Ruleset, as_of: date) -> Skeleton:
         issuer=doc.issuer,
         as_of=as_of,
         in_force=rs.in_force(as_of),
-        sections=tuple(form_sections(rs)),
+        sections=tuple(form_sections(rs, form_keys)),
         years=last_years(as_of),
         yearly_hints=tuple(_yearly_hints(rs)),
         materials=tuple(material_rows(rs, as_of)),

@@ -162,6 +162,22 @@ def jurisdiction_context(rs: Ruleset) -> dict[str, str]:
     }
 
 
+def applicant_form_keys(rs: Ruleset) -> list[str]:
+    """The variables of the shipped templates of the forms the applicant fills in (for `init`)."""
+    from ..forms import FormError, template_variables
+
+    keys: list[str] = []
+    for form in rs.forms:
+        tpl = find_template(form.template or f"{rs.key}/{form.id}.docx", None)
+        if form.filled_by != "applicant" or tpl is None:
+            continue
+        try:
+            keys += sorted(template_variables(tpl))
+        except FormError:
+            continue  # a broken template is fill-forms' finding, not a reason to refuse init
+    return keys
+
+
 def _form_file(form: Form) -> str:
     return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
 

@@ -40,9 +40,10 @@ def init(
     from ..ruleset import load_ruleset
     from ..skeleton import build_skeleton, write_dossier
     from .check import parse_as_of
+    from .forms import applicant_form_keys
 
     ruleset = load_ruleset(jurisdiction, rulesets_dir)
-    skeleton = build_skeleton(ruleset, parse_as_of(as_of))
+    skeleton = build_skeleton(ruleset, parse_as_of(as_of), applicant_form_keys(ruleset))
     written = write_dossier(skeleton, directory, force=force)
     if not skeleton.in_force:
         err(f"注意：{skeleton.document}在 {skeleton.as_of.isoformat()} 不在有效期内。")
