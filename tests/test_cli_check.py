@@ -121,3 +121,56 @@ def test_the_python_api_returns_the_same_json_as_the_cli():
     api_data = result.to_dict()
     api_data["dossier"] = cli_data["dossier"]
     assert api_data == cli_data
+
+
+# ---------------------------------------------------------------- a material that does not prove what it is named
+
+
+def _copy_eligible(tmp_path: Path) -> Path:
+    dossier = tmp_path / "卷宗"
+    shutil.copytree(ELIGIBLE, dossier)
+    return dossier
+
+
+def _material(doc: dict, key: str) -> dict:
+    return next(m for m in doc["materials"] if m["id"] == key)
+
+
+def test_an_empty_file_named_like_the_licence_is_an_invalid_material(tmp_path: Path):
+    dossier = _copy_eligible(tmp_path)
+    (dossier / "02营业执照副本.pdf").write_bytes(b"")
+    res = run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "--no-cache")
+    doc = json.loads(res.stdout)
+    licence = _material(doc, "business_license")
+    assert licence["status"] == "invalid" and "0字节" in licence["problems"][0]
+    assert doc["verdict"] == "incomplete" and res.exit_code == 1
+
+
+def test_another_document_under_the_licences_name_is_an_invalid_material(tmp_path: Path):
+    dossier = _copy_eligible(tmp_path)
+    shutil.copy(dossier / "08其他证明材料.pdf", dossier / "02营业执照副本.pdf")
+    doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
+    licence = _material(doc, "business_license")
+    assert licence["status"] == "invalid"
+    assert "未能从02营业执照副本.pdf中读出统一社会信用代码、单位名称" in licence["problems"][0]
+    assert doc["verdict"] == "incomplete"
+
+
+def test_an_audit_report_that_contradicts_the_workbooks_assets_makes_the_dossier_incomplete(
+    tmp_path: Path,
+):
+    from openpyxl import load_workbook
+
+    dossier = _copy_eligible(tmp_path)
+    book = dossier / "申请表.xlsx"
+    wb = load_workbook(book)
+    cell = next(
+        c.offset(column=1) for row in wb.worksheets[0].iter_rows() for c in row if c.value == "资产总额"
+    )
+    cell.value = "900万元"  # the audit report says 320
+    wb.save(book)
+    doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
+    audit = _material(doc, "audit_report")
+    assert audit["status"] == "invalid" and "资产总额不一致" in audit["problems"][-1]
+    assert doc["verdict"] == "incomplete"
+    assert any(f["id"] == "consistency.total_assets_mismatch" for f in doc["findings"])

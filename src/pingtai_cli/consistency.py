@@ -1,7 +1,9 @@
 """Cross-document consistency: the workbook against what the documents themselves say.
 
-A mismatch is a finding for a person to resolve, not a verdict: the spec's
-verdict rules stand on conditions and materials alone.
+A mismatch is an error finding for a person to resolve. The spec's verdict rules
+stand on conditions and materials alone, so the file that disagrees with the
+workbook is marked as an invalid material (materials_check.contradicted): the
+dossier is at best incomplete until one side is corrected.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from datetime import date
 from .checks import evaluate_rule, matches_exclusion
 from .consistency import cross_check
 from .derive import declared_functions, derive
-from .materials_check import check_materials
+from .materials_check import check_materials, contradicted
 from .models import (
     CheckResult,
     Dossier,
@@ -144,6 +144,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
+    contradicted(materials, findings)
     if not ruleset.in_force(as_of):
         findings.insert(0, _not_in_force(ruleset, as_of))
     blocking = [m for m in materials if m.required and m.status in ("missing", "invalid")]

@@ -31,6 +31,7 @@ class Material:
     report_sections: tuple[str, ...] = ()
     needs_text: bool = False
     seal: bool = False
+    shows: tuple[str, ...] = ()  # facts a genuine copy yields, at least one of them
     extra: bool = False
 
 
@@ -59,6 +60,7 @@ def _material(key: str, entry: dict) -> Material:
         report_sections=tuple(_fold(w) for w in entry.get("report_sections") or ()),
         needs_text=bool(entry.get("needs_text", False)),
         seal=bool(entry.get("seal", False)),
+        shows=tuple(entry.get("shows") or ()),
         extra=bool(entry.get("extra", False)),
     )
 

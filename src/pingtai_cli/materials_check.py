@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
-from .models import Dossier, Fact, MaterialFile, MaterialResult
+from .models import Dossier, Fact, Finding, MaterialFile, MaterialResult
 from .ruleset import MaterialReq, Ruleset
 
 
@@ -88,17 +88,37 @@ def _as_of_month(files: list[MaterialFile], as_of: date) -> str | None:
 VALIDITY = {"seal": _seal, "previous_year": _previous_year, "as_of_month": _as_of_month}
 
 
+def _unproven(key: str, files: list[MaterialFile]) -> str | None:
+    """Why readable files may not be the material: they yield none of the facts a genuine one shows."""
+    from .factkeys import label_of
+
+    entry = _catalog_entry(key)
+    shows = getattr(entry, "shows", ())
+    if not shows or any(k in f.facts for f in files for k in shows):
+        return None
+    words = "、".join(label_of(k) for k in shows)
+    return f"未能从{'、'.join(f.path for f in files)}中读出{words}，无法确认是“{entry.name}”"
+
+
 def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialResult:
     base: dict[str, Any] = {"id": req.key, "code": req.code, "name": req.name, "article": req.article, "quote": req.quote, "required": req.required}
     files = _files_for(req.key, dossier)
-    if files:
-        problems, undecided = _validity_problems(req, files, as_of)
+    readable = [f for f in files if not f.error]
+    if files and not readable:  # named like the material, but nothing in it can be read
+        problems = [f"{f.path}：{f.error}" for f in files]
+        return MaterialResult(status="invalid", files=[f.path for f in files], satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
+    if readable:
+        problems, undecided = _validity_problems(req, readable, as_of)
         problems = [p for p in problems if p]
-        names = [f.path for f in files]
+        names = [f.path for f in readable]
         if problems:
             return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
-        if undecided:
-            note = "无法自动核实有效性（" + "、".join(VALIDITY_WORDS[v] for v in req.validity) + "），请人工核对"
+        doubt = _unproven(req.key, readable)
+        if doubt and all(f.ocr_pages == 0 and not f.notes for f in readable):
+            # the whole text was there to read and says nothing a genuine copy says
+            return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=[doubt], fix=_fix(req, [doubt]), **base)
+        if undecided or doubt:
+            note = doubt or "无法自动核实有效性（" + "、".join(VALIDITY_WORDS[v] for v in req.validity) + "），请人工核对"
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=[note], **base)
         return MaterialResult(status="present", files=names, satisfied_by="file", **base)
     other = _elsewhere(req.key, dossier)
@@ -113,6 +133,19 @@ VALIDITY_WORDS = {"seal": "公章", "previous_year": "审计年度", "as_of_mont
 
 def _fix(req: MaterialReq, problems: list[str]) -> str:
     return f"重新提供符合要求的“{req.name}”：{'；'.join(problems)}（{req.article}：“{req.quote}”）。"
+
+
+def contradicted(materials: list[MaterialResult], findings: list[Finding]) -> None:
+    """A file the workbook contradicts (a consistency error names it) does not prove what the
+    form claims: its material becomes invalid, so the verdict cannot be eligible (spec §3)."""
+    for finding in findings:
+        if finding.severity != "error" or not finding.id.startswith("consistency.") or not finding.files:
+            continue
+        for m in materials:
+            if m.satisfied_by == "file" and m.status in ("present", "review") and set(finding.files) & set(m.files):
+                m.status = "invalid"
+                m.problems.append(finding.message)
+                m.fix = f"核对“{m.name}”与申请表，更正有误的一方（{m.article}）。"
 
 
 def check_materials(ruleset: Ruleset, dossier: Dossier, facts: dict[str, Fact], as_of: date) -> list[MaterialResult]:
