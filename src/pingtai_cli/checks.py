@@ -117,10 +117,18 @@ def check_review(rule: Rule, facts: Facts) -> RuleResult:
 NONE_WORDS = {"无", "没有", "暂无", "否", "none", "-", "—", "/"}
 
 
+# A line that names a recognition still applied for is not one obtained (已获认定).
+PENDING_RE = re.compile(r"拟申|拟参|正在申|申请中|申报中|在申报|待认定|认定中|准备申|计划申|将申")
+
+
 def _lines(fact: Fact) -> list[str]:
     value = fact.value
     items = value if isinstance(value, list) else [value]
     return [str(x).strip() for x in items if str(x).strip() and str(x).strip().lower() not in NONE_WORDS]
+
+
+def _matching(rule: Rule, lines: list[str]) -> list[str]:
+    return [line for line in lines if not PENDING_RE.search(line) and any(re.search(p, line) for p in rule.patterns)]
 
 
 def check_text_match(rule: Rule, facts: Facts) -> RuleResult:
@@ -129,9 +137,13 @@ def check_text_match(rule: Rule, facts: Facts) -> RuleResult:
     if fact is None:
         return _missing(rule, facts, "相关认定")
     lines = _lines(fact)
-    hits = [line for line in lines if any(re.search(p, line) for p in rule.patterns)]
+    hits = _matching(rule, lines)
     if hits:
         return _result(rule, "pass", facts, actual=hits, required="相关认定", message=f"已获认定：{fmt(hits)}。")
+    pending = [line for line in lines if PENDING_RE.search(line)]
+    if pending and pending == lines:
+        msg = f"“{fmt(pending)}”尚在申请，不是已获得的认定，不满足“{rule.title}”。"
+        return _result(rule, "fail", facts, actual=pending, required="相关认定", message=msg)
     if lines:
         msg = f"已获认定“{fmt(lines)}”无法自动判断是否属于“{rule.title}”，请人工核实。"
         return _result(rule, "review", facts, actual=lines, required="相关认定", message=msg)
@@ -142,7 +154,7 @@ def matches_exclusion(rule: Rule, facts: Facts) -> RuleResult:
     """Exclusion form: the rule *applies* (status fail) when any line matches a pattern."""
     fact = facts.get(rule.field or "")
     lines = _lines(fact) if fact else []
-    hits = [line for line in lines if any(re.search(p, line) for p in rule.patterns)]
+    hits = _matching(rule, lines)
     if hits:
         return _result(rule, "fail", facts, actual=hits, message=f"已获“{fmt(hits)}”，属于“{rule.title}”。")
     return _result(rule, "pass", facts, actual=lines, message="未发现排除情形。")
