@@ -57,6 +57,8 @@ def dossier(overrides: dict | None = None, materials: list[str] | None = None, f
                 f.facts["has_seal"] = Fact("has_seal", True)
             if f.material_keys == ["audit_report"]:
                 f.facts["audit_year"] = Fact("audit_year", 2025)
+            if f.material_keys == ["business_license"]:  # what a genuine licence shows
+                f.facts["credit_code"] = Fact("credit_code", "91210100MA0XXXXX00")
     return Dossier("x", facts=facts, yearly=YEARLY, files=files)
 
 
