@@ -174,3 +174,16 @@ def test_an_audit_report_that_contradicts_the_workbooks_assets_makes_the_dossier
     assert audit["status"] == "invalid" and "资产总额不一致" in audit["problems"][-1]
     assert doc["verdict"] == "incomplete"
     assert any(f["id"] == "consistency.total_assets_mismatch" for f in doc["findings"])
+
+
+def test_a_dossier_that_cannot_be_read_at_all_is_exit_2_and_says_so_in_json(tmp_path: Path):
+    bad = tmp_path / "卷宗.zip"
+    bad.write_bytes(b"not a zip at all")
+    res = run(str(bad), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json")
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 2
+    assert doc["error"] and doc["findings"][0]["id"] == "dossier.unreadable"
+    assert doc["document"] == "《辽宁省中小企业公共服务示范平台认定管理办法》"
+    both = run(str(bad), str(ELIGIBLE), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json")
+    assert both.exit_code == 1  # one was checked: the unreadable one is a result, not a usage error
+    assert [d.get("error") is None for d in json.loads(both.stdout)] == [False, True]

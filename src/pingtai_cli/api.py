@@ -17,6 +17,7 @@ from .models import CheckResult, Dossier, Finding
 
 if TYPE_CHECKING:
     from .dossier import Limits
+    from .ruleset import Ruleset
 
 
 def read_dossier(path: str | Path, *, limits: Limits | None = None, use_cache: bool = True) -> Dossier:
@@ -60,18 +61,18 @@ def check_many(
     try:
         dossier = read_dossier(path, limits=limits, use_cache=use_cache)
     except PingtaiError as e:
-        return [error_result(str(path), rs.key, rs.name, when, str(e)) for rs in rulesets]
+        return [error_result(str(path), rs, when, str(e)) for rs in rulesets]
     return [evaluate(dossier, rs, when) for rs in rulesets]
 
 
-def error_result(path: str, key: str, name: str, as_of: date, reason: str) -> CheckResult:
-    """A dossier that could not be checked at all: its own result, so a batch goes on."""
+def error_result(path: str, ruleset: Ruleset, as_of: date, reason: str) -> CheckResult:
+    """A dossier that could not be checked at all: its own result (with `error` set), so a batch goes on."""
     finding = Finding("dossier.unreadable", "error", f"无法检查卷宗 {path}：{reason}", [path])
     return CheckResult(
         dossier=path,
-        jurisdiction=key,
-        jurisdiction_name=name,
-        document="",
+        jurisdiction=ruleset.key,
+        jurisdiction_name=ruleset.name,
+        document=ruleset.document.cited,
         as_of=as_of,
         verdict="incomplete",
         in_force=True,

@@ -94,7 +94,7 @@ def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
     out = []
     for key in job.jurisdictions:
         rs = load_ruleset(key, job.rulesets_dir)
-        out.append(error_result(str(path), rs.key, rs.name, job.as_of, reason))
+        out.append(error_result(str(path), rs, job.as_of, reason))
     return out
 
 

@@ -112,7 +112,7 @@ def comparison(rulesets: list[Ruleset]) -> Comparison:
 
 
 def _document(rs: Ruleset) -> str:
-    return f"《{rs.document.title}》" + (f"（{rs.document.number}）" if rs.document.number else "")
+    return rs.document.cited
 
 
 def _row(id_: str, section: str, label: str, rulesets: list[Ruleset], cell: Callable[[Ruleset], Cell | None]) -> Row:

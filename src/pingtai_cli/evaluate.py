@@ -155,7 +155,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         dossier=dossier.path,
         jurisdiction=ruleset.key,
         jurisdiction_name=ruleset.name,
-        document=f"《{ruleset.document.title}》" + (f"（{ruleset.document.number}）" if ruleset.document.number else ""),
+        document=ruleset.document.cited,
         as_of=as_of,
         verdict=verdict,
         in_force=ruleset.in_force(as_of),

@@ -42,7 +42,7 @@ Entry = Rule | MaterialReq | Form | ProcedureFact | Relaxation
 
 def document_line(rs: Ruleset) -> str:
     doc = rs.document
-    return f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
+    return doc.cited
 
 
 def header(rs: Ruleset, on: date) -> dict[str, Any]:

@@ -134,6 +134,11 @@ class Document(Strict):
     parent: str | None = None
     recognition_title: str
 
+    @property
+    def cited(self) -> str:
+        """《title》（number）, as reports and forms name the document."""
+        return f"《{self.title}》" + (f"（{self.number}）" if self.number else "")
+
 
 class Area(Cited):
     """Administrative-division prefixes (credit code characters 3–8) of the area the text covers."""

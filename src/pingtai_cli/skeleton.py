@@ -520,7 +520,7 @@ def build_skeleton(rs: Ruleset, as_of: date, form_keys: Iterable[str] = ()) -> S
     the form asks for those no rule needs as well.
     """
     doc = rs.document
-    document = f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
+    document = doc.cited
     note = rs.materials_note if not rs.materials else None
     return Skeleton(
         jurisdiction=rs.key,

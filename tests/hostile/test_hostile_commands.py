@@ -65,7 +65,8 @@ def test_check_gives_valid_json_and_exit_1_for_every_hostile_dossier(
     corpus: Corpus, name: str
 ) -> None:
     run = check(corpus.intake / name, "--format", "json")
-    assert run.code == 1, run.text[-2000:]
+    unreadable = name == "broken.zip"  # nothing could be checked: exit 2 (spec §3)
+    assert run.code == (2 if unreadable else 1), run.text[-2000:]
     doc = json.loads(run.stdout)
     validate(doc)
     assert doc["verdict"] != "eligible"
@@ -157,7 +158,12 @@ def test_check_exit_codes_are_2_only_for_the_commands_own_failures(
 ) -> None:
     good = ("--jurisdiction", "liaoning", "--as-of", AS_OF)
     assert run_main("check", corpus.files, *good, private=private_dirs).clean().code == 1
-    assert run_main("check", corpus.broken_zip, *good, private=private_dirs).clean().code == 1
+    # spec §3: an unreadable path is exit 2 when it is all there was to check; beside a
+    # readable dossier it is that dossier's error result and the batch's code is 1
+    alone = run_main("check", corpus.broken_zip, *good, private=private_dirs).clean()
+    assert alone.code == 2 and "无法检查" in alone.stdout
+    beside = run_main("check", corpus.broken_zip, corpus.files, *good, private=private_dirs)
+    assert beside.clean().code == 1
     missing = run_main("check", tmp_path / "nope", *good, private=private_dirs).clean()
     assert missing.code == 2 and "路径不存在" in missing.stderr
     unknown = run_main("check", corpus.files, "-j", "atlantis", private=private_dirs).clean()

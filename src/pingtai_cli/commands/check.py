@@ -101,7 +101,8 @@ def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose
 
 
 def exit_code(results: list[Any], missing: list[str]) -> int:
-    if missing:
+    """Spec §3: 2 when a path is missing or nothing given could be checked at all."""
+    if missing or (results and all(r.error for r in results)):
         return EXIT_USAGE
     return EXIT_OK if results and all(r.verdict == "eligible" for r in results) else EXIT_FINDINGS
 

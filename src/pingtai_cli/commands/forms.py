@@ -152,7 +152,7 @@ def find_template(rel: str, template_dir: Path | None, alt_name: str | None = No
 
 def jurisdiction_context(rs: Ruleset) -> dict[str, str]:
     doc = rs.document
-    title = f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
+    title = doc.cited
     return {
         "jurisdiction": rs.key,
         "jurisdiction_name": rs.name,
