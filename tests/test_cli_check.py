@@ -187,3 +187,17 @@ def test_a_dossier_that_cannot_be_read_at_all_is_exit_2_and_says_so_in_json(tmp_
     both = run(str(bad), str(ELIGIBLE), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json")
     assert both.exit_code == 1  # one was checked: the unreadable one is a result, not a usage error
     assert [d.get("error") is None for d in json.loads(both.stdout)] == [False, True]
+
+
+def test_the_output_extension_chooses_the_format_and_a_contradiction_is_refused(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    args = (str(ELIGIBLE), "-j", "liaoning", "--as-of", "2026-03-15")
+    assert run(*args, "-o", str(tmp_path / "r.xlsx")).exit_code == 0
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames[0]  # a real workbook, not terminal text
+    assert run(*args, "-o", str(tmp_path / "r.json")).exit_code == 0
+    assert json.loads((tmp_path / "r.json").read_text("utf-8"))["verdict"] == "eligible"
+    clash = run(*args, "-f", "json", "-o", str(tmp_path / "r2.xlsx"))
+    assert clash.exit_code == 2 and "--format json 与输出文件扩展名" in str(clash.exception)
+    assert not (tmp_path / "r2.xlsx").exists()
+    assert run(*args, "--jobs", "0").exit_code == 2

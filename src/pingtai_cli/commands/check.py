@@ -78,6 +78,31 @@ def _stderr() -> Any:
     return Console(stderr=True)
 
 
+SUFFIX_FORMATS = {
+    ".json": Fmt.json,
+    ".jsonl": Fmt.jsonl,
+    ".md": Fmt.markdown,
+    ".markdown": Fmt.markdown,
+    ".html": Fmt.html,
+    ".htm": Fmt.html,
+    ".xlsx": Fmt.xlsx,
+    ".txt": Fmt.terminal,
+}
+
+
+def output_format(fmt: Fmt | None, output: Path | None) -> Fmt:
+    """The format asked for, else the one --output's extension names; a contradiction is an error."""
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or Fmt.terminal
+    if implied is not None and implied is not fmt:
+        raise PingtaiError(
+            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
+            f"请改用 --format {implied.value}，或换一个扩展名。"
+        )
+    return fmt
+
+
 def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose: bool, lang: str) -> None:
     """Machine output alone on stdout (or in --output); the terminal report when no format is asked."""
     from ..output import write_output
@@ -112,10 +137,10 @@ def check(
     paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
     jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", help="地区：national / liaoning / heilongjiang / xuchang / shaoguan")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天）")] = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="输出格式")] = Fmt.terminal,
+    fmt: Annotated[Fmt | None, typer.Option("--format", "-f", help="输出格式（默认按 --output 的扩展名，否则终端）")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（不覆盖已有文件，除非 --force）")] = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖已有输出文件")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", help="并行进程数")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="并行进程数")] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示证据细节与全部条目")] = False,
     lang: Annotated[str, typer.Option("--lang", help="报告语言 zh / en")] = "zh",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
@@ -137,6 +162,7 @@ def check(
     from ..ruleset import load_ruleset
 
     load_ruleset(jurisdiction, rulesets_dir)  # unknown jurisdiction → exit 2 before any reading
+    fmt = output_format(fmt, output)
     if fmt is Fmt.xlsx and output is None:
         raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
     if output is not None and output.exists() and not force:

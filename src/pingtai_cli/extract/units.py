@@ -187,7 +187,7 @@ def parse_number(raw: object, unit: str, default_unit: str | None = None) -> flo
             raise ValueParseError("不是有效的数值")
         number, written_unit = _decimal(repr(raw) if isinstance(raw, float) else str(raw)), ""
     else:
-        number, written_unit = _parse_number_text(_as_text(raw))
+        number, written_unit = _parse_number_text(_as_text(raw), unit)
     source_unit = written_unit or default_unit or unit
     source_dim, source_factor = _source_unit(source_unit, target_dim, unit)
     if source_dim != target_dim:
@@ -221,15 +221,19 @@ def _source_unit(written: str, target_dim: str | None, unit: str) -> tuple[str |
     return dimension, factor
 
 
-def _parse_number_text(text: str) -> tuple[Decimal, str]:
-    """(number, unit as written) from normalised text."""
+_EXAMPLES = {"万元": "320万元", "%": "85%", "平方米": "150平方米", "亿元": "2.5亿元"}
+
+
+def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
+    """(number, unit as written) from normalised text; `unit` picks the example of the message."""
     written, text = text, _strip_affixes(text)
     for hedge in _HEDGES:
         if hedge in text:
             raise ValueParseError(f"“{written}”含估计用语“{hedge}”，请填写确切数字")
     match = _NUMBER_RE.match(text)
     if match is None:
-        raise ValueParseError(f"“{text}”不是数字（请用阿拉伯数字填写，如 320万元）")
+        example = _EXAMPLES.get(unit, f"25{unit}")
+        raise ValueParseError(f"“{text}”不是数字（请用阿拉伯数字填写，如 {example}）")
     digits = match["num"].replace(",", "")
     if len(digits) > _MAX_DIGITS:
         raise ValueParseError("数字位数过多")
