@@ -164,3 +164,24 @@ def test_every_sample_result_validates_against_the_shipped_json_schema() -> None
     results = [result(n, k) for n, k in CASES]
     data = json.loads(render_json(results))
     jsonschema.validate(data, load_schema())
+
+
+SEVERITY = {"info": 0, "warning": 1, "error": 2}
+FINDING_CASES = [
+    (name, i) for name, s in EXPECTED["samples"].items() for i, _ in enumerate(s.get("findings") or [])
+]
+
+
+@pytest.mark.parametrize("name,index", FINDING_CASES, ids=[f"{n}-{i}" for n, i in FINDING_CASES])
+def test_every_expected_finding_is_reported(name: str, index: int) -> None:
+    want = EXPECTED["samples"][name]["findings"][index]
+    for key in EXPECTED["samples"][name]["checks"]:
+        r = result(name, key)
+        if "field" in want:
+            found = [f for f in r.findings if f.field == want["field"]]
+        else:  # a topic about files: a finding or an invalid material names them
+            files = set(want["files"])
+            found = [f for f in r.findings if files & {Path(p).name for p in f.files}]
+            found += [m for m in r.materials if m.status == "invalid" and files & {Path(p).name for p in m.files}]
+        severities = [SEVERITY.get(getattr(f, "severity", "error"), 2) for f in found]
+        assert severities and max(severities) >= SEVERITY[want["severity"]], (key, want["about"])

@@ -216,17 +216,22 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleResult:
     """Run one rule, then show the other readings of an ambiguous clause beside the result."""
     result = KINDS[rule.check](rule, facts)
     for reading in rule.readings:
-        result.notes.append(_reading_note(rule, reading, facts, result.status))
+        note, agrees = _reading_note(rule, reading, facts, result.status)
+        result.notes.append(note)
+        if not agrees:
+            result.disputed.append(note)
     return result
 
 
-def _reading_note(rule: Rule, reading: Any, facts: Facts, status: Status = "pass") -> str:
+def _reading_note(rule: Rule, reading: Any, facts: Facts, status: Status = "pass") -> tuple[str, bool]:
+    """(the note, whether this reading decides as the encoded one does)."""
     field = reading.field or rule.field
     fact = facts.get(field or "")
     head = f"另一读法（{reading.article}：“{reading.quote}”）：{reading.note}"
     if fact is None or reading.value is None or not isinstance(fact.value, int | float):
-        return head
+        return head, True
     ok = OPS[rule.op](fact.value, reading.value)
     met = "也满足" if status == "pass" else "满足"
     verdict = met if ok else f"不满足（{gap_text(rule.op, float(fact.value), reading.value, rule.unit)}）"
-    return f"{head} 按此读法要求{OP_WORDS[rule.op]}{fmt(reading.value)}{rule.unit or ''}，本申报{verdict}。"
+    agrees = ok == (status == "pass") or status not in ("pass", "fail")
+    return f"{head} 按此读法要求{OP_WORDS[rule.op]}{fmt(reading.value)}{rule.unit or ''}，本申报{verdict}。", agrees

@@ -134,6 +134,23 @@ def decide(
     return "eligible", ["全部可量化基本条件满足，服务功能要求满足，所需材料齐全。"]
 
 
+def _disputed(results: list[RuleResult]) -> list[Finding]:
+    """A second reading of an ambiguous clause that decides otherwise is shown as a warning,
+    not only in the condition's notes: the applicant should not learn it from `-v` alone."""
+    return [
+        Finding(
+            f"reading.{r.id}",
+            "warning",
+            f"{r.article} {r.name}：{note}",
+            sorted({e.file for e in r.evidence}),
+            r.fields[0] if r.fields else None,
+            r.evidence[0] if r.evidence else None,
+        )
+        for r in results
+        for note in r.disputed
+    ]
+
+
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
     facts = derive(dossier, as_of)
@@ -144,6 +161,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
+    findings += _disputed(conditions + [c for item in functions.items for c in item.conditions])
     contradicted(materials, findings)
     if not ruleset.in_force(as_of):
         findings.insert(0, _not_in_force(ruleset, as_of))

@@ -160,6 +160,7 @@ class RuleResult:
     gap: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # other readings, relaxations claimed
+    disputed: list[str] = field(default_factory=list)  # notes of readings that decide otherwise
     options: list[dict[str, Any]] = field(default_factory=list)  # any_of branches
     group: str | None = None  # "exclusion" for exclusion clauses listed among the conditions
 
