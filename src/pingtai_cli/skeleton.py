@@ -348,6 +348,8 @@ def _choices(key: str, rs: Ruleset) -> tuple[tuple[str, ...], bool]:
 def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     fk = BY_KEY.get(key)
     base = _functions_hint(rs) if key == "functions_declared" else (fk.hint if fk else "")
+    if key == "region" and rs.area:  # the area the text recognises platforms of
+        base = f"写到县（市、区），应在{rs.area.name}内，如 {rs.area.name}某某区"
     hint = "；".join(h for h in (base, *rule_hints) if h)
     if not hint:
         is_bool = fk is not None and fk.kind == "bool"
