@@ -273,6 +273,13 @@ def test_several_workbooks_pick_the_one_named_like_the_application_form(tmp_path
     assert equipment.material_keys == ["equipment_list"]
 
 
+def test_an_old_copy_of_the_application_form_is_not_taken_for_it(tmp_path: Path) -> None:
+    for name in ("旧版申请表.xlsx", "申请表-副本.xlsx", "申请表.xlsx", "备份/申请表.xlsx"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_bytes(b"PK\x03\x04")
+    assert read_dossier(tmp_path).workbook == "申请表.xlsx"
+
+
 def test_a_dossier_without_a_workbook_says_so(tmp_path: Path) -> None:
     (tmp_path / "营业执照.txt").write_text("营业执照")
     assert "workbook.missing" in finding_ids(read_dossier(tmp_path))

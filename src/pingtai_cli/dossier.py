@@ -316,6 +316,16 @@ def _form_named(name: str) -> bool:
     return any(w in PurePosixPath(name).stem for w in ("申请表", "申报表"))
 
 
+_STALE_WORDS = ("旧", "原", "备份", "副本", "草稿", "作废", "废弃", "old", "copy", "bak", "~$")
+
+
+def _book_rank(name: str) -> tuple[bool, bool, int, int, str]:
+    """Which of several workbooks is the 申请表: named like one, not an old copy, near the top."""
+    path = PurePosixPath(name)
+    stale = any(w in path.name.lower() for w in _STALE_WORDS)
+    return stale, not _form_named(name), len(path.parts), len(path.stem), name
+
+
 def _wanted_book(listing: Listing, name: str) -> bool:
     """A workbook the 申请表 may be: the first one, or the first named like it."""
     if not _is_book(name):
@@ -639,6 +649,9 @@ def _process_entry(entry: Entry, limits: Limits) -> MaterialFile:
     return process_file(entry.name, data, limits)
 
 
+GUIDES = {"README.txt", "材料清单.md"}  # what `pingtai init` writes beside the 申请表: no material
+
+
 def _file_findings(material: MaterialFile) -> list[Finding]:
     out = []
     if material.error:
@@ -649,7 +662,7 @@ def _file_findings(material: MaterialFile) -> list[Finding]:
         )
     for note in material.notes:
         out.append(Finding("file.partial", "warning", f"{material.path}：{note}", [material.path]))
-    if not material.material_keys and not material.error:
+    if not material.material_keys and not material.error and material.path not in GUIDES:
         out.append(
             Finding(
                 "file.unclassified",
@@ -674,8 +687,7 @@ def _pick_workbook(entries: list[Entry], dossier: Dossier) -> tuple[Entry | None
             )
         )
         return None, entries
-    named = [e for e in books if _form_named(e.name)]
-    chosen = (named or books)[0]
+    chosen = min(books, key=lambda e: _book_rank(e.name))
     if len(books) > 1:
         rest = "、".join(e.name for e in books if e is not chosen)
         dossier.findings.append(
