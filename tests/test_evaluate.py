@@ -195,3 +195,11 @@ def test_a_report_with_every_section_misses_none():
     rs = load_ruleset("xuchang")
     assert rs.application_report is not None
     assert missing_report_sections(rs, Dossier("x", report_sections=list(rs.application_report.sections))) == []
+
+
+def test_a_declared_function_the_text_does_not_list_is_a_warning_not_silence():
+    result = check(dossier({"functions_declared": ["信息", "咨询服务", "综合"]}))
+    unknown = [f for f in result.findings if f.id == "functions.unknown"]
+    assert len(unknown) == 1 and "“咨询服务、综合”不是第十三条列出的服务功能" in unknown[0].message
+    assert result.functions.met == 1  # 信息 still counts
+    assert not [f for f in check(dossier()).findings if f.id == "functions.unknown"]

@@ -382,3 +382,17 @@ def test_durations_are_not_numbers(raw: timedelta) -> None:
 )
 def test_a_date_written_to_the_month_is_told_apart(raw: object, no_day: bool) -> None:
     assert names_no_day(raw) is no_day
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "words"),
+    [
+        ("satisfaction_rate", "190%", "不能超过100%"),
+        ("free_service_share", 150, "不能超过100%"),
+        ("total_assets", "-320万元", "不能为负数"),
+        ("staff_total", -3, "不能为负数"),
+    ],
+)
+def test_an_implausible_form_value_is_a_clean_error(key: str, raw: object, words: str) -> None:
+    with pytest.raises(ValueParseError, match=words):
+        parse_value(key, raw)

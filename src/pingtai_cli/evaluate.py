@@ -134,6 +134,25 @@ def decide(
     return "eligible", ["全部可量化基本条件满足，服务功能要求满足，所需材料齐全。"]
 
 
+def _unknown_functions(dossier: Dossier, ruleset: Ruleset) -> list[Finding]:
+    """A declared function this text does not list is not counted: say so rather than drop it."""
+    from .derive import normalise_function
+
+    fact = dossier.facts.get("functions_declared")
+    raw = fact.value if fact and isinstance(fact.value, list) else []
+    listed = {item.function for item in ruleset.functions.items}
+    unknown = [str(x) for x in raw if normalise_function(str(x)) not in listed]
+    if not unknown:
+        return []
+    names = "、".join(item.name for item in ruleset.functions.items)
+    msg = (
+        f"申报服务功能“{'、'.join(unknown)}”不是{ruleset.functions.count.article}列出的服务功能"
+        f"（{names}），未计入；请改为其中的名称。"
+    )
+    files = [fact.evidence.file] if fact and fact.evidence else []
+    return [Finding("functions.unknown", "warning", msg, files, "functions_declared", fact.evidence if fact else None)]
+
+
 def _disputed(results: list[RuleResult]) -> list[Finding]:
     """A second reading of an ambiguous clause that decides otherwise is shown as a warning,
     not only in the condition's notes: the applicant should not learn it from `-v` alone."""
@@ -162,6 +181,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
     findings += _disputed(conditions + [c for item in functions.items for c in item.conditions])
+    findings += _unknown_functions(dossier, ruleset)
     contradicted(materials, findings)
     if not ruleset.in_force(as_of):
         findings.insert(0, _not_in_force(ruleset, as_of))

@@ -480,6 +480,7 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
     if fk.kind == "number":
         unit = fk.unit or ""
         value = parse_number(raw, unit, default_unit)
+        _plausible(value, unit)
         if unit_info(unit)[0] in _COUNT_DIMENSIONS:
             return _count(value), unit
         return value, unit
@@ -495,6 +496,14 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
     if key == "credit_code":
         text = normalize(text).upper()
     return text, None
+
+
+def _plausible(value: float, unit: str) -> None:
+    """No form fact is negative, and no share is above 100 %: such a value is a typing error."""
+    if value < 0:
+        raise ValueParseError(f"不能为负数（{value:g}{unit}），请核对")
+    if unit == "%" and value > 100:
+        raise ValueParseError(f"比例不能超过100%（{value:g}%），请核对")
 
 
 _FUNCTION_SUFFIX_RE = re.compile(r"(?:服务)?(?:功能)?$")
