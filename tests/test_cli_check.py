@@ -172,6 +172,7 @@ def test_an_audit_report_that_contradicts_the_workbooks_assets_makes_the_dossier
     doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
     audit = _material(doc, "audit_report")
     assert audit["status"] == "invalid" and "资产总额不一致" in audit["problems"][-1]
+    assert "为“900万元”" in audit["problems"][-1] and "为“320万元”" in audit["problems"][-1]
     assert doc["verdict"] == "incomplete"
     assert any(f["id"] == "consistency.total_assets_mismatch" for f in doc["findings"])
 

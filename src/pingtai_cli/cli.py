@@ -38,7 +38,7 @@ def err(message: str) -> None:
     """Messages for people go to stderr so stdout stays machine-readable."""
     from rich.console import Console
 
-    Console(stderr=True).print(message, markup=False, highlight=False)
+    Console(stderr=True, soft_wrap=True).print(message, markup=False, highlight=False)  # the terminal folds CJK lines itself
 
 
 def main() -> None:

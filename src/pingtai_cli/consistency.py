@@ -24,6 +24,14 @@ def _where(fact: Fact | None) -> str:
     return fact.evidence.describe() if fact and fact.evidence else "申请表"
 
 
+def _shown(fact: Fact) -> str:
+    """320.0 → 320万元; a date as 2019-03-15."""
+    from .checks import fmt
+
+    value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
+    return value + (fact.unit or "" if isinstance(fact.value, int | float) else "")
+
+
 def _norm_name(name: str) -> str:
     return "".join(str(name).split()).replace("(", "（").replace(")", "）")
 
@@ -34,8 +42,8 @@ def _compare(dossier: Dossier, material: str, key: str, same: Callable[[Any, Any
     for f, doc in _doc_facts(dossier, material, key):
         if mine is not None and not same(mine.value, doc.value):
             msg = (
-                f"{label}不一致：申请表（{_where(mine)}）为“{mine.value}”，"
-                f"{f.path}（{_where(doc)}）为“{doc.value}”。请核对并更正。"
+                f"{label}不一致：申请表（{_where(mine)}）为“{_shown(mine)}”，"
+                f"{f.path}（{_where(doc)}）为“{_shown(doc)}”。请核对并更正。"
             )
             out.append(Finding(f"consistency.{key}_mismatch", "error", msg, [f.path], key, doc.evidence))
     return out

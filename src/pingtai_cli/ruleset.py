@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import RulesetError, UnknownJurisdiction, UnknownRule
+from .errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
 from .rulefiles import RULESETS_ENV, YAML_LOADER, available, package_data_dir, ruleset_dirs  # noqa: F401 - re-exported
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
@@ -405,12 +405,30 @@ def _load_cached(path: str, mtime: float, extra: str | None) -> Ruleset:
     return load_file(Path(path), Path(extra) if extra else None)
 
 
+def _suggest(key: str, files: dict[str, Path], extra_dir: Path | None) -> str | None:
+    """`lioaning` → liaoning, `辽宁` → liaoning (辽宁省): the key a person probably meant."""
+    import difflib
+
+    close = difflib.get_close_matches(key.lower(), list(files), n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    for k, p in files.items():  # a Chinese name: only on this error path is every file read
+        try:
+            name = _load_cached(str(p), p.stat().st_mtime, str(extra_dir) if extra_dir else None).name
+        except (PingtaiError, OSError):
+            continue
+        if key and (key in name or name.rstrip("省市县区") == key):
+            return f"{k}（{name}）"
+    return None
+
+
 def load_ruleset(key: str, extra_dir: Path | None = None) -> Ruleset:
     """The ruleset for a jurisdiction key, from user dirs or the shipped ones."""
     files = available(extra_dir)
     if key not in files:
         known = "、".join(files) or "（无）"
-        raise UnknownJurisdiction(f"未知的地区 {key!r}。可用：{known}")
+        hint = _suggest(key, files, extra_dir)
+        raise UnknownJurisdiction(f"未知的地区 {key!r}。可用：{known}" + (f"。是否要用 {hint}？" if hint else ""))
     p = files[key]
     return _load_cached(str(p), p.stat().st_mtime, str(extra_dir) if extra_dir else None)
 
