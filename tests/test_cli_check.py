@@ -62,6 +62,12 @@ def test_unknown_jurisdiction_is_exit_2_with_a_chinese_message():
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("lioaning", "liaoning？"), ("辽宁", "liaoning（辽宁省）"), ("许昌", "xuchang（许昌市）")])
+def test_an_unknown_jurisdiction_suggests_the_key_meant(typed: str, meant: str):
+    res = run(str(ELIGIBLE), "-j", typed)
+    assert res.exit_code == 2 and f"是否要用 {meant}" in str(res.exception)
+
+
 def test_a_path_that_does_not_exist_is_exit_2_but_the_others_are_still_checked():
     res = run(str(ELIGIBLE), "/no/such/dossier", "-j", "liaoning", "--as-of", "2026-03-15", "-f", "jsonl", "-q")
     assert res.exit_code == 2
