@@ -358,6 +358,10 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     assert assets[5:9] == ("不满足", "95万元", "≥ 300万元", "差 205 万元")
     assert assets[10] == "申请表.xlsx 基本信息!C6"
     assert not [r for r in detail[1:] if r[0] == "dossiers/甲" and r[5] == "不满足"]
+    # every item the summary counts as 待审核 has its own detail row
+    for row in rows[1:]:
+        to_review = [r for r in detail[1:] if r[0] == row[2] and r[5] in ("待审核", "可放宽")]
+        assert len(to_review) == row[8], row[:5]
 
 
 def test_xlsx_neutralises_formula_strings_from_the_dossier() -> None:
@@ -422,7 +426,9 @@ def test_terminal_puts_the_verdict_first_and_spells_out_the_gap() -> None:
 def test_terminal_keeps_passing_items_to_one_line_and_folds_review_items() -> None:
     text = terminal_text([eligible()])
     assert "结论： 符合条件" in text
-    assert "条文：" not in text  # nothing fails, so no clause is quoted
+    # nothing fails: the clauses quoted are those of the items the header counts as 待审核
+    assert "待审核 2" in text and text.count("条文：") == 2
+    assert "无法自动核实有效性（公章），请人工核对" in text
     assert "项需评审人员核实（-v 展开）" in text
     verbose = terminal_text([eligible()], verbose=True)
     assert "-v 展开" not in verbose and "有健全的管理制度" in verbose

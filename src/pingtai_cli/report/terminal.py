@@ -306,6 +306,7 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
         "short.n_fail",
         "short.n_missing",
         "short.n_absent",
+        "short.n_review",
         "col.problems",
     ):
         table.add_column(t(key, lang), overflow="fold")
@@ -322,6 +323,7 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
             str(c.failed),
             str(c.missing),
             str(c.absent),
+            str(c.review),
             Text(problems[:120] + ("…" if len(problems) > 120 else "")),
         )
     line = Text(t("label.total", lang) + t("label.colon", lang))

@@ -128,7 +128,8 @@ class Row:
 
     @property
     def is_problem(self) -> bool:
-        return self.tone in PROBLEM_TONES
+        """What a person must act on: failures, gaps, and review items that test a value or a file."""
+        return self.tone in PROBLEM_TONES or (self.tone == "review" and not self.qualitative)
 
 
 _CONDITION_TONES: dict[str, Tone] = {
