@@ -722,6 +722,47 @@ def test_a_bureau_template_dir_overrides_a_shipped_form(tmp_path: Path, fake_rea
     assert report.paragraphs[0].text == "附件2"  # the shipped one, not overridden
 
 
+def test_a_bureau_template_with_a_typo_or_a_wrong_name_is_reported_when_filling(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    own = tmp_path / "own"
+    own.mkdir()
+    doc = Document()
+    doc.add_paragraph("信用代码：{{ credit_cod }}")
+    doc.save(str(own / "recommendation_form.docx"))
+    Document().save(str(own / "附件3-真实性声明.docx"))  # not a name fill-forms looks for
+    result = fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out"), "--template-dir", str(own))
+    assert result.exit_code == 0, result.output
+    assert "模板 recommendation_form.docx 中的变量 credit_cod 没有数据来源" in result.output
+    assert "没有《申报材料真实性声明》的模板（应命名为 xuchang/authenticity_declaration.docx" in result.output
+
+
+def test_forms_of_a_dossier_that_does_not_qualify_come_with_the_verdict(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    fake_reader["one"] = make_dossier(str(a), prior_recognitions=["2023年 河南省中小企业公共服务示范平台"])
+    result = fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out"), "--as-of", "2026-03-15")
+    assert result.exit_code == 0
+    assert "【one】注意：按许昌市办法检查，结论为“不符合条件”：第十九条" in result.output
+    assert (tmp_path / "out" / "one" / "附件1-许昌市中小企业公共服务示范平台推荐表.docx").is_file()
+
+
+def test_forms_are_readable_by_others_like_any_document(tmp_path: Path, fake_reader: dict) -> None:
+    import os
+    import stat
+
+    (a,) = dossier_dirs(tmp_path, "one")
+    old = os.umask(0o022)
+    try:
+        assert fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out")).exit_code == 0
+    finally:
+        os.umask(old)
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "out").rglob("*.docx")}
+    assert modes == {0o644}
+
+
 def test_pdf_without_libreoffice_says_how_to_install_it_and_keeps_the_docx(
     tmp_path: Path, fake_reader: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -836,3 +877,12 @@ def test_a_megabyte_fact_is_cut_to_a_bounded_length_with_a_mark(tmp_path: Path) 
     assert len(ctx["org_name"]) < 5000 and ctx["org_name"].endswith("（已截断）")
     doc = render(TEMPLATES / "xuchang" / "authenticity_declaration.docx", ctx, tmp_path)
     assert "（已截断）" in all_text(doc)
+
+
+def test_templates_vars_lists_every_variable_a_template_may_use() -> None:
+    from pingtai_cli.forms import context_keys, variable_catalogue
+
+    assert {name for name, _ in variable_catalogue()} == context_keys()
+    out = runner.invoke(cli.app, ["templates", "vars", "-j", "xuchang"]).output
+    assert "{{ mobile_phone }}\t手机" in out
+    assert "附件3 申报材料真实性声明：xuchang/authenticity_declaration.docx 或 authenticity_declaration.docx" in out

@@ -294,6 +294,33 @@ def blank_label(key: str) -> str:
     return LIST_LABELS.get(key) or COMPUTED_LABELS.get(key) or label_of(key)
 
 
+def variable_catalogue() -> list[tuple[str, str]]:
+    """(variable, what it holds, in Chinese) for every variable a template may use."""
+    out = [(fk.key, fk.labels[0] + (f"（{fk.unit}）" if fk.unit else "")) for fk in FACT_KEYS]
+    for name, fields in LIST_FIELDS.items():
+        out.append((name, f"{LIST_LABELS[name]}：逐行，每行有 no、{'、'.join(fields)}"))
+        out.append((f"{name}_count", f"{LIST_LABELS[name]}的行数"))
+    out.append(("yearly", f"{LIST_LABELS['yearly']}：逐年，每行有 {'、'.join(YEARLY_FIELDS)}"))
+    out.append(("yearly_count", "年度经营数据的年数"))
+    out += list(COMPUTED_LABELS.items())
+    out += [
+        ("declared", "申报的服务功能：declared.information 等为真时已申报"),
+        ("satisfied_count", "服务企业名单中满意的企业数"),
+        ("blank", "手写用的空白横线"),
+        ("blank_date", "手写用的空白日期"),
+        ("blank_fields", "没有数据的变量名列表"),
+        ("dossier_name", "卷宗文件夹名"),
+        ("jurisdiction", "地区键，如 xuchang"),
+        ("jurisdiction_name", "地区名称"),
+        ("recognition_title", "认定名称"),
+        ("document_title", "办法名称及文号"),
+        ("document_number", "办法文号"),
+        ("dossiers", "汇总表：逐个平台，每项有以上各变量及 no"),
+        ("dossier_count", "汇总表：平台个数"),
+    ]
+    return out
+
+
 def context_keys() -> set[str]:
     """Every top-level variable a template can rely on (what `templates check` accepts)."""
     keys = set(form_context(Dossier(path="")))

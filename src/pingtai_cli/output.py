@@ -16,10 +16,11 @@ from pathlib import Path
 from .errors import OutputExists, PingtaiError, os_reason
 
 
-def _umask() -> int:
+def file_mode() -> int:
+    """0666 less the process umask: the mode open() would give a new file (mkstemp gives 0600)."""
     mask = os.umask(0)
     os.umask(mask)
-    return mask
+    return 0o666 & ~mask
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -89,7 +90,7 @@ def _write_temp(parent: Path, name: str, payload: bytes) -> Path:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
     return tmp
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from .checks import fmt
 from .errors import OutputExists, PingtaiError
 from .factkeys import BY_KEY, DERIVED_KEYS, label_of
+from .output import file_mode
 from .ruleset import FunctionReq, MaterialReq, Rule, Ruleset, When
 
 WORKBOOK_NAME = "申请表.xlsx"
@@ -913,18 +914,12 @@ def workbook_bytes(sk: Skeleton) -> bytes:
     return buf.getvalue()
 
 
-def _file_mode() -> int:
-    """0666 less the process umask: the mode open() would have given a new file."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file beside `path`, then rename: a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, _file_mode())  # mkstemp makes 0600; a dossier file is shared like any other
+        os.chmod(tmp, file_mode())  # a dossier file is shared like any other
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

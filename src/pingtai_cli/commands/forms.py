@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -23,13 +24,14 @@ import typer
 
 from ..cli import app
 from ..errors import EXIT_FINDINGS, OutputExists, PingtaiError
+from ..output import file_mode
 
 if TYPE_CHECKING:
     from ..models import Dossier
     from ..ruleset import Form, Ruleset
 
 templates_app = typer.Typer(
-    no_args_is_help=True, help="表格模板：检查模板里的变量是否都有数据来源。"
+    no_args_is_help=True, help="表格模板：可用的变量，检查模板里的变量是否都有数据来源。"
 )
 app.add_typer(templates_app, name="templates")
 
@@ -93,6 +95,7 @@ def write_atomic(target: Path, produce: Callable[[Path], T]) -> T:
     tmp = Path(tmp_name)
     try:
         result = produce(tmp)
+        os.chmod(tmp, file_mode())  # a form is shared like any document, not private as mkstemp makes it
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -178,6 +181,27 @@ def applicant_form_keys(rs: Ruleset) -> list[str]:
     return keys
 
 
+def template_notes(
+    name: str, tpl: Path, rel: str, form_id: str, template_dir: Path | None
+) -> list[str]:
+    """What to tell a bureau about its own templates: one not found, variables with no data."""
+    from ..forms import undeclared_variables
+
+    if template_dir is None:
+        return []
+    if not _inside(tpl, template_dir):
+        return [
+            f"--template-dir 中没有《{name}》的模板（应命名为 {rel} 或 {form_id}.docx），已使用内置模板。"
+        ]
+    unknown = sorted(undeclared_variables(tpl))
+    if not unknown:
+        return []
+    return [
+        f"模板 {tpl.name} 中的变量 {'、'.join(unknown)} 没有数据来源，将留空"
+        "（拼写错误？可用的变量见 pingtai templates vars）。"
+    ]
+
+
 def _form_file(form: Form) -> str:
     return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
 
@@ -193,12 +217,13 @@ def plan(
     per_dossier: list[tuple[Form, Path]] = []
     summaries: list[tuple[str, Path, str]] = []
     for form in rs.forms:
-        tpl = find_template(
-            form.template or f"{rs.key}/{form.id}.docx", template_dir, f"{form.id}.docx"
-        )
+        rel = form.template or f"{rs.key}/{form.id}.docx"
+        tpl = find_template(rel, template_dir, f"{form.id}.docx")
         if tpl is None:
-            notes.append(f"未找到《{form.name}》的模板（{rs.key}/{form.id}.docx），跳过该表。")
-        elif "dossiers" in template_variables(tpl):
+            notes.append(f"未找到《{form.name}》的模板（{rel}），跳过该表。")
+            continue
+        notes += template_notes(form.name, tpl, rel, form.id, template_dir)
+        if "dossiers" in template_variables(tpl):
             summaries.append((form.name, tpl, _form_file(form)))
         else:
             per_dossier.append((form, tpl))
@@ -378,6 +403,19 @@ def problem_lines(path: Path, dossier: Dossier, limit: int = 5) -> list[str]:
     return lines
 
 
+def verdict_lines(path: Path, dossier: Dossier, rs: Ruleset, as_of: date) -> list[str]:
+    """Forms are filled whatever the verdict; a dossier that does not qualify is said so first."""
+    from ..evaluate import evaluate
+    from ..report.labels import t
+
+    result = evaluate(dossier, rs, as_of)
+    if result.verdict == "eligible":
+        return []
+    word = t(f"verdict.{result.verdict}", "zh")
+    reasons = "；".join(result.reasons[:2]) + ("……" if len(result.reasons) > 2 else "")
+    return [f"【{_dossier_stem(path)}】注意：按{rs.name}办法检查，结论为“{word}”：{reasons}（详见 pingtai check）"]
+
+
 @app.command("fill-forms")
 def fill_forms(
     dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个")],
@@ -390,6 +428,9 @@ def fill_forms(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="按哪一天检查卷宗是否符合条件（默认今天）")
+    ] = None,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
 
@@ -408,8 +449,11 @@ def fill_forms(
         err(f"跳过无法读取的卷宗：{reason}")
     if not read:
         raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
+    from .check import parse_as_of
+
+    when = parse_as_of(as_of)
     for path, dossier in read:
-        for line in problem_lines(path, dossier):
+        for line in problem_lines(path, dossier) + verdict_lines(path, dossier, rs, when):
             err(line)
     jobs, notes = plan(read, rs, out, template_dir)
     for note in notes:
@@ -471,5 +515,27 @@ def templates_check(
         else:
             typer.echo(f"{rel}：全部变量都有数据来源")
     if bad:
-        err(f"{bad} 个模板有问题。可用的变量见 pingtai_cli.forms.form_context 的说明。")
+        err(f"{bad} 个模板有问题。可用的变量见 pingtai templates vars。")
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@templates_app.command("vars")
+def templates_vars(
+    jurisdiction: Annotated[
+        str | None,
+        typer.Option("--jurisdiction", "-j", help="同时列出该地区各表格模板应使用的文件名"),
+    ] = None,
+) -> None:
+    """列出模板可以使用的全部变量（含中文含义），以及各地区表格模板的文件名。"""
+    from ..forms import variable_catalogue
+
+    for name, meaning in variable_catalogue():
+        typer.echo(f"{{{{ {name} }}}}\t{meaning}")
+    if jurisdiction:
+        from ..ruleset import load_ruleset
+
+        rs = load_ruleset(jurisdiction)
+        typer.echo(f"\n{rs.name}的表格模板（放在 --template-dir 下，文件名二选一）：")
+        for form in rs.forms:
+            rel = form.template or f"{rs.key}/{form.id}.docx"
+            typer.echo(f"{form.attachment} {form.name}：{rel} 或 {form.id}.docx")
