@@ -284,3 +284,26 @@ def test_rules_validate_resolves_extends_against_the_rulesets_dir(tmp_path: Path
     assert run("rules", "validate", str(child)).exit_code == 2  # the parent is unknown without the dir
     out = ok("rules", "validate", str(child), "--rulesets-dir", str(parents))
     assert "有效" in out and "继承 city" in out
+
+
+def test_rules_validate_checks_every_quote_against_the_policy_text(tmp_path: Path):
+    text = (SHIPPED / "heilongjiang.yaml").read_text(encoding="utf-8")
+    changed = text.replace("quote: 具有独立法人资格，运营一年以上\n", "quote: 运营十年以上\n", 1)
+    assert changed != text
+    bad = tmp_path / "heilongjiang.yaml"
+    bad.write_text(changed, encoding="utf-8")
+    result = run("rules", "validate", str(bad))
+    assert result.exit_code == 2
+    assert re.search(r"heilongjiang\.yaml:\d+: HL-B\d\d: .*引文在政策原文 004_f62ac9cdaa6411ec\.txt 中找不到：“运营十年以上”", result.stdout)
+    nowhere = tmp_path / "other.yaml"
+    nowhere.write_text(text.replace("004_f62ac9cdaa6411ec.txt", "999_nothere.txt"), encoding="utf-8")
+    assert "找不到 document.source_file 所指的政策原文 999_nothere.txt" in run("rules", "validate", str(nowhere)).stdout
+
+
+def test_rules_validate_skips_the_index_and_speaks_chinese(tmp_path: Path):
+    out = run("rules", "validate", str(SHIPPED / "_index.yaml"), str(SHIPPED / "national.yaml"))
+    assert out.exit_code == 0 and "_index.yaml：跳过" in out.stdout
+    data = small_ruleset("ops")
+    data["basic"][0]["op"] = "at least"
+    result = run("rules", "validate", str(write_yaml(tmp_path / "ops.yaml", data)))
+    assert result.exit_code == 2 and "取值应为" in result.stdout and "Input should" not in result.stdout

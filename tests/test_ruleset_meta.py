@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from pingtai_cli.derive import derive
 from pingtai_cli.errors import RulesetError
@@ -23,11 +21,13 @@ from pingtai_cli.ruleset import (
     Rule,
     Ruleset,
     available,
+    cited_items,
     load_file,
     load_ruleset,
     package_data_dir,
     quote_in_text,
     squash,
+    unquoted,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,20 +53,6 @@ def _policy_text(rs: Ruleset) -> str:
     return (package_data_dir("policies") / rs.document.source_file).read_text(encoding="utf-8")
 
 
-def _cited(obj: Any, where: str = "") -> Iterator[tuple[str, Any]]:
-    """Every object of the ruleset that carries article + quote, with a readable location."""
-    if isinstance(obj, BaseModel):
-        code = getattr(obj, "code", None)
-        here = f"{where}({code})" if code else where
-        if hasattr(obj, "quote") and hasattr(obj, "article"):
-            yield here, obj
-        for name in type(obj).model_fields:
-            yield from _cited(getattr(obj, name), f"{here}.{name}" if here else name)
-    elif isinstance(obj, list):
-        for i, item in enumerate(obj):
-            yield from _cited(item, f"{where}[{i}]")
-
-
 def _sections(rs: Ruleset) -> dict[str, tuple[str, list[Any]]]:
     """Section letter → the coded items of that section."""
     function_rules = [r for f in rs.functions.items for top in f.rules for r in top.walk()]
@@ -87,20 +73,7 @@ def _sections(rs: Ruleset) -> dict[str, tuple[str, list[Any]]]:
 @pytest.mark.parametrize("key", SHIPPED)
 def test_every_quote_occurs_verbatim_in_the_policy_text(key: str) -> None:
     rs = _ruleset(key)
-    text = _policy_text(rs)
-    missing = [
-        f"{where}: {item.quote}"
-        for where, item in _cited(rs)
-        if not quote_in_text(item.quote, text)
-    ]
-    if rs.document.in_force_quote and not quote_in_text(rs.document.in_force_quote, text):
-        missing.append(f"document.in_force_quote: {rs.document.in_force_quote}")
-    if rs.application_report:
-        missing += [
-            f"application_report: {s}"
-            for s in rs.application_report.sections
-            if not quote_in_text(s, text)
-        ]
+    missing = [f"{where}: {quote}" for where, quote in unquoted(rs, _policy_text(rs))]
     assert not missing, "未在政策原文中找到的引文：\n" + "\n".join(missing)
 
 
@@ -109,7 +82,7 @@ def test_every_rule_cites_a_well_formed_article_and_a_quote(key: str) -> None:
     rs = _ruleset(key)
     bad = [
         f"{where}: article={item.article!r}"
-        for where, item in _cited(rs)
+        for where, item in cited_items(rs)
         if not ARTICLE_RE.match(item.article) or len(squash(item.quote)) < 4
     ]
     assert not bad, "\n".join(bad)
@@ -118,7 +91,7 @@ def test_every_rule_cites_a_well_formed_article_and_a_quote(key: str) -> None:
 @pytest.mark.parametrize("key", SHIPPED)
 def test_shipped_rulesets_quote_only_their_own_text(key: str) -> None:
     rs = _ruleset(key)
-    assert [where for where, item in _cited(rs) if item.source] == []
+    assert [where for where, item in cited_items(rs) if item.source] == []
 
 
 def test_quote_check_rejects_a_changed_number() -> None:

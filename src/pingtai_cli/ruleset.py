@@ -7,6 +7,7 @@ schema rejects unknown keys and reports `file:line: field: reason` per problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -247,6 +248,31 @@ class Ruleset(Strict):
         return doc.in_force_from <= on and (doc.in_force_until is None or on <= doc.in_force_until)
 
 
+def cited_items(obj: Any, where: str = "") -> Iterator[tuple[str, Any]]:
+    """Every object of a ruleset that carries article + quote, with a readable location."""
+    if isinstance(obj, BaseModel):
+        code = getattr(obj, "code", None)
+        here = f"{where}({code})" if code else where
+        if hasattr(obj, "quote") and hasattr(obj, "article"):
+            yield here, obj
+        for name in type(obj).model_fields:
+            yield from cited_items(getattr(obj, name), f"{here}.{name}" if here else name)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from cited_items(item, f"{where}[{i}]")
+
+
+def unquoted(rs: Ruleset, policy_text: str) -> list[tuple[str, str]]:
+    """(where, quote) of every quote that is not verbatim in the policy text."""
+    out = [(where, item.quote) for where, item in cited_items(rs) if not quote_in_text(item.quote, policy_text)]
+    doc = rs.document
+    if doc.in_force_quote and not quote_in_text(doc.in_force_quote, policy_text):
+        out.append(("document.in_force_quote", doc.in_force_quote))
+    if rs.application_report:
+        out += [("application_report", s) for s in rs.application_report.sections if not quote_in_text(s, policy_text)]
+    return out
+
+
 def squash(text: str) -> str:
     """Text without any whitespace: policy texts break lines and pad numbers (`不低于 50 万元`)."""
     return re.sub(r"\s+", "", text)
@@ -365,10 +391,31 @@ def _problems(err: ValidationError, path: Path, lines: dict[tuple[Any, ...], int
                 line = lines[loc[:n]]
                 break
         where = ".".join(str(x) for x in loc) or "(顶层)"
-        msg = e["msg"].replace("Extra inputs are not permitted", "未知字段（不允许）")
-        msg = msg.replace("Field required", "缺少必填字段")
-        out.append(f"{path.name}:{line or '?'}: {where}: {msg}")
+        out.append(f"{path.name}:{line or '?'}: {where}: {_in_chinese(e['msg'])}")
     return out
+
+
+# pydantic's messages, the ones a person writing a ruleset meets
+_MESSAGES = (
+    ("Extra inputs are not permitted", "未知字段（不允许）"),
+    ("Field required", "缺少必填字段"),
+    ("Input should be a valid number", "应为数字"),
+    ("Input should be a valid integer", "应为整数"),
+    ("Input should be a valid string", "应为文字"),
+    ("Input should be a valid boolean", "应为 true 或 false"),
+    ("Input should be a valid date", "应为日期（YYYY-MM-DD）"),
+    ("Input should be a valid list", "应为列表"),
+    ("Input should be a valid dictionary", "应为键值对"),
+    ("Input should be ", "取值应为 "),
+    ("List should have at least", "列表至少应有"),
+    ("Value error, ", ""),
+)
+
+
+def _in_chinese(msg: str) -> str:
+    for english, chinese in _MESSAGES:
+        msg = msg.replace(english, chinese)
+    return msg.replace(" or ", " 或 ")
 
 
 def load_file(path: Path, extra_dir: Path | None = None) -> Ruleset:

@@ -358,8 +358,8 @@ def explain(
 # ---------------------------------------------------------------- validate
 
 
-def validate_file(path: Path, extra: Path | None) -> tuple[list[str], Any]:
-    """(problems as `file:line: field: reason`, the ruleset when valid)."""
+def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
+    """(problems as `file:line: field: reason`, warnings, the ruleset when valid)."""
     import yaml
 
     from ..errors import PingtaiError, RulesetError
@@ -368,21 +368,53 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        return [f"{path}:?: (文件): 无法读取（{e}）"], None
+        return [f"{path}:?: (文件): 无法读取（{e}）"], [], None
     try:
         yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else "?"
-        return [f"{path}:{line}: (YAML): {e.problem or e}"], None
+        return [f"{path}:{line}: (YAML): {e.problem or e}"], [], None
     except yaml.YAMLError as e:
-        return [f"{path}:?: (YAML): {e}"], None
+        return [f"{path}:?: (YAML): {e}"], [], None
     try:
-        return [], load_file(path, extra)
+        rs = load_file(path, extra)
     except RulesetError as e:
         problems = e.problems or [f"{path.name}:?: (文件): {e.args[0]}"]
-        return [_with_line(p, path, text) for p in problems], None
+        return [_with_line(p, path, text) for p in problems], [], None
     except PingtaiError as e:
-        return [f"{path}:?: (文件): {e}"], None
+        return [f"{path}:?: (文件): {e}"], [], None
+    found = [_with_line(p, path, text) for p in quote_problems(rs, path)]
+    if rs.extends and not _names_own_source(text):
+        # a county's or an annual notice's clauses may come from a text not shipped here:
+        # naming it in document.source_file makes these errors
+        return [], [f"提示：{p}" for p in found], rs
+    return found, [], None if found else rs
+
+
+def _names_own_source(text: str) -> bool:
+    import yaml
+
+    data = yaml.safe_load(text)
+    document = data.get("document") if isinstance(data, dict) else None
+    return isinstance(document, dict) and bool(document.get("source_file"))
+
+
+def quote_problems(rs: Any, path: Path) -> list[str]:
+    """Quotes that are not verbatim in the policy text the header names, or that text not found."""
+    from ..articles import policy_path
+    from ..ruleset import package_data_dir, unquoted
+
+    source = rs.document.source_file
+    if not source:
+        return []
+    policy = policy_path(source, [path.parent, package_data_dir("policies")])
+    if policy is None:
+        return [
+            f"{path.name}: 找不到 document.source_file 所指的政策原文 {source}"
+            "（放在规则文件所在文件夹或其下的 policies/ 中）"
+        ]
+    text = policy.read_text(encoding="utf-8", errors="replace")
+    return [f"{path.name}: {where}: 引文在政策原文 {source} 中找不到：“{quote[:40]}”" for where, quote in unquoted(rs, text)]
 
 
 def _with_line(problem: str, path: Path, text: str) -> str:
@@ -411,7 +443,12 @@ def validate(
     """校验规则文件：结构、字段、编号、引用；有问题逐行列出（文件:行: 字段: 原因），退出码 2。"""
     failed = 0
     for path in files:
-        problems, rs = validate_file(path, rulesets_dir)
+        if path.name.startswith("_"):  # _index.yaml and the like: not a ruleset
+            typer.echo(f"{path}：跳过（以 _ 开头的文件不是规则文件）")
+            continue
+        problems, warnings, rs = validate_file(path, rulesets_dir)
+        for w in warnings:
+            typer.echo(w)
         if problems:
             failed += 1
             for p in problems:
