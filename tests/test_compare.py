@@ -130,11 +130,18 @@ def test_xuchang_needs_two_functions_of_a_comprehensive_platform_and_has_an_excl
 
 
 def test_materials_publicity_and_validity_rows(real):
-    assert [real["materials.count"].cells[k].value for k in KEYS[:4]] == [9, 9, 8, 15]
+    # the texts' own items (第十七条（一）…（八）); an item naming two materials is split
+    assert [real["materials.count"].cells[k].value for k in KEYS[:4]] == [8, 8, 8, 14]
+    assert real["materials.count"].cells["national"].text == "8项（分为9种材料）"
     assert "年度申报通知" in real["materials.count"].cells["shaoguan"].text
     assert [real["procedure.publicity_days"].cells[k].text for k in KEYS] == ["15工作日", "15工作日", ABSENT, "5工作日", ABSENT]
     assert {real["procedure.validity_years"].cells[k].text for k in KEYS} == {"3年"}
     assert real["procedure.validity_years"].diff == "一致"
+    # 每年1次 and 每年一次 are the same rule, whatever each text calls the review
+    assert real["procedure.review_frequency"].diff == "一致"
+    bureau = real["procedure.bureau_report_deadline"]
+    assert bureau.label == "主管部门向上级报送年度情况"
+    assert "报韶关市工业和信息化局" in bureau.cells["shaoguan"].display()
 
 
 def test_relaxations_name_the_articles_they_reach(real):

@@ -31,3 +31,12 @@ def test_a_missing_dossier_path_is_a_usage_error():
     res = run("--dossier", "/nonexistent/dossier")
     assert res.exit_code != 0
     assert "不存在" in str(res.exception) or "不存在" in res.output
+
+
+def test_a_dossier_from_another_area_is_flagged_under_each_areas_text():
+    res = run("--dossier", str(SAMPLE), "--as-of", "2026-03-15", "-f", "json")
+    data = json.loads(res.stdout)
+    gaps = next(r for r in data["rows"] if r["id"] == "dossier_gaps")["cells"]
+    # a 大连 (辽宁) company: 黑龙江 and 许昌 recognise platforms of their own area only
+    assert "不在本办法的地区范围内" in gaps["heilongjiang"]["text"]
+    assert "不在本办法的地区范围内" not in gaps["liaoning"]["text"]

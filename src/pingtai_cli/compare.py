@@ -13,6 +13,7 @@ jurisdiction) can be appended to `rows` before rendering.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import partial
@@ -63,9 +64,11 @@ class Cell:
     unit: str | None = None
     absent: bool = False
     emphasis: str | None = None  # "strictest" | "loosest"
+    note: str | None = None  # shown, not compared: what the text calls it, when the texts differ
 
     def display(self) -> str:
-        return f"{self.text} {self.article}" if self.article else self.text
+        text = f"{self.text}（{self.note}）" if self.note else self.text
+        return f"{text} {self.article}" if self.article else text
 
 
 @dataclass
@@ -233,7 +236,9 @@ def _material_rows(rulesets: list[Ruleset]) -> list[Row]:
     def count(rs: Ruleset) -> Cell | None:
         if rs.materials:
             articles = list(dict.fromkeys(_base(m.article) for m in rs.materials))
-            return Cell(f"{len(rs.materials)}项", "、".join(articles), [m.code for m in rs.materials], value=len(rs.materials))
+            items = len(dict.fromkeys(m.article for m in rs.materials))  # the text's own 项
+            split = f"（分为{len(rs.materials)}种材料）" if items != len(rs.materials) else ""
+            return Cell(f"{items}项{split}", "、".join(articles), [m.code for m in rs.materials], value=items)
         if rs.materials_note:
             return Cell("文件未列明，随年度申报通知", rs.materials_note.article)
         return None
@@ -305,18 +310,27 @@ def _relaxation_rows(rulesets: list[Ruleset]) -> list[Row]:
     return [_row("relaxations", "放宽条款", "放宽条款", rulesets, cell)]
 
 
+# Row labels for procedure facts whose wording differs by level (who reports to whom)
+PROCEDURE_LABELS = {
+    "annual_summary_deadline": "示范平台报送年度工作总结",
+    "bureau_report_deadline": "主管部门向上级报送年度情况",
+}
+
+
 def _procedure_rows(rulesets: list[Ruleset]) -> list[Row]:
     ids = dict.fromkeys(p.id for rs in rulesets for p in rs.procedure)
     rows = []
     for pid in ids:
-        title = next(p.title for rs in rulesets for p in rs.procedure if p.id == pid)
+        titles = list(dict.fromkeys(p.title for rs in rulesets for p in rs.procedure if p.id == pid))
+        title = titles[0] if len(titles) == 1 else PROCEDURE_LABELS.get(pid, titles[0])
 
-        def cell(rs: Ruleset, pid: str = pid) -> Cell | None:
+        def cell(rs: Ruleset, pid: str = pid, shared: bool = len(titles) == 1) -> Cell | None:
             p = next((p for p in rs.procedure if p.id == pid), None)
             if p is None:
                 return None
             number = p.value if isinstance(p.value, int | float) else None
-            return Cell(f"{fmt(p.value)}{p.unit or ''}", p.article, [p.code], value=number, unit=p.unit)
+            note = None if shared else p.title
+            return Cell(f"{fmt(p.value)}{p.unit or ''}", p.article, [p.code], value=number, unit=p.unit, note=note)
 
         rows.append(_row(f"procedure.{pid}", "程序与期限", title, rulesets, cell))
     return rows
@@ -329,12 +343,18 @@ def _names(keys: list[str], names: dict[str, str]) -> str:
     return "、".join(names.get(k, k) for k in keys)
 
 
+def _numerals(text: str) -> str:
+    from .articles import cn_to_int
+
+    return re.sub(r"[一二两三四五六七八九十百]+", lambda m: str(cn_to_int(m.group(0).replace("两", "二"))), text)
+
+
 def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = None) -> None:
     """Set `row.diff` and, on numeric rows whose units agree, the strictest and loosest cells."""
     names = names or {}
     present = [k for k in order if k in row.cells and not row.cells[k].absent]
     missing = [k for k in order if k in row.cells and row.cells[k].absent]
-    texts = {row.cells[k].text for k in present}
+    texts = {_numerals(row.cells[k].text) for k in present}  # 每年1次 and 每年一次 say the same
     notes = []
     numeric = [k for k in present if row.cells[k].value is not None]
     units = {row.cells[k].unit for k in numeric}
@@ -381,6 +401,8 @@ def gaps_of(result: Any) -> list[str]:
     if result.functions and result.functions.status != "pass":
         out.append(f"服务功能：满足 {result.functions.met} 项，需 {result.functions.required} 项")
     out += [f"{'缺件' if m.status == 'missing' else '无效'}：{m.name}" for m in result.materials if m.required and m.status in ("missing", "invalid")]
+    if any(f.id == "consistency.credit_code_area" for f in result.findings):
+        out.append("注意：统一社会信用代码不在本办法的地区范围内")  # each text recognises its own area
     if result.error:
         out.append(f"无法检查：{result.error}")
     return out
