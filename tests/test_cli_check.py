@@ -208,3 +208,14 @@ def test_the_output_extension_chooses_the_format_and_a_contradiction_is_refused(
     assert clash.exit_code == 2 and "--format json 与输出文件扩展名" in str(clash.exception)
     assert not (tmp_path / "r2.xlsx").exists()
     assert run(*args, "--jobs", "0").exit_code == 2
+
+
+def test_an_empty_folder_is_not_a_dossier_and_no_workbook_is_said_first(tmp_path: Path):
+    empty = tmp_path / "空"
+    empty.mkdir()
+    res = run(str(empty), "-j", "liaoning", "--as-of", "2026-03-15")
+    assert res.exit_code == 2 and "没有任何文件，不是申报卷宗" in res.output
+    pdfs = tmp_path / "只有PDF"
+    shutil.copytree(ELIGIBLE, pdfs, ignore=shutil.ignore_patterns("*.xlsx"))
+    text = run(str(pdfs), "-j", "liaoning", "--as-of", "2026-03-15").output
+    assert text.index("卷宗中没有Excel申请表") < text.index("基本条件")

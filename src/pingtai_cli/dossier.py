@@ -607,6 +607,8 @@ def read_dossier(path: Path, *, limits: Limits | None = None) -> Dossier:
     limits = limits or Limits()
     dossier = Dossier(path=str(path))
     with open_listing(path, limits) as listing:
+        if not listing.entries and not listing.findings:
+            raise DossierError(f"{path} 中没有任何文件，不是申报卷宗（路径写错了？）")
         dossier.findings += listing.findings
         workbook, others = _pick_workbook(listing.entries, dossier)
         if workbook is not None:

@@ -309,12 +309,18 @@ class ResultView:
         return fr is not None and fr.status != "pass"
 
 
+NO_FORM_IDS = {"workbook.missing"}
+
+
 def build_view(result: CheckResult, lang: str = "zh") -> ResultView:
     """Turn one result into display rows; the 'not in force' finding becomes a banner."""
     banner_finding = next((f for f in result.findings if f.id == NOT_IN_FORCE_ID), None)
     banner = None
     if not result.in_force or banner_finding:
         banner = clean(banner_finding.message) if banner_finding else t("label.not_in_force", lang)
+    no_form = next((f for f in result.findings if f.id in NO_FORM_IDS), None)
+    if no_form is not None:  # every 缺少数据 below follows from this one cause: say it first
+        banner = "；".join(x for x in (banner, clean(no_form.message)) if x)
     rows: dict[Group, list[Row]] = {
         "basic": [condition_row(c, "basic", lang) for c in result.conditions],
         "functions": function_rows(result.functions, lang) if result.functions else [],
