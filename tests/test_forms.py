@@ -886,3 +886,17 @@ def test_templates_vars_lists_every_variable_a_template_may_use() -> None:
     out = runner.invoke(cli.app, ["templates", "vars", "-j", "xuchang"]).output
     assert "{{ mobile_phone }}\t手机" in out
     assert "附件3 申报材料真实性声明：xuchang/authenticity_declaration.docx 或 authenticity_declaration.docx" in out
+
+
+def test_a_summary_form_of_the_text_replaces_the_generic_one_and_a_dossier_given_twice_counts_once(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    a, b = dossier_dirs(tmp_path, "甲", "乙")
+    out = tmp_path / "out"
+    result = fill(str(a), str(b), str(a), "-j", "heilongjiang", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "同一卷宗重复给出，只处理一次" in result.output
+    top = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert not [n for n in top if n.startswith("申报汇总表")]  # the 推荐汇总表 is the summary
+    assert any("推荐汇总表" in n for n in top)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["乙", "甲"]

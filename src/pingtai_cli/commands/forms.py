@@ -231,7 +231,7 @@ def plan(
         notes.append(
             f"{extra['document_title']}未附推荐表、申请报告等表格样式，不生成单个平台的表格。"
         )
-    if len(dossiers) > 1:
+    if len(dossiers) > 1 and not summaries:  # heilongjiang's 推荐汇总表 is its summary already
         tpl = find_template(COMMON_SUMMARY, template_dir, "summary.docx")
         if tpl:
             summaries.append(
@@ -384,7 +384,12 @@ def _read(paths: list[Path], out: Path) -> tuple[list[tuple[Path, Dossier]], lis
             raise PingtaiError(f"输出目录不能位于申报材料文件夹之内：{out}（申报材料：{p}）")
     read: list[tuple[Path, Dossier]] = []
     failed: list[str] = []
+    seen: set[Path] = set()
     for p in paths:
+        if p.resolve() in seen:
+            err(f"同一卷宗重复给出，只处理一次：{p}")
+            continue
+        seen.add(p.resolve())
         try:
             read.append((p, load_dossier(p)))
         except DossierError as e:
