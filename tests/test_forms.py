@@ -900,3 +900,12 @@ def test_a_summary_form_of_the_text_replaces_the_generic_one_and_a_dossier_given
     assert not [n for n in top if n.startswith("申报汇总表")]  # the 推荐汇总表 is the summary
     assert any("推荐汇总表" in n for n in top)
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["乙", "甲"]
+
+
+def test_the_written_sections_of_the_xuchang_report_are_named_as_left_for_the_applicant(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    result = fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out"))
+    assert "中的文字说明（附件2：（一）申请单位的基本情况；（二）" in result.output
+    assert "请从卷宗中的申请报告复制，或直接填写" in result.output

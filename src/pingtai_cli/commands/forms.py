@@ -202,6 +202,20 @@ def template_notes(
     ]
 
 
+def narrative_note(form: Form, rs: Ruleset) -> list[str]:
+    """The written sections of a 申请报告 (xuchang 附件2 五（一）…（六）) are not filled from facts."""
+    layout = rs.application_report
+    if form.id != "application_report" or layout is None:
+        return []
+    written = [s.split("（包括")[0].rstrip("；;。") for s in layout.sections if s.startswith("（")]
+    if not written:
+        return []
+    return [
+        f"《{form.name}》中的文字说明（{layout.article}：{'；'.join(written)}）没有可填的数据，已留空："
+        "请从卷宗中的申请报告复制，或直接填写。"
+    ]
+
+
 def _form_file(form: Form) -> str:
     return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
 
@@ -223,6 +237,7 @@ def plan(
             notes.append(f"未找到《{form.name}》的模板（{rel}），跳过该表。")
             continue
         notes += template_notes(form.name, tpl, rel, form.id, template_dir)
+        notes += narrative_note(form, rs)
         if "dossiers" in template_variables(tpl):
             summaries.append((form.name, tpl, _form_file(form)))
         else:
