@@ -473,6 +473,17 @@ def test_batch_summary_counts_each_verdict() -> None:
     assert "共 4 个卷宗" in render(results, "terminal")  # but a text file gets it
 
 
+def test_batch_summary_fits_80_columns_with_short_counts_and_the_gaps_in_words() -> None:
+    console = Console(record=True, width=80)
+    console.print(render_summary([eligible(), ineligible()]))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "✘2" in text and "资产总额差205万元" in "".join(text.split())
+    assert "✘ 不满足  ？ 缺少数据  缺 缺件  ◎ 待审核" in text
+    rows = [line for line in text.splitlines() if line.strip().startswith(("1 ", "2 "))]
+    assert len(rows) == 2
+
+
 def test_print_results_and_print_summary_take_the_console_first() -> None:
     out, err = Console(record=True, width=100), Console(record=True, width=100)
     print_results(out, [ineligible(), review()], verbose=True, lang="zh")

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from ..models import CheckResult
 from .labels import check_lang, t
-from .view import GROUPS, MARKS, ResultView, Row, build_view, counts, main_problems
+from .view import GROUPS, MARKS, Counts, ResultView, Row, build_view, counts, main_problems
 
 TONE_STYLES = {
     "ok": "green",
@@ -293,39 +293,47 @@ def _detail_line(label: str, body: str, indent: int, colon: str = "：") -> Rend
     return Padding(text, (0, 0, 0, indent))
 
 
+COUNT_MARKS = (("✘", "short.n_fail"), ("？", "short.n_missing"), ("缺", "short.n_absent"), ("◎", "short.n_review"))
+
+
+def _count_words(c: Counts) -> str:
+    """`✘4 缺2`: the non-zero counts only, so the column stays narrow (legend under the table)."""
+    numbers = (c.failed, c.missing, c.absent, c.review)
+    return " ".join(f"{mark}{n}" for (mark, _), n in zip(COUNT_MARKS, numbers, strict=True) if n) or "—"
+
+
 def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> RenderableType:
     """The batch summary: one line per dossier and the count of each verdict."""
     results = list(results)
+    from rich import box
+
+    from ..compare import gaps_of
+
     table = Table(
-        title=t("label.summary", lang, n=len(results)), title_justify="left", expand=False
+        title=t("label.summary", lang, n=len(results)),
+        title_justify="left",
+        expand=True,
+        box=box.SIMPLE_HEAD,  # no cell borders: the words get the width
     )
-    for key in (
-        "col.no",
-        "col.org",
-        "col.verdict",
-        "short.n_fail",
-        "short.n_missing",
-        "short.n_absent",
-        "short.n_review",
-        "col.problems",
-    ):
-        table.add_column(t(key, lang), overflow="fold")
+    table.add_column(t("col.no", lang), no_wrap=True)
+    table.add_column(t("col.org", lang), overflow="fold", ratio=2)
+    table.add_column(t("col.verdict", lang), no_wrap=True)
+    table.add_column(t("col.counts", lang), overflow="fold", ratio=1)
+    table.add_column(t("col.problems", lang), overflow="fold", ratio=4)
     tally: Counter[str] = Counter()
     for i, result in enumerate(results, 1):
         view = build_view(result, lang)
         tally[view.verdict] += 1
         c = counts(result)
-        problems = main_problems(result)
+        problems = "；".join(gaps_of(result)) if lang == "zh" else main_problems(result)
         table.add_row(
             str(i),
             Text(view.org),
             Text(view.verdict_word, style=VERDICT_STYLES.get(view.verdict, "")),
-            str(c.failed),
-            str(c.missing),
-            str(c.absent),
-            str(c.review),
-            Text(problems[:120] + ("…" if len(problems) > 120 else "")),
+            _count_words(c),
+            Text(problems[:100] + ("…" if len(problems) > 100 else "")),
         )
+    legend = Text("  ".join(f"{mark} {t(key, lang)}" for mark, key in COUNT_MARKS), style="dim")
     line = Text(t("label.total", lang) + t("label.colon", lang))
     for verdict in VERDICT_ORDER:
         if tally[verdict] or verdict != "error":
@@ -333,4 +341,4 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
                 f" {t(f'verdict.{verdict}', lang)} {tally[verdict]} ", style=VERDICT_STYLES[verdict]
             )
             line.append(" ")
-    return Group(table, line)
+    return Group(table, legend, line)
