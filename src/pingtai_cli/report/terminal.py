@@ -226,9 +226,7 @@ def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
     """One line for the item; below it, when asked, the clause, the source and the fix."""
     style = TONE_STYLES[row.tone]
     indent = "  " + "  " * row.depth
-    line = Text(indent)
-    line.append(row.mark, style=style)
-    line.append(" ")
+    line = Text()
     line.append(row.name, style="bold" if row.is_problem else "")
     value = _value_text(row, lang)
     if value:
@@ -244,13 +242,22 @@ def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
     ref = " ".join(x for x in (row.article, code) if x)
     if ref and row.group != "consistency":
         line.append(f"  {ref}", style="dim")
-    out: list[RenderableType] = [line]
+    out: list[RenderableType] = [_hanging(Text(row.mark, style=style), line, len(indent))]
     if detail:
         out += _details(row, lang, len(indent) + 2)
     elif row.tone == "review" and row.message and not row.qualitative:  # why a reviewer must look
         colon = t("label.colon", lang)
         out.append(_detail_line(t("label.message", lang), row.message, len(indent) + 2, colon))
     return out
+
+
+def _hanging(mark: Text, line: Text, indent: int) -> RenderableType:
+    """`  ✔ text…` whose folded lines stay under the text, not at column 0."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(mark, line)
+    return Padding(grid, (0, 0, 0, indent))
 
 
 def _value_text(row: Row, lang: str) -> str:
