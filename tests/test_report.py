@@ -608,3 +608,12 @@ def test_write_output_never_writes_into_a_protected_dossier_folder(tmp_path: Pat
     with pytest.raises(PingtaiError, match="卷宗文件夹"):
         write_output(dossier / "sub" / "r.html", "x", force=True, protected=[dossier])
     assert list(dossier.iterdir()) == []
+
+
+def test_at_80_columns_a_folded_item_hangs_under_its_text() -> None:
+    console = Console(record=True, width=80)
+    console.print(render_terminal([ineligible()], verbose=True))
+    lines = console.export_text().splitlines()
+    body = lines[lines.index(next(line for line in lines if line.startswith("基本条件"))) + 1 :]
+    assert all(not line or line.startswith(" ") or line[:2] in ("服务", "申报", "一致") for line in body)
+    assert max(len(line) for line in lines) <= 80
