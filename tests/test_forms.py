@@ -909,3 +909,13 @@ def test_the_written_sections_of_the_xuchang_report_are_named_as_left_for_the_ap
     result = fill(str(a), "-j", "xuchang", "-o", str(tmp_path / "out"))
     assert "中的文字说明（附件2：（一）申请单位的基本情况；（二）" in result.output
     assert "请从卷宗中的申请报告复制，或直接填写" in result.output
+
+
+def test_missing_template_fonts_are_named_before_a_pdf_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "fc-list"
+    fake.write_text("#!/bin/sh\necho 'WenQuanYi Micro Hei,文泉驿微米黑'\necho 'SimSun,宋体'\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(forms_cmd.shutil, "which", lambda name: str(fake) if name == "fc-list" else None)
+    assert forms_cmd.missing_form_fonts() == ["仿宋", "黑体"]

@@ -494,11 +494,31 @@ def fill_forms(
         raise typer.Exit(EXIT_FINDINGS)
 
 
+def missing_form_fonts() -> list[str]:
+    """Fonts the templates name that this machine lacks (LibreOffice substitutes them in PDFs)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    try:
+        proc = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    installed = proc.stdout
+    wanted = [("宋体", "SimSun"), ("仿宋", "FangSong"), ("黑体", "SimHei")]
+    return [zh for zh, en in wanted if zh not in installed and en not in installed]
+
+
 def _pdfs(jobs: list[Job]) -> list[Path]:
     soffice = find_soffice()
     if soffice is None:
         err(INSTALL_HINT)
         return []
+    missing = missing_form_fonts()
+    if missing:
+        err(
+            f"注意：本机没有{'、'.join(missing)}字体，PDF 中将以其他中文字体代替，版式可能略有不同；"
+            "正式报送请以在装有这些字体的电脑上用 Word/WPS 打开 .docx 为准。"
+        )
     folders: dict[Path, list[Path]] = {}
     for job in jobs:
         folders.setdefault(job.target.parent, []).append(job.target)
