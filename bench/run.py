@@ -215,6 +215,23 @@ def since(mark: int) -> list[float]:
     return OTHERS[mark:]
 
 
+CALIBRATION = "sum(i * i for i in range(2_000_000)); import json; json.dumps(list(range(300_000)))"
+
+
+def case_machine(runs: int) -> list[Case]:
+    """How fast this machine is right now, by work that pingtai does not change.
+
+    Shared cloud machines vary from hour to hour; these two rows say whether a slower
+    table is the code or the machine (compare them between runs).
+    """
+    cases = []
+    for label, code in (("machine: python -c pass", "pass"), ("machine: fixed pure-Python work", CALIBRATION)):
+        mark = len(OTHERS)
+        samples = [timed([sys.executable, "-c", code])[0] * 1000 for _ in range(runs)]
+        cases.append(Case(label, "ms", samples, others=since(mark)))
+    return cases
+
+
 def case_startup(runs: int) -> list[Case]:
     cases = []
     for label, args in (("pingtai --help", ["--help"]), ("pingtai rules list", ["rules", "list"])):
@@ -556,7 +573,8 @@ def main() -> None:
     runs, text_n, scan_runs, batch_runs = (3, 20, 1, 1) if opts.quick else (7, 100, 3, 3)
     started = time.perf_counter()
     texts, scans = build_corpus(text_n, len(SCAN_SOURCES))
-    cases = case_startup(runs)
+    cases = case_machine(runs)
+    cases += case_startup(runs)
     cases.append(case_text_cold(texts, runs))
     cases += case_scans(scans, scan_runs)
     cases += case_batch(texts, batch_runs)
