@@ -127,19 +127,27 @@ def list_rulesets(
     if fmt is ListFormat.json:
         _print_json([{**r, "in_force_words": in_force_words(r, on)} if "error" not in r else r for r in rows])
         return
+    from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=f"可用的认定办法（{on.isoformat()}）")
-    for head in ("地区", "名称", "文件（文号）", "发布机关", "层级", "发布日期", "是否现行", "规则/材料"):
-        table.add_column(head, overflow="fold", no_wrap=head in ("地区", "发布日期"))
+    table = Table(title=f"可用的认定办法（{on.isoformat()}）", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("地区", no_wrap=True)
+    table.add_column("办法（文号）", overflow="fold", ratio=3)
+    table.add_column("发布机关", overflow="fold", ratio=2)
+    table.add_column("发布日期", no_wrap=True)
+    table.add_column("是否现行", overflow="fold", ratio=2)
+    table.add_column("规则/材料", no_wrap=True)
     for r in rows:
-        if "error" in r:
-            table.add_row(r["key"], "—", f"[red]无效：{r['error']}[/red]（运行 pingtai rules validate 查看）", "", "", "", "", "")
+        if "error" in r:  # the message quotes the file: Text, never markup
+            bad = Text(f"无效：{r['error']}（运行 pingtai rules validate 查看）", style="red")
+            table.add_row(r["key"], bad, "", "", "", "")
             continue
         doc = f"《{r['title']}》" + (f"（{r['number']}）" if r.get("number") else "（无文号）")
-        source = "" if r["shipped"] else f"\n[dim]{r['file']}[/dim]"
+        doc += "" if r["shipped"] else f"\n{r['file']}"
+        issuer = f"{r['issuer']}（{LEVEL_WORDS.get(r['level'], str(r['level']))}）"
         table.add_row(
-            r["key"], r["name"], doc + source, r["issuer"], LEVEL_WORDS.get(r["level"], str(r["level"])),
+            Text(f"{r['key']}\n{r['name']}"), Text(doc), Text(issuer),
             r["issued"], in_force_words(r, on), f"{r['rules']} / {r['materials']}",
         )
     _console().print(table)
