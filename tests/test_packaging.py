@@ -42,3 +42,12 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
 def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "pingtai = pingtai_cli.cli:main" in wheel.read(entry).decode()
+
+
+def test_the_readme_lists_every_fact_key_pingtai_adds_to_the_contract() -> None:
+    from pingtai_cli.factkeys import FACT_KEYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## 契约的扩展", 1)[1].split("\n## ", 1)[0]
+    missing = [fk.key for fk in FACT_KEYS if fk.extra and f"| `{fk.key}` |" not in section]
+    assert missing == []
