@@ -607,8 +607,10 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
     }
     rows = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))
     assert rows[0][0] == "许昌市中小企业公共服务示范平台申报汇总表"
-    assert [r[2] for r in rows[2:]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
-    assert rows[2][7] == 320  # a number the bureau can sum
+    assert "共\u30002\u3000个申报平台" in rows[1][0]  # the lines around the table come along
+    body = rows[[r[0] for r in rows].index("序号") + 1 :]
+    assert [r[2] for r in body if r[2]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
+    assert body[0][7] == 320  # a number the bureau can sum
     assert "【长葛鑫诚】以下栏目没有数据" in result.output and "网址及备案号" in result.output
     assert not list(out.rglob(".pingtai-*"))  # no temporary file left behind
 
@@ -698,7 +700,8 @@ def test_formula_like_facts_are_neutralised_in_the_summary_xlsx(
     )
     out = tmp_path / "out"
     assert fill(str(a), str(b), "-j", "liaoning", "-o", str(out)).exit_code == 0
-    row = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))[2]
+    rows = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))
+    row = rows[[r[0] for r in rows].index("序号") + 1]
     assert row[1] == "'@SUM(1)" and row[2] == '\'=HYPERLINK("http://evil","点")'
 
 

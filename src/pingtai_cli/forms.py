@@ -436,6 +436,8 @@ def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
     the Word form, for shipped and bureau templates alike.
     """
     from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
     from openpyxl import Workbook
 
     doc = Document(str(docx_path))
@@ -443,19 +445,28 @@ def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
     ws = wb.active
     ws.title = "汇总"
     ws.append([neutralise_cell(title)])
-    for table in doc.tables:
-        for row in table.rows:
-            values: list[str | float | int] = []
-            previous = None
-            for cell in row.cells:
-                same = cell._tc is previous  # a horizontally merged cell repeats
-                previous = cell._tc
-                values.append("" if same else neutralise_cell(cell.text.strip()))
-            if _is_padding(values):
-                continue
-            ws.append(values)
-        ws.append([])
+    for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, doc).text.strip()
+            if text and text != title:
+                ws.append([neutralise_cell(text)])
+        elif tag == "tbl":
+            _append_table(ws, Table(child, doc))
     wb.save(str(xlsx_path))
+
+
+def _append_table(ws: Any, table: Any) -> None:
+    for row in table.rows:
+        values: list[str | float | int] = []
+        previous = None
+        for cell in row.cells:
+            same = cell._tc is previous  # a horizontally merged cell repeats
+            previous = cell._tc
+            values.append("" if same else neutralise_cell(cell.text.strip()))
+        if not _is_padding(values):
+            ws.append(values)
+    ws.append([])
 
 
 def _is_padding(values: list[str | float | int]) -> bool:
