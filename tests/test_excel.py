@@ -750,3 +750,33 @@ def test_the_label_finder_accepts_any_text(text: str) -> None:
     _label_hit(text)
     _label_like(text)
     _header_field(text)
+
+
+@pytest.mark.parametrize(
+    ("cell", "key", "expected"),
+    [
+        ("资产总额：3,200,000元", "total_assets", 320),
+        ("上年末总资产（万元）：1,200", "total_assets", 1200),
+        ("从业人数：1,025人", "staff_total", 1025),
+        ("申报服务功能：信息，技术，培训", "functions_declared", ["信息", "技术", "培训"]),
+        ("所在地区：河南省，许昌市，魏都区", "region", "河南省，许昌市，魏都区"),
+    ],
+)
+def test_a_single_label_with_commas_in_its_value_is_read_whole(cell: str, key: str, expected: Any) -> None:
+    assert value(read({"表": [[cell]]}), key) == expected
+
+
+def test_bare_fill_in_words_are_answers_outside_a_fill_in_cell() -> None:
+    result = read({"表": [["场地性质", "租用", "租赁期限", "3年"], ["场地情况", "自有"], ["注册地址", "许昌市建安大道1号"]]})
+    assert "rented_area" not in result.facts and "owned_area" not in result.facts
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["主要服务设施、软件或仪器设备名称", "学历/学位", "技术职称/职业资格", "所学专业及毕业院校", "现任职务及主管工作", "主要服务内容及成效"],
+)
+def test_a_compound_list_header_is_still_a_header(header: str) -> None:
+    from pingtai_cli.extract.excel import _header_field
+
+    assert _header_field(header) is not None

@@ -80,10 +80,10 @@ FACT_KEYS: tuple[FactKey, ...] = (
     _k("email", "电子邮件|电子邮箱", "text", extra=True),
     _k("recommending_unit", "推荐单位|推荐县（市、区）", "text", extra=True),
     # the xuchang 申请表 (附件2) asks for these; other forms may print them
-    _k("owned_area", "自有场地面积|自有面积|自有", "number", "平方米", extra=True),
-    _k("rented_area", "租用场地面积|租用面积|租用", "number", "平方米", extra=True),
+    _k("owned_area", "自有场地面积|自有面积", "number", "平方米", extra=True),
+    _k("rented_area", "租用场地面积|租用面积", "number", "平方米", extra=True),
     _k("equipment_quantity", "仪器、设备数量|仪器设备数量|设备数量", "number", "台套", extra=True),
-    _k("equipment_price", "仪器设备购买价格|设备购买价格|购买价格", "number", "万元", extra=True),
+    _k("equipment_price", "仪器设备购买价格|设备购买价格|设备购买价格合计", "number", "万元", extra=True),
     _k("qualifications", "获得专业服务资质情况|专业服务资质情况|服务资质情况", "text", extra=True),
     _k("government_support", "得到政府扶持的情况|政府扶持情况|获得政府支持情况", "text", extra=True),
 )

@@ -323,21 +323,44 @@ def _label_hit(text: str) -> _LabelHit | None:
     return _LabelHit(key, unit or suffix_unit, inline, synonym)
 
 
-_SEGMENT_RE = re.compile(r"[，,；;]")
+# Commas and semicolons between the fill-ins of one cell; never a thousands separator (3,200,000)
+_SEGMENT_RE = re.compile(r"[，；;]|(?<![0-9]),|,(?![0-9]{3})")
+# Words that are labels only inside a fill-in cell (`其中：自有 0 平方米，租用 1200 平方米`);
+# standing alone (`场地性质 | 租用`) they are answers, not labels.
+_SEGMENT_LABELS = {"自有": "owned_area", "租用": "rented_area", "购买价格": "equipment_price"}
+_SEGMENT_PREFIX_RE = re.compile(r"^(?:其中|含|包括)\s*[:：]?\s*")
+
+
+def _segment_hit(part: str) -> _LabelHit | None:
+    """A label written with its value in one segment of a fill-in cell, or None."""
+    hit = _label_hit(part)
+    if hit is not None and hit.inline is not None:
+        return hit
+    rest = _SEGMENT_PREFIX_RE.sub("", part)
+    for word, key in _SEGMENT_LABELS.items():
+        value = rest[len(word) :].strip()
+        if rest.startswith(word) and value[:1].isdigit():
+            return _LabelHit(key, None, value, word)
+    return None
 
 
 @lru_cache(maxsize=65536)
 def _fill_in_hits(text: str) -> tuple[_LabelHit, ...]:
-    """The labels of a cell that carries its own values, each with the value written after it.
+    """The labels of a cell the xuchang form fills in several times, each with its value.
 
-    `资产总额：320万元` is one; the xuchang form writes several into one cell:
-    `仪器、设备数量 12 台（套），购买价格 86.4 万元` and `其中：自有 0 平方米，租用 1200 平方米`.
-    Only a cell that starts with such a label counts, so a value cell is never taken for one.
+    `仪器、设备数量 12 台（套），购买价格 86.4 万元，占总资产 41.1 ％` and
+    `其中：自有 0 平方米，租用 1200 平方米`. Only a cell that starts with such a label and
+    holds at least two of them counts: `申报服务功能：信息，技术` or `资产总额：3,200,000元`
+    are one label with one value, read whole.
     """
-    hits = [_label_hit(part.strip()) for part in _SEGMENT_RE.split(text) if part.strip()]
-    if not hits or hits[0] is None or hits[0].inline is None:
+    parts = [part.strip() for part in _SEGMENT_RE.split(text) if part.strip()]
+    if len(parts) < 2:
         return ()
-    return tuple(h for h in hits if h is not None and h.inline is not None)
+    hits = [_segment_hit(part) for part in parts]
+    found = tuple(h for h in hits if h is not None)
+    if hits[0] is None or len(found) < 2:
+        return ()
+    return found
 
 
 def _split_colon(text: str) -> tuple[str, str, str]:
@@ -471,6 +494,10 @@ _FOOTER_RE = re.compile(
 _YEAR_RE = re.compile(r"^((?:19|20)[0-9]{2})年?度?$")
 
 
+# What ends a name rather than a column header
+_ORG_SUFFIX_RE = re.compile(r"(?:公司|集团|大学|学院|学校|协会|商会|研究院|研究所|事务所|银行|分行|支行|中心|局|厅|委员会|基地)$")
+
+
 @lru_cache(maxsize=65536)
 def _header_field(text: str) -> tuple[str, str, str | None] | None:
     """(table kind, field, bracketed unit) for a header cell text."""
@@ -483,7 +510,7 @@ def _header_field(text: str) -> tuple[str, str, str | None] | None:
     if not spans:
         return None
     start, end = spans[0]
-    if 2 * (end - start) < len(label):
+    if _ORG_SUFFIX_RE.search(label[end:]):
         return None  # `许昌某某合作单位有限公司` is a value that contains a header word, not a header
     return (*_HEADERS[label[start:end]], unit)
 
@@ -696,6 +723,8 @@ class _Reader:
                 if not isinstance(text, str):
                     continue
                 inline_hits = _fill_in_hits(text)
+                if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
+                    inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
                 for found in inline_hits:
                     self._add(
                         found,
