@@ -117,8 +117,18 @@ def check_review(rule: Rule, facts: Facts) -> RuleResult:
 NONE_WORDS = {"无", "没有", "暂无", "否", "none", "-", "—", "/"}
 
 
-# A line that names a recognition still applied for is not one obtained (已获认定).
-PENDING_RE = re.compile(r"拟申|拟参|正在申|申请中|申报中|在申报|待认定|认定中|准备申|计划申|将申")
+# A recognition still applied for is not one obtained (已获认定). 申报中小企业… and
+# 认定中小企业… are ordinary phrases, not "being applied for".
+PENDING_RE = re.compile(r"拟申|拟参|正在申|申请中(?!小)|申报中(?!小)|待认定|准备申|计划申|将申")
+_PENDING_ASIDE = re.compile(r"[（(][^）)]*?(?:" + PENDING_RE.pattern + r")[^）)]*[）)]")
+_CLAUSES = re.compile(r"[，,；;]")
+
+
+def _obtained(line: str) -> str:
+    """The part of a line that names what was obtained: `…示范平台（2025年拟申报国家级）` keeps
+    the platform, a clause or aside about a pending application is dropped."""
+    line = _PENDING_ASIDE.sub("", line)
+    return "，".join(c for c in _CLAUSES.split(line) if not PENDING_RE.search(c))
 
 
 def _lines(fact: Fact) -> list[str]:
@@ -128,7 +138,7 @@ def _lines(fact: Fact) -> list[str]:
 
 
 def _matching(rule: Rule, lines: list[str]) -> list[str]:
-    return [line for line in lines if not PENDING_RE.search(line) and any(re.search(p, line) for p in rule.patterns)]
+    return [line for line in lines if any(re.search(p, _obtained(line)) for p in rule.patterns)]
 
 
 def check_text_match(rule: Rule, facts: Facts) -> RuleResult:
@@ -140,7 +150,7 @@ def check_text_match(rule: Rule, facts: Facts) -> RuleResult:
     hits = _matching(rule, lines)
     if hits:
         return _result(rule, "pass", facts, actual=hits, required="相关认定", message=f"已获认定：{fmt(hits)}。")
-    pending = [line for line in lines if PENDING_RE.search(line)]
+    pending = [line for line in lines if not _obtained(line).strip()]
     if pending and pending == lines:
         msg = f"“{fmt(pending)}”尚在申请，不是已获得的认定，不满足“{rule.title}”。"
         return _result(rule, "fail", facts, actual=pending, required="相关认定", message=msg)
