@@ -152,14 +152,36 @@ def test_an_empty_file_named_like_the_licence_is_an_invalid_material(tmp_path: P
     assert doc["verdict"] == "incomplete" and res.exit_code == 1
 
 
-def test_another_document_under_the_licences_name_is_an_invalid_material(tmp_path: Path):
+def test_another_document_under_the_licences_name_is_invalid_and_an_unclear_one_is_for_review(
+    tmp_path: Path,
+):
     dossier = _copy_eligible(tmp_path)
-    shutil.copy(dossier / "08其他证明材料.pdf", dossier / "02营业执照副本.pdf")
+    shutil.copy(dossier / "审计报告2025.pdf", dossier / "02营业执照副本.pdf")
     doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
     licence = _material(doc, "business_license")
-    assert licence["status"] == "invalid"
+    assert licence["status"] == "invalid"  # its own first page says 审计报告
     assert "未能从02营业执照副本.pdf中读出统一社会信用代码、单位名称" in licence["problems"][0]
+    assert "其内容是“上一年度审计报告”" in licence["problems"][0]
     assert doc["verdict"] == "incomplete"
+    # text that says nothing either way (a poor text layer, a note): a person must look
+    shutil.copy(dossier / "08其他证明材料.pdf", dossier / "02营业执照副本.pdf")
+    doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
+    assert _material(doc, "business_license")["status"] == "review"
+
+
+def test_an_unreadable_file_does_not_spoil_a_material_a_sheet_provides_and_a_limit_is_for_review(
+    tmp_path: Path,
+):
+    dossier = tmp_path / "卷宗"
+    shutil.copytree(SAMPLES / "xuchang_unstamped", dossier)
+    (dossier / "主要人员名单.doc").write_bytes(b"fake")  # the staff sheet of the workbook is there
+    doc = json.loads(run(str(dossier), "-j", "xuchang", "--as-of", "2026-03-15", "-f", "json").stdout)
+    assert _material(doc, "staff_list")["status"] == "present"
+    licence = next(p for p in dossier.iterdir() if "营业执照" in p.name)
+    licence.unlink()
+    (dossier / "营业执照.doc").write_bytes(b"\xd0\xcf\x11\xe0" + b"0" * 100)  # a format pingtai does not read
+    doc = json.loads(run(str(dossier), "-j", "xuchang", "--as-of", "2026-03-15", "-f", "json").stdout)
+    assert _material(doc, "business_license")["status"] == "review"
 
 
 def test_an_audit_report_that_contradicts_the_workbooks_assets_makes_the_dossier_incomplete(
@@ -219,3 +241,14 @@ def test_an_empty_folder_is_not_a_dossier_and_no_workbook_is_said_first(tmp_path
     shutil.copytree(ELIGIBLE, pdfs, ignore=shutil.ignore_patterns("*.xlsx"))
     text = run(str(pdfs), "-j", "liaoning", "--as-of", "2026-03-15").output
     assert text.index("卷宗中没有Excel申请表") < text.index("基本条件")
+
+
+def test_a_licence_photo_over_the_pixel_limit_is_for_review_not_invalid(tmp_path: Path):
+    from PIL import Image
+
+    dossier = _copy_eligible(tmp_path)
+    (dossier / "02营业执照副本.pdf").unlink()
+    Image.new("RGB", (1500, 1000), "white").save(dossier / "营业执照.png")
+    args = (str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "--max-megapixels", "1")
+    licence = _material(json.loads(run(*args).stdout), "business_license")
+    assert licence["status"] == "review" and "超过上限" in licence["problems"][0]

@@ -321,3 +321,9 @@ def test_reading_a_zip_dossier_writes_nothing_beside_it(tmp_path: Path) -> None:
     before = snapshot(tmp_path)
     read_dossier(tmp_path / "d.zip")
     assert snapshot(tmp_path) == before
+
+
+def test_a_place_name_in_the_form_s_file_name_is_not_taken_for_an_old_copy(tmp_path: Path) -> None:
+    (tmp_path / "许昌中原检测服务中心申报表.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "服务企业名单.xlsx").write_bytes(b"PK\x03\x04")
+    assert read_dossier(tmp_path).workbook == "许昌中原检测服务中心申报表.xlsx"

@@ -203,3 +203,14 @@ def test_a_declared_function_the_text_does_not_list_is_a_warning_not_silence():
     assert len(unknown) == 1 and "“咨询服务、综合”不是第十三条列出的服务功能" in unknown[0].message
     assert result.functions.met == 1  # 信息 still counts
     assert not [f for f in check(dossier()).findings if f.id == "functions.unknown"]
+
+
+def test_a_contradiction_invalidates_only_the_material_the_compared_fact_comes_from():
+    d = dossier({"credit_code": "91210100MA0XXXXX00"})
+    both = next(f for f in d.files if f.material_keys == ["business_license"])
+    both.material_keys.append("qualification_certs")  # 营业执照副本及网站备案.pdf
+    both.facts["credit_code"] = Fact("credit_code", "91210100MA0YYYYY11", None, Evidence(both.path, page=1))
+    result = check(d)
+    status = {m.id: m.status for m in result.materials}
+    assert status["business_license"] == "invalid"
+    assert status["qualification_certs"] == "present"

@@ -87,13 +87,21 @@ def audit_year_findings(dossier: Dossier, as_of: date) -> list[Finding]:
     return out
 
 
+# fact key → (the material whose document states it, same?, label): what is compared
+COMPARISONS: dict[str, tuple[str, Callable[[Any, Any], bool], str]] = {
+    "credit_code": ("business_license", lambda a, b: str(a).upper() == str(b).upper(), "统一社会信用代码"),
+    "org_name": ("business_license", lambda a, b: _norm_name(a) == _norm_name(b), "单位名称"),
+    "registration_date": ("business_license", lambda a, b: a == b, "成立（注册）日期"),
+    "total_assets": ("audit_report", _assets_close, "资产总额"),
+}
+COMPARED = {key: material for key, (material, _, _) in COMPARISONS.items()}
+
+
 def cross_check(dossier: Dossier, ruleset: Ruleset, as_of: date) -> list[Finding]:
     """Every consistency finding for one dossier under one ruleset."""
     out: list[Finding] = []
-    out += _compare(dossier, "business_license", "credit_code", lambda a, b: str(a).upper() == str(b).upper(), "统一社会信用代码")
-    out += _compare(dossier, "business_license", "org_name", lambda a, b: _norm_name(a) == _norm_name(b), "单位名称")
-    out += _compare(dossier, "business_license", "registration_date", lambda a, b: a == b, "成立（注册）日期")
-    out += _compare(dossier, "audit_report", "total_assets", _assets_close, "资产总额")
+    for key, (material, same, label) in COMPARISONS.items():
+        out += _compare(dossier, material, key, same, label)
     out += credit_code_findings(dossier, ruleset)
     out += audit_year_findings(dossier, as_of)
     return out

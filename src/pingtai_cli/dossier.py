@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import struct
 import zipfile
@@ -88,6 +89,7 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
 
     A pure function of (name, data, limits): the content-hash cache wraps it.
     """
+    from .extract.common import NotChecked
     from .materials import classify_name
 
     material = MaterialFile(path=name, kind=kind_of(name))
@@ -95,9 +97,12 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
     try:
         with _pages_of(material, data, limits) as pages:
             if pages is not None:
-                hits += _read_content(material, pages, hits, limits)
+                content = _read_content(material, pages, hits, limits)
+                material.content_keys = _unique([k for k, _ in content])
+                hits += content
     except Exception as exc:  # UnreadableFile, or a library's surprise on a hostile file
         material.error = _reason(exc)
+        material.unchecked = isinstance(exc, NotChecked)
     _assign(material, hits)
     return material
 
@@ -120,12 +125,12 @@ def _pages_of(material: MaterialFile, data: bytes, limits: Limits) -> Iterator[P
     (extract/cached.py): read once per content, saved when the file is done.
     """
     from .extract import cached
-    from .extract.common import UnreadableFile
+    from .extract.common import NotChecked
     from .extract.pages import Pages
 
     suffix = PurePosixPath(material.path).suffix.lower()
     if suffix in UNSUPPORTED:
-        raise UnreadableFile(UNSUPPORTED[suffix])
+        raise NotChecked(UNSUPPORTED[suffix])
     if material.kind not in ("pdf", "image", "docx"):
         yield Pages.from_text(_decode_text(data)) if material.kind == "text" else None
         return
@@ -316,13 +321,18 @@ def _form_named(name: str) -> bool:
     return any(w in PurePosixPath(name).stem for w in ("申请表", "申报表"))
 
 
-_STALE_WORDS = ("旧", "原", "备份", "副本", "草稿", "作废", "废弃", "old", "copy", "bak", "~$")
+# Marks of an old copy: whole words, so 中原/太原 or "bold" are not taken for them
+_STALE_RE = re.compile(
+    r"旧版|旧的|（旧）|\(旧\)|原版|备份|副本|草稿|作废|废弃|过期"
+    r"|(?<![a-z])(?:old|copy|bak|backup|draft)(?![a-z])|^~\$",
+    re.IGNORECASE,
+)
 
 
 def _book_rank(name: str) -> tuple[bool, bool, int, int, str]:
     """Which of several workbooks is the 申请表: named like one, not an old copy, near the top."""
     path = PurePosixPath(name)
-    stale = any(w in path.name.lower() for w in _STALE_WORDS)
+    stale = bool(_STALE_RE.search(path.name))
     return stale, not _form_named(name), len(path.parts), len(path.stem), name
 
 
@@ -404,7 +414,7 @@ def _symlink_message(root: Path, path: str, rel: str) -> str:
 def _file_loader(path: Path, limits: Limits) -> Callable[[], bytes]:
     def load() -> bytes:
         """Read without following a symlink or blocking on a FIFO swapped in since the listing."""
-        from .extract.common import UnreadableFile
+        from .extract.common import NotChecked, UnreadableFile
 
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
@@ -416,7 +426,7 @@ def _file_loader(path: Path, limits: Limits) -> Callable[[], bytes]:
                 raise UnreadableFile("不是普通文件")
             data = fh.read(limits.max_file_bytes + 1)
         if len(data) > limits.max_file_bytes:
-            raise UnreadableFile(f"文件过大（超过{limits.max_file_bytes / MB:.0f} MB），未读取")
+            raise NotChecked(f"文件过大（超过{limits.max_file_bytes / MB:.0f} MB），未读取")
         return data
 
     return load
@@ -638,12 +648,13 @@ def read_dossier(path: Path, *, limits: Limits | None = None) -> Dossier:
 
 
 def _process_entry(entry: Entry, limits: Limits) -> MaterialFile:
-    from .extract.common import UnreadableFile
+    from .extract.common import NotChecked, UnreadableFile
 
     try:
         data = entry.load()
     except UnreadableFile as exc:
         material = MaterialFile(path=entry.name, kind=kind_of(entry.name), error=str(exc))
+        material.unchecked = isinstance(exc, NotChecked)
         from .materials import classify_name
 
         _assign(material, classify_name(entry.name))

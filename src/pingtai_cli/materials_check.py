@@ -10,6 +10,7 @@ import re
 from datetime import date
 from typing import Any
 
+from .consistency import COMPARED
 from .models import Dossier, Fact, Finding, MaterialFile, MaterialResult
 from .ruleset import MaterialReq, Ruleset
 
@@ -104,9 +105,13 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
     base: dict[str, Any] = {"id": req.key, "code": req.code, "name": req.name, "article": req.article, "quote": req.quote, "required": req.required}
     files = _files_for(req.key, dossier)
     readable = [f for f in files if not f.error]
-    if files and not readable:  # named like the material, but nothing in it can be read
+    other = _elsewhere(req.key, dossier)
+    if files and not readable and not other:  # named like the material, but nothing in it can be read
         problems = [f"{f.path}：{f.error}" for f in files]
-        return MaterialResult(status="invalid", files=[f.path for f in files], satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
+        names = [f.path for f in files]
+        if any(f.unchecked for f in files):  # pingtai's own limit or format: a person must look
+            return MaterialResult(status="review", files=names, satisfied_by="file", problems=problems, **base)
+        return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
     if readable:
         problems, undecided = _validity_problems(req, readable, as_of)
         problems = [p for p in problems if p]
@@ -114,14 +119,17 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
         if problems:
             return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
         doubt = _unproven(req.key, readable)
-        if doubt and all(f.ocr_pages == 0 and not f.notes for f in readable):
-            # the whole text was there to read and says nothing a genuine copy says
+        if doubt and all(f.content_keys and req.key not in f.content_keys for f in readable):
+            # its own text says it is another document (an audit report named 营业执照)
+            from .materials import name_of
+
+            shown = "、".join(dict.fromkeys(name_of(k) for f in readable for k in f.content_keys))
+            doubt += f"，其内容是“{shown}”"
             return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=[doubt], fix=_fix(req, [doubt]), **base)
         if undecided or doubt:
             note = doubt or "无法自动核实有效性（" + "、".join(VALIDITY_WORDS[v] for v in req.validity) + "），请人工核对"
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=[note], **base)
         return MaterialResult(status="present", files=names, satisfied_by="file", **base)
-    other = _elsewhere(req.key, dossier)
     if other:
         return MaterialResult(status="present", files=[other[1]], satisfied_by=other[0], **base)
     fix = f"补充“{req.name}”（{req.article}）。" + (f"注意：{req.copy_kind}。" if req.copy_kind != "原件或复印件" else "")
@@ -141,7 +149,10 @@ def contradicted(materials: list[MaterialResult], findings: list[Finding]) -> No
     for finding in findings:
         if finding.severity != "error" or not finding.id.startswith("consistency.") or not finding.files:
             continue
+        material = COMPARED.get(finding.field or "")
         for m in materials:
+            if m.id != material:
+                continue  # the licence under a name that also says 网站备案 is not a second culprit
             if m.satisfied_by == "file" and m.status in ("present", "review") and set(finding.files) & set(m.files):
                 m.status = "invalid"
                 m.problems.append(finding.message)

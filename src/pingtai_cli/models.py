@@ -104,6 +104,8 @@ class MaterialFile:
     error: str | None = None  # why it could not be read, in Chinese
     sections: list[str] = field(default_factory=list)  # headings, for a .docx
     notes: list[str] = field(default_factory=list)  # partial reads (page cap, OCR budget), in Chinese
+    content_keys: list[str] = field(default_factory=list)  # materials its text itself shows
+    unchecked: bool = False  # `error` is pingtai's own limit or format, not a broken file
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -11,6 +11,11 @@ class UnreadableFile(Exception):
     """
 
 
+class NotChecked(UnreadableFile):
+    """pingtai did not look inside: one of its own limits (size, pixels) or a format it does not
+    read (.doc). Not the file's fault: its material goes to review, not to invalid."""
+
+
 def sniff(data: bytes) -> str:
     """What the bytes are, whatever the file is called: pdf, zip, ole, jpeg, png, … or unknown."""
     head = data[:1024]

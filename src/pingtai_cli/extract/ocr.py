@@ -15,7 +15,7 @@ import threading
 import warnings
 from typing import TYPE_CHECKING, NamedTuple
 
-from pingtai_cli.extract.common import SNIFF_NAMES, UnreadableFile, sniff
+from pingtai_cli.extract.common import SNIFF_NAMES, NotChecked, UnreadableFile, sniff
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -108,12 +108,12 @@ def load_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Im
         try:
             img: Image.Image = Image.open(io.BytesIO(data))
             width, height = img.size
-            if width * height > max_pixels:
-                raise UnreadableFile(
+            if img.format == "JPEG":  # decoded at up to 1/8 scale: a 50 Mpx phone photo is fine
+                img.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            if img.size[0] * img.size[1] > max_pixels:
+                raise NotChecked(
                     f"图片尺寸过大（{width}×{height}像素），超过上限{max_pixels:,}像素，未读取"
                 )
-            if img.format == "JPEG":
-                img.draft("RGB", (MAX_SIDE, MAX_SIDE))
             img.load()
             img = _reduce(img)
         except Image.DecompressionBombError as exc:
