@@ -391,3 +391,15 @@ def test_a_thread_reading_without_the_cache_is_not_switched_on_by_another_thread
     for t in threads:
         t.join()
     assert seen == {"on": True, "off": False}
+
+
+def test_an_entry_whose_clock_cannot_be_reset_is_still_a_hit(monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = _put("07" * 32)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(os, "utime", refuse)
+    with cache.enabled():
+        assert cache.get("files", "07" * 32) == {"text": "营业执照"}
+    assert entry.exists()

@@ -86,14 +86,15 @@ def get(namespace: str, key: str) -> Any | None:
     try:
         with p.open(encoding="utf-8") as fh:
             value = json.load(fh)
-        os.utime(p)  # used now: the retention clock starts again
-        return value
     except FileNotFoundError:
         return None
     except (OSError, ValueError, RecursionError):  # corrupt or unreadable: a miss, and clear it
         with contextlib.suppress(OSError):
             p.unlink()
         return None
+    with contextlib.suppress(OSError):  # a read-only or shared cache still serves its entries
+        os.utime(p)  # used now: the retention clock starts again
+    return value
 
 
 def put(namespace: str, key: str, value: Any) -> None:
