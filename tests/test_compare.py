@@ -247,3 +247,10 @@ def test_rows_that_are_not_law_render_under_the_same_columns():
     verdict = Row("dossier.verdict", "结论", "示例卷宗", {"national": Cell("不符合条件"), "xuchang": Cell("符合条件")})
     out = render_rows(cmp.columns, [*cmp.rows, verdict], "markdown")
     assert "## 结论" in out and "| 示例卷宗 | 不符合条件 | 符合条件 |" in out
+
+
+def test_chinese_numerals_compare_equal_to_digits_whatever_their_form() -> None:
+    from pingtai_cli.compare import _numerals
+
+    assert _numerals("每年一次") == _numerals("每年1次")
+    assert _numerals("一百零五家") == "105家" and _numerals("两年") == "2年"

@@ -214,3 +214,11 @@ def test_a_contradiction_invalidates_only_the_material_the_compared_fact_comes_f
     status = {m.id: m.status for m in result.materials}
     assert status["business_license"] == "invalid"
     assert status["qualification_certs"] == "present"
+
+
+def test_a_document_that_shows_none_of_its_facts_is_named_in_chinese_words():
+    d = dossier(file_facts={})  # no file yields anything
+    audit = next(m for m in check(d).materials if m.id == "audit_report")
+    assert audit.status == "review"
+    assert "中读出审计年度、资产总额" in audit.problems[0]
+    assert "audit_year" not in audit.problems[0]

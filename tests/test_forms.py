@@ -481,7 +481,7 @@ def test_functions_not_declared_print_unapplied_and_are_not_reported_blank(
     key: str, tmp_path: Path
 ) -> None:
     d = make_dossier(functions_declared=["信息"], info_activities=12)
-    ctx = form_context(d)
+    ctx = form_context(d, load_ruleset(key).function_fields())
     doc = render(TEMPLATES / key / "application_report.docx", ctx, tmp_path)
     rows = {r.cells[0].text.strip(): r.cells[-1].text for t in doc.tables for r in t.rows}
     assert "年组织开展相关服务活动 12 次" in rows["信息服务"]
@@ -922,3 +922,14 @@ def test_missing_template_fonts_are_named_before_a_pdf_is_made(
     fake.chmod(0o755)
     monkeypatch.setattr(forms_cmd.shutil, "which", lambda name: str(fake) if name == "fc-list" else None)
     assert forms_cmd.missing_form_fonts() == ["仿宋", "黑体"]
+
+
+def test_fill_forms_reports_blank_only_what_the_declared_functions_ask(
+    tmp_path: Path, fake_reader: dict
+) -> None:
+    (a,) = dossier_dirs(tmp_path, "one")
+    fake_reader["one"] = make_dossier(str(a), functions_declared=["信息"])
+    result = fill(str(a), "-j", "national", "-o", str(tmp_path / "out"))
+    blank_line = next(line for line in result.output.splitlines() if "以下栏目没有数据" in line)
+    assert "信息服务线下年服务企业数" in blank_line  # declared, left empty: to fill in
+    assert "技术服务年活动次数" not in blank_line and "年新增担保额" not in blank_line

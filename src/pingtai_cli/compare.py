@@ -344,9 +344,10 @@ def _names(keys: list[str], names: dict[str, str]) -> str:
 
 
 def _numerals(text: str) -> str:
-    from .articles import cn_to_int
+    from .articles import CN_DIGITS, CN_UNITS, cn_to_int
 
-    return re.sub(r"[一二两三四五六七八九十百]+", lambda m: str(cn_to_int(m.group(0).replace("两", "二"))), text)
+    numerals = "".join([*CN_DIGITS, *CN_UNITS])
+    return re.sub(f"[{numerals}]+", lambda m: str(cn_to_int(m.group(0))), text)
 
 
 def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = None) -> None:

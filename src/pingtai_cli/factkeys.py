@@ -101,13 +101,21 @@ DERIVED_KEYS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# Facts read only from the documents themselves (extract/docfacts.py), never from the form.
+DOCUMENT_KEYS: dict[str, str] = {
+    "audit_year": "审计年度",
+    "report_date": "报告日期",
+    "has_seal": "红色公章",
+}
+
+
 def label_of(key: str) -> str:
-    """The first Chinese label of a key (derived keys included), for messages."""
+    """The first Chinese label of a key (derived and document keys included), for messages."""
     if key in BY_KEY:
         return BY_KEY[key].labels[0]
     if key in DERIVED_KEYS:
         return DERIVED_KEYS[key][0]
-    return key
+    return DOCUMENT_KEYS.get(key, key)
 
 
 def unit_of(key: str) -> str | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -59,15 +59,6 @@ COMPUTED_LABELS = {
     "equipment_quantity_total": "仪器设备数量",
     "equipment_price_total": "仪器设备购买价格合计",
     "equipment_share": "仪器设备占总资产比例",
-}
-# The form facts of each service function: left out of the blank-field report when the
-# applicant declared other functions only (the forms print 未申报 there).
-FUNCTION_FACTS: dict[str, tuple[str, ...]] = {
-    "information": ("info_offline_smes", "info_activities"),
-    "technology": ("tech_activities",),
-    "startup": ("startup_events",),
-    "training": ("training_person_times",),
-    "financing": ("financing_activities", "financing_amount", "guarantee_amount"),
 }
 # Keys a caller adds for the jurisdiction (fill-forms does) and keys of summary forms.
 JURISDICTION_KEYS = (
@@ -210,22 +201,32 @@ def _equipment_totals(dossier: Dossier, total_assets: float | None) -> dict[str,
     }
 
 
-def _declared(dossier: Dossier) -> tuple[dict[str, bool], set[str]]:
-    """(function → declared, the facts of undeclared functions); nothing declared: all are open."""
-    from .derive import declared_functions
+def _declared(
+    dossier: Dossier, function_fields: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, bool], set[str]]:
+    """(function → declared, the facts only undeclared functions test); nothing declared: all open.
+
+    `function_fields` (function → the fact keys its rules test) comes from the ruleset, so the
+    blank-field report leaves out exactly what the text asks of functions not applied for.
+    """
+    from .derive import FUNCTION_LABELS, declared_functions
 
     declared = declared_functions(dossier)
-    shown = {name: not declared or name in declared for name in FUNCTION_FACTS}
-    hidden = {key for name, keys in FUNCTION_FACTS.items() if not shown[name] for key in keys}
-    return shown, hidden
+    shown = {name: not declared or name in declared for name in FUNCTION_LABELS}
+    fields = {name: set(keys) for name, keys in function_fields.items()}
+    wanted = set().union(*(keys for name, keys in fields.items() if shown.get(name, True)))
+    hidden = set().union(*(keys for name, keys in fields.items() if not shown.get(name, True)))
+    return shown, hidden - wanted
 
 
-def form_context(dossier: Dossier) -> dict[str, Any]:
+def form_context(
+    dossier: Dossier, function_fields: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, Any]:
     """Everything a template may print about one dossier, as text; missing facts as a blank line.
 
     Keys: every fact key of factkeys.FACT_KEYS; staff / served_smes / equipment /
     partners (rows of text with `no`); yearly (the recent years, oldest first);
-    *_count; staff_qualified_share, equipment_*; declared (function → bool, see FUNCTION_FACTS);
+    *_count; staff_qualified_share, equipment_*; declared (function → bool);
     blank / blank_date (the markers);
     blank_fields (keys whose value is missing); dossier_name.
     """
@@ -260,7 +261,7 @@ def form_context(dossier: Dossier) -> dict[str, Any]:
         if not text:
             blanks.append(key)
         ctx[key] = text or BLANK
-    ctx["declared"], not_declared = _declared(dossier)
+    ctx["declared"], not_declared = _declared(dossier, function_fields or {})
     blanks = [k for k in blanks if k not in not_declared]
     ctx["satisfied_count"] = sum(1 for r in ctx["served_smes"] if r["satisfied"])
     ctx["dossier_name"] = clean_text(Path(dossier.path).name) if dossier.path else ""

@@ -165,6 +165,10 @@ class FunctionReq(Cited):
     name: str
     rules: list[Rule]
 
+    def fields(self) -> list[str]:
+        """The fact keys this function's rules test (options included)."""
+        return list(dict.fromkeys(r.field for top in self.rules for r in top.walk() if r.field))
+
 
 class Functions(Strict):
     count: FunctionCount
@@ -242,6 +246,10 @@ class Ruleset(Strict):
 
     def relaxation(self, code: str) -> Relaxation | None:
         return next((r for r in self.relaxations if r.code == code), None)
+
+    def function_fields(self) -> dict[str, list[str]]:
+        """Service function → the fact keys its rules test."""
+        return {item.function: item.fields() for item in self.functions.items}
 
     def in_force(self, on: date) -> bool:
         doc = self.document

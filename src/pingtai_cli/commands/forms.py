@@ -261,7 +261,7 @@ def plan(
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
     for path, dossier in dossiers:
-        ctx = {**form_context(dossier), **extra}
+        ctx = {**form_context(dossier, rs.function_fields()), **extra}
         contexts.append(ctx)
         folder = safe_name(_dossier_stem(path), "dossier")
         unique, n = folder, 2

@@ -421,7 +421,10 @@ def quote_problems(rs: Any, path: Path) -> list[str]:
             f"{path.name}: 找不到 document.source_file 所指的政策原文 {source}"
             "（放在规则文件所在文件夹或其下的 policies/ 中）"
         ]
-    text = policy.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = policy.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return [f"{path.name}: 政策原文 {policy} 无法读取（{e.strerror or e}）"]
     return [f"{path.name}: {where}: 引文在政策原文 {source} 中找不到：“{quote[:40]}”" for where, quote in unquoted(rs, text)]
 
 

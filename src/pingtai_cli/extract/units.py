@@ -294,13 +294,16 @@ def parse_date(raw: object) -> date:
         raise ValueParseError("不是日期")
     if isinstance(raw, int | float):
         return _date_from_number(raw)
-    text = _as_text(raw)
-    text = _TIME_TAIL_RE.sub("", text).rstrip(".")
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return _make_date(match["y"], match["m"], match["d"])
+    text, match = _date_text_match(raw)
+    if match:
+        return _make_date(match["y"], match["m"], match["d"])
     raise ValueParseError(f"“{text}”不是可识别的日期（请写成 2019年3月15日 或 2019-03-15）")
+
+
+def _date_text_match(raw: object) -> tuple[str, re.Match[str] | None]:
+    """(the text of a written date, the pattern it matches, if any): one reading for both callers."""
+    text = _TIME_TAIL_RE.sub("", _as_text(raw)).rstrip(".")
+    return text, next((m for p in _DATE_PATTERNS if (m := p.match(text))), None)
 
 
 def names_no_day(raw: object) -> bool:
@@ -312,8 +315,7 @@ def names_no_day(raw: object) -> bool:
         return len(repr(raw).partition(".")[2]) in (1, 2) and not raw.is_integer()
     if not isinstance(raw, str):
         return False
-    text = _TIME_TAIL_RE.sub("", _as_text(raw)).rstrip(".")
-    match = next((m for p in _DATE_PATTERNS if (m := p.match(text))), None)
+    match = _date_text_match(raw)[1]
     return match is not None and match["d"] is None
 
 
