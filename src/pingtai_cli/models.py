@@ -15,6 +15,12 @@ Status = Literal["pass", "fail", "missing", "review", "relaxable"]
 FunctionStatus = Literal["pass", "fail", "missing", "not_declared"]
 MaterialStatus = Literal["present", "missing", "invalid", "review"]
 Verdict = Literal["eligible", "ineligible", "incomplete", "review"]
+# How a value was read (Evidence.how): typed into a form (Excel cell, Word table), taken from a
+# PDF's text layer, read by OCR from a scan or photo, or an amount whose unit was inferred (no
+# unit written beside it, none stated on its page). OCR and inferred units are not certain: a
+# condition resting on them is for a reviewer to decide (`review`).
+HOW_READ = ("typed", "text", "ocr", "unit_inferred")
+UNCERTAIN_READS = frozenset({"ocr", "unit_inferred"})
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,12 @@ class Evidence:
     cell: str | None = None
     page: int | None = None
     snippet: str | None = None
+    how: str | None = None  # one of HOW_READ; None when not recorded
+
+    @property
+    def uncertain(self) -> bool:
+        """True when the value was read by OCR or its unit was inferred (a reviewer must confirm)."""
+        return self.how in UNCERTAIN_READS
 
     def describe(self) -> str:
         """Chinese one-line location, e.g. `申请表.xlsx 基本信息!C5` or `执照.pdf 第1页`."""
@@ -52,6 +64,18 @@ class Fact:
     unit: str | None = None
     evidence: Evidence | None = None
     raw: str | None = None  # the text as the person wrote it
+    also: list[Evidence] = field(default_factory=list)  # other places that state the same value
+
+    @property
+    def sources(self) -> list[Evidence]:
+        """Every place the value was read, the one it is taken from first."""
+        return ([self.evidence] if self.evidence else []) + self.also
+
+    @property
+    def uncertain(self) -> bool:
+        """True when no source is certain: every one is OCR or an inferred unit."""
+        sources = self.sources
+        return bool(sources) and all(e.uncertain for e in sources)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value.isoformat() if isinstance(self.value, date) else self.value
@@ -62,6 +86,8 @@ class Fact:
             out["raw"] = self.raw
         if self.evidence:
             out["evidence"] = self.evidence.to_dict()
+        if self.also:
+            out["also"] = [e.to_dict() for e in self.also]
         return out
 
 
