@@ -41,7 +41,14 @@ def small_ruleset(key: str, **changes) -> dict:
              "article": "第七条（一）", "quote": "资产总额不低于20万元", "check": "threshold",
              "field": "total_assets", "value": 20, "unit": "万元"},
         ],
-        "functions": {"count": {"article": "第八条", "quote": "至少满足一项", "min": 1}, "items": []},
+        "functions": {"count": {"article": "第八条", "quote": "至少满足一项", "min": 1}, "items": [
+            {"function": "information", "name": "信息服务", "article": "第八条（一）", "quote": "年活动5次以上",
+             "rules": [{"code": "TS-F01", "name": "function.information.activities", "title": "年活动5次以上",
+                        "article": "第八条（一）", "quote": "年活动5次以上", "check": "threshold",
+                        "field": "info_activities", "value": 5, "unit": "次"}]},
+        ]},
+        "materials": [{"code": "TS-M01", "key": "business_license", "name": "营业执照副本",
+                       "article": "第十二条（一）", "quote": "营业执照副本"}],
     }
     data.update(changes)
     return data
@@ -77,7 +84,7 @@ def test_rules_list_includes_a_user_ruleset_and_one_that_extends_a_shipped_one(t
     write_yaml(tmp_path / "county.yaml", {"key": "county", "name": "某县", "extends": "xuchang",
                                           "basic": [{"code": "XC-B05", "value": 30}]})
     rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--rulesets-dir", str(tmp_path)))}
-    assert rows["testcity"]["shipped"] is False and rows["testcity"]["rules"] == 1
+    assert rows["testcity"]["shipped"] is False and rows["testcity"]["rules"] == 2
     assert rows["county"]["extends"] == "xuchang" and rows["county"]["title"].startswith("许昌市")
 
 

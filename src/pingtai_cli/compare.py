@@ -133,7 +133,7 @@ def _document_rows(rulesets: list[Ruleset]) -> list[Row]:
         _row("document.number", "文件", "文号", rulesets, lambda rs: Cell(rs.document.number) if rs.document.number else None),
         _row("document.issuer", "文件", "发布机关", rulesets, lambda rs: Cell(rs.document.issuer)),
         _row("document.level", "文件", "层级", rulesets, lambda rs: Cell(LEVEL_WORDS.get(rs.document.level, rs.document.level))),
-        _row("document.issued", "文件", "发布日期", rulesets, lambda rs: Cell(rs.document.issued.isoformat())),
+        _row("document.issued", "文件", "发布日期", rulesets, lambda rs: Cell(rs.document.issued_text)),
         _row("document.in_force", "文件", "施行期限", rulesets, until),
     ]
 

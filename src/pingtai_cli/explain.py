@@ -56,7 +56,7 @@ def header(rs: Ruleset, on: date) -> dict[str, Any]:
         "number": doc.number,
         "issuer": doc.issuer,
         "level": doc.level,
-        "issued": doc.issued.isoformat(),
+        "issued": doc.issued_text,
         "in_force_from": doc.in_force_from.isoformat(),
         "in_force_until": doc.in_force_until.isoformat() if doc.in_force_until else None,
         "in_force": rs.in_force(on),
@@ -276,7 +276,8 @@ def _synth_name(rule: Rule, want: str) -> str:
         return f"{short_label(rule.field or '')}{edge or ('达到' if want == 'pass' else '未达到')}要求（{threshold_text(rule, False)}）"
     if rule.check == "any_of":
         return "满足第一种情形的全部条件" if want == "pass" else "各情形均未满足"
-    return "满足" if want == "pass" else "不满足"
+    # the rule's own title: a bare 满足/不满足 says nothing (and is shorter than a case name may be)
+    return f"{rule.title}：{'满足' if want == 'pass' else '不满足'}"
 
 
 def examples_for(rs: Ruleset, kind: str, entry: Entry, on: date, extra: Path | None = None) -> dict[str, Any]:

@@ -101,6 +101,18 @@ DERIVED_KEYS: dict[str, tuple[str, str | None]] = {
 }
 
 
+# Columns of the yearly operation table (spec §1.2), by the names the reader gives them; a
+# ruleset's declared ratio or growth may use them (服务收入 ÷ 营业收入 of the latest year).
+YEARLY_COLUMNS: dict[str, str] = {
+    "revenue": "营业收入",
+    "service_revenue": "服务收入",
+    "total_assets": "资产总额",
+    "profit": "利润总额",
+    "tax": "上缴税金",
+    "smes_served": "服务中小企业数",
+}
+
+
 # Facts read only from the documents themselves (extract/docfacts.py), never from the form.
 DOCUMENT_KEYS: dict[str, str] = {
     "audit_year": "审计年度",

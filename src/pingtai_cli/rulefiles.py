@@ -20,6 +20,22 @@ RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
 
 
+class RulesetLoader(YAML_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, but an impossible date (`issued: 2020-13-01`) is a YAML error with its line."""
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as e:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"日期无效：{node.value}（{e}）", node.start_mark
+        ) from e
+
+
+RulesetLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def package_data_dir(name: str) -> Path:
     """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
     here = Path(__file__).resolve().parent
@@ -70,7 +86,7 @@ def is_shipped(path: Path) -> bool:
 def read_plain(path: Path) -> dict[str, Any] | None:
     """The file's mapping read with libyaml, or None when it `extends:` another (needs the full load)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=RulesetLoader)  # noqa: S506 - safe loader
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(data, dict) or data.get("extends"):

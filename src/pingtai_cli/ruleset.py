@@ -17,7 +17,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
-from .rulefiles import RULESETS_ENV, YAML_LOADER, available, package_data_dir, ruleset_dirs  # noqa: F401 - re-exported
+from .rulefiles import (  # noqa: F401 - re-exported
+    RULESETS_ENV,
+    YAML_LOADER,
+    RulesetLoader,
+    available,
+    package_data_dir,
+    ruleset_dirs,
+)
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
 
@@ -30,6 +37,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+EncodingStatus = Literal["draft", "confirmed"]
+# The groups of a text a ruleset may say it has not encoded yet (`not_encoded:`), as reports name them.
+Section = Literal["基本条件", "服务功能", "排除情形", "申报材料", "表格", "程序与期限", "放宽条款"]
+
+
 class Cited(Strict):
     """Anything taken from a text: where it is and what it says."""
 
@@ -38,6 +50,59 @@ class Cited(Strict):
     # Set when the quote is not from the ruleset's own text (a year's notice a user supplies):
     # names that document, and tells readers not to look the quote up in `document.source_file`.
     source: str | None = None
+    # draft: proposed by `pingtai rules new` (or a person) and not yet confirmed against the text;
+    # a check resting on it is never a confident verdict.
+    status: EncodingStatus = "confirmed"
+
+
+class NotEncoded(Strict):
+    """A part of the text the ruleset does not encode yet: reports say 未编码, never 未规定."""
+
+    section: Section
+    article: str | None = None
+    note: str
+
+
+class Ratio(Strict):
+    """numerator ÷ denominator (× 100 when `percent`): fact keys, or columns of the yearly table."""
+
+    numerator: str
+    denominator: str
+    percent: bool = True
+
+
+class Growth(Strict):
+    """A column of the yearly table rising every year over the latest `years` years (近三年稳定增长)."""
+
+    column: str = "smes_served"
+    years: int = Field(default=2, ge=2, le=5)
+
+
+class DeclaredFact(Strict):
+    """A fact key the contract lacks, declared by the ruleset that tests it; a ratio or growth is derived."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    unit: str | None = None
+    type: Literal["number", "bool", "text", "date", "list"] = "number"
+    ratio: Ratio | None = None
+    growth: Growth | None = None
+
+    def inputs(self) -> list[str]:
+        """The fact keys it is computed from (yearly-table columns excluded)."""
+        from .factkeys import YEARLY_COLUMNS
+
+        names = [self.ratio.numerator, self.ratio.denominator] if self.ratio else []
+        return [n for n in names if n not in YEARLY_COLUMNS]
+
+
+class NewMaterial(Strict):
+    """A material key the catalogue lacks: how a file is recognised as it (file-name and title words)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    keywords: list[str] = Field(min_length=1)
+    titles: list[str] = []
 
 
 class When(Strict):
@@ -126,7 +191,7 @@ class Document(Strict):
     number: str | None = None
     issuer: str
     level: Literal["national", "province", "city", "county"]
-    issued: date
+    issued: date | None  # None: the text states no date (`issued: unknown`)
     in_force_from: date
     in_force_until: date | None = None
     in_force_article: str | None = None
@@ -134,6 +199,15 @@ class Document(Strict):
     source_file: str | None = None
     parent: str | None = None
     recognition_title: str
+
+    @field_validator("issued", mode="before")
+    @classmethod
+    def _unknown_date(cls, v: Any) -> Any:
+        return None if isinstance(v, str) and v.strip().lower() in ("unknown", "未知", "不详") else v
+
+    @property
+    def issued_text(self) -> str:
+        return self.issued.isoformat() if self.issued else "未知"
 
     @property
     def cited(self) -> str:
@@ -156,7 +230,7 @@ class Relaxation(Cited):
 
 
 class FunctionCount(Cited):
-    min: int = 1
+    min: int = Field(default=1, ge=0)  # 0: the text sets no count rule (its functions are shown, not counted)
     by_platform_type: dict[str, int] = {}
 
 
@@ -226,6 +300,21 @@ class Ruleset(Strict):
     application_report: ApplicationReport | None = None
     procedure: list[ProcedureFact] = []
     readings: list[str] = []  # interpretation notes for the whole text
+    status: EncodingStatus = "confirmed"
+    not_encoded: list[NotEncoded] = []
+    facts: list[DeclaredFact] = []  # fact keys this ruleset adds
+    new_materials: list[NewMaterial] = []  # material keys this ruleset adds
+
+    def draft_codes(self) -> list[str]:
+        """Codes of every entry still marked draft."""
+        out = [r.code for r in self.all_rules() if r.status == "draft"]
+        out += [m.code for m in self.materials if m.status == "draft"]
+        out += [p.code for p in self.procedure if p.status == "draft"]
+        out += [x.code for x in self.relaxations if x.status == "draft"]
+        return out
+
+    def declared_fact(self, key: str) -> DeclaredFact | None:
+        return next((f for f in self.facts if f.key == key), None)
 
     def all_rules(self) -> list[Rule]:
         rules: list[Rule] = []
@@ -282,13 +371,38 @@ def unquoted(rs: Ruleset, policy_text: str) -> list[tuple[str, str]]:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace: policy texts break lines and pad numbers (`不低于 50 万元`)."""
-    return re.sub(r"\s+", "", text)
+    """Text without whitespace and with full-width forms folded (`，（）％` = `,()%`): policy texts
+    break lines, pad numbers (`不低于 50 万元`) and mix full- and half-width punctuation."""
+    import unicodedata
+
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def quote_in_text(quote: str, text: str) -> bool:
-    """Is `quote` a verbatim substring of a policy text, whitespace aside?"""
+    """Is `quote` a verbatim substring of a policy text, whitespace and character width aside?"""
     return squash(quote) in squash(text)
+
+
+def nearest_passage(quote: str, text: str) -> tuple[str, int, str]:
+    """(the passage of `text` closest to a quote not found in it, the 1-based character of the quote
+    where they part, what the text has there). Both compared folded, as `quote_in_text` does."""
+    import difflib
+
+    q, t = squash(quote), squash(text)
+    lo, hi = 0, len(q)  # the longest prefix of the quote that is in the text
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if q[:mid] in t:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo >= min(4, len(q)):
+        start = t.find(q[:lo])
+    else:  # not even its opening is there: the longest common piece anywhere
+        m = difflib.SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t))
+        start, lo = max(0, m.b - m.a), 0
+    passage = t[start : start + len(q) + 6]
+    return passage, lo + 1, t[start + lo : start + lo + 1]
 
 
 # ---------------------------------------------------------------- locating files
@@ -317,10 +431,13 @@ def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=YAML_LOADER)
-        data = yaml.load(text, Loader=YAML_LOADER)
+        node = yaml.compose(text, Loader=RulesetLoader)
+        data = yaml.load(text, Loader=RulesetLoader)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError) as e:
         raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else "?"
+        raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [f"{path.name}:{line}: (YAML): {e.problem or e}"]) from e
     except yaml.YAMLError as e:
         raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [str(e)]) from e
     if not isinstance(data, dict) or node is None:
@@ -381,12 +498,37 @@ def _resolve(path: Path, dirs_extra: Path | None, seen: tuple[str, ...] = ()) ->
         return data
     if parent in seen:
         raise RulesetError(f"规则文件 {path}: extends 形成循环 ({' → '.join((*seen, parent))})")
-    files = available(dirs_extra)
-    if parent not in files:
-        raise RulesetError(f"规则文件 {path}: extends 的上级规则 {parent!r} 不存在")
-    base = _resolve(files[parent], dirs_extra, (*seen, data.get("key", path.stem)))
+    parent_path = find_parent(path, str(parent), dirs_extra)
+    if parent_path is None:
+        raise RulesetError(
+            f"规则文件 {path}: extends 的上级规则 {parent!r} 不存在"
+            "（放在同一文件夹，或用 --rulesets-dir 指定其所在文件夹）"
+        )
+    base = _resolve(parent_path, dirs_extra, (*seen, data.get("key", path.stem)))
     merged = _deep_merge({k: v for k, v in base.items() if k != "extends"}, data)
     return dict(merged)
+
+
+def find_parent(path: Path, parent: str, dirs_extra: Path | None) -> Path | None:
+    """The file of an `extends:` key: beside the child first (a county ships with its city), then the search dirs."""
+    beside = path.parent / f"{parent}.yaml"
+    if beside.is_file() and beside.resolve() != path.resolve():
+        return beside
+    return available(dirs_extra).get(parent)
+
+
+def parent_chain(path: Path, dirs_extra: Path | None) -> list[tuple[Path, dict[str, Any]]]:
+    """(file, raw mapping) of a ruleset and each ruleset it extends, child first."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: set[Path] = set()
+    current: Path | None = path
+    while current is not None and current.resolve() not in seen:
+        seen.add(current.resolve())
+        data, _ = _read_yaml(current)
+        chain.append((current, data))
+        parent = data.get("extends")
+        current = find_parent(current, str(parent), dirs_extra) if parent else None
+    return chain
 
 
 def _problems(err: ValidationError, path: Path, lines: dict[tuple[Any, ...], int]) -> list[str]:

@@ -391,41 +391,37 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
         return [_with_line(p, path, text) for p in problems], [], None
     except PingtaiError as e:
         return [f"{path}:?: (文件): {e}"], [], None
-    found = [_with_line(p, path, text) for p in quote_problems(rs, path)]
-    if rs.extends and not _names_own_source(text):
-        # a county's or an annual notice's clauses may come from a text not shipped here:
-        # naming it in document.source_file makes these errors
-        return [], [f"提示：{p}" for p in found], rs
-    return found, [], None if found else rs
+    return _meaning(rs, path, extra)
 
 
-def _names_own_source(text: str) -> bool:
-    import yaml
+def _meaning(rs: Any, path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
+    """What a valid file means: unknown keys, unmeetable counts, prefixes, quotes (rulecheck.py)."""
+    from ..errors import PingtaiError
+    from ..rulecheck import meaning_problems, quote_problems
+    from ..ruleset import parent_chain
 
-    data = yaml.safe_load(text)
-    document = data.get("document") if isinstance(data, dict) else None
-    return isinstance(document, dict) and bool(document.get("source_file"))
-
-
-def quote_problems(rs: Any, path: Path) -> list[str]:
-    """Quotes that are not verbatim in the policy text the header names, or that text not found."""
-    from ..articles import policy_path
-    from ..ruleset import package_data_dir, unquoted
-
-    source = rs.document.source_file
-    if not source:
-        return []
-    policy = policy_path(source, [path.parent, package_data_dir("policies")])
-    if policy is None:
-        return [
-            f"{path.name}: 找不到 document.source_file 所指的政策原文 {source}"
-            "（放在规则文件所在文件夹或其下的 policies/ 中）"
-        ]
     try:
-        text = policy.read_text(encoding="utf-8", errors="replace")
-    except OSError as e:
-        return [f"{path.name}: 政策原文 {policy} 无法读取（{e.strerror or e}）"]
-    return [f"{path.name}: {where}: 引文在政策原文 {source} 中找不到：“{quote[:40]}”" for where, quote in unquoted(rs, text)]
+        chain = parent_chain(path, extra)
+    except PingtaiError as e:
+        return [f"{path}:?: (文件): {e}"], [], None
+    problems, warnings = meaning_problems(rs, chain)
+    quoted, unchecked = quote_problems(rs, chain)
+    problems += quoted
+    warnings += unchecked
+    if rs.status == "draft" or rs.draft_codes() or rs.not_encoded:
+        warnings.append(_draft_words(rs, path))
+    return problems, [f"提示：{w}" for w in warnings], None if problems else rs
+
+
+def _draft_words(rs: Any, path: Path) -> str:
+    parts = []
+    if rs.status == "draft":
+        parts.append("整个规则文件为草稿（status: draft）")
+    if rs.draft_codes():
+        parts.append(f"{len(rs.draft_codes())} 条规则待确认（status: draft）")
+    if rs.not_encoded:
+        parts.append("未编码：" + "、".join(dict.fromkeys(n.section for n in rs.not_encoded)))
+    return f"{path}:?: status: " + "；".join(parts) + "。检查结论将为“待审核”，直到全部确认"
 
 
 def _with_line(problem: str, path: Path, text: str) -> str:
