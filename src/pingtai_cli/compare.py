@@ -26,6 +26,7 @@ from .factkeys import label_of
 from .ruleset import FunctionReq, Rule, Ruleset
 
 ABSENT = "—（未规定）"
+NOT_ENCODED = "—（未编码）"  # the text may well set one: the ruleset has not written it down yet
 LEVEL_WORDS = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级"}
 FUNCTION_ORDER = ("information", "technology", "startup", "training", "financing", "comprehensive")
 # Basic-condition rows in reading order; a row may gather facts that mean the same thing
@@ -63,6 +64,7 @@ class Cell:
     value: float | None = None  # the number that ranks strictness, when the row is numeric
     unit: str | None = None
     absent: bool = False
+    not_encoded: bool = False  # absent because the ruleset is a draft or says the section is not encoded
     emphasis: str | None = None  # "strictest" | "loosest"
     note: str | None = None  # shown, not compared: what the text calls it, when the texts differ
 
@@ -97,6 +99,13 @@ def absent() -> Cell:
     return Cell(ABSENT, absent=True)
 
 
+def missing_cell(rs: Ruleset, section: str) -> Cell:
+    """未规定 only when the ruleset vouches for it: a draft, or a section it marks not encoded, is 未编码."""
+    if rs.status == "draft" or any(n.section == section for n in rs.not_encoded):
+        return Cell(NOT_ENCODED, absent=True, not_encoded=True)
+    return absent()
+
+
 # ---------------------------------------------------------------- building
 
 
@@ -119,7 +128,7 @@ def _document(rs: Ruleset) -> str:
 
 
 def _row(id_: str, section: str, label: str, rulesets: list[Ruleset], cell: Callable[[Ruleset], Cell | None]) -> Row:
-    return Row(id_, section, label, {rs.key: cell(rs) or absent() for rs in rulesets})
+    return Row(id_, section, label, {rs.key: cell(rs) or missing_cell(rs, section) for rs in rulesets})
 
 
 def _document_rows(rulesets: list[Ruleset]) -> list[Row]:
@@ -185,6 +194,9 @@ def _basic_rows(rulesets: list[Ruleset]) -> list[Row]:
 def _function_rows(rulesets: list[Ruleset]) -> list[Row]:
     def count(rs: Ruleset) -> Cell:
         c = rs.functions.count
+        need = max([c.min, *c.by_platform_type.values()])
+        if len(rs.functions.items) < need or any(not i.rules for i in rs.functions.items):
+            return Cell(f"{count_text(c)}{NOT_ENCODED}", c.article, not_encoded=True)
         return Cell(count_text(c), c.article, value=None if c.by_platform_type else float(c.min))
 
     rows = [_row("functions.count", "服务功能", "功能要求（至少满足）", rulesets, count)]
@@ -371,9 +383,13 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
             notes.append(f"最严 {_names(strict, names)}（{fmt(high)}{unit}），最宽 {_names(loose, names)}（{fmt(low)}{unit}）")
     elif len(texts) > 1:
         notes.append("各地不同")
+    unencoded = [k for k in order if k in row.cells and row.cells[k].not_encoded]
+    missing = [k for k in missing if k not in unencoded]
     if present and missing:
         notes.append(f"{_names(missing, names)}未规定")
-    if not present:
+    if unencoded:
+        notes.append(f"{_names(unencoded, names)}未编码")
+    if not present and not unencoded:
         notes.append("均未规定")
     if row.section == "文件":  # who issued what: facts about each text, not differences in law
         notes = []
@@ -383,7 +399,7 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
 
 # ---------------------------------------------------------------- one dossier under every ruleset
 
-VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核（可放宽）"}
+VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核"}
 
 
 def gaps_of(result: Any) -> list[str]:

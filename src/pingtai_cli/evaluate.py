@@ -66,6 +66,8 @@ def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> Fu
         measured = [r.status for r in results if r.status != "review"]
         if not is_declared:
             status = "not_declared"
+        elif not fr.rules:  # the text's requirement is not written down yet: nothing to count
+            status = "review"
         elif "fail" in measured:
             status = "fail"
         elif "missing" in measured:
@@ -75,6 +77,9 @@ def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> Fu
         else:
             status = "pass"
         items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results))  # type: ignore[arg-type]
+    unencoded = _count_not_encoded(ruleset)
+    if unencoded:
+        return FunctionsResult(0, sum(1 for i in items if i.status == "pass"), *unencoded, items)
     low, high = required_functions(ruleset, facts)
     met = sum(1 for i in items if i.status == "pass")
     open_ = sum(1 for i in items if i.status == "missing")
@@ -94,6 +99,54 @@ def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> Fu
         return FunctionsResult(low, met, "relaxable", count.article, msg, items)
     msg = f"仅满足 {met} 项服务功能，要求至少 {low} 项（{basis}）。"
     return FunctionsResult(low, met, "fail", count.article, msg, items)
+
+
+def _count_not_encoded(ruleset: Ruleset) -> tuple[str, str, str] | None:
+    """(status, article, message) when the count rule cannot be applied as written: the text sets
+    none (`min: 0`), or the ruleset lists fewer functions than it requires (not yet encoded)."""
+    count, items = ruleset.functions.count, ruleset.functions.items
+    basis = f"{count.article}：“{count.quote}”"
+    if count.min == 0 and not count.by_platform_type:
+        return "pass", count.article, f"文本未规定须满足几项服务功能（{basis}），服务功能仅供参考，不影响结论。"
+    need = max([count.min, *count.by_platform_type.values()])
+    if len(items) < need or any(not i.rules for i in items):
+        msg = (f"服务功能要求尚未编码（规则文件列出 {len(items)} 项服务功能，"
+               f"{'部分没有规则，' if any(not i.rules for i in items) else ''}而{basis}），无法判断，待人工审核。")
+        return "review", count.article, msg
+    return None
+
+
+def encoding_gaps(ruleset: Ruleset) -> list[str]:
+    """What the ruleset says it has not encoded or not confirmed: a verdict cannot rest on it."""
+    gaps = []
+    if ruleset.status == "draft":
+        gaps.append(f"规则文件《{ruleset.document.title}》为草稿（status: draft），尚未逐条与原文核对确认。")
+    drafts = ruleset.draft_codes()
+    if drafts and ruleset.status != "draft":
+        gaps.append(f"以下规则为草稿、待确认：{'、'.join(drafts[:12])}{'等' if len(drafts) > 12 else ''}。")
+    for n in ruleset.not_encoded:
+        gaps.append(f"{n.article + ' ' if n.article else ''}{n.section}尚未编码：{n.note}")
+    count = _count_not_encoded(ruleset)
+    if count and count[0] == "review":
+        gaps.append("服务功能要求尚未编码。")
+    return gaps
+
+
+def temper(verdict: Verdict, reasons: list[str], ruleset: Ruleset, conditions: list[RuleResult],
+           exclusions: list[RuleResult]) -> tuple[Verdict, list[str]]:
+    """Never a confident verdict resting on a half-written ruleset: `eligible` with anything not
+    encoded or not confirmed, and `ineligible` resting only on draft rules, become `review`."""
+    gaps = encoding_gaps(ruleset)
+    if not gaps or verdict not in ("eligible", "ineligible"):
+        return verdict, reasons
+    drafts = set(ruleset.draft_codes())
+    sure = [c for c in conditions + exclusions if c.status == "fail" and c.id not in drafts]
+    if verdict == "ineligible" and sure and ruleset.status != "draft":
+        return verdict, reasons
+    head = "规则尚未完整编码或确认，不作“符合”或“不符合”的结论：" if verdict == "eligible" else \
+        "不满足的条件均来自草稿或未编码的规则，待人工核对原文后再下结论："
+    kept = reasons if verdict == "ineligible" else []
+    return "review", [head, *gaps, *kept]
 
 
 def _only_relaxable(item: FunctionResult) -> bool:
@@ -188,6 +241,8 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     blocking = [m for m in materials if m.required and m.status in ("missing", "invalid")]
     missing_words = [f"{m.article} {m.name}：{'缺少' if m.status == 'missing' else '无效'}" for m in blocking]
     verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words)
+    verdict, reasons = temper(verdict, reasons, ruleset, conditions, exclusions)
+    findings += _gap_findings(ruleset)
     org = facts.get("org_name")
     return CheckResult(
         dossier=dossier.path,
@@ -207,6 +262,10 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         files=dossier.files,
         reasons=reasons,
     )
+
+
+def _gap_findings(ruleset: Ruleset) -> list[Finding]:
+    return [Finding("ruleset.not_encoded", "warning", g) for g in encoding_gaps(ruleset)]
 
 
 def _not_in_force(ruleset: Ruleset, as_of: date) -> Finding:

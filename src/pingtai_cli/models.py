@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["pass", "fail", "missing", "review", "relaxable"]
-FunctionStatus = Literal["pass", "fail", "missing", "not_declared"]
+FunctionStatus = Literal["pass", "fail", "missing", "not_declared", "review"]  # review: no rules encoded
 MaterialStatus = Literal["present", "missing", "invalid", "review"]
 Verdict = Literal["eligible", "ineligible", "incomplete", "review"]
 # How a value was read (Evidence.how): typed into a form (Excel cell, Word table), taken from a
@@ -245,7 +245,7 @@ class FunctionResult:
 class FunctionsResult:
     required: int
     met: int
-    status: Literal["pass", "fail", "missing", "relaxable"]
+    status: Literal["pass", "fail", "missing", "relaxable", "review"]  # review: the count rule is not encoded
     article: str
     message: str
     items: list[FunctionResult] = field(default_factory=list)

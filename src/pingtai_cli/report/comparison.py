@@ -16,7 +16,7 @@ from typing import Any
 from ..compare import Cell, Column, Comparison, Row
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-LEGEND = "粗体 = 最严，斜体 = 最宽（仅数值可比的行）；—（未规定）= 该地文件没有此项。"
+LEGEND = "粗体 = 最严，斜体 = 最宽（仅数值可比的行）；—（未规定）= 该地文件没有此项；—（未编码）= 规则文件尚未编码此项（文件可能有规定）。"
 
 
 def neutralise(text: str) -> str:
