@@ -24,7 +24,7 @@ app.add_typer(rules_app, name="rules")
 
 def _register() -> None:
     """Import command modules so they attach to `app`; each keeps heavy imports inside functions."""
-    from .commands import rules  # noqa: F401
+    from .commands import ruledraft, rules  # noqa: F401
 
     for name in ("compare", "check", "forms", "init", "cache"):
         try:

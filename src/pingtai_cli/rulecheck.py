@@ -176,14 +176,18 @@ def _codes_by_section(rs: Ruleset) -> Iterator[tuple[str, str]]:
 
 
 def own_prefix(rs: Ruleset, chain: Chain) -> set[str]:
-    """The code prefixes this ruleset may use: the one most used in its own file, and its parents'."""
+    """The code prefixes this ruleset may use: in each file of the chain, the one most used by the
+    codes it adds (a county overriding XC-B05 and adding WD-B01 adds WD), and its parents'."""
     import re
 
     allowed: set[str] = set()
-    for path, _ in chain:
-        found = Counter(re.findall(r"code:\s*['\"]?([A-Z]{2,4})-[A-Z]\d{2}", "\n".join(_lines_of(path))))
-        if found:
-            allowed.add(found.most_common(1)[0][0])
+    later: set[str] = set()
+    for path, _ in reversed(chain):  # the root first: a child's own codes are those its parents lack
+        codes = re.findall(r"code:\s*['\"]?([A-Z]{2,4}-[A-Z]\d{2}[a-z]?)", "\n".join(_lines_of(path)))
+        added = Counter(c.split("-")[0] for c in codes if c not in later)
+        if added:
+            allowed.add(added.most_common(1)[0][0])
+        later.update(codes)
     return allowed
 
 
