@@ -37,6 +37,8 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
     assert "pingtai_cli/schemas/check.schema.json" in names
     assert "pingtai_cli/py.typed" in names
     assert "pingtai_cli/materials.yaml" in names
+    assert "pingtai_cli/schemas/ruleset.schema.json" in names  # `pingtai rules schema`, for editors
+    assert "pingtai_cli/drafting.yaml" in names  # `pingtai rules new`'s vocabulary
 
 
 def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:

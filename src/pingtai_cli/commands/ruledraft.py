@@ -182,24 +182,49 @@ def test_cases(
 
 
 def ruleset_schema() -> dict[str, Any]:
-    """The JSON Schema of a ruleset file, from the pydantic models (so it never drifts from them)."""
+    """The JSON Schema of a ruleset file, from the pydantic models (so it never drifts from them).
+
+    A file that `extends:` another states only what changes, so it is checked against the same
+    definitions with nothing required (`…_partial`); any other file against the full ones."""
     from ..ruleset import Ruleset
 
-    schema = Ruleset.model_json_schema(mode="validation")
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://pingtai.invalid/schemas/ruleset.schema.json"
-    schema["title"] = "pingtai 认定办法规则文件"
-    # a county's file states only what changes: with `extends`, nothing else is required
-    schema["if"] = {"required": ["extends"]}
-    schema["then"] = {"required": ["key", "name", "extends"]}
-    schema["else"] = {"required": schema.pop("required", [])}
-    return schema
+    full = Ruleset.model_json_schema(mode="validation")
+    defs = full.pop("$defs", {})
+    all_defs = {**defs, "Ruleset": full}
+    partial = {f"{name}_partial": _without_required(d) for name, d in all_defs.items()}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/pingtai/pingtai/schemas/ruleset.schema.json",
+        "title": "pingtai 认定办法规则文件",
+        "description": "由 pingtai rules schema 生成（src/pingtai_cli/ruleset.py 的 pydantic 模型）。",
+        "if": {"required": ["extends"]},
+        "then": {"$ref": "#/$defs/Ruleset_partial"},
+        "else": {"$ref": "#/$defs/Ruleset"},
+        "$defs": {**all_defs, **partial},
+    }
+
+
+def _without_required(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {k: _without_required(v) for k, v in node.items() if k != "required"}
+        if "code" in out.get("properties", {}):  # a child may drop an inherited entry: {code: XC-B11, remove: true}
+            out["properties"]["remove"] = {"type": "boolean", "description": "删去上级规则中此编号的条目"}
+        if isinstance(out.get("$ref"), str) and out["$ref"].startswith("#/$defs/"):
+            out["$ref"] += "_partial"
+        return out
+    if isinstance(node, list):
+        return [_without_required(x) for x in node]
+    return node
+
+
+def schema_text() -> str:
+    return json.dumps(ruleset_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 @rules_app.command("schema")
 def schema() -> None:
-    """打印规则文件的 JSON Schema（编辑器据此补全与检查字段）。"""
-    sys.stdout.write(json.dumps(ruleset_schema(), ensure_ascii=False, indent=2) + "\n")
+    """打印规则文件的 JSON Schema（编辑器据此补全与检查字段；同一份随包发布在 pingtai_cli/schemas/ruleset.schema.json）。"""
+    sys.stdout.write(schema_text())
 
 
 def key_rows(rulesets: list[Any]) -> dict[str, list[dict[str, Any]]]:
