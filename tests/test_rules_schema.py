@@ -25,6 +25,7 @@ def as_json(path: Path) -> dict:
 
 
 def test_the_shipped_schema_is_the_one_the_models_give():
+    # after changing ruleset.py: .venv/bin/pingtai rules schema > src/pingtai_cli/schemas/ruleset.schema.json
     assert json.loads(ok("rules", "schema")) == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 

@@ -69,6 +69,16 @@ def effective_value(rule: Rule, facts: Facts) -> tuple[float, Rule | Any]:
     return rule.value, rule
 
 
+def _region_unknown(rule: Rule, facts: Facts, actual: float, ok: bool) -> str | None:
+    """When a regional variant would decide otherwise and the applicant's region is not known
+    (no credit code, or one that names only the province), the threshold is for a person to settle."""
+    for v in rule.variants:
+        if v.when.region and v.when.field not in facts and OPS[rule.op](actual, v.value) != ok:
+            return (f"但无法由统一社会信用代码确定是否属于{v.when.region}：属于时门槛为{fmt(v.value)}{rule.unit or ''}"
+                    f"（{v.article}：“{v.quote}”），否则为{fmt(rule.value)}{rule.unit or ''}，两者结论不同，待人工审核。")
+    return None
+
+
 def gap_text(op: str, actual: float, required: float, unit: str | None) -> str:
     diff = abs(required - actual)
     unit_word = "个百分点" if unit == "%" else (unit or "")
@@ -88,6 +98,9 @@ def check_threshold(rule: Rule, facts: Facts) -> RuleResult:
     ok = OPS[rule.op](actual, value)
     label = label_of(rule.field or "")
     unit = rule.unit or ""
+    unsure = _region_unknown(rule, facts, float(actual), ok)
+    if unsure:
+        return _result(rule, "review", facts, actual=actual, required=required, message=f"{label} {fmt(actual)}{unit}，{unsure}")
     cited = "" if source is rule else f"（按{source.article}：{source.quote}）"
     if ok:
         msg = f"{label} {fmt(actual)}{unit}，{OP_WORDS[rule.op]}{fmt(value)}{unit}{cited}。"

@@ -94,6 +94,16 @@ def smes_growth(yearly: list[dict[str, Any]]) -> bool | None:
     return all(b[1] > a[1] for a, b in zip(counts, counts[1:], strict=False))
 
 
+def growth(yearly: list[dict[str, Any]], column: str, years: int) -> bool | None:
+    """A declared growth window (近三年稳定增长: years=3): the latest `years` consecutive years each
+    above the one before; None (missing) when the table has fewer such years."""
+    values = sorted((int(r["year"]), r[column]) for r in yearly if isinstance(r.get(column), int | float))
+    latest = values[-years:]
+    if len(latest) < years or latest[-1][0] - latest[0][0] != years - 1:
+        return None
+    return all(b[1] > a[1] for a, b in zip(latest, latest[1:], strict=False))
+
+
 def derive(dossier: Dossier, as_of: date) -> dict[str, Fact]:
     """Every fact a rule may test: the dossier's own plus the derived ones."""
     facts = dict(dossier.facts)
@@ -134,3 +144,51 @@ def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact]) -> None:
             latest = max(served, key=lambda r: r["year"])
             ev = latest.get("evidence") or evidence
             facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, f"{latest['year']}年")
+
+
+def derive_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> None:
+    """The facts a ruleset declares itself: ratios of two facts or yearly columns, growth windows,
+    and for each region set whether the applicant's credit code lies in it."""
+    rows = [r for r in dossier.yearly if r.get("year")]
+    evidence = dossier.list_evidence.get("yearly")
+    for f in ruleset.facts:
+        if f.ratio is not None:
+            ratio = _ratio(f.ratio, facts, rows)
+            if ratio is not None:
+                facts[f.key] = Fact(f.key, ratio[0], f.unit, ratio[1] or evidence, ratio[2])
+        elif f.growth is not None:
+            grew = growth(rows, f.growth.column, f.growth.years)
+            if grew is not None:
+                facts[f.key] = Fact(f.key, grew, None, evidence)
+    credit = facts.get("credit_code")
+    for region in ruleset.region_sets:
+        inside = _in_region(str(credit.value) if credit else "", region.prefixes())
+        if inside is not None:
+            key = f"region:{region.name}"
+            facts[key] = Fact(key, inside, None, credit.evidence if credit else None, str(credit.value) if credit else None)
+
+
+def _ratio(ratio: Any, facts: dict[str, Fact], rows: list[dict[str, Any]]) -> tuple[float, Evidence | None, str] | None:
+    """(value, evidence, how) of numerator ÷ denominator: both facts, else the latest yearly row with both."""
+    num, den = facts.get(ratio.numerator), facts.get(ratio.denominator)
+    scale = 100.0 if ratio.percent else 1.0
+    if num and den and isinstance(num.value, int | float) and isinstance(den.value, int | float) and den.value:
+        return round(scale * float(num.value) / float(den.value), 2), num.evidence, "申请表"
+    both = [r for r in rows if isinstance(r.get(ratio.numerator), int | float) and r.get(ratio.denominator)]
+    if not both:
+        return None
+    latest = max(both, key=lambda r: r["year"])
+    value = round(scale * float(latest[ratio.numerator]) / float(latest[ratio.denominator]), 2)
+    return value, latest.get("evidence"), f"{latest['year']}年运营情况表"
+
+
+def _in_region(credit_code: str, prefixes: list[str]) -> bool | None:
+    """In / out of a set of division prefixes by the credit code's characters 3–8; None when unknown
+    (no code, or a province-level code that cannot say which city)."""
+    from . import regions
+
+    division = regions.from_credit_code(credit_code) if len(credit_code) == 18 else None
+    if division is None:
+        return None
+    relation = regions.relation(division.code, prefixes)
+    return {"in": True, "out": False}.get(relation)

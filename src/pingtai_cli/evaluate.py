@@ -10,7 +10,7 @@ from datetime import date
 
 from .checks import evaluate_rule, matches_exclusion
 from .consistency import cross_check
-from .derive import declared_functions, derive
+from .derive import declared_functions, derive, derive_declared
 from .materials_check import check_materials, contradicted
 from .models import (
     CheckResult,
@@ -226,6 +226,7 @@ def _disputed(results: list[RuleResult]) -> list[Finding]:
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
     facts = derive(dossier, as_of)
+    derive_declared(ruleset, dossier, facts)
     conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
     functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
     exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]

@@ -121,13 +121,20 @@ DOCUMENT_KEYS: dict[str, str] = {
 }
 
 
+# Labels of the fact keys rulesets declare (`facts:`), registered when a ruleset is loaded so that
+# messages name them in Chinese like the built-in ones.
+DECLARED_LABELS: dict[str, str] = {}
+
+
 def label_of(key: str) -> str:
     """The first Chinese label of a key (derived and document keys included), for messages."""
     if key in BY_KEY:
         return BY_KEY[key].labels[0]
     if key in DERIVED_KEYS:
         return DERIVED_KEYS[key][0]
-    return DOCUMENT_KEYS.get(key, key)
+    if key.startswith("region:"):  # a ruleset's region set (ruleset.REGION_FACT)
+        return f"属于{key.removeprefix('region:')}"
+    return DECLARED_LABELS.get(key) or DOCUMENT_KEYS.get(key, key)
 
 
 def unit_of(key: str) -> str | None:

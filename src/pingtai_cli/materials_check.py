@@ -159,7 +159,33 @@ def contradicted(materials: list[MaterialResult], findings: list[Finding]) -> No
                 m.fix = f"核对“{m.name}”与申请表，更正有误的一方（{m.article}）。"
 
 
+def with_declared_materials(ruleset: Ruleset, dossier: Dossier) -> Dossier:
+    """The dossier with its files also recognised as the materials the ruleset declares
+    (`new_materials`: a file whose name or folder holds one of the keywords). A copy: the
+    same dossier is checked against other rulesets too."""
+    import dataclasses
+    import unicodedata
+
+    if not ruleset.new_materials:
+        return dossier
+
+    def fold(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).upper().split())
+
+    files = []
+    for f in dossier.files:
+        name = fold(f.path)
+        hits = [(m.key, w) for m in ruleset.new_materials for w in m.keywords + m.titles if fold(w) in name]
+        if hits and hits[0][0] not in f.material_keys:
+            key, word = hits[0]
+            f = dataclasses.replace(f, material_keys=[*f.material_keys, key],
+                                    matched_by=[*f.matched_by, f"文件名含“{word}”（规则文件声明的材料）"])
+        files.append(f)
+    return dataclasses.replace(dossier, files=files)
+
+
 def check_materials(ruleset: Ruleset, dossier: Dossier, facts: dict[str, Fact], as_of: date) -> list[MaterialResult]:
+    dossier = with_declared_materials(ruleset, dossier)
     results = [check_material(req, dossier, as_of) for req in ruleset.materials if applies(req, facts)]
     missing = missing_report_sections(ruleset, dossier)
     for m in results:

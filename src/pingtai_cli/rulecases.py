@@ -65,12 +65,19 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
                     for x in e.errors()
                 ]
                 continue
-            unknown = [k for k in case.facts if k not in BY_KEY]
+            unknown = [k for k in case.facts if k not in BY_KEY and k not in _declared(key, extra_dir)]
             problems += [f"{path.name}: {code}[{i}]: 未知的事实字段 {k}" for k in unknown]
             out.setdefault(str(code), []).append(case)
     if problems:
         raise RulesetError(f"用例文件 {path} 校验失败：", problems)
     return out
+
+
+def _declared(key: str, extra_dir: Path | None) -> set[str]:
+    """The fact keys the ruleset itself declares (`facts:`), which its cases may set."""
+    from .ruleset import load_ruleset
+
+    return {f.key for f in load_ruleset(key, extra_dir).facts}
 
 
 def case_dossier(case: RuleCase) -> Dossier:
@@ -86,7 +93,11 @@ def run_case(ruleset: Ruleset, code: str, case: RuleCase) -> RuleResult:
     from .evaluate import run_rule
 
     rule = ruleset.rule(code)
-    facts = derive(case_dossier(case), case.as_of)
+    from .derive import derive_declared
+
+    dossier = case_dossier(case)
+    facts = derive(dossier, case.as_of)
+    derive_declared(ruleset, dossier, facts)
     exclusion_codes = {r.code for x in ruleset.exclusions for r in x.walk()}
     if code in exclusion_codes:
         return matches_exclusion(rule, facts)

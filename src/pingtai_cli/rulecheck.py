@@ -77,6 +77,7 @@ def known_fact_keys(rs: Ruleset) -> dict[str, str]:
     keys.update({k: v[0] for k, v in DERIVED_KEYS.items()})
     keys.update(DOCUMENT_KEYS)
     keys.update({f.key: f.label for f in rs.facts})
+    keys.update({f"region:{r.name}": f"属于{r.name}" for r in rs.region_sets})
     return keys
 
 
@@ -126,6 +127,7 @@ def meaning_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     warnings: list[str] = []
     problems += _unknown_facts(rs, chain)
+    problems += _region_problems(rs, chain)
     problems += _unknown_materials(rs, chain)
     problems += _prefix_problems(rs, chain)
     fn, lenient = _function_problems(rs, chain), _not_encoded(rs, FUNCTIONS_SECTION)
@@ -149,6 +151,23 @@ def _unknown_facts(rs: Ruleset, chain: Chain) -> list[str]:
             where = where_code(chain, code) if not code.startswith("facts.") else where_key(chain, "facts")
             out.append(f"{where}: {code}: 未知的事实字段 {key!r}，此条将永远“缺少数据”。{suggestion(key, known)}"
                        "（新的字段可在规则文件的 facts: 中声明）")
+    return out
+
+
+def _region_problems(rs: Ruleset, chain: Chain) -> list[str]:
+    """Each division a region set names must be one division of the table (广州市, not 广州 or 朝阳区)."""
+    from . import regions
+
+    out = []
+    for r in rs.region_sets:
+        for name in r.divisions:
+            found = regions.find_in_address(name)
+            if len(found) != 1:
+                why = "行政区划表中没有" if not found else f"有 {len(found)} 处同名（{'、'.join(d.chain_names() for d in found[:3])}）"
+                out.append(f"{where_key(chain, 'region_sets')}: region_sets.{r.name}: {name}：{why}，请改用 codes 写行政区划代码")
+        for code in r.codes:
+            if not code.isdigit() or len(code) not in (2, 4, 6):
+                out.append(f"{where_key(chain, 'region_sets')}: region_sets.{r.name}: {code!r} 应为 2、4 或 6 位行政区划代码前缀")
     return out
 
 

@@ -105,11 +105,52 @@ class NewMaterial(Strict):
     titles: list[str] = []
 
 
+REGION_FACT = "region:"  # the derived fact "is the applicant in region set X" is `region:X`
+
+
 class When(Strict):
-    """A condition on the dossier that selects a variant: a fact equals a value."""
+    """A condition on the dossier that selects a variant: a fact equals a value, or the applicant
+    is registered in a region set (`when: {region: 珠三角}`, a set of `region_sets`)."""
 
     field: str
-    equals: Any
+    equals: Any = True
+    region: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _region_is_a_fact(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("region") and "field" not in data:
+            return {**data, "field": f"{REGION_FACT}{data['region']}", "equals": True}
+        return data
+
+
+class RegionSet(Strict):
+    """Named divisions a rule variant may be keyed on (珠三角 = 广州、深圳 … by GB/T 2260 code prefix),
+    matched against the division of the applicant's credit code (characters 3–8)."""
+
+    name: str
+    codes: list[str] = []  # division-code prefixes: 4401 (广州市), 44 (广东省)
+    divisions: list[str] = []  # or names the division table resolves: 广州市, 深圳市
+    article: str | None = None
+    quote: str | None = None
+    source: str | None = None  # the document that defines the set, when not the ruleset's own text
+
+    @model_validator(mode="after")
+    def _some_division(self) -> RegionSet:
+        if not self.codes and not self.divisions:
+            raise ValueError(f"地区集合 {self.name} 需要 codes（行政区划代码前缀）或 divisions（地名）")
+        return self
+
+    def prefixes(self) -> list[str]:
+        """codes, plus the prefixes of the named divisions (unknown names are validate's problem)."""
+        from . import regions
+
+        out = list(self.codes)
+        for name in self.divisions:
+            found = regions.find_in_address(name)
+            if len(found) == 1:
+                out.append(found[0].prefix)
+        return out
 
 
 class Variant(Cited):
@@ -303,6 +344,7 @@ class Ruleset(Strict):
     status: EncodingStatus = "confirmed"
     not_encoded: list[NotEncoded] = []
     facts: list[DeclaredFact] = []  # fact keys this ruleset adds
+    region_sets: list[RegionSet] = []  # named sets of divisions that variants may be keyed on
     new_materials: list[NewMaterial] = []  # material keys this ruleset adds
 
     def draft_codes(self) -> list[str]:
@@ -350,7 +392,7 @@ def cited_items(obj: Any, where: str = "") -> Iterator[tuple[str, Any]]:
     if isinstance(obj, BaseModel):
         code = getattr(obj, "code", None)
         here = f"{where}({code})" if code else where
-        if hasattr(obj, "quote") and hasattr(obj, "article"):
+        if isinstance(getattr(obj, "quote", None), str) and hasattr(obj, "article"):
             yield here, obj
         for name in type(obj).model_fields:
             yield from cited_items(getattr(obj, name), f"{here}.{name}" if here else name)
@@ -577,6 +619,10 @@ def load_file(path: Path, extra_dir: Path | None = None) -> Ruleset:
     except ValidationError as e:
         raise RulesetError(f"规则文件 {path} 校验失败：", _problems(e, path, lines)) from e
     _check_references(rs, path)
+    from .factkeys import DECLARED_LABELS
+
+    for f in rs.facts:
+        DECLARED_LABELS.setdefault(f.key, f.label)
     return rs
 
 
