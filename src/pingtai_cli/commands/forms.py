@@ -451,14 +451,20 @@ def fill_forms(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="按哪一天检查卷宗是否符合条件（默认今天）")
     ] = None,
+    rulesets_dir: Annotated[
+        Path | None,
+        typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR", file_okay=False),
+    ] = None,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
+
+    没有表格模板的地区（自行添加的办法、未附表格的办法），按规则文件生成通用格式的推荐表、申请表和材料清单。
 
     退出码 0 已生成；1 有卷宗无法读取而被跳过（其余照常生成）；2 无法执行。
     """
     from ..ruleset import load_ruleset
 
-    rs = load_ruleset(jurisdiction)
+    rs = load_ruleset(jurisdiction, rulesets_dir)
     if template_dir is not None and not template_dir.is_dir():
         raise PingtaiError(f"模板目录不存在：{template_dir}")
     if out.exists() and not out.is_dir():
@@ -478,8 +484,12 @@ def fill_forms(
     jobs, notes = plan(read, rs, out, template_dir)
     for note in notes:
         err(note)
-    if not jobs:
-        err("没有可生成的表格。")
+    if not any(job.owner for job in jobs):  # no form of the text has a template: never write nothing
+        generic = generic_jobs(read, rs, out, when, force=force)
+        for p in generic:
+            typer.echo(str(p))
+        if failed:
+            raise typer.Exit(EXIT_FINDINGS)
         return
     check_outputs(jobs, out, force=force, pdf=pdf)
     out.mkdir(parents=True, exist_ok=True)
@@ -492,6 +502,32 @@ def fill_forms(
         typer.echo(str(p))
     if failed:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def generic_jobs(read: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, when: date, *, force: bool) -> list[Path]:
+    """Generic 推荐表, 申请表 and 材料清单 per dossier, from the ruleset (generic_forms.py)."""
+    from ..generic_forms import targets, write_generic
+
+    err(f"{rs.name}没有可用的表格模板：按规则文件生成通用格式的推荐表、申请表和材料清单"
+        "（不是官方格式；有官方模板时用 --template-dir 指定，文件名见 pingtai templates vars）。")
+    folders, used = [], set()
+    for path, _ in read:
+        folder = safe_name(_dossier_stem(path), "dossier")
+        unique, n = folder, 2
+        while unique in used:
+            unique, n = f"{folder}-{n}", n + 1
+        used.add(unique)
+        folders.append(out / unique)
+    planned = [p for folder in folders for p in targets(folder)]
+    existing = [p for p in planned if p.exists() or p.is_symlink()]
+    if existing and not force:
+        raise OutputExists("输出文件已存在（加 --force 覆盖）：\n" + "\n".join(f"  {p}" for p in existing[:10]))
+    if any(not _inside(p, out) for p in planned):
+        raise PingtaiError(f"拒绝写到输出目录之外：{out}")
+    written: list[Path] = []
+    for (_, dossier), folder in zip(read, folders, strict=True):
+        written += write_generic(rs, dossier, folder, when, write_atomic)
+    return written
 
 
 def missing_form_fonts() -> list[str]:
@@ -565,6 +601,10 @@ def templates_vars(
         str | None,
         typer.Option("--jurisdiction", "-j", help="同时列出该地区各表格模板应使用的文件名"),
     ] = None,
+    rulesets_dir: Annotated[
+        Path | None,
+        typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR", file_okay=False),
+    ] = None,
 ) -> None:
     """列出模板可以使用的全部变量（含中文含义），以及各地区表格模板的文件名。"""
     from ..forms import variable_catalogue
@@ -574,7 +614,7 @@ def templates_vars(
     if jurisdiction:
         from ..ruleset import load_ruleset
 
-        rs = load_ruleset(jurisdiction)
+        rs = load_ruleset(jurisdiction, rulesets_dir)
         typer.echo(f"\n{rs.name}的表格模板（放在 --template-dir 下，文件名二选一）：")
         for form in rs.forms:
             rel = form.template or f"{rs.key}/{form.id}.docx"
