@@ -212,3 +212,11 @@ def test_every_shipped_ruleset_and_example_is_still_valid():
     files += sorted(str(p) for p in (SHIPPED.parent / "examples" / "rulesets").glob("*.yaml"))
     out = ok("rules", "validate", *files)
     assert out.count("有效") == len(files)
+
+
+def test_a_failed_quote_of_an_entry_without_a_code_has_its_line_too(tmp_path: Path):
+    data = ruleset()
+    data["functions"]["count"]["quote"] = "平台应满足以下至少两项功能要求"
+    path = write(tmp_path, data)
+    [p] = problems(path)
+    assert "至少两项" in line_of(path, p)

@@ -51,6 +51,15 @@ def where_code(chain: Chain, code: str) -> str:
     return f"{chain[0][0]}:?"
 
 
+def where_text(path: Path, quote: str) -> str:
+    """`file:line` of the line that writes a quote (its opening characters), for entries without a code."""
+    head = quote.strip()[:12]
+    for i, line in enumerate(_lines_of(path), 1):
+        if head and head in line:
+            return f"{path}:{i}"
+    return f"{path}:?"
+
+
 def where_key(chain: Chain, *keys: str) -> str:
     """`file:line` of a top-level key path such as functions → count (first file of the chain that has it)."""
     from .ruleset import _read_yaml
@@ -311,7 +320,7 @@ def quote_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
             unchecked[owner] = unchecked.get(owner, 0) + 1
             continue
         if not quote_in_text(quote, text):
-            loc = where_code(chain[owner:], code) if code else f"{path}:?"
+            loc = where_code(chain[owner:], code) if code else where_text(path, quote)
             passage, at, there = nearest_passage(quote, text)
             got = f"原文此处为“{there}”" if there else "原文到此为止"
             problems.append(
