@@ -254,7 +254,7 @@ def flag_rule(d: Drafter, item: Item, key: str, quote: str, section: str) -> dic
 
 
 def _short(text: str) -> str:
-    first = re.split(r"[。；;]", text, maxsplit=1)[0]
+    first = re.split(r"[。；;]", text, maxsplit=1)[0].strip("（）() ")
     return first if len(first) <= 30 else first[:28] + "…"
 
 
@@ -334,14 +334,19 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
             pos = item.text.find("放宽")
             quote, clause = clause_around(item.text, pos, pos + 2)
             sentence = item.text if item.number is None else clause
-            flags = [e["key"] for e in vocabulary()["relaxations"] if any(c in sentence for c in e["cues"])]
+            # who may claim it is often said before the clause (（由社团法人主办、……的申报单位，资产总额可适当放宽）)
+            flags = [e["key"] for e in vocabulary()["relaxations"] if any(c in item.text for c in e["cues"])]
             if not flags:
                 flags = [d.new_fact(f"是否适用放宽：{_short(sentence)}", "", "bool")]
             code = d.code("R")
             out.append({"code": code, "name": _short(sentence), "flags": flags[:1], "article": item.ref,
                         "quote": sentence if item.number is None else quote, "status": "draft"})
             covered = [cn_to_int(n) for n in re.findall(rf"[（(]([{_NUMERALS}]+)[）)]", sentence)]
+            # inside an item, the relaxation covers the conditions it names (资产总额可适当放宽), else all of the item
+            subject = [r for r in rules if r["article"] == item.ref and r["check"] != "review" and r["quote"][:4] in sentence]
             for r in rules:
+                if item.number is not None and subject and r not in subject:
+                    continue
                 ref = r["article"]
                 same_article = ref.startswith(a.heading)
                 in_item = item.number is not None and ref == item.ref
@@ -437,21 +442,31 @@ def draft_procedure(d: Drafter) -> list[dict[str, Any]]:
                                               (DEADLINE, "deadline", "每年报送期限", None)):
                 for m in pattern.finditer(item.text):
                     quote, clause = clause_around(item.text, m.start(), m.end())
-                    ident = pid if pid != "deadline" else _deadline_id(clause)
+                    ident = pid if pid != "deadline" else _deadline_id(_subject(item.text, m.start()))
                     if ident in seen:
                         ident = f"{ident}_{len(out) + 1}"
                     seen.add(ident)
                     value: Any = int(number(m.group("num")))
                     if pid == "deadline":
-                        value = f"每年{value}月底"
+                        value = f"每年{value}月底" + ("前" if item.text[m.end():m.end() + 1] == "前" else "")
                     out.append({"code": d.code("P"), "id": ident, "title": title, "value": value,
                                 **({"unit": unit} if unit else {}), "article": item.ref,
                                 "quote": clause if len(clause) <= 80 else quote, "status": "draft"})
     return out
 
 
-def _deadline_id(clause: str) -> str:
-    bureau = re.search(r"(主管部门|工信局|工信部门|工业和信息化局).{0,12}每年", clause)
+def _subject(text: str, pos: int) -> str:
+    """The words before `pos` in its sentence; the sentence before when this one has no subject
+    (市（地）工信局负责……。每年2月底将……报省工信厅)."""
+    start = text.rfind("。", 0, pos) + 1
+    if len(text[start:pos].strip()) >= 2:
+        return text[start:pos]
+    return text[text.rfind("。", 0, max(0, start - 1)) + 1 : pos]
+
+
+def _deadline_id(subject: str) -> str:
+    """Who reports by the deadline, from the words before 每年N月底: a bureau, or the platforms."""
+    bureau = re.search(r"主管部门|工信局|工信部门|工信厅|工业和信息化局|工业和信息化厅", subject)
     return "bureau_report_deadline" if bureau else "annual_summary_deadline"
 
 
@@ -462,6 +477,7 @@ def document_header(text: str, source_file: str) -> dict[str, Any]:
     titles = re.findall(r"《([^《》]{6,60}办法)》", text)
     plain = re.findall(r"^[#\s]*([^\s《》#]{6,60}(?:认定管理办法|管理办法|办法))\s*$", text, re.M)
     title = plain[0] if plain else (titles[0] if titles else "（请填写文件名称）")
+    title = re.sub(r"(?<=[\u4e00-\u9fa5])\s+(?=[\u4e00-\u9fa5])", "", title)  # a PDF export's stray spaces
     number_m = re.search(r"([\u4e00-\u9fa5]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\d+号)", text)
     number_ = number_m.group(1).replace("[", "〔").replace("]", "〕") if number_m else None
     issuer_m = re.search(r"发文机关[：:]\s*(\S+)", text)
