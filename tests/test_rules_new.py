@@ -130,3 +130,28 @@ def test_a_county_text_drafted_with_extends_overrides_its_citys_codes(tmp_path: 
     assert rs.rule("XC-B05").value == 30 and rs.rule("XC-B08").value == 8  # inherited untouched
     out = ok("rules", "validate", str(tmp_path / "xuchang-mou.yaml"))
     assert "有效" in out and "继承 xuchang" in out
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_shipped_rule_cases_give_the_same_result_on_the_draft(drafts, key):
+    """Each shipped case of a threshold or flag rule, run on the drafted rule with the same fact,
+    article and value: the draft decides it the same way (variants and relaxations included)."""
+    from pingtai_cli.rulecases import load_cases, run_case
+
+    shipped, draft = load_ruleset(key), load_file(drafts[key])
+    measured = [r for r in shipped.all_rules() if r.check in ("threshold", "flag")]
+    ran, differ, unmapped = 0, [], 0
+    for code, cases in load_cases(key).items():
+        rule = next((r for r in measured if r.code == code), None)
+        if rule is None:
+            continue
+        twin = next((d for d in draft.all_rules() if (d.check, d.field, d.article, d.value)
+                     == (rule.check, rule.field, rule.article, rule.value)), None)
+        if twin is None:
+            unmapped += len(cases)
+            continue
+        for case in cases:
+            ran += 1
+            if run_case(draft, twin.code, case).status != case.status:
+                differ.append(f"{code} {case.name}")
+    assert differ == [] and ran >= 0.9 * (ran + unmapped)

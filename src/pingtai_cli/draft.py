@@ -127,6 +127,15 @@ class Candidate:
     function: str | None = None
     note: str | None = None
     option: int = 0  # which 或-branch of a function item it is in
+    when: dict[str, Any] | None = None  # the clause gives this number only when a fact holds
+
+
+def variant_condition(quote: str) -> dict[str, Any] | None:
+    """{field, equals} when the clause says its number applies only in a case (再次认定时 …)."""
+    for entry in vocabulary().get("variants", []):
+        if any(fold(c) in fold(quote) for c in entry["cues"]):
+            return {"field": entry["field"], "equals": entry["equals"]}
+    return None
 
 
 def function_of(item: Item) -> str | None:
@@ -160,10 +169,11 @@ def threshold_candidates(item: Item, function: str | None = None) -> list[Candid
             keys = propose_key(quote, clause, unit, function)
             if "分别" not in clause:
                 keys = keys[:1]
-            note = "括号内的另一门槛：可能是 variants（某情形下的另一数值），请核对。" if in_parentheses(text, m.start()) else None
+            note = "括号内的另一门槛：可能是某情形下的另一数值（variants），请核对。" if in_parentheses(text, m.start()) else None
             option = len(re.findall(r"[；;，,]\s*或", text[: m.start()]))
+            when = variant_condition(quote)
             for key in keys or [None]:
-                out.append(Candidate(item.ref, quote, number(m.group("num")), unit, key, function, note, option))
+                out.append(Candidate(item.ref, quote, number(m.group("num")), unit, key, function, note, option, when))
     return sorted(out, key=lambda c: text.find(c.quote))
 
 
@@ -237,6 +247,21 @@ def threshold_rule(d: Drafter, c: Candidate, section: str) -> dict[str, Any]:
     return rule
 
 
+def add_thresholds(d: Drafter, found: list[Candidate], section: str) -> list[dict[str, Any]]:
+    """Threshold rules, a candidate that only applies in a case (再次认定时60%) becoming a
+    variant of the rule before it on the same fact."""
+    rules: list[dict[str, Any]] = []
+    for c in found:
+        base = next((r for r in reversed(rules) if c.when and c.key and r["field"] == c.key), None)
+        if base is None:
+            rules.append(threshold_rule(d, c, section))
+            continue
+        value = int(c.value) if float(c.value).is_integer() else c.value
+        base.setdefault("variants", []).append({"when": c.when, "value": value, "article": c.article,
+                                                 "quote": c.quote, "status": "draft"})
+    return rules
+
+
 def review_rule(d: Drafter, item: Item, section: str) -> dict[str, Any]:
     """The item's whole text as a qualitative condition: shown to a reviewer, never dropped."""
     letter = "B" if section == "basic" else "F"
@@ -274,7 +299,7 @@ def draft_basic(d: Drafter, articles: list[Article]) -> list[dict[str, Any]]:
             if item.number is None:
                 continue
             rules += [flag_rule(d, item, k, q, "basic") for k, q in flag_candidates(item)]
-            rules += [threshold_rule(d, c, "basic") for c in threshold_candidates(item)]
+            rules += add_thresholds(d, threshold_candidates(item), "basic")
             rules.append(review_rule(d, item, "basic"))
     return rules
 
@@ -307,9 +332,10 @@ def draft_function_item(d: Drafter, item: Item) -> dict[str, Any] | None:
         d.readings.append(f"{item.ref}“{_short(item.text)}”不是已知的服务功能，未起草，请手工编码。")
         return None
     found = threshold_candidates(item, function)
-    branches: dict[int, list[dict[str, Any]]] = {}
+    by_option: dict[int, list[Candidate]] = {}
     for c in found:
-        branches.setdefault(c.option, []).append(threshold_rule(d, c, "functions"))
+        by_option.setdefault(c.option, []).append(c)
+    branches = {i: add_thresholds(d, cs, "functions") for i, cs in by_option.items()}
     flags = [flag_rule(d, item, k, q, "functions") for k, q in flag_candidates(item)]
     rules = flags + (branches.get(0, []) if len(branches) <= 1 else [])
     if len(branches) > 1:  # 服务机构 …；或 … 融资担保机构: alternatives
@@ -324,7 +350,8 @@ def draft_function_item(d: Drafter, item: Item) -> dict[str, Any] | None:
             "status": "draft", "rules": rules}
 
 
-def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str, Any]],
+                      covers_all: bool = False) -> list[dict[str, Any]]:
     """放宽 clauses: the flag an applicant declares; the rules of the items they name become relaxable."""
     out = []
     for a in articles:
@@ -339,7 +366,7 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
             if not flags:
                 flags = [d.new_fact(f"是否适用放宽：{_short(sentence)}", "", "bool")]
             code = d.code("R")
-            out.append({"code": code, "name": _short(sentence), "flags": flags[:1], "article": item.ref,
+            out.append({"code": code, "name": _short(sentence), "flags": flags, "article": item.ref,
                         "quote": sentence if item.number is None else quote, "status": "draft"})
             covered = [cn_to_int(n) for n in re.findall(rf"[（(]([{_NUMERALS}]+)[）)]", sentence)]
             # inside an item, the relaxation covers the conditions it names (资产总额可适当放宽), else all of the item
@@ -351,7 +378,9 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
                 same_article = ref.startswith(a.heading)
                 in_item = item.number is not None and ref == item.ref
                 named = any(ref == f"{a.heading}（{int_to_cn(n)}）" for n in covered)
-                if r["check"] != "review" and (in_item or (item.number is None and same_article and (named or not covered))):
+                if covers_all and r["check"] != "review":  # 第九条 …可适当放宽认定条件: the conditions of other articles
+                    r.setdefault("relaxable_by", []).append(code)
+                elif r["check"] != "review" and (in_item or (item.number is None and same_article and (named or not covered))):
                     r.setdefault("relaxable_by", []).append(code)
     return out
 
@@ -543,8 +572,8 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     functions = draft_functions(d, function_articles, basic_articles[0] if basic_articles else None)
     fn_rules = [r for item in functions["items"] for top in item["rules"] for r in _walk(top)]
     relaxations = draft_relaxations(d, basic_articles + function_articles, basic + fn_rules)
-    relaxations += draft_relaxations(d, [a for a in articles if a not in basic_articles + function_articles
-                                         and "放宽" in a.text and "条件" in a.text], [])
+    elsewhere = [a for a in articles if a not in basic_articles + function_articles and "放宽" in a.text and "条件" in a.text]
+    relaxations += draft_relaxations(d, elsewhere, basic + fn_rules, covers_all=True)
     materials, new_materials = draft_materials(d, articles)
     doc = document_header(text, source_file)
     data: dict[str, Any] = {"key": key, "name": _name(doc["title"]), "status": "draft"}

@@ -20,21 +20,6 @@ RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
 
 
-class RulesetLoader(YAML_LOADER):  # type: ignore[misc,valid-type]
-    """The safe loader, but an impossible date (`issued: 2020-13-01`) is a YAML error with its line."""
-
-
-def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except ValueError as e:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"日期无效：{node.value}（{e}）", node.start_mark
-        ) from e
-
-
-RulesetLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
 
 def package_data_dir(name: str) -> Path:
     """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
@@ -79,6 +64,27 @@ def listing_order() -> dict[str, int]:
     return {str(k): i for i, k in enumerate(keys)}
 
 
+def bad_date(node: yaml.Node | None) -> yaml.Node | None:
+    """The first scalar YAML would read as a date that is no date (`issued: 2020-13-01`): the safe
+    loader raises a bare ValueError for it, with no line; the composed node has the line."""
+    from datetime import date as _date
+
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                _date.fromisoformat(str(node.value)[:10])
+            except ValueError:
+                return node
+        return None
+    children = node.value if isinstance(node, yaml.SequenceNode | yaml.MappingNode) else []
+    for child in children:
+        for sub in child if isinstance(child, tuple) else (child,):
+            found = bad_date(sub)
+            if found is not None:
+                return found
+    return None
+
+
 def is_shipped(path: Path) -> bool:
     return path.resolve().parent == package_data_dir("rulesets").resolve()
 
@@ -86,8 +92,8 @@ def is_shipped(path: Path) -> bool:
 def read_plain(path: Path) -> dict[str, Any] | None:
     """The file's mapping read with libyaml, or None when it `extends:` another (needs the full load)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=RulesetLoader)  # noqa: S506 - safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):  # ValueError: an impossible date
         return None
     if not isinstance(data, dict) or data.get("extends"):
         return None

@@ -20,8 +20,8 @@ from .errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
 from .rulefiles import (  # noqa: F401 - re-exported
     RULESETS_ENV,
     YAML_LOADER,
-    RulesetLoader,
     available,
+    bad_date,
     package_data_dir,
     ruleset_dirs,
 )
@@ -473,8 +473,13 @@ def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=RulesetLoader)
-        data = yaml.load(text, Loader=RulesetLoader)  # noqa: S506 - a safe loader
+        node = yaml.compose(text, Loader=YAML_LOADER)
+        data = yaml.load(text, Loader=YAML_LOADER)
+    except ValueError as e:  # an impossible date: the loader says which value, the node where
+        bad = bad_date(yaml.compose(text, Loader=YAML_LOADER))
+        line = bad.start_mark.line + 1 if bad is not None else "?"
+        value = bad.value if bad is not None else ""
+        raise RulesetError(f"规则文件 {path} 中有无效的日期", [f"{path.name}:{line}: (YAML): 日期无效：{value}（{e}）"]) from e
     except (OSError, UnicodeDecodeError) as e:
         raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
     except yaml.MarkedYAMLError as e:
