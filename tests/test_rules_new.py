@@ -155,3 +155,17 @@ def test_the_shipped_rule_cases_give_the_same_result_on_the_draft(drafts, key):
             if run_case(draft, twin.code, case).status != case.status:
                 differ.append(f"{code} {case.name}")
     assert differ == [] and ran >= 0.9 * (ran + unmapped)
+
+
+def test_rules_list_marks_a_draft_and_knows_it_is_in_force(drafts):
+    out = ok("rules", "list", "--rulesets-dir", str(drafts["national"].parent), "--as-of", "2026-03-15")
+    line = next(ln for ln in out.splitlines() if ln.strip().startswith("new-national"))
+    assert "现行" in line and "草稿" in out
+
+
+def test_a_text_with_no_date_drafts_issued_unknown_and_says_so(tmp_path: Path):
+    text = tmp_path / "t.txt"
+    text.write_text(COUNTY.replace("第三条 本办法自2026年1月1日起施行。\n", ""), encoding="utf-8")
+    out = ok("rules", "new", "nodate", "--text", str(text), "--dir", str(tmp_path))
+    assert "未能从文本读出发布与施行日期" in out
+    assert load_file(tmp_path / "nodate.yaml").document.issued is None

@@ -118,6 +118,8 @@ def count_text(count: FunctionCount) -> str:
     """至少1项; 综合性至少2项，专业性至少1项."""
     if count.by_platform_type:
         return "，".join(f"{k}平台至少{v}项" for k, v in count.by_platform_type.items())
+    if count.min == 0:
+        return "文本未规定须满足几项"
     return f"至少{count.min}项"
 
 

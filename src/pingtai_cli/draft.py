@@ -516,7 +516,8 @@ def document_header(text: str, source_file: str) -> dict[str, Any]:
     level = next((lvl for lvl, cues in LEVEL_CUES if any(c in title[:6] for c in cues)), "city")
     doc: dict[str, Any] = {
         "title": title, "number": number_, "issuer": issuer, "level": level,
-        "issued": issued or "unknown", "in_force_from": issued or date.today().isoformat(),
+        "issued": date.fromisoformat(issued) if issued else "unknown",
+        "in_force_from": date.fromisoformat(issued) if issued else date.today(),  # a YAML date, not a string
         "source_file": source_file,
         "recognition_title": re.split(r"认定|管理办法", title)[0] or title,
     }
@@ -576,6 +577,8 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     relaxations += draft_relaxations(d, elsewhere, basic + fn_rules, covers_all=True)
     materials, new_materials = draft_materials(d, articles)
     doc = document_header(text, source_file)
+    if doc["issued"] == "unknown":
+        d.readings.append("起草时未能从文本读出发布与施行日期：issued 记为 unknown，in_force_from 暂记为起草当天，请按原文改正。")
     data: dict[str, Any] = {"key": key, "name": _name(doc["title"]), "status": "draft"}
     if parent is not None:
         data["extends"] = parent.key

@@ -135,6 +135,7 @@ def summary(data: dict[str, Any], path: Path, on: date) -> dict[str, Any]:
         "forms": len(data.get("forms") or []),
         "relaxations": len(data.get("relaxations") or []),
         "extends": data.get("extends"),
+        "status": data.get("status") or "confirmed",
         "file": str(path),
         "shipped": is_shipped(path),
     }

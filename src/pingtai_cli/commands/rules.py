@@ -145,6 +145,7 @@ def list_rulesets(
             continue
         doc = f"《{r['title']}》" + (f"（{r['number']}）" if r.get("number") else "（无文号）")
         doc += "" if r["shipped"] else f"\n{r['file']}"
+        doc += "\n（草稿：待逐条确认，检查结论为待审核）" if r.get("status") == "draft" else ""
         issuer = f"{r['issuer']}（{LEVEL_WORDS.get(r['level'], str(r['level']))}）"
         table.add_row(
             Text(f"{r['key']}\n{r['name']}"), Text(doc), Text(issuer),
