@@ -293,12 +293,14 @@ def policy_text_of(path: Path, data: dict[str, Any]) -> tuple[Path | None, str |
         return None, None, None
     policy = policy_path(str(source), [path.parent, package_data_dir("policies")])
     if policy is None:
-        return None, None, (f"{path}:?: document.source_file: 找不到 document.source_file 所指的政策原文 {source}"
+        return None, None, (f"{where_key([(path, data)], 'document', 'source_file')}: document.source_file: "
+                            f"找不到 document.source_file 所指的政策原文 {source}"
                             "（放在规则文件所在文件夹或其下的 policies/ 中）")
     try:
         return policy, policy.read_text(encoding="utf-8", errors="replace"), None
     except OSError as e:
-        return policy, None, f"{path}:?: document.source_file: 政策原文 {policy} 无法读取（{e.strerror or e}）"
+        return policy, None, (f"{where_key([(path, data)], 'document', 'source_file')}: document.source_file: "
+                              f"政策原文 {policy} 无法读取（{e.strerror or e}）")
 
 
 def quote_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
@@ -329,7 +331,7 @@ def quote_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
             )
     for owner, n in unchecked.items():
         path = chain[owner][0]
-        warnings.append(f"{path}:?: document.source_file: 未指定政策原文，{n} 条引文未核对"
+        warnings.append(f"{where_key([chain[owner]], 'document')}: document.source_file: 未指定政策原文，{n} 条引文未核对"
                         "（在 document.source_file 写上原文文件名，放在规则文件旁）")
     return problems, warnings
 
