@@ -169,3 +169,10 @@ def test_a_text_with_no_date_drafts_issued_unknown_and_says_so(tmp_path: Path):
     out = ok("rules", "new", "nodate", "--text", str(text), "--dir", str(tmp_path))
     assert "未能从文本读出发布与施行日期" in out
     assert load_file(tmp_path / "nodate.yaml").document.issued is None
+
+
+@pytest.mark.parametrize("key", ["national", "liaoning", "heilongjiang", "xuchang"])
+def test_the_drafted_materials_list_has_the_shipped_keys_and_articles(drafts, key):
+    shipped = {(m.key, m.article) for m in load_ruleset(key).materials}
+    drafted = {(m.key, m.article) for m in load_file(drafts[key]).materials}
+    assert len(shipped & drafted) >= 0.9 * len(shipped), sorted(shipped - drafted)

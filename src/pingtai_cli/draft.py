@@ -407,13 +407,25 @@ def material_key(text: str) -> str | None:
     """The catalogue material whose name or file-name words the item names (longest word wins)."""
     from .materials import catalogue
 
-    folded = fold(text).upper()
+    folded = fold(text).upper().replace("的", "")  # 相关认定的文件 names 认定文件
     best: tuple[int, str] | None = None
     for key, m in catalogue().items():
         for word in (fold(m.name).upper(), *m.file_names, *m.titles):
             if len(word) >= 2 and word in folded and (best is None or len(word) > best[0]):
                 best = (len(word), key)
     return best[1] if best else None
+
+
+def material_parts(text: str) -> list[str]:
+    """One item may list two materials (其他材料和对申报材料真实性的声明（加盖申报单位公章）): split
+    at 和 when each side names a different catalogue material; the trailing remark stays with the last."""
+    head, sep, tail = text.partition("和对")
+    if sep:
+        parts = [head, "对" + tail]
+        keys = [material_key(p) for p in parts]
+        if all(keys) and keys[0] != keys[1]:
+            return parts
+    return [text]
 
 
 def draft_materials(d: Drafter, articles: list[Article]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -423,23 +435,21 @@ def draft_materials(d: Drafter, articles: list[Article]) -> tuple[list[dict[str,
         return [], []
     out, new = [], []
     used: set[str] = set()
-    for item in items_of(a):
-        if item.number is None:
-            continue
-        name = re.split(r"[（(；;。]", item.text, maxsplit=1)[0].strip() or item.text
-        key = material_key(item.text)
+    for item, text in ((i, part) for i in items_of(a) if i.number is not None for part in material_parts(i.text)):
+        name = re.split(r"[（(；;。]", text, maxsplit=1)[0].strip() or text
+        key = material_key(text)
         if key is None or key in used:
             key = f"material_{item.number}"
             new.append({"key": key, "name": name[:40], "keywords": [name[:12]]})
         used.add(key)
         entry: dict[str, Any] = {"code": d.code("M"), "key": key, "name": name[:40], "article": item.ref,
-                                 "quote": item.text.rstrip("；;。."), "status": "draft"}
-        if "复印件" in item.text and "原件" not in item.text:
+                                 "quote": text.rstrip("；;。."), "status": "draft"}
+        if "复印件" in text and "原件" not in text:
             entry["copy_kind"] = "复印件"
-        validity = [v for v, cue in (("seal", "公章"), ("previous_year", "上一年度"), ("as_of_month", "当月")) if cue in item.text]
+        validity = [v for v, cue in (("seal", "公章"), ("previous_year", "上一年度"), ("as_of_month", "当月")) if cue in text]
         if validity:
             entry["validity"] = validity
-        if item.text.startswith(("其他", "能够证明", "能够说明")):
+        if text.startswith(("其他", "能够证明", "能够说明")):
             entry["required"] = False
         out.append(entry)
     return out, new
