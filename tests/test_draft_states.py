@@ -99,7 +99,7 @@ def test_compare_says_not_encoded_distinct_from_not_set_by_the_text():
     rows = {r.id: r for r in cmp.rows}
     staff = rows["basic.staff_total"]
     assert staff.cells["draftland"].text == NOT_ENCODED and staff.cells["national"].text != NOT_ENCODED
-    assert "草稿省未编码" in staff.diff
+    assert "草稿省（草稿）未编码" in staff.diff and cmp.columns[1].name == "草稿省（草稿）"
     excl = [r for r in cmp.rows if r.section == "排除情形"]
     assert excl and all(r.cells["partland"].text == NOT_ENCODED for r in excl)
     assert all(r.cells["national"].text == "—（未规定）" for r in excl)

@@ -176,3 +176,11 @@ def test_the_drafted_materials_list_has_the_shipped_keys_and_articles(drafts, ke
     shipped = {(m.key, m.article) for m in load_ruleset(key).materials}
     drafted = {(m.key, m.article) for m in load_file(drafts[key]).materials}
     assert len(shipped & drafted) >= 0.9 * len(shipped), sorted(shipped - drafted)
+
+
+def test_the_draft_finds_the_credit_code_area_from_the_division_table(drafts):
+    for key in ("liaoning", "heilongjiang", "xuchang", "shaoguan"):
+        shipped, draft = load_ruleset(key), load_file(drafts[key])
+        assert draft.area is not None and draft.area.codes == shipped.area.codes, key
+        assert draft.area.article == shipped.area.article, key
+    assert load_file(drafts["national"]).area is None  # 国家认定不限于一个地区

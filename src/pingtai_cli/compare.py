@@ -112,7 +112,9 @@ def missing_cell(rs: Ruleset, section: str) -> Cell:
 def comparison(rulesets: list[Ruleset]) -> Comparison:
     """Every row the texts give, aligned by meaning, with differences marked."""
     columns = [
-        Column(rs.key, rs.name, _document(rs), LEVEL_WORDS.get(rs.document.level, rs.document.level)) for rs in rulesets
+        Column(rs.key, rs.name + ("（草稿）" if rs.status == "draft" else ""), _document(rs),
+               LEVEL_WORDS.get(rs.document.level, rs.document.level))
+        for rs in rulesets
     ]
     rows = _document_rows(rulesets) + _basic_rows(rulesets) + _function_rows(rulesets)
     rows += _exclusion_rows(rulesets) + _material_rows(rulesets) + _relaxation_rows(rulesets)

@@ -509,6 +509,29 @@ def _deadline_id(subject: str) -> str:
     return "bureau_report_deadline" if bureau else "annual_summary_deadline"
 
 
+AREA_WORDING = (re.compile(r"在(?:我|本)(?:市|省|县|区)注册登记"),
+                re.compile(r"负责(?:本地区|辖区内|本辖区|本地)[^，,。；;]{0,12}推荐"))
+
+
+def draft_area(articles: list[Article], name: str, level: str) -> dict[str, Any] | None:
+    """The credit-code area of a province, city or county, from the division table by its name,
+    cited to the clause that limits recognition to it (在我市注册登记, 负责辖区内…的推荐)."""
+    from . import regions
+
+    found = regions.find_in_address(name) if level != "national" else []
+    if len(found) != 1:
+        return None
+    for wording in AREA_WORDING:
+        for a in articles:
+            for item in items_of(a):
+                m = wording.search(item.text)
+                if m:
+                    _, quote = clause_around(item.text, m.start(), m.end())
+                    return {"name": found[0].chain_names(), "codes": [found[0].prefix], "article": item.ref,
+                            "quote": quote, "status": "draft"}
+    return None
+
+
 # ---------------------------------------------------------------- the header
 
 
@@ -593,6 +616,9 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     if parent is not None:
         data["extends"] = parent.key
     data["document"] = doc
+    area = draft_area(articles, data["name"], doc["level"])
+    if area:
+        data["area"] = area
     data["relaxations"] = relaxations
     data["basic"] = basic
     data["functions"] = functions

@@ -398,7 +398,7 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
 def _meaning(rs: Any, path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
     """What a valid file means: unknown keys, unmeetable counts, prefixes, quotes (rulecheck.py)."""
     from ..errors import PingtaiError
-    from ..rulecheck import meaning_problems, quote_problems
+    from ..rulecheck import meaning_problems, quote_problems, where_key
     from ..ruleset import parent_chain
 
     try:
@@ -410,11 +410,11 @@ def _meaning(rs: Any, path: Path, extra: Path | None) -> tuple[list[str], list[s
     problems += quoted
     warnings += unchecked
     if rs.status == "draft" or rs.draft_codes() or rs.not_encoded:
-        warnings.append(_draft_words(rs, path))
+        warnings.append(_draft_words(rs, where_key(chain, "status")))
     return problems, [f"提示：{w}" for w in warnings], None if problems else rs
 
 
-def _draft_words(rs: Any, path: Path) -> str:
+def _draft_words(rs: Any, where: str) -> str:
     parts = []
     if rs.status == "draft":
         parts.append("整个规则文件为草稿（status: draft）")
@@ -422,7 +422,7 @@ def _draft_words(rs: Any, path: Path) -> str:
         parts.append(f"{len(rs.draft_codes())} 条规则待确认（status: draft）")
     if rs.not_encoded:
         parts.append("未编码：" + "、".join(dict.fromkeys(n.section for n in rs.not_encoded)))
-    return f"{path}:?: status: " + "；".join(parts) + "。检查结论将为“待审核”，直到全部确认"
+    return f"{where}: status: " + "；".join(parts) + "。检查结论将为“待审核”，直到全部确认"
 
 
 def _with_line(problem: str, path: Path, text: str) -> str:
