@@ -184,3 +184,11 @@ def test_the_draft_finds_the_credit_code_area_from_the_division_table(drafts):
         assert draft.area is not None and draft.area.codes == shipped.area.codes, key
         assert draft.area.article == shipped.area.article, key
     assert load_file(drafts["national"]).area is None  # 国家认定不限于一个地区
+
+
+def test_a_text_with_no_articles_is_refused_not_drafted(tmp_path: Path):
+    text = tmp_path / "notes.txt"
+    text.write_text("会议纪要：讨论了平台建设。\n", encoding="utf-8")
+    result = invoke("rules", "new", "notes", "--text", str(text), "--dir", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "不像一部认定办法" in str(result.exception)
+    assert not (tmp_path / "out").exists()

@@ -600,6 +600,10 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     """The draft ruleset mapping, every entry `status: draft`."""
     d = Drafter(key, text, source_file, prefix, parent)
     articles = list(split_articles(text).values())
+    if not articles:
+        from .errors import PingtaiError
+
+        raise PingtaiError(f"{source_file} 中没有“第一条”“第二条”……形式的条款，不像一部认定办法，未起草。")
     basic_articles = [a for a in articles if is_basic_article(a)]
     function_articles = [a for a in articles if is_function_article(a)]
     basic = draft_basic(d, basic_articles)
@@ -612,7 +616,8 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     doc = document_header(text, source_file)
     if doc["issued"] == "unknown":
         d.readings.append("起草时未能从文本读出发布与施行日期：issued 记为 unknown，in_force_from 暂记为起草当天，请按原文改正。")
-    data: dict[str, Any] = {"key": key, "name": _name(doc["title"]), "status": "draft"}
+    data: dict[str, Any] = {"key": key, "name": _name(doc["title"]) if "《" not in doc["title"] and "请填写" not in doc["title"] else key,
+                            "status": "draft"}
     if parent is not None:
         data["extends"] = parent.key
     data["document"] = doc

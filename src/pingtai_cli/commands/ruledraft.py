@@ -74,7 +74,7 @@ def new(
     from ..ruleset import load_ruleset
 
     if not KEY_RE.match(key):
-        raise PingtaiError(f"地区键 {key!r} 只能用小写字母、数字和连字符，以字母开头，如 guangdong")
+        raise PingtaiError(f"地区键 {key!r} 只能用小写字母、数字和连字符，以字母开头，2 至 41 个字符，如 guangdong")
     if prefix is not None and not re.fullmatch(r"[A-Z]{2,4}", prefix):
         raise PingtaiError(f"编号前缀 {prefix!r} 应为 2–4 个大写字母，如 GD")
     body = read_policy_text(text)
