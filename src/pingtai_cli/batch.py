@@ -87,6 +87,20 @@ def _safe_check(path: Path, job: Job) -> list[CheckResult]:
         return _errors(path, job, f"内部错误 {type(e).__name__}: {e}")
 
 
+def _check_in_time(path: Path, job: Job, limit: float) -> list[CheckResult]:
+    """One dossier in this process, stopped by an alarm past the limit (no worker to kill)."""
+    from .deadline import TimeLimit, time_limit
+
+    try:
+        with time_limit(limit):
+            return _safe_check(path, job)
+    except TimeLimit:
+        return _errors(path, job, _TIMED_OUT.format(limit=limit))
+
+
+_TIMED_OUT = "超过单个卷宗时限 {limit:g} 秒，已中止"
+
+
 def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
     from .api import error_result
     from .ruleset import load_ruleset
@@ -98,9 +112,48 @@ def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
     return out
 
 
-def _worker(tasks: Any, results: Any, job: Job) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker never outlives the command: the kernel kills it when the parent dies (Linux
+    PR_SET_PDEATHSIG), elsewhere a thread watching the parent ends it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, not a traceback here
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if not _set_pdeathsig():
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the death signal was armed
+        os._exit(1)
+
+
+def _set_pdeathsig() -> bool:
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _worker(tasks: Any, results: Any, job: Job, parent: int | None = None) -> None:
     import gc
 
+    _die_with_parent(parent or os.getppid())
     # What the parent built before the fork (typer, rulesets) lives as long as the worker: out of
     # the collector's sight it is neither traversed nor copied page by page (~3 % of a batch).
     gc.freeze()
@@ -120,7 +173,7 @@ def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = N
     workers, which are what a time limit can stop.
     """
     if len(paths) == 1 and job.jobs <= 1 and job.timeout is None:
-        yield 0, _safe_check(paths[0], job)
+        yield 0, _check_in_time(paths[0], job, BATCH_TIMEOUT)
         if progress:
             progress(paths[0])
         return
@@ -130,7 +183,7 @@ def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = N
 def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]) -> None:
     """Start one worker; its stop token goes on the queue behind the remaining tasks."""
     tasks.put(None)
-    w = ctx.Process(target=_worker, args=(tasks, results, job), daemon=True)
+    w = ctx.Process(target=_worker, args=(tasks, results, job, os.getpid()), daemon=True)
     w.start()
     workers[w.pid] = w
 
@@ -171,7 +224,7 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
                     w.kill()
                     w.join()
                     del running[pid]
-                    reason = f"超过单个卷宗时限 {limit:g} 秒，已中止" if timed_out else "读取进程意外退出"
+                    reason = _TIMED_OUT.format(limit=limit) if timed_out else "读取进程意外退出"
                     done += 1
                     if progress:
                         progress(paths[index])

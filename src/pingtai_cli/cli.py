@@ -6,7 +6,10 @@ Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
 
 from __future__ import annotations
 
+import codecs
+import signal
 import sys
+from typing import Any
 
 import typer
 
@@ -41,7 +44,97 @@ def err(message: str) -> None:
     Console(stderr=True, soft_wrap=True).print(message, markup=False, highlight=False)  # the terminal folds CJK lines itself
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (kill, a service manager, a dropped SSH session): stopped as Ctrl-C is,
+    so every cleanup that runs on Ctrl-C (temp files, workers) runs for these too."""
+
+
+_received: list[int] = []  # the signal that stopped the command, for its exit status 128 + n
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    if _received:  # a second signal must not cut the cleanup of the first short
+        return
+    _received.append(signum)
+    raise Interrupted(signum)
+
+
+def _stop_on_signals() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None and signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, _on_signal)
+
+
+def _interrupted_status() -> int:
+    return 128 + (_received[0] if _received else signal.SIGINT)
+
+
+# What a console that is not UTF-8 (cp936/GBK on Chinese Windows) cannot show is written as a
+# near symbol, else '?': the whole report is printed instead of an UnicodeEncodeError.
+FALLBACK_SYMBOLS = {
+    "✔": "√", "✓": "√", "✘": "×", "✗": "×", "⚠": "！", "◎": "○", "·": "・", "…": "...",
+    "—": "-", "–": "-", "│": "|", "─": "-", "┃": "|", "━": "-", "•": "*", "≥": ">=", "≤": "<=",
+}
+
+
+def _fallback(e: UnicodeError) -> tuple[str, int]:
+    if not isinstance(e, UnicodeEncodeError):
+        raise e
+    bad = e.object[e.start : e.end]
+    out = []
+    for ch in bad:
+        sub = FALLBACK_SYMBOLS.get(ch, "?")
+        try:
+            sub.encode(e.encoding)
+        except UnicodeEncodeError:
+            sub = "?"
+        out.append(sub)
+    return "".join(out), e.end
+
+
+codecs.register_error("pingtai-fallback", _fallback)
+
+
+class _ClosedStream:
+    """Stands for a standard stream the caller closed (`>&-`): writing to it is a usage error."""
+
+    encoding = "utf-8"
+
+    def __init__(self, name: str, complain: bool) -> None:
+        self.name, self.complain = name, complain
+
+    def write(self, text: str) -> int:
+        if self.complain and text:
+            raise PingtaiError(f"{self.name}已关闭，无法输出结果（请不要用 >&- 关闭它，或用 --output 写入文件）。")
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _prepare_streams() -> None:
+    """Closed streams become stand-ins; a stream that cannot encode everything falls back."""
+    if sys.stderr is None:
+        sys.stderr = _ClosedStream("标准错误输出", complain=False)  # type: ignore[assignment]
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream("标准输出", complain=True)  # type: ignore[assignment]
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            if codecs.lookup(encoding).name.startswith("utf-") or not hasattr(stream, "reconfigure"):
+                continue
+            stream.reconfigure(errors="pingtai-fallback")
+        except (LookupError, ValueError, OSError):
+            continue
+
+
 def main() -> None:
+    _prepare_streams()
+    _stop_on_signals()
     _register()
     try:
         app()
@@ -50,10 +143,11 @@ def main() -> None:
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         err("已中断。")
-        sys.exit(130)
+        sys.exit(_interrupted_status())
     except SystemExit as e:  # Typer turns Ctrl-C into a silent exit 130
         if e.code == 130:
             err("已中断。")
+            sys.exit(_interrupted_status())
         raise
     except OSError as e:  # a path the system refuses (name too long, no permission, not a folder)
         where = f"：{e.filename}" if e.filename else ""

@@ -31,12 +31,24 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 def refuse_inside(path: Path, protected: Iterable[Path]) -> None:
-    """Raise when `path` lies in one of the `protected` folders (the dossiers being read)."""
-    for folder in protected:
-        if Path(folder).is_dir() and _inside(Path(path), Path(folder)):
+    """Raise when `path` is one of the `protected` dossiers (a .zip) or lies in one of them
+    (a folder): a dossier is an input, never an output, with or without --force."""
+    for dossier in protected:
+        if Path(dossier).is_dir() and _inside(Path(path), Path(dossier)):
             raise PingtaiError(
                 f"不能把输出写入卷宗文件夹内：{path}（卷宗为只读输入，请换一个输出位置）"
+            )
+        if _same_file(Path(path), Path(dossier)):
+            raise PingtaiError(
+                f"输出文件就是要检查的卷宗：{path}（卷宗为只读输入，--force 也不会覆盖它，请换一个输出文件名）"
             )
 
 

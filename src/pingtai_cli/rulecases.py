@@ -50,7 +50,12 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
     path = cases_file(key, extra_dir)
     if path is None:
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    from .rulefiles import RulesetFileError, load_untrusted, read_bounded
+
+    try:
+        data = load_untrusted(read_bounded(path))[0] or {}
+    except RulesetFileError as e:
+        raise RulesetError(f"用例文件 {path}：{e}") from e
     if not isinstance(data, dict):
         raise RulesetError(f"用例文件 {path} 顶层应为“规则编号: [用例…]”的映射")
     out: dict[str, list[RuleCase]] = {}

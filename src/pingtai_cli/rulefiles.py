@@ -89,11 +89,55 @@ def is_shipped(path: Path) -> bool:
     return path.resolve().parent == package_data_dir("rulesets").resolve()
 
 
+# A ruleset from --rulesets-dir is untrusted: the shipped ones are ~30 KB, and YAML aliases
+# (`&a` … `*a`) can make a few KB expand to gigabytes (billion laughs) once walked.
+MAX_RULESET_BYTES = 1 << 20
+
+
+class RulesetFileError(Exception):
+    """A ruleset or cases file refused before parsing (too large) or after (aliases)."""
+
+
+def read_bounded(path: Path) -> str:
+    """The text of a ruleset or cases file, refused past MAX_RULESET_BYTES."""
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_RULESET_BYTES + 1)
+    if len(data) > MAX_RULESET_BYTES:
+        raise RulesetFileError(f"文件过大（超过 {MAX_RULESET_BYTES >> 10} KB），未读取")
+    return data.decode("utf-8")
+
+
+def refuse_aliases(node: yaml.Node | None) -> None:
+    """Raise when a node is reached twice (a YAML alias): expansions are never walked."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            line = n.start_mark.line + 1
+            raise RulesetFileError(f"第 {line} 行的内容被别名（*名称）再次引用：规则文件不允许使用 YAML 锚点与别名，请把内容直接写出")
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(x for kv in n.value for x in kv)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+
+
+def load_untrusted(text: str) -> tuple[Any, yaml.Node | None]:
+    """(data, node tree) of a YAML text with aliases refused before anything is constructed."""
+    node = yaml.compose(text, Loader=YAML_LOADER)
+    refuse_aliases(node)
+    return yaml.load(text, Loader=YAML_LOADER), node
+
+
 def read_plain(path: Path) -> dict[str, Any] | None:
     """The file's mapping read with libyaml, or None when it `extends:` another (needs the full load)."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError):  # ValueError: an impossible date
+        text = read_bounded(path)
+        if "*" in text:  # maybe an alias: the full load refuses it with its reason
+            return None
+        data = yaml.load(text, Loader=YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RulesetFileError):  # ValueError: an impossible date
         return None
     if not isinstance(data, dict) or data.get("extends"):
         return None

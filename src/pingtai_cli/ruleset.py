@@ -200,6 +200,15 @@ class Rule(Cited):
             raise ValueError(f"规则编号 {v!r} 格式应为 XX-B01（地区缩写-类别字母-两位序号）")
         return v
 
+    @field_validator("patterns")
+    @classmethod
+    def _patterns_bounded(cls, v: list[str]) -> list[str]:
+        from .patterns import compiled
+
+        for p in v:
+            compiled(p)  # ValueError: a construct RE2 cannot run in linear time
+        return v
+
     @model_validator(mode="after")
     def _kind_needs(self) -> Rule:
         needs = {
@@ -471,17 +480,20 @@ def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, 
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    from .rulefiles import RulesetFileError, load_untrusted, read_bounded
+
     try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=YAML_LOADER)
-        data = yaml.load(text, Loader=YAML_LOADER)
+        text = read_bounded(path)
+        data, node = load_untrusted(text)
+    except RulesetFileError as e:
+        raise RulesetError(f"规则文件 {path}：{e}") from e
+    except (OSError, UnicodeDecodeError) as e:  # before ValueError, of which UnicodeDecodeError is one
+        raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
     except ValueError as e:  # an impossible date: the loader says which value, the node where
         bad = bad_date(yaml.compose(text, Loader=YAML_LOADER))
         line = bad.start_mark.line + 1 if bad is not None else "?"
         value = bad.value if bad is not None else ""
         raise RulesetError(f"规则文件 {path} 中有无效的日期", [f"{path.name}:{line}: (YAML): 日期无效：{value}（{e}）"]) from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise RulesetError(f"无法读取规则文件 {path}: {e}") from e
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else "?"
         raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [f"{path.name}:{line}: (YAML): {e.problem or e}"]) from e

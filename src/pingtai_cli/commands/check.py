@@ -23,16 +23,33 @@ class Fmt(StrEnum):
     xlsx = "xlsx"
 
 
+AS_OF_YEARS = (1900, 2999)  # what "近三年", "上一年度" can be computed for; outside is a typo
+
+
 def parse_as_of(text: str | None) -> date:
     if not text:
         return date.today()
     try:
-        return date.fromisoformat(text)
+        when = date.fromisoformat(text)
     except ValueError as e:
         raise PingtaiError(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from e
+    low, high = AS_OF_YEARS
+    if not low <= when.year <= high:
+        raise PingtaiError(f"--as-of 的年份应在 {low} 至 {high} 之间，收到 {text!r}")
+    return when
 
 
 LIMIT_SCALES = {"max_file_bytes": 2**20, "max_total_bytes": 2**20, "max_pixels": 1_000_000}
+# The largest value each limit flag takes (in the flag's unit): past it a value is a typo, and
+# sizes that large overflow the reads they bound.
+LIMIT_MAXIMA = {
+    "max_files": ("--max-files", 1_000_000),
+    "max_pages": ("--max-pages", 1_000_000),
+    "max_file_bytes": ("--max-file-mb", 4096),
+    "max_total_bytes": ("--max-total-mb", 65536),
+    "max_ocr_total": ("--max-ocr-pages", 1_000_000),
+    "max_pixels": ("--max-megapixels", 1000),
+}
 
 
 def limits_from(**flags: int | None) -> Any:
@@ -40,6 +57,10 @@ def limits_from(**flags: int | None) -> Any:
 
     Keys are Limits fields; byte sizes come in MB and pixels in millions.
     """
+    for key, value in flags.items():
+        option, most = LIMIT_MAXIMA.get(key, (key, None))
+        if value is not None and most is not None and value > most:
+            raise PingtaiError(f"{option} 最大为 {most}，收到 {value}")
     changes = {k: v * LIMIT_SCALES.get(k, 1) for k, v in flags.items() if v is not None}
     if not changes:
         return None
@@ -147,7 +168,7 @@ def check(
     rulesets_dir: Annotated[Path | None, typer.Option("--rulesets-dir", metavar="目录", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR")] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", min=0.1, metavar="秒", help="单个卷宗的时限（秒）。 批量默认 300 秒； 只查一个卷宗时仅在指定后生效"),
+        typer.Option("--timeout", min=0.1, metavar="秒", help="单个卷宗的时限（秒），默认 300 秒"),
     ] = None,
     max_files: Annotated[int | None, typer.Option("--max-files", min=1, metavar="N", help="每个卷宗最多读取的文件数")] = None,
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, metavar="N", help="每个 PDF 最多读取的页数")] = None,
@@ -171,6 +192,9 @@ def check(
         from ..output import refuse_inside
 
         refuse_inside(output, paths)  # a report inside a dossier would be read as its material
+    from ..deadline import check_seconds
+
+    timeout = check_seconds(timeout)
     limits = limits_from(
         max_files=max_files,
         max_pages=max_pages,

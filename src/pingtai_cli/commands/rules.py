@@ -374,12 +374,18 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
     from ..errors import PingtaiError, RulesetError
     from ..ruleset import load_file
 
+    from ..rulefiles import RulesetFileError, read_bounded, refuse_aliases
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path)
+    except RulesetFileError as e:
+        return [f"{path}:?: (文件): {e}"], [], None
     except (OSError, UnicodeDecodeError) as e:
         return [f"{path}:?: (文件): 无法读取（{e}）"], [], None
     try:
-        yaml.compose(text, Loader=yaml.SafeLoader)
+        refuse_aliases(yaml.compose(text, Loader=yaml.SafeLoader))
+    except RulesetFileError as e:
+        return [f"{path}:?: (YAML): {e}"], [], None
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else "?"
         return [f"{path}:{line}: (YAML): {e.problem or e}"], [], None
