@@ -7,6 +7,7 @@ Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
 from __future__ import annotations
 
 import codecs
+import re
 import signal
 import sys
 from typing import Any
@@ -37,11 +38,26 @@ def _register() -> None:
                 raise
 
 
+# Control characters (ESC sequences retitle or recolour a terminal, BEL rings it) and bidi
+# overrides (U+202E turns `fdp.exe` around) in names from a dossier are shown, not obeyed.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """Text safe to write to a terminal: control and bidi characters made visible (\\x1b)."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text))
+
+
+def echo(message: object, err: bool = False) -> None:
+    """typer.echo of a line that may hold dossier text, made printable."""
+    typer.echo(printable(message), err=err)
+
+
 def err(message: str) -> None:
     """Messages for people go to stderr so stdout stays machine-readable."""
     from rich.console import Console
 
-    Console(stderr=True, soft_wrap=True).print(message, markup=False, highlight=False)  # the terminal folds CJK lines itself
+    Console(stderr=True, soft_wrap=True).print(printable(message), markup=False, highlight=False)  # the terminal folds CJK lines itself
 
 
 class Interrupted(KeyboardInterrupt):

@@ -60,3 +60,39 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _address_space() -> int | None:
+    """Bytes of address space this process maps now (Linux), or None."""
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextlib.contextmanager
+def memory_limit(extra_bytes: int) -> Iterator[None]:
+    """Let the work inside map at most `extra_bytes` more (RLIMIT_AS, soft limit raised back after):
+    past it an allocation fails with MemoryError instead of the machine running out."""
+    try:
+        import resource
+    except ImportError:  # not on this system
+        yield
+        return
+    now = _address_space()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = None if now is None else now + extra_bytes
+    if wanted is None or (hard != resource.RLIM_INFINITY and wanted > hard) or (
+        soft != resource.RLIM_INFINITY and wanted > soft
+    ):
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))

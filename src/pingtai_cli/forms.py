@@ -331,11 +331,136 @@ def context_keys() -> set[str]:
 # ---------------------------------------------------------------- rendering
 
 
+# A bureau's template is code from outside: besides the sandbox's walls, what it can make is
+# bounded (sizes of values and of the output, ranges, lipsum), and so are its time and memory.
+TEMPLATE_MAX_VALUE = 100_000  # characters or items of one value a template computes
+TEMPLATE_MAX_OUTPUT = 32 * 1024 * 1024  # characters of one rendered part (document.xml)
+TEMPLATE_MAX_RANGE = 100_000  # items of one range()
+TEMPLATE_MAX_POWER_BITS = 4096  # size of an integer `**` may make
+TEMPLATE_SECONDS = 60.0  # one form
+TEMPLATE_MEMORY = 1 << 30  # bytes of address space one render may add
+
+
+def _too_big(what: str) -> Exception:
+    from jinja2.sandbox import SecurityError
+
+    return SecurityError(f"{what}超过模板允许的上限")
+
+
+def _sized(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+def _bounded_binop(operator: str, left: Any, right: Any) -> None:
+    """Raise before an operator makes a huge value: 'a' * 10**9, 10 ** 10**9, s + s …"""
+    import math
+
+    ints = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
+    sizes = [n for n in (_sized(left), _sized(right)) if n is not None]
+    if operator == "*" and sizes and ints and max(sizes) * max(max(ints), 0) > TEMPLATE_MAX_VALUE:
+        raise _too_big("重复（*）得到的文字或列表长度")
+    if operator == "+" and len(sizes) == 2 and sum(sizes) > TEMPLATE_MAX_VALUE:
+        raise _too_big("拼接（+）得到的文字或列表长度")
+    power = operator == "**" and len(ints) == 2 and abs(left) > 1
+    if power and right * math.log2(abs(left)) > TEMPLATE_MAX_POWER_BITS:
+        raise _too_big("乘方（**）的结果")
+    if operator == "%" and isinstance(left, str) and _wide_format(left):
+        raise _too_big("格式化（%）的宽度")
+
+
+# A field width of a hundred thousand or more: printf style (%1000000d, %*d) or str.format's.
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|\{[^{}]*:[^{}]*?\d{6,}[^{}]*\}")
+
+
+def _wide_format(text: str) -> bool:
+    return bool(_WIDE_FORMAT.search(text))
+
+
+def _bounded_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > TEMPLATE_MAX_RANGE:
+        raise _too_big(f"range() 的长度（{len(rng)}，上限 {TEMPLATE_MAX_RANGE}）")
+    return rng
+
+
+def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+    from jinja2.utils import generate_lorem_ipsum
+
+    if n > 100 or max > 1000 or min > max:
+        raise _too_big("lipsum() 的篇幅")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+def _bounded_concat(parts: Iterable[str]) -> str:
+    """Join what a template printed, stopping at TEMPLATE_MAX_OUTPUT (a loop printing for ever)."""
+    out: list[str] = []
+    total = 0
+    for part in parts:
+        total += len(part)
+        if total > TEMPLATE_MAX_OUTPUT:
+            raise _too_big("填写结果的长度")
+        out.append(part)
+    return "".join(out)
+
+
+_PADDING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs"}
+
+
+def _bounded_call(obj: Any, args: tuple[Any, ...]) -> None:
+    """'x'.ljust(10**9), '{:>1000000000}'.format(1): a width past the value bound."""
+    owner = getattr(obj, "__self__", None)
+    name = getattr(obj, "__name__", "")
+    if not isinstance(owner, str):
+        return
+    if name in _PADDING_METHODS and any(_huge(a) for a in args):
+        raise _too_big(f"{name}() 的宽度")
+    if name in ("format", "format_map") and _wide_format(owner):
+        raise _too_big("格式化的宽度")
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > TEMPLATE_MAX_VALUE
+
+
+def _bounded_filter(name: str, filter_func: Any) -> Any:
+    """center/indent/wordwrap with a huge width, format with a huge field width: refused."""
+    import functools
+
+    @functools.wraps(filter_func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            if args and isinstance(args[0], str) and _wide_format(args[0]):
+                raise _too_big("格式化的宽度")
+        elif any(_huge(v) for v in (*args[1:], *kwargs.values())):
+            raise _too_big(f"{name} 的宽度")
+        return filter_func(*args, **kwargs)
+
+    return bounded
+
+
 def sandbox_env() -> Any:
-    """A Jinja environment a template cannot escape from (no attribute tricks into Python)."""
+    """A Jinja environment a template cannot escape from (no attribute tricks into Python), in
+    which it cannot make huge values either."""
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=True)
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _bounded_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            _bounded_call(__obj, args)
+            return super().call(__context, __obj, *args, **kwargs)
+
+    env = BoundedSandbox(autoescape=True)
+    env.concat = _bounded_concat  # type: ignore[method-assign]
+    env.globals["range"] = _bounded_range
+    env.globals["lipsum"] = _bounded_lipsum
+    for name in ("center", "indent", "wordwrap", "format"):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
+    return env
 
 
 def _check_template_file(template: Path) -> None:
@@ -397,15 +522,26 @@ def render_form(template: Path, context: dict[str, Any], out: Path) -> list[str]
     """
     from jinja2 import TemplateError
 
+    from .deadline import TimeLimit, memory_limit, time_limit
+
     used = template_variables(template)
     tpl = _load(template)
     try:
-        tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
+        with time_limit(TEMPLATE_SECONDS), memory_limit(TEMPLATE_MEMORY):
+            tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
         tpl.save(str(out))
     except TemplateError as e:
         raise FormError(f"模板 {template} 无法填写：{type(e).__name__}: {e}") from e
+    except TimeLimit:
+        raise FormError(f"模板 {template} 填写超过时限 {TEMPLATE_SECONDS:g} 秒，已中止（模板中可能有过大的循环）") from None
+    except (MemoryError, OverflowError, RecursionError) as e:
+        raise FormError(f"模板 {template} 填写所需内存或递归超过上限，已中止（{_why(e)}）") from None
     blanks = context.get("blank_fields") or []
     return [k for k in blanks if k in used]
+
+
+def _why(e: BaseException) -> str:
+    return {MemoryError: "内存不足", OverflowError: "数值过大", RecursionError: "递归过深"}.get(type(e), type(e).__name__)
 
 
 # ---------------------------------------------------------------- xlsx from a rendered table

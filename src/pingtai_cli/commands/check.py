@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..cli import app
+from ..cli import app, echo
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PingtaiError
 
 
@@ -78,7 +78,7 @@ def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
     dossiers, missing = batch.discover(paths)
     job.missing_paths = missing
     for m in missing:
-        print(f"错误：路径不存在或无法访问：{m}", file=sys.stderr)
+        echo(f"错误：路径不存在或无法访问：{m}", err=True)
     ordered: list[list[Any]] = [[] for _ in dossiers]
     if len(dossiers) > 1 and not quiet:
         from rich.progress import Progress
@@ -139,7 +139,7 @@ def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose
     data = render(results, fmt.value, verbose=verbose, lang=lang)
     if output is not None:
         write_output(output, data, force=force)
-        print(f"已写入 {output}", file=sys.stderr)
+        echo(f"已写入 {output}", err=True)
     elif isinstance(data, bytes):
         raise PingtaiError(f"--format {fmt.value} 需要 --output 文件名。")
     else:

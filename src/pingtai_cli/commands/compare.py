@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..cli import app
+from ..cli import app, echo
 from .rules import RulesetsDir
 
 
@@ -61,7 +61,7 @@ def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None
     from ..output import write_output
 
     write_output(output, rendered, force=force)
-    typer.echo(f"已写入 {output}", err=True)
+    echo(f"已写入 {output}", err=True)
 
 
 @app.command("compare-jurisdictions")
@@ -96,4 +96,4 @@ def add_dossier(cmp: Any, path: Path, as_of: str | None, rulesets_dir: Path | No
         raise DossierError(f"卷宗路径不存在：{path}")
     results = check_many(path, [c.key for c in cmp.columns], as_of=parse_as_of(as_of), rulesets_dir=rulesets_dir)
     cmp.rows[:0] = dossier_rows(results)
-    typer.echo(summary_line(results), err=True)
+    echo(summary_line(results), err=True)

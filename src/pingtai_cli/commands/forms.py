@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from ..cli import app
+from ..cli import app, echo
 from ..errors import EXIT_FINDINGS, OutputExists, PingtaiError
 from ..output import file_mode
 
@@ -37,9 +37,10 @@ app.add_typer(templates_app, name="templates")
 
 NAME_MAX = 60  # characters of a file or folder name made from dossier data
 PDF_TIMEOUT = 120  # seconds for one LibreOffice run (one folder of forms)
+DOSSIER_TIMEOUT = 300.0  # seconds to read one dossier, as `check` allows
 COMMON_SUMMARY = "_common/summary.docx"
 COMMON_SUMMARY_NAME = "申报汇总表"
-_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]')
 _WINDOWS_RESERVED = {
     "CON",
     "PRN",
@@ -58,8 +59,9 @@ T = TypeVar("T")
 
 
 def err(message: str) -> None:
-    """A message for people on stderr, unwrapped (commands and URLs must stay copyable)."""
-    typer.echo(message, err=True)
+    """A message for people on stderr, unwrapped (commands and URLs must stay copyable), with
+    the control characters of dossier and template names made visible."""
+    echo(message, err=True)
 
 
 # ---------------------------------------------------------------- names and paths
@@ -390,8 +392,12 @@ def load_dossier(path: Path) -> Dossier:
     return read_dossier(path)
 
 
-def _read(paths: list[Path], out: Path) -> tuple[list[tuple[Path, Dossier]], list[str]]:
-    """(dossiers read, why the others could not be): one broken .zip does not stop the rest."""
+def _read(
+    paths: list[Path], out: Path, timeout: float = DOSSIER_TIMEOUT
+) -> tuple[list[tuple[Path, Dossier]], list[str]]:
+    """(dossiers read, why the others could not be): one broken .zip or one dossier past the
+    time limit does not stop the rest."""
+    from ..deadline import TimeLimit, time_limit
     from ..errors import DossierError
 
     for p in paths:
@@ -406,9 +412,12 @@ def _read(paths: list[Path], out: Path) -> tuple[list[tuple[Path, Dossier]], lis
             continue
         seen.add(p.resolve())
         try:
-            read.append((p, load_dossier(p)))
+            with time_limit(timeout):
+                read.append((p, load_dossier(p)))
         except DossierError as e:
             failed.append(str(e))
+        except TimeLimit:
+            failed.append(f"{p}：超过单个卷宗时限 {timeout:g} 秒，已中止")
     return read, failed
 
 
@@ -455,6 +464,9 @@ def fill_forms(
         Path | None,
         typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR", file_okay=False),
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", metavar="秒", help="读取单个卷宗的时限（秒）")
+    ] = DOSSIER_TIMEOUT,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
 
@@ -469,8 +481,10 @@ def fill_forms(
         raise PingtaiError(f"模板目录不存在：{template_dir}")
     if out.exists() and not out.is_dir():
         raise PingtaiError(f"输出路径不是文件夹：{out}")
+    from ..deadline import check_seconds
+
     out = out.resolve()
-    read, failed = _read(dossiers, out)
+    read, failed = _read(dossiers, out, check_seconds(timeout) or DOSSIER_TIMEOUT)
     for reason in failed:
         err(f"跳过无法读取的卷宗：{reason}")
     if not read:
@@ -499,7 +513,7 @@ def fill_forms(
     if pdf:
         written += _pdfs(jobs)
     for p in written:
-        typer.echo(str(p))
+        echo(str(p))
     if failed:
         raise typer.Exit(EXIT_FINDINGS)
 
@@ -582,14 +596,14 @@ def templates_check(
         try:
             unknown = undeclared_variables(path)
         except FormError as e:
-            typer.echo(f"{rel}：无法检查：{e}")
+            echo(f"{rel}：无法检查：{e}")
             bad += 1
             continue
         if unknown:
             bad += 1
-            typer.echo(f"{rel}：没有数据来源的变量：{'、'.join(sorted(unknown))}")
+            echo(f"{rel}：没有数据来源的变量：{'、'.join(sorted(unknown))}")
         else:
-            typer.echo(f"{rel}：全部变量都有数据来源")
+            echo(f"{rel}：全部变量都有数据来源")
     if bad:
         err(f"{bad} 个模板有问题。可用的变量见 pingtai templates vars。")
         raise typer.Exit(EXIT_FINDINGS)

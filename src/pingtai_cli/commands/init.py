@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..cli import app, err
+from ..cli import app, echo, err
 
 
 @app.command()
@@ -52,5 +52,5 @@ def init(
             f"注意：该办法未列出申报材料（{skeleton.materials_note_article}），以当年申报通知为准，见 材料清单.md。"
         )
     for path in written:
-        typer.echo(f"已创建 {path}")
-    typer.echo(f"填写后自查：pingtai check {directory} --jurisdiction {jurisdiction}")
+        echo(f"已创建 {path}")
+    echo(f"填写后自查：pingtai check {directory} --jurisdiction {jurisdiction}")

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..cli import rules_app
+from ..cli import echo, rules_app
 
 RulesetsDir = Annotated[
     Path | None,
@@ -372,9 +372,8 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
     import yaml
 
     from ..errors import PingtaiError, RulesetError
-    from ..ruleset import load_file
-
     from ..rulefiles import RulesetFileError, read_bounded, refuse_aliases
+    from ..ruleset import load_file
 
     try:
         text = read_bounded(path)
@@ -458,15 +457,15 @@ def validate(
     failed = 0
     for path in files:
         if path.name.startswith("_"):  # _index.yaml and the like: not a ruleset
-            typer.echo(f"{path}：跳过（以 _ 开头的文件不是规则文件）")
+            echo(f"{path}：跳过（以 _ 开头的文件不是规则文件）")
             continue
         problems, warnings, rs = validate_file(path, rulesets_dir)
         for w in warnings:
-            typer.echo(w)
+            echo(w)
         if problems:
             failed += 1
             for p in problems:
-                typer.echo(p)
+                echo(p)
             continue
         typer.echo(
             f"{path}：有效 — {rs.name}（{rs.key}），条件 {len(rs.all_rules())} 条，"
