@@ -50,7 +50,9 @@ def _dossier_children(path: Path) -> list[Path]:
         entries = sorted(e for e in path.iterdir() if not e.name.startswith("."))
     except OSError:
         return []
-    zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file()]
+    # A link may point anywhere on the machine: neither a linked folder nor a linked zip is
+    # taken as a dossier of the intake.
+    zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file() and not e.is_symlink()]
     dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
     if not zips and not any(_has_workbook(d) for d in dirs):
         return []

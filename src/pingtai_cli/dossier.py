@@ -596,16 +596,30 @@ def open_listing(path: Path, limits: Limits) -> Iterator[Listing]:
             lambda: zipfile.ZipFile(io.BytesIO(_fix_bad_utf8_flags(path.read_bytes()))), path
         )
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise DossierError(f"压缩包已损坏，无法打开：{path}（{exc}）") from exc
+        raise DossierError(f"压缩包已损坏，无法打开：{path}（{zip_reason(exc)}）") from exc
     with archive:
         yield _zip_listing(archive, limits)
+
+
+def zip_reason(exc: BaseException) -> str:
+    """Why a zip could not be opened, in Chinese (zipfile's own words are English)."""
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc)
+    text = str(exc).lower()
+    if "not a zip" in text:
+        return "不是 zip 格式"
+    if "truncated" in text or isinstance(exc, EOFError):
+        return "文件不完整，可能下载或复制时被截断"
+    if "encrypt" in text or "password" in text:
+        return "压缩包已加密"
+    return "目录结构无法识别"
 
 
 def _open_zip(opener: Callable[[], zipfile.ZipFile], path: Path) -> zipfile.ZipFile:
     try:
         return opener()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
-        raise DossierError(f"压缩包已损坏，无法打开：{path}（{exc}）") from exc
+        raise DossierError(f"压缩包已损坏，无法打开：{path}（{zip_reason(exc)}）") from exc
 
 
 # ---------------------------------------------------------------------------

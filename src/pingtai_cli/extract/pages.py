@@ -164,8 +164,8 @@ class Pages:
         except UnreadableFile as exc:
             self.problems.append(str(exc))
             return ""
-        except Exception as exc:  # the OCR engine on a pathological image
-            self.problems.append(f"第{index + 1}页文字识别失败（{exc.__class__.__name__}）")
+        except Exception:  # the OCR engine on a pathological image
+            self.problems.append(f"第{index + 1}页文字识别失败（识别引擎无法处理该页图像）")
             return ""
         if self.memo is not None:
             self.memo.set_ocr(index, fraction, text)

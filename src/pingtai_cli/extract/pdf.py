@@ -117,7 +117,7 @@ class PdfFile:
             image = page.render(scale=scale).to_pil().convert("RGB")
             page.close()
         except pdfium.PdfiumError as exc:
-            raise UnreadableFile(f"第{index + 1}页无法渲染（{exc}）") from exc
+            raise UnreadableFile(f"第{index + 1}页无法渲染（{_page_reason(str(exc))}）") from exc
         return image
 
     def _read_text(self, index: int) -> str:
@@ -130,7 +130,7 @@ class PdfFile:
             textpage.close()
             page.close()
         except pdfium.PdfiumError as exc:
-            self.problems.append(f"第{index + 1}页无法读取（{exc}）")
+            self.problems.append(f"第{index + 1}页无法读取（{_page_reason(str(exc))}）")
             return ""
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -169,7 +169,17 @@ def _reason(message: str) -> str:
         return "PDF使用了不支持的加密方式，无法读取"
     if "format" in lowered:
         return "PDF文件已损坏或不完整（可能下载或复制时被截断），无法读取"
-    return f"PDF无法打开（{message}）"
+    return "PDF无法打开（文件结构无法识别，可能已损坏）"
+
+
+def _page_reason(message: str) -> str:
+    """PDFium's page errors ('Failed to load page.') in Chinese: findings are read by people."""
+    lowered = message.lower()
+    if "load page" in lowered or "text page" in lowered:
+        return "页面已损坏或缺失"
+    if "render" in lowered or "bitmap" in lowered:
+        return "页面无法绘制，可能已损坏"
+    return "页面内容无法识别，可能已损坏"
 
 
 def open_pdf(

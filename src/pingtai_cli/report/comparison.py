@@ -53,7 +53,9 @@ def render_csv(cmp: Comparison) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+    from .markdown import _AUTOLINK  # a dossier's row may carry a URL: no autolink either
+
+    return _AUTOLINK.sub("\u200b", text).replace("|", "\\|").replace("\n", "<br>")
 
 
 def _md_cell(cell: Cell) -> str:

@@ -20,9 +20,15 @@ from .view import GROUPS, ResultView, Row, build_view, counts, fact_rows, file_r
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~#$])")
 
 
+# GitHub and GitLab turn bare `https://…` and `www.…` into links (GFM autolinks, no markup
+# needed): a zero-width space after the scheme's colon or the `www` keeps dossier text inert.
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)")
+
+
 def esc(text: str) -> str:
-    """Inline Markdown text that renders as exactly these characters."""
+    """Inline Markdown text that renders as exactly these characters, and never as a link."""
     text = re.sub(r"\s*\n\s*", " ", text)
+    text = _AUTOLINK.sub("\u200b", text)
     return html.escape(_MD_PUNCT.sub(r"\\\1", text), quote=False)
 
 
