@@ -112,6 +112,26 @@ def _fallback(e: UnicodeError) -> tuple[str, int]:
 codecs.register_error("pingtai-fallback", _fallback)
 
 
+def json_for_stream(text: str, stream: Any) -> str:
+    """JSON text the stream can encode: what it cannot is written as \\uXXXX escapes (valid JSON,
+    the same data), not as the fallback symbols meant for people."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    out = []
+    for ch in text:
+        try:
+            ch.encode(encoding)
+            out.append(ch)
+        except (UnicodeEncodeError, LookupError):
+            data = ch.encode("utf-16-be", "surrogatepass")
+            out.extend(f"\\u{int.from_bytes(data[i:i + 2], 'big'):04x}" for i in range(0, len(data), 2))
+    return "".join(out)
+
+
 class _ClosedStream:
     """Stands for a standard stream the caller closed (`>&-`): writing to it is a usage error."""
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import fmt
-from .errors import OutputExists, PingtaiError
+from .errors import OutputExists, PingtaiError, os_reason
 from .factkeys import BY_KEY, DERIVED_KEYS, label_of
 from .output import file_mode
 from .ruleset import FunctionReq, MaterialReq, Rule, Ruleset, When
@@ -952,15 +952,44 @@ def write_dossier(sk: Skeleton, directory: Path, force: bool = False) -> list[Pa
             f"{README_NAME}（其他文件不会被改动或删除），或换一个新文件夹。"
         )
     files = output_files(sk)  # render everything before writing anything
-    written = []
+    created = _missing_folders(directory)
+    written: list[Path] = []
+    new_files = [directory / name for name in files if not (directory / name).exists()]
+    current = directory
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
-            target = directory / name
+            target = current = directory / name
             if target.is_dir():
                 raise PingtaiError(f"无法写入 {target}：同名文件夹已存在。")
             write_atomic(target, data)
             written.append(target)
-    except OSError as e:
-        raise PingtaiError(f"无法写入 {directory}：{e.strerror or e}") from e
+    except BaseException as e:
+        _undo(written, new_files, created)  # a full disk leaves no half skeleton, no empty folder
+        if isinstance(e, OSError):
+            where = e.filename or current
+            raise PingtaiError(f"无法写入 {where}（{os_reason(e)}），未创建申报材料文件夹。") from e
+        raise
     return written
+
+
+def _missing_folders(directory: Path) -> list[Path]:
+    """The folders `mkdir(parents=True)` will create, deepest first."""
+    out = []
+    for p in (directory, *directory.parents):
+        if p.exists():
+            break
+        out.append(p)
+    return out
+
+
+def _undo(written: list[Path], new_files: list[Path], created: list[Path]) -> None:
+    import contextlib
+
+    for path in written:
+        if path in new_files:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    for folder in created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty: nothing of anyone else's is removed

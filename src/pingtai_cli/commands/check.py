@@ -143,7 +143,22 @@ def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose
     elif isinstance(data, bytes):
         raise PingtaiError(f"--format {fmt.value} 需要 --output 文件名。")
     else:
+        if fmt in (Fmt.json, Fmt.jsonl):
+            from ..cli import json_for_stream
+
+            data = json_for_stream(data, sys.stdout)
+        elif fmt is Fmt.html and not _utf8(sys.stdout):
+            data = data.encode("ascii", "xmlcharrefreplace").decode("ascii")  # the page says UTF-8
         sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def _utf8(stream: Any) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def exit_code(results: list[Any], missing: list[str]) -> int:

@@ -27,6 +27,31 @@ class CompareFormat(StrEnum):
     xlsx = "xlsx"
 
 
+SUFFIX_FORMATS = {
+    ".xlsx": CompareFormat.xlsx,
+    ".csv": CompareFormat.csv,
+    ".json": CompareFormat.json,
+    ".md": CompareFormat.markdown,
+    ".markdown": CompareFormat.markdown,
+    ".txt": CompareFormat.table,
+}
+
+
+def compare_format(fmt: CompareFormat | None, output: Path | None) -> CompareFormat:
+    """The format asked for, else the one --output's extension names (as `check` does)."""
+    from ..errors import PingtaiError
+
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or CompareFormat.table
+    if implied is not None and implied is not fmt:
+        raise PingtaiError(
+            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
+            f"请改用 --format {implied.value}，或换一个扩展名。"
+        )
+    return fmt
+
+
 def build(keys: list[str], rulesets_dir: Path | None) -> Any:
     """The Comparison for the given keys (all available when none), in the order given."""
     from ..compare import comparison
@@ -56,6 +81,10 @@ def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None
     if output is None:
         if isinstance(rendered, bytes):
             raise PingtaiError("xlsx 格式需要用 --output 指定输出文件，例如 --output 对比.xlsx")
+        if fmt is CompareFormat.json:
+            from ..cli import json_for_stream
+
+            rendered = json_for_stream(rendered, sys.stdout)
         sys.stdout.write(rendered)
         return
     from ..output import write_output
@@ -67,7 +96,7 @@ def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None
 @app.command("compare-jurisdictions")
 def compare_jurisdictions(
     keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部），如 national liaoning。")] = None,
-    fmt: Annotated[CompareFormat, typer.Option("--format", "-f", help="输出格式。")] = CompareFormat.table,
+    fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式（默认按 --output 的扩展名，否则 table）。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
     rulesets_dir: RulesetsDir = None,
@@ -75,6 +104,7 @@ def compare_jurisdictions(
     as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天），与 --dossier 同用。")] = None,
 ) -> None:
     """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
+    fmt = compare_format(fmt, output)
     cmp = build(keys or [], rulesets_dir)
     if dossier is not None:
         if output is not None:

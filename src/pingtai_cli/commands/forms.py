@@ -293,21 +293,52 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
         raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
 
 
-def write_jobs(jobs: list[Job], out: Path) -> list[Path]:
+def write_jobs(jobs: list[Job], out: Path, written: list[Path] | None = None) -> list[Path]:
+    """Render every job; `written` (when given) lists what was written so far, for an undo."""
+    from ..errors import os_reason
     from ..forms import docx_tables_to_xlsx, render_form
 
-    written: list[Path] = []
+    written = [] if written is None else written
     for job in jobs:
-        job.target.parent.mkdir(parents=True, exist_ok=True)
-        if not _inside(job.target, out):  # a folder that is a symlink out of --out
-            raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
-        job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context))
-        written.append(job.target)
-        if job.xlsx:
-            xlsx = job.target.with_suffix(".xlsx")
-            write_atomic(xlsx, partial(docx_tables_to_xlsx, job.target, title=job.title))
-            written.append(xlsx)
+        current = job.target
+        try:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            if not _inside(job.target, out):  # a folder that is a symlink out of --out
+                raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
+            job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context))
+            written.append(job.target)
+            if job.xlsx:
+                current = job.target.with_suffix(".xlsx")
+                write_atomic(current, partial(docx_tables_to_xlsx, job.target, title=job.title))
+                written.append(current)
+        except OSError as e:  # a full disk, a read-only folder: say which file
+            raise PingtaiError(f"无法写入 {e.filename or current}（{os_reason(e)}）") from e
     return written
+
+
+def _new_folders(out: Path, jobs: list[Job]) -> list[Path]:
+    """Folders this run will create (--out and the dossiers' folders), deepest first."""
+    wanted = {out, *(job.target.parent for job in jobs)}
+    missing: set[Path] = set()
+    for folder in wanted:
+        for p in (folder, *folder.parents):
+            if p.exists():
+                break
+            missing.add(p)
+    return sorted(missing, key=lambda p: len(p.parts), reverse=True)
+
+
+def _undo(written: list[Path], existed: set[Path], folders: list[Path]) -> None:
+    """After a failed run: the files it created and the folders it made, if left empty."""
+    import contextlib
+
+    for path in written:
+        if path not in existed:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def blank_report(jobs: list[Job]) -> list[str]:
@@ -506,8 +537,19 @@ def fill_forms(
             raise typer.Exit(EXIT_FINDINGS)
         return
     check_outputs(jobs, out, force=force, pdf=pdf)
-    out.mkdir(parents=True, exist_ok=True)
-    written = write_jobs(jobs, out)
+    folders = _new_folders(out, jobs)
+    existed = {p for job in jobs for p in job.outputs(pdf) if p.exists()}
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        write_jobs(jobs, out, written)
+    except BaseException as e:
+        _undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
+        if isinstance(e, OSError):
+            from ..errors import os_reason
+
+            raise PingtaiError(f"无法创建输出目录 {e.filename or out}（{os_reason(e)}）") from e
+        raise
     for line in blank_report(jobs):
         err(line)
     if pdf:
