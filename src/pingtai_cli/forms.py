@@ -338,7 +338,7 @@ TEMPLATE_MAX_OUTPUT = 32 * 1024 * 1024  # characters of one rendered part (docum
 TEMPLATE_MAX_RANGE = 100_000  # items of one range()
 TEMPLATE_MAX_POWER_BITS = 4096  # size of an integer `**` may make
 TEMPLATE_SECONDS = 60.0  # one form
-TEMPLATE_MEMORY = 1 << 30  # bytes of address space one render may add
+TEMPLATE_MEMORY = 512 << 20  # bytes of address space one render may add (a form needs a few MB)
 
 
 def _too_big(what: str) -> Exception:
@@ -515,7 +515,9 @@ def undeclared_variables(template: Path) -> set[str]:
     return template_variables(template) - context_keys()
 
 
-def render_form(template: Path, context: dict[str, Any], out: Path) -> list[str]:
+def render_form(
+    template: Path, context: dict[str, Any], out: Path, seconds: float = TEMPLATE_SECONDS
+) -> list[str]:
     """Render `template` with `context` into `out` (.docx); return the blank fields it shows.
 
     The caller chooses `out` (fill-forms writes to a temporary name and renames).
@@ -527,13 +529,13 @@ def render_form(template: Path, context: dict[str, Any], out: Path) -> list[str]
     used = template_variables(template)
     tpl = _load(template)
     try:
-        with time_limit(TEMPLATE_SECONDS), memory_limit(TEMPLATE_MEMORY):
+        with time_limit(seconds), memory_limit(TEMPLATE_MEMORY):
             tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
         tpl.save(str(out))
     except TemplateError as e:
         raise FormError(f"模板 {template} 无法填写：{type(e).__name__}: {e}") from e
     except TimeLimit:
-        raise FormError(f"模板 {template} 填写超过时限 {TEMPLATE_SECONDS:g} 秒，已中止（模板中可能有过大的循环）") from None
+        raise FormError(f"模板 {template} 填写超过时限 {seconds:g} 秒，已中止（模板中可能有过大的循环）") from None
     except (MemoryError, OverflowError, RecursionError) as e:
         raise FormError(f"模板 {template} 填写所需内存或递归超过上限，已中止（{_why(e)}）") from None
     blanks = context.get("blank_fields") or []

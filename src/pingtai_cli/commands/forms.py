@@ -293,10 +293,15 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
         raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
 
 
-def write_jobs(jobs: list[Job], out: Path, written: list[Path] | None = None) -> list[Path]:
-    """Render every job; `written` (when given) lists what was written so far, for an undo."""
+def write_jobs(
+    jobs: list[Job], out: Path, written: list[Path] | None = None, seconds: float | None = None
+) -> list[Path]:
+    """Render every job (each within `seconds`); `written` (when given) lists what was written
+    so far, for an undo."""
     from ..errors import os_reason
-    from ..forms import docx_tables_to_xlsx, render_form
+    from ..forms import TEMPLATE_SECONDS, docx_tables_to_xlsx, render_form
+
+    limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
 
     written = [] if written is None else written
     for job in jobs:
@@ -305,7 +310,7 @@ def write_jobs(jobs: list[Job], out: Path, written: list[Path] | None = None) ->
             job.target.parent.mkdir(parents=True, exist_ok=True)
             if not _inside(job.target, out):  # a folder that is a symlink out of --out
                 raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
-            job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context))
+            job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context, seconds=limit))
             written.append(job.target)
             if job.xlsx:
                 current = job.target.with_suffix(".xlsx")
@@ -496,7 +501,7 @@ def fill_forms(
         typer.Option("--rulesets-dir", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR", file_okay=False),
     ] = None,
     timeout: Annotated[
-        float, typer.Option("--timeout", metavar="秒", help="读取单个卷宗的时限（秒）")
+        float, typer.Option("--timeout", metavar="秒", help="读取单个卷宗、填写一张表格的时限（秒）")
     ] = DOSSIER_TIMEOUT,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
@@ -515,7 +520,8 @@ def fill_forms(
     from ..deadline import check_seconds
 
     out = out.resolve()
-    read, failed = _read(dossiers, out, check_seconds(timeout) or DOSSIER_TIMEOUT)
+    timeout = check_seconds(timeout) or DOSSIER_TIMEOUT
+    read, failed = _read(dossiers, out, timeout)
     for reason in failed:
         err(f"跳过无法读取的卷宗：{reason}")
     if not read:
@@ -542,7 +548,7 @@ def fill_forms(
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_jobs(jobs, out, written)
+        write_jobs(jobs, out, written, timeout)
     except BaseException as e:
         _undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
         if isinstance(e, OSError):
