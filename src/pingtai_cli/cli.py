@@ -155,9 +155,9 @@ class _ClosedStream:
 def _prepare_streams() -> None:
     """Closed streams become stand-ins; a stream that cannot encode everything falls back."""
     if sys.stderr is None:
-        sys.stderr = _ClosedStream("标准错误输出", complain=False)  # type: ignore[assignment]
+        sys.stderr = _ClosedStream("标准错误输出", complain=False)
     if sys.stdout is None:
-        sys.stdout = _ClosedStream("标准输出", complain=True)  # type: ignore[assignment]
+        sys.stdout = _ClosedStream("标准输出", complain=True)
     for stream in (sys.stdout, sys.stderr):
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:

@@ -12,6 +12,7 @@ Heavy libraries (docxtpl, python-docx, openpyxl) are imported inside functions.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -341,10 +342,18 @@ TEMPLATE_SECONDS = 60.0  # one form
 TEMPLATE_MEMORY = 512 << 20  # bytes of address space one render may add (a form needs a few MB)
 
 
-def _too_big(what: str) -> Exception:
-    from jinja2.sandbox import SecurityError
+@functools.cache
+def _limit_error() -> type[Exception]:
+    from jinja2.sandbox import SecurityError  # imported when a template is rendered, not before
 
-    return SecurityError(f"{what}超过模板允许的上限")
+    class TemplateLimit(SecurityError):
+        """A bound of the sandbox was reached (a SecurityError, so Jinja treats it as one)."""
+
+    return TemplateLimit
+
+
+def _too_big(what: str) -> Exception:
+    return _limit_error()(f"{what}超过模板允许的上限")
 
 
 def _sized(value: Any) -> int | None:
@@ -424,8 +433,6 @@ def _huge(value: Any) -> bool:
 
 def _bounded_filter(name: str, filter_func: Any) -> Any:
     """center/indent/wordwrap with a huge width, format with a huge field width: refused."""
-    import functools
-
     @functools.wraps(filter_func)
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if name == "format":
@@ -533,7 +540,8 @@ def render_form(
             tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
         tpl.save(str(out))
     except TemplateError as e:
-        raise FormError(f"模板 {template} 无法填写：{type(e).__name__}: {e}") from e
+        said = str(e) if isinstance(e, _limit_error()) else f"{type(e).__name__}: {e}"
+        raise FormError(f"模板 {template} 无法填写：{said}") from e
     except TimeLimit:
         raise FormError(f"模板 {template} 填写超过时限 {seconds:g} 秒，已中止（模板中可能有过大的循环）") from None
     except (MemoryError, OverflowError, RecursionError) as e:
@@ -542,8 +550,11 @@ def render_form(
     return [k for k in blanks if k in used]
 
 
-def _why(e: BaseException) -> str:
-    return {MemoryError: "内存不足", OverflowError: "数值过大", RecursionError: "递归过深"}.get(type(e), type(e).__name__)
+_WHY = {MemoryError: "内存不足", OverflowError: "数值过大", RecursionError: "递归过深"}
+
+
+def _why(e: Exception) -> str:
+    return next((why for kind, why in _WHY.items() if isinstance(e, kind)), "超过上限")
 
 
 # ---------------------------------------------------------------- xlsx from a rendered table
