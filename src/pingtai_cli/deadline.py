@@ -53,6 +53,13 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     def expire(_signum: int, _frame: Any) -> None:
         raise TimeLimit(seconds)
 
+    import time
+
+    outer = signal.getitimer(signal.ITIMER_REAL)[0]  # a limit around this one keeps running
+    if outer and outer <= seconds:  # the outer limit comes first: it alone applies
+        yield
+        return
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -60,6 +67,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
 
 
 def _address_space() -> int | None:
