@@ -538,7 +538,7 @@ def fill_forms(
     if not any(job.owner for job in jobs):  # no form of the text has a template: never write nothing
         generic = generic_jobs(read, rs, out, when, force=force)
         for p in generic:
-            typer.echo(str(p))
+            echo(str(p))
         if failed:
             raise typer.Exit(EXIT_FINDINGS)
         return
