@@ -89,9 +89,10 @@ def is_shipped(path: Path) -> bool:
     return path.resolve().parent == package_data_dir("rulesets").resolve()
 
 
-# A ruleset from --rulesets-dir is untrusted: the shipped ones are ~30 KB, and YAML aliases
-# (`&a` … `*a`) can make a few KB expand to gigabytes (billion laughs) once walked.
+# A ruleset from --rulesets-dir is untrusted: the shipped ones are ~30 KB and ~5,000 YAML nodes,
+# and aliases (`&a` … `*a`) can make a few KB expand to gigabytes once walked (billion laughs).
 MAX_RULESET_BYTES = 1 << 20
+MAX_EXPANDED_NODES = 200_000  # nodes of a file with every alias expanded
 
 
 class RulesetFileError(Exception):
@@ -107,24 +108,43 @@ def read_bounded(path: Path) -> str:
     return data.decode("utf-8")
 
 
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def refuse_aliases(node: yaml.Node | None) -> None:
-    """Raise when a node is reached twice (a YAML alias): expansions are never walked."""
-    seen: set[int] = set()
-    stack = [node] if node is not None else []
+    """Raise when the aliases of a composed file expand past MAX_EXPANDED_NODES or refer to
+    themselves. Sizes are summed once per node (shared nodes are not walked again), so the check
+    is linear in the file, whatever the expansion would be."""
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)] if node is not None else []
     while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            line = n.start_mark.line + 1
-            raise RulesetFileError(f"第 {line} 行的内容被别名（*名称）再次引用：规则文件不允许使用 YAML 锚点与别名，请把内容直接写出")
-        seen.add(id(n))
-        if isinstance(n, yaml.MappingNode):
-            stack.extend(x for kv in n.value for x in kv)
-        elif isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
+        n, finished = stack.pop()
+        if finished:
+            open_.discard(id(n))
+            size[id(n)] = 1 + sum(size[id(c)] for c in _children(n))
+            if size[id(n)] > MAX_EXPANDED_NODES:
+                line = n.start_mark.line + 1
+                raise RulesetFileError(
+                    f"第 {line} 行起的内容经 YAML 别名（*名称）展开后超过 {MAX_EXPANDED_NODES} 项，未读取"
+                )
+            continue
+        if id(n) in size:
+            continue
+        if id(n) in open_:
+            raise RulesetFileError(f"第 {n.start_mark.line + 1} 行的 YAML 别名引用了它自身，未读取")
+        open_.add(id(n))
+        stack.append((n, True))
+        stack.extend((c, False) for c in _children(n) if id(c) not in size)
 
 
 def load_untrusted(text: str) -> tuple[Any, yaml.Node | None]:
-    """(data, node tree) of a YAML text with aliases refused before anything is constructed."""
+    """(data, node tree) of a YAML text whose aliases were bounded before anything is constructed."""
     node = yaml.compose(text, Loader=YAML_LOADER)
     refuse_aliases(node)
     return yaml.load(text, Loader=YAML_LOADER), node
