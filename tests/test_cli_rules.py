@@ -64,14 +64,14 @@ def write_yaml(path: Path, data: dict) -> Path:
 
 def test_rules_list_shows_all_five_jurisdictions_with_document_and_force():
     out = ok("rules", "list", "--as-of", "2026-03-15")
-    for word in ("national", "shaoguan", "许昌市", "韶工信函〔2022〕188号", "省级", "现行", "2027-10-19"):
+    for word in ("national", "shaoguan", "许昌市", "韶工信函〔2022〕188号", "省级", "现行", "2027-10-20"):
         assert word in out
 
 
 def test_rules_list_json_counts_rules_and_says_shaoguan_lapses_after_five_years():
     rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--as-of", "2026-03-15"))}
     assert list(rows) == KEYS
-    assert rows["shaoguan"]["in_force"] is True and rows["shaoguan"]["in_force_until"] == "2027-10-19"
+    assert rows["shaoguan"]["in_force"] is True and rows["shaoguan"]["in_force_until"] == "2027-10-20"
     assert rows["shaoguan"]["materials"] == 0 and rows["xuchang"]["materials"] == 15
     assert rows["national"]["rules"] == len(next(r for r in load_all() if r.key == "national").all_rules())
     later = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--as-of", "2028-01-01"))}

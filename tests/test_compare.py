@@ -109,7 +109,7 @@ def test_financing_structures_are_written_out_per_jurisdiction(real):
     assert "活动≥8次且融资≥5亿元" in row["liaoning"] and "新增担保≥20亿元" in row["liaoning"]
     assert "新增担保≥0.5亿元" in row["xuchang"]
     sg = row["shaoguan"]
-    for part in ("持有金融牌照", "活动≥3次", "融资性业务占比≥50%", "支小支农占比≥50%（再次申报：≥60%）",
+    for part in ("持有金融牌照", "活动≥3次", "融资性业务占比≥50%", "支小支农占比≥50%（三年期满再次认定：≥60%）",
                  "（融资≥2亿元 或 新增担保≥12亿元）"):
         assert part in sg
 

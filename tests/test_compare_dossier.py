@@ -37,6 +37,20 @@ def test_a_dossier_from_another_area_is_flagged_under_each_areas_text():
     res = run("--dossier", str(SAMPLE), "--as-of", "2026-03-15", "-f", "json")
     data = json.loads(res.stdout)
     gaps = next(r for r in data["rows"] if r["id"] == "dossier_gaps")["cells"]
-    # a 大连 (辽宁) company: 黑龙江 and 许昌 recognise platforms of their own area only
-    assert "不在本办法的地区范围内" in gaps["heilongjiang"]["text"]
-    assert "不在本办法的地区范围内" not in gaps["liaoning"]["text"]
+    verdicts = next(r for r in data["rows"] if r["id"] == "dossier_verdict")["cells"]
+    # a 大连 (辽宁) company: 黑龙江, 许昌 and 韶关 recognise platforms of their own area only
+    for key in ("heilongjiang", "xuchang", "shaoguan"):
+        assert verdicts[key]["text"] == "不适用（不在本地区）", key
+        assert "不在本地区" in gaps[key]["text"]
+    assert "不在本地区" not in gaps["liaoning"]["text"]
+    assert verdicts["liaoning"]["text"] != "不适用（不在本地区）"
+
+
+def test_a_xuchang_company_is_not_told_it_qualifies_in_shaoguan():
+    sample = SAMPLE.parent / "xuchang_comprehensive"
+    res = run("xuchang", "shaoguan", "--dossier", str(sample), "--as-of", "2026-03-15", "-f", "json")
+    data = json.loads(res.stdout)
+    verdicts = next(r for r in data["rows"] if r["id"] == "dossier_verdict")["cells"]
+    assert verdicts["shaoguan"]["text"] == "不适用（不在本地区）"
+    assert verdicts["xuchang"]["text"] != "不适用（不在本地区）"
+    assert "不在本地区：韶关市" in next(r for r in data["rows"] if r["id"] == "dossier_verdict")["diff"]

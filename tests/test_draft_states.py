@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_evaluate import AS_OF, YEARLY, dossier
-
 from pingtai_cli.compare import NOT_ENCODED, comparison
 from pingtai_cli.evaluate import evaluate
 from pingtai_cli.ruleset import Ruleset, load_ruleset
+from test_evaluate import AS_OF, YEARLY, dossier
 
 
 def national(**changes: Any) -> Ruleset:

@@ -153,7 +153,7 @@ def test_unreadable_satisfaction_and_staff_list_disagreement_are_findings() -> N
 def test_xuchang_staff_rule_shows_both_readings_of_the_text() -> None:
     r = result("xuchang_comprehensive", "xuchang")
     staff = next(c for c in r.conditions if c.fields == ["staff_total"])
-    assert staff.status == "pass"
+    assert staff.status == "review"  # the readings decide 9 staff differently: for the authority
     assert any("10" in n and "附件2" in n for n in staff.notes), staff.notes
 
 

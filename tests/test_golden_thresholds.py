@@ -95,7 +95,7 @@ BASIC_OTHER: dict[str, dict[str, str]] = {
         "is_legal_person": "flag",
         "smes_growth": "flag",
     },  # no prior-recognition clause
-    "xuchang": {"region": "one_of", "is_legal_person": "flag", "smes_growth": "flag"},
+    "xuchang": {"region": "in_area", "is_legal_person": "flag", "smes_growth": "flag"},  # 第七条（一）在我市注册登记: by GB/T 2260 division
     "shaoguan": {"is_legal_person": "flag", "smes_growth": "flag"},
 }
 
@@ -261,7 +261,7 @@ def _thresholds(rules: list[Rule]) -> dict[str, float]:
 
 def _others(rules: list[Rule]) -> dict[str, str]:
     return {
-        r.field: r.check for r in rules if r.check in ("flag", "one_of", "text_match") and r.field
+        r.field: r.check for r in rules if r.check in ("flag", "one_of", "text_match", "in_area") and r.field
     }
 
 
@@ -332,7 +332,7 @@ def test_shaoguan_financing_needs_licence_activities_shares_and_volume() -> None
     # 三年期满再次认定时“支小支农”业务占比达到 60% 以上
     agri = next(r for r in rules if r.field == "small_agri_share")
     assert [(v.when.field, v.when.equals, v.value) for v in agri.variants] == [
-        ("is_renewal", True, 60)
+        ("renewal_at_term_end", True, 60)  # 是否再次申报 + the year of the last recognition
     ]
 
 
@@ -357,7 +357,8 @@ def test_xuchang_shows_the_other_readings_of_its_staff_and_years_clauses() -> No
     assert [(x.article, x.value) for x in staff.readings] == [("附件2", 10)]  # 备注：不少于10人
     years = next(r for r in rs.basic if r.field == "full_calendar_years")
     assert [(x.field, x.value) for x in years.readings] == [("operating_years", 1)]
-    assert next(r for r in rs.basic if r.field == "region").allowed == ["许昌"]
+    registered = next(r for r in rs.basic if r.field == "region")
+    assert registered.check == "in_area" and rs.area is not None and rs.area.codes == ["4110"]
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -461,10 +462,11 @@ def test_shaoguan_is_in_force_five_years_from_2022_10_20() -> None:
     assert (doc.issued, doc.in_force_from, doc.in_force_until) == (
         date(2022, 10, 20),
         date(2022, 10, 20),
-        date(2027, 10, 19),
+        date(2027, 10, 20),  # 民法典 第二百零一条: the start day is not counted
     )
+    assert doc.in_force_until_other == date(2027, 10, 19)  # the other reading, shown
     rs = _rs("shaoguan")
-    assert rs.in_force(date(2027, 10, 19)) and not rs.in_force(date(2027, 10, 20))
+    assert rs.in_force(date(2027, 10, 20)) and not rs.in_force(date(2027, 10, 21))
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,10 @@ DERIVED_TO_INPUTS = {
     "smes_growth": (),  # the yearly table
     "is_legal_person": ("org_type",),
     "functions_only_comprehensive": ("functions_declared",),
+    "smes_growth_three_years": (),  # the yearly table
+    "registered_area": ("region", "credit_code", "registered_address"),
+    "renewal_at_term_end": ("is_renewal", "prior_recognitions"),
+    "staff_qualified_ratio_both": ("staff_total",),  # and the staff list
 }
 
 cli._register()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from pingtai_cli.regions import division, find_in_address, from_credit_code, name_of, relation, source, under
+from pingtai_cli.regions import (
+    division,
+    find_in_address,
+    from_credit_code,
+    name_of,
+    relation,
+    source,
+    under,
+)
 
 
 @pytest.mark.parametrize(

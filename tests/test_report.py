@@ -329,7 +329,7 @@ def open_xlsx(data: bytes):
 def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     results = [eligible(), ineligible(), incomplete(), review()]
     wb = open_xlsx(render(results, "xlsx"))
-    assert wb.sheetnames == ["汇总", "明细"]
+    assert wb.sheetnames == ["汇总", "明细", "读法"]
     summary = wb["汇总"]
     rows = list(summary.iter_rows(values_only=True))
     assert rows[0][:5] == ("序号", "单位名称", "卷宗路径", "地区", "结论")
@@ -615,5 +615,5 @@ def test_at_80_columns_a_folded_item_hangs_under_its_text() -> None:
     console.print(render_terminal([ineligible()], verbose=True))
     lines = console.export_text().splitlines()
     body = lines[lines.index(next(line for line in lines if line.startswith("基本条件"))) + 1 :]
-    assert all(not line or line.startswith(" ") or line[:2] in ("服务", "申报", "一致") for line in body)
+    assert all(not line or line.startswith(" ") or line[:2] in ("服务", "申报", "一致", "解读") for line in body)
     assert max(len(line) for line in lines) <= 80

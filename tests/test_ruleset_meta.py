@@ -193,7 +193,7 @@ def test_every_variant_is_exercised_on_both_sides(key: str) -> None:
         for variant in rule.variants:
             holds = set()
             for case in cases.get(rule.code, []):
-                fact = derive(case_dossier(case), case.as_of).get(variant.when.field)
+                fact = derive(case_dossier(case), case.as_of, ruleset=rs).get(variant.when.field)
                 holds.add(fact is not None and fact.value == variant.when.equals)
             if holds != {True, False}:
                 missing.append(f"{rule.code} 的 variant（{variant.when.field}）")

@@ -402,6 +402,18 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
 # ---------------------------------------------------------------- one dossier under every ruleset
 
 VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核"}
+OUTSIDE = "不适用（不在本地区）"
+
+
+def outside_area(result: Any) -> bool:
+    """The dossier lies outside the area the text covers (GB/T 2260, derive.area_fact): the text
+    does not apply to it, whatever its figures say."""
+    fact = (result.facts or {}).get("registered_area")
+    return fact is not None and fact.value == "out"
+
+
+def verdict_word(result: Any) -> str:
+    return OUTSIDE if outside_area(result) else VERDICT_WORDS.get(result.verdict, result.verdict)
 
 
 def gaps_of(result: Any) -> list[str]:
@@ -409,6 +421,8 @@ def gaps_of(result: Any) -> list[str]:
     from .factkeys import label_of
 
     out: list[str] = []
+    if outside_area(result):
+        out.append(f"不在本地区：{result.facts['registered_area'].raw}")
     for c in result.conditions + result.exclusions:
         label = label_of(c.fields[0]) if c.fields else c.name
         if c.status == "fail":
@@ -420,7 +434,7 @@ def gaps_of(result: Any) -> list[str]:
     if result.functions and result.functions.status != "pass":
         out.append(f"服务功能：满足 {result.functions.met} 项，需 {result.functions.required} 项")
     out += [f"{'缺件' if m.status == 'missing' else '无效'}：{m.name}" for m in result.materials if m.required and m.status in ("missing", "invalid")]
-    if any(f.id == "consistency.credit_code_area" for f in result.findings):
+    if any(f.id == "consistency.credit_code_area" for f in result.findings) and not outside_area(result):
         out.append("注意：统一社会信用代码不在本办法的地区范围内")  # each text recognises its own area
     if result.error:
         out.append(f"无法检查：{result.error}")
@@ -429,7 +443,7 @@ def gaps_of(result: Any) -> list[str]:
 
 def dossier_rows(results: list[Any]) -> list[Row]:
     """Rows for `compare-jurisdictions --dossier`: the verdict and the gaps under each ruleset."""
-    verdict = {r.jurisdiction: Cell(VERDICT_WORDS.get(r.verdict, r.verdict)) for r in results}
+    verdict = {r.jurisdiction: Cell(verdict_word(r)) for r in results}
     gaps = {r.jurisdiction: Cell("；".join(gaps_of(r)) or "无") for r in results}
     in_force = {r.jurisdiction: Cell("有效" if r.in_force else "不在有效期内（仅供参考）") for r in results}
     section = "本卷宗"
@@ -441,8 +455,10 @@ def dossier_rows(results: list[Any]) -> list[Row]:
 
 
 def _verdict_diff(results: list[Any]) -> str:
-    ok = [r.jurisdiction_name for r in results if r.verdict == "eligible"]
-    return f"符合：{'、'.join(ok)}" if ok else "均不符合或不全"
+    ok = [r.jurisdiction_name for r in results if r.verdict == "eligible" and not outside_area(r)]
+    away = [r.jurisdiction_name for r in results if outside_area(r)]
+    words = f"符合：{'、'.join(ok)}" if ok else "均不符合或不全"
+    return words + (f"；不在本地区：{'、'.join(away)}" if away else "")
 
 
 def summary_line(results: list[Any]) -> str:
@@ -450,5 +466,6 @@ def summary_line(results: list[Any]) -> str:
     parts = []
     for r in results:
         gaps = gaps_of(r)
-        parts.append(f"{r.jurisdiction}: {'；'.join(gaps) if gaps and r.verdict != 'eligible' else r.verdict}")
+        shown = OUTSIDE if outside_area(r) else r.verdict
+        parts.append(f"{r.jurisdiction}: {'；'.join(gaps) if gaps and (r.verdict != 'eligible' or outside_area(r)) else shown}")
     return "; ".join(parts)

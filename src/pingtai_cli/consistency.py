@@ -36,16 +36,57 @@ def _norm_name(name: str) -> str:
     return "".join(str(name).split()).replace("(", "（").replace(")", "）")
 
 
+HOW_WORDS = {"ocr": "OCR识别", "unit_inferred": "单位为推断", "text": "文字层", "typed": "填写"}
+
+
+def _how(fact: Fact) -> str:
+    how = fact.evidence.how if fact.evidence else None
+    return f"，{HOW_WORDS[how]}" if how in HOW_WORDS else ""
+
+
+def unit_slip(a: Any, b: Any) -> str | None:
+    """Two amounts exactly 10⁴ or 10⁸ apart: one side wrote 元 for 万元, 万元 for 亿元 (or back)."""
+    try:
+        x, y = abs(float(a)), abs(float(b))
+    except (TypeError, ValueError):
+        return None
+    if not x or not y:
+        return None
+    ratio = max(x, y) / min(x, y)
+    for power, words in ((4, "元与万元或万元与亿元"), (8, "元与亿元")):
+        if abs(ratio - 10**power) <= 10**power * 1e-9:
+            return f"两者恰好相差 10^{power} 倍，很可能是单位写错（{words}混用）"
+    return None
+
+
+def _same(key: str, mine: Fact, doc: Fact, same: Callable[[Any, Any], bool]) -> bool:
+    """A date written to the month agrees with any day of that month (2019年5月 and 2019-05-20)."""
+    from .derive import month_only
+
+    if isinstance(mine.value, date) and isinstance(doc.value, date) and (month_only(mine) or month_only(doc)):
+        return (mine.value.year, mine.value.month) == (doc.value.year, doc.value.month)
+    return same(mine.value, doc.value)
+
+
 def _compare(dossier: Dossier, material: str, key: str, same: Callable[[Any, Any], bool], label: str) -> list[Finding]:
+    """A mismatch is an error (the document then does not prove the claim) only when both values
+    were read with certainty; when either was read by OCR or with an inferred unit it is a warning
+    for a reviewer, with both values and where and how each was read (spec §3 review)."""
     mine = dossier.facts.get(key)
     out = []
     for f, doc in _doc_facts(dossier, material, key):
-        if mine is not None and not same(mine.value, doc.value):
+        if mine is not None and not _same(key, mine, doc, same):
+            slip = unit_slip(mine.value, doc.value) if isinstance(mine.value, int | float) else None
             msg = (
-                f"{label}不一致：申请表（{_where(mine)}）为“{_shown(mine)}”，"
-                f"{f.path}（{_where(doc)}）为“{_shown(doc)}”。请核对并更正。"
+                f"{label}不一致：申请表（{_where(mine)}{_how(mine)}）为“{_shown(mine)}”，"
+                f"{f.path}（{_where(doc)}{_how(doc)}）为“{_shown(doc)}”"
+                + (f"；{slip}" if slip else "")
             )
-            out.append(Finding(f"consistency.{key}_mismatch", "error", msg, [f.path], key, doc.evidence))
+            if mine.uncertain or doc.uncertain:
+                msg += "。其中有读数不确定，不据此判定材料无效：请核对原件，确认哪一方正确。"
+                out.append(Finding(f"consistency.{key}_unsure", "warning", msg, [f.path], key, doc.evidence))
+            else:
+                out.append(Finding(f"consistency.{key}_mismatch", "error", msg + "。请核对并更正。", [f.path], key, doc.evidence))
     return out
 
 

@@ -75,23 +75,64 @@ def _ev(fact: Fact | None) -> Evidence | None:
     return fact.evidence if fact else None
 
 
+# 单位性质 → legal person. A negation is read first: "不具有法人资格" contains 法人 and is not one.
+_NOT_LEGAL_PERSON = ("非法人", "不具有法人", "不具备法人", "无法人", "没有法人", "不是法人", "分支机构", "分公司", "分所", "办事处", "个体工商户", "个人独资", "合伙")
+# Kinds of body that are legal persons under 民法典 第七十六条至第一百条 (营利法人, 非营利法人
+# 事业单位、社会团体、基金会、社会服务机构 [民办非企业单位], 特别法人) and company law.
+_LEGAL_PERSON = ("法人", "事业单位", "社会团体", "民办非企业", "社会服务机构", "基金会", "有限公司", "有限责任公司", "股份有限公司", "股份公司")
+
+
 def is_legal_person(org_type: str) -> bool | None:
-    """单位性质 text → legal person? None when it says neither."""
-    text = org_type.replace(" ", "")
-    if "非法人" in text or "分支" in text or "分公司" in text:
+    """单位性质 text → legal person? None when it says neither (the reviewer is asked)."""
+    text = "".join(org_type.split())
+    if any(w in text for w in _NOT_LEGAL_PERSON):
         return False
-    if "法人" in text or "民办非企业" in text or "有限公司" in text or "有限责任" in text:
+    if any(w in text for w in _LEGAL_PERSON):
         return True
     return None
 
 
-def smes_growth(yearly: list[dict[str, Any]]) -> bool | None:
-    """Spec §1.2: over the latest (up to three) years, each year's count exceeds the one before."""
-    counts = [(r["year"], r["smes_served"]) for r in yearly if r.get("smes_served") is not None]
-    counts = sorted(counts)[-3:]
-    if len(counts) < 2:
+def complete_years(yearly: list[dict[str, Any]], as_of: date) -> list[tuple[int, Any]]:
+    """(year, smes_served) of the years before the check year: a row for the current year is
+    partial (the year is not over) and is never taken as the latest."""
+    counts = [(int(r["year"]), r["smes_served"]) for r in yearly if r.get("smes_served") is not None and r.get("year")]
+    return sorted(c for c in counts if c[0] < as_of.year)
+
+
+def smes_growth(yearly: list[dict[str, Any]], as_of: date) -> bool | None:
+    """近两年服务企业数量稳步增长, as applied: the last complete year's count exceeds the year
+    before's (the two years before the check year). None when either row is missing."""
+    rows = dict(complete_years(yearly, as_of))
+    last = as_of.year - 1
+    if last not in rows or last - 1 not in rows:
         return None
-    return all(b[1] > a[1] for a, b in zip(counts, counts[1:], strict=False))
+    return rows[last] > rows[last - 1]
+
+
+def smes_growth_three_years(yearly: list[dict[str, Any]], as_of: date) -> bool | None:
+    """The other reading: over the three years before the check year, each exceeds the one before
+    (the two steps of growth of "近两年"). None when a row is missing."""
+    rows = dict(complete_years(yearly, as_of))
+    years = [as_of.year - 3, as_of.year - 2, as_of.year - 1]
+    if any(y not in rows for y in years):
+        return None
+    return rows[years[0]] < rows[years[1]] < rows[years[2]]
+
+
+def _least_certain(*facts: Fact | None) -> Evidence | None:
+    """The evidence a derived value inherits: an uncertain input's, so the doubt travels with it."""
+    present = [f for f in facts if f is not None]
+    for f in present:
+        if f.uncertain:
+            return f.evidence
+    return present[0].evidence if present else None
+
+
+def month_only(fact: Fact | None) -> bool:
+    """A date written to the month only (`2019年5月`): it stands for any day of that month."""
+    from .extract.units import names_no_day
+
+    return fact is not None and isinstance(fact.value, date) and bool(fact.raw) and names_no_day(fact.raw)
 
 
 def growth(yearly: list[dict[str, Any]], column: str, years: int) -> bool | None:
@@ -104,25 +145,55 @@ def growth(yearly: list[dict[str, Any]], column: str, years: int) -> bool | None
     return all(b[1] > a[1] for a, b in zip(latest, latest[1:], strict=False))
 
 
-def derive(dossier: Dossier, as_of: date) -> dict[str, Fact]:
-    """Every fact a rule may test: the dossier's own plus the derived ones."""
+def _month_end(d: date) -> date:
+    import calendar
+
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def derive(dossier: Dossier, as_of: date, area: Any = None, ruleset: Any = None) -> dict[str, Fact]:
+    """Every fact a rule may test: the dossier's own plus the derived ones. `area` is the ruleset's
+    `area` (codes + name): where the applicant is registered is decided against it; `ruleset`
+    (optional) names the recognition a renewal is of."""
     facts = dict(dossier.facts)
+    if ruleset is not None and area is None:
+        area = ruleset.area
     reg = facts.get("registration_date")
     if reg and isinstance(reg.value, date):
-        facts["operating_years"] = Fact("operating_years", years_between(reg.value, as_of), "年", reg.evidence)
+        # A month-precision date is any day of the month: the years are counted from its last day
+        # (never more than is sure) and, as `<key>_upper`, from its first; a threshold whose
+        # outcome differs between the two is for review (checks.check_threshold).
+        start = _month_end(reg.value) if month_only(reg) else reg.value
+        raw = reg.raw if month_only(reg) else None
+        facts["operating_years"] = Fact("operating_years", years_between(start, as_of), "年", reg.evidence, raw)
         facts["full_calendar_years"] = Fact(
-            "full_calendar_years", full_calendar_years(reg.value, as_of), "年", reg.evidence
+            "full_calendar_years", full_calendar_years(start, as_of), "年", reg.evidence, raw
         )
+        if month_only(reg):
+            first = reg.value.replace(day=1)
+            facts["operating_years_upper"] = Fact("operating_years_upper", years_between(first, as_of), "年", reg.evidence, reg.raw)
+            facts["full_calendar_years_upper"] = Fact(
+                "full_calendar_years_upper", full_calendar_years(first, as_of), "年", reg.evidence, reg.raw
+            )
     total, qual = facts.get("staff_total"), facts.get("staff_qualified")
     if total and qual and isinstance(total.value, int | float) and total.value > 0:
         ratio = round(100.0 * float(qual.value) / float(total.value), 2)
-        facts["staff_qualified_ratio"] = Fact("staff_qualified_ratio", ratio, "%", qual.evidence)
+        facts["staff_qualified_ratio"] = Fact("staff_qualified_ratio", ratio, "%", _least_certain(qual, total))
     org = facts.get("org_type")
     if org and isinstance(org.value, str):
         legal = is_legal_person(org.value)
         if legal is not None:
             facts["is_legal_person"] = Fact("is_legal_person", legal, None, org.evidence, org.value)
-    _derive_from_yearly(dossier, facts)
+    _derive_from_yearly(dossier, facts, as_of)
+    _derive_from_lists(dossier, facts)
+    if ruleset is not None:
+        renewal = renewal_at_term_end(facts, ruleset, as_of)
+        if renewal is not None:
+            facts["renewal_at_term_end"] = renewal
+    if area is not None:
+        located = area_fact(facts, list(area.codes), area.name)
+        if located is not None:
+            facts["registered_area"] = located
     declared = declared_functions(dossier)
     if "functions_declared" in facts:
         only = declared == {"comprehensive"}
@@ -132,16 +203,19 @@ def derive(dossier: Dossier, as_of: date) -> dict[str, Fact]:
     return facts
 
 
-def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact]) -> None:
+def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact], as_of: date) -> None:
     rows = [r for r in dossier.yearly if r.get("year")]
     evidence = dossier.list_evidence.get("yearly")
-    growth = smes_growth(rows)
+    growth = smes_growth(rows, as_of)
     if growth is not None:
         facts["smes_growth"] = Fact("smes_growth", growth, None, evidence)
-    if "smes_served" not in facts:
-        served = [r for r in rows if r.get("smes_served") is not None]
+    three = smes_growth_three_years(rows, as_of)
+    if three is not None:
+        facts["smes_growth_three_years"] = Fact("smes_growth_three_years", three, None, evidence)
+    if "smes_served" not in facts:  # only the last complete year stands for 年服务中小企业
+        served = [r for r in rows if r.get("smes_served") is not None and int(r["year"]) == as_of.year - 1]
         if served:
-            latest = max(served, key=lambda r: r["year"])
+            latest = served[0]
             ev = latest.get("evidence") or evidence
             facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, f"{latest['year']}年")
 
@@ -192,3 +266,171 @@ def _in_region(credit_code: str, prefixes: list[str]) -> bool | None:
         return None
     relation = regions.relation(division.code, prefixes)
     return {"in": True, "out": False}.get(relation)
+
+
+def _derive_from_lists(dossier: Dossier, facts: dict[str, Fact]) -> None:
+    """What the list sheets show, beside the figures typed in the form (spec §1.3).
+
+    `<key>_cap`: the most the evidence allows (a staff list: the qualified people it shows plus
+    everyone it does not list); a typed figure above it is contradicted, and the condition is
+    decided by the list. `<key>_list`: what a list that need not be complete shows; when it
+    decides otherwise than the typed figure the condition is for review. The 专业人员 of
+    “大专及以上学历和中级及以上技术职称” are counted with either qualification (the applied
+    reading); `staff_qualified_ratio_both` counts those with both (the other reading), when the
+    list names every person.
+    """
+    from .extract.excel import qualified_counts, satisfaction_share
+
+    lists, where = dossier.lists, dossier.list_evidence
+    staff = lists.get("staff") or []
+    total = facts.get("staff_total")
+    if staff and any(p.get("education") or p.get("title") for p in staff):
+        either, both = qualified_counts(staff)
+        ev = where.get("staff")
+        count = total.value if total and isinstance(total.value, int | float) and total.value > 0 else None
+        if count is not None:
+            unlisted = max(0.0, float(count) - len(staff))
+            cap = round(100.0 * min(float(count), either + unlisted) / float(count), 2)
+            words = (
+                f"人员名单列出 {len(staff)} 人，其中大专及以上学历或中级及以上职称 {either} 人"
+                + (f"，未列出的 {unlisted:g} 人全部计入" if unlisted else "")
+                + f"，按从业人数 {count:g} 人最多 {cap:g}%"
+            )
+            facts["staff_qualified_ratio_cap"] = Fact("staff_qualified_ratio_cap", cap, "%", ev, words)
+            if not unlisted:
+                ratio_both = round(100.0 * both / float(count), 2)
+                facts["staff_qualified_ratio_both"] = Fact(
+                    "staff_qualified_ratio_both", ratio_both, "%", ev, f"两者兼具的 {both} 人"
+                )
+    partners = lists.get("partners") or []
+    if partners:
+        facts["agencies_aggregated_list"] = Fact(
+            "agencies_aggregated_list", len(partners), "家", where.get("partners"), f"合作单位名单列出 {len(partners)} 家"
+        )
+    share = satisfaction_share(lists.get("served_smes") or [])
+    if share is not None:
+        facts["satisfaction_rate_list"] = Fact(
+            "satisfaction_rate_list", round(share[0], 2), "%", where.get("served_smes"),
+            f"服务企业名单 {share[1]} 家的评价中“满意”占 {share[0]:.1f}%",
+        )
+
+
+def renewal_at_term_end(facts: dict[str, Fact], ruleset: Any, as_of: date) -> Fact | None:
+    """三年期满再次认定: a renewal in the year the recognition's term ends (第十六条 有效期三年，
+    在有效期满当年可再次申报), which re-applying after the title lapsed is not. Read from 是否再次申报
+    and the year of this ruleset's own recognition in 已获认定. None when it cannot be told."""
+    import re
+
+    claimed = facts.get("is_renewal")
+    prior = facts.get("prior_recognitions")
+    title = ruleset.document.recognition_title
+    lines = [str(x) for x in (prior.value if prior and isinstance(prior.value, list) else [prior.value] if prior else [])]
+    own = [line for line in lines if title in "".join(line.split())]
+    years = [int(y) for line in own for y in re.findall(r"(?<!\d)(20\d{2})(?!\d)", line)]
+    term = next((p.value for p in ruleset.procedure if p.id == "validity_years" and isinstance(p.value, int | float)), None)
+    ev = claimed.evidence if claimed else (prior.evidence if prior else None)
+    if claimed is not None and claimed.value is False:
+        return Fact("renewal_at_term_end", False, None, ev, "申请表“是否再次申报”为否")
+    if claimed is None and not own:
+        return Fact("renewal_at_term_end", False, None, ev, "未声明再次申报，已获认定中也没有本级示范平台") if prior else None
+    if not years or term is None:
+        return None  # a renewal is claimed (or a title held) but its term cannot be told
+    start = max(years)
+    end = start + int(term)
+    if as_of.year > end:
+        words = f"{start}年获认定，有效期至{end}年已满，本次为期满后重新申报，不是“三年期满再次认定”"
+        return Fact("renewal_at_term_end", False, None, ev, words)
+    return Fact("renewal_at_term_end", True, None, ev, f"{start}年获认定，{end}年有效期满，本次为期满再次认定")
+
+
+def yearly_findings(dossier: Dossier, as_of: date) -> list[Any]:
+    """Rows that cannot stand for 近两年 or 上一年度: a partial current year, a table that stops
+    before the year before the check. Missing data, said with what to add."""
+    from .models import Finding
+
+    rows = [r for r in dossier.yearly if r.get("year") and r.get("smes_served") is not None]
+    if not rows:
+        return []
+    out = []
+    ev = dossier.list_evidence.get("yearly")
+    files = [ev.file] if ev else []
+    partial = sorted({int(r["year"]) for r in rows if int(r["year"]) >= as_of.year})
+    if partial:
+        msg = (
+            f"运营情况表中的 {'、'.join(map(str, partial))} 年尚未结束（检查日 {as_of.isoformat()}），"
+            "不作为“上一年度”或“近两年”的数据；以已结束的年度为准。"
+        )
+        out.append(Finding("yearly.partial_year", "warning", msg, files, "smes_served", ev))
+    done = [int(r["year"]) for r in rows if int(r["year"]) < as_of.year]
+    needed = [as_of.year - 2, as_of.year - 1]
+    lacking = [y for y in needed if y not in done]
+    if lacking:
+        latest = max(done) if done else None
+        msg = (
+            f"运营情况表缺少 {'、'.join(map(str, lacking))} 年的服务中小企业数"
+            + (f"（最近一年为 {latest} 年）" if latest else "")
+            + f"：按检查日 {as_of.isoformat()}，“年服务中小企业”和“近两年服务企业数量稳步增长”"
+            f"看 {needed[0]}、{needed[1]} 年。请补填这两年的数据。"
+        )
+        out.append(Finding("yearly.stale", "warning", msg, files, "smes_served", ev))
+    return out
+
+
+# ---------------------------------------------------------------- where the applicant is registered
+
+
+def _place(fact: Fact) -> tuple[str, list[Any]]:
+    from .regions import find_in_address
+
+    text = str(fact.value)
+    return text, find_in_address(text)
+
+
+def area_fact(facts: dict[str, Fact], codes: list[str], area_name: str) -> Fact | None:
+    """registered_area: is the applicant registered inside the area (GB/T 2260 division codes)?
+
+    Value `in`, `out`, `conflict` (the credit code and the address disagree) or `unknown` (no
+    source names a division precisely enough). The credit code's characters 3–8 are the
+    registration authority's division; the 所在地区 and 注册地址 say where the body is. None when
+    the dossier gives none of them.
+    """
+    from .extract.uscc import is_valid
+    from .regions import from_credit_code, relation
+
+    said: list[tuple[str, str, Fact]] = []  # (relation, words, fact)
+    code_fact = facts.get("credit_code")
+    if code_fact is not None:
+        code = str(code_fact.value).strip().upper()
+        d = from_credit_code(code) if is_valid(code) else None
+        if d is not None:
+            said.append((relation(d.code, codes), f"统一社会信用代码第3–8位 {code[2:8]}（{d.chain_names()}）", code_fact))
+        else:
+            said.append(("unknown", f"统一社会信用代码“{code}”无效或无法识别行政区划", code_fact))
+    for key, label in (("region", "所在地区"), ("registered_address", "注册地址")):
+        fact = facts.get(key)
+        if fact is None or not str(fact.value).strip():
+            continue
+        text, places = _place(fact)
+        rels = {relation(p.code, codes) for p in places}
+        names = "、".join(p.chain_names() for p in places)
+        if not places:
+            said.append(("unknown", f"{label}“{text}”未写明行政区划", fact))
+        elif len(rels) == 1:
+            said.append((rels.pop(), f"{label}“{text}”（{names}）", fact))
+        else:
+            said.append(("unknown", f"{label}“{text}”可指{names}，无法确定", fact))
+    if not said:
+        return None
+    decided = [s for s in said if s[0] in ("in", "out")]
+    verdicts = {s[0] for s in decided}
+    if len(verdicts) > 1:
+        value = "conflict"
+    elif verdicts:
+        value = verdicts.pop()
+    else:
+        value = "unknown"
+    basis = decided or said
+    words = "；".join(s[1] for s in said)
+    evidence = _least_certain(*(s[2] for s in basis))
+    others = [s[2].evidence for s in basis if s[2].evidence is not None and s[2].evidence is not evidence]
+    return Fact("registered_area", value, None, evidence, f"{words}（{area_name}：{'、'.join(codes)}）", also=others)

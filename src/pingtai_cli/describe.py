@@ -77,6 +77,8 @@ def requirement_text(rule: Rule) -> str:
         return f"{short_label(rule.field or '')}含" + "或".join(f"“{a}”" for a in rule.allowed)
     if rule.check == "text_match":
         return "须有相应记载（按文字比对）"
+    if rule.check == "in_area":
+        return "须在本地区注册登记（按行政区划）"
     if rule.check == "any_of":
         return structure_text([rule])
     return "定性条件（人工审核）"
@@ -91,6 +93,8 @@ def _part(rule: Rule, option_name: str = "") -> str | None:
         return None if label and label in option_name else label
     if rule.check in ("one_of", "text_match"):
         return short_label(rule.field or "") + requirement_text(rule)
+    if rule.check == "in_area":
+        return requirement_text(rule)
     if rule.check == "any_of":
         alternatives = [_option(o.name, o.rules) for o in rule.options]
         return "（" + " 或 ".join(alternatives) + "）"

@@ -21,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from .articles import Article, ITEM_HEAD, cn_to_int, int_to_cn, split_articles
+from .articles import ITEM_HEAD, Article, cn_to_int, int_to_cn, split_articles
 
 NUM = r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十百]+)"
 UNIT = r"(?P<unit>万元|亿元|平方米|人次|个自然年度|家|人|次|年|%|％)"
@@ -50,8 +50,9 @@ LEVEL_CUES = (("county", ("县", "区")), ("city", ("市",)), ("province", ("省
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    import yaml
     from importlib import resources
+
+    import yaml
 
     text = resources.files("pingtai_cli").joinpath("drafting.yaml").read_text("utf-8")
     return yaml.safe_load(text)
@@ -378,9 +379,7 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
                 same_article = ref.startswith(a.heading)
                 in_item = item.number is not None and ref == item.ref
                 named = any(ref == f"{a.heading}（{int_to_cn(n)}）" for n in covered)
-                if covers_all and r["check"] != "review":  # 第九条 …可适当放宽认定条件: the conditions of other articles
-                    r.setdefault("relaxable_by", []).append(code)
-                elif r["check"] != "review" and (in_item or (item.number is None and same_article and (named or not covered))):
+                if covers_all and r["check"] != "review" or r["check"] != "review" and (in_item or (item.number is None and same_article and (named or not covered))):  # 第九条 …可适当放宽认定条件: the conditions of other articles
                     r.setdefault("relaxable_by", []).append(code)
     return out
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from .checks import evaluate_rule, matches_exclusion
+from .checks import _qualitative, evaluate_rule, matches_exclusion
 from .consistency import cross_check
-from .derive import declared_functions, derive, derive_declared
-from .materials_check import check_materials, contradicted
+from .derive import declared_functions, derive, derive_declared, yearly_findings
+from .materials_check import (
+    check_materials,
+    contradicted,
+    list_minimum_findings,
+    submission_month_findings,
+)
 from .models import (
     CheckResult,
     Dossier,
@@ -58,30 +63,34 @@ def required_functions(ruleset: Ruleset, facts: Facts) -> tuple[int, int]:
     return min(values), max(values)
 
 
+def function_status(results: list[RuleResult], rules: list[Rule]) -> str:
+    """One function's status from its conditions: fail > missing > review > pass. A prerequisite
+    in words (具有培训资质或…备案) that no evidence settles leaves the function met only pending review."""
+    measured = [r.status for r in results if not _qualitative(r)]
+    if "fail" in measured or "relaxable" in measured:
+        return "fail"
+    if "missing" in measured:
+        return "missing"
+    prerequisites = {r.code for r in rules if r.prerequisite}
+    if "review" in measured or any(r.id in prerequisites and r.status == "review" for r in results):
+        return "review"
+    return "pass"
+
+
 def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> FunctionsResult:
     items = []
     for fr in ruleset.functions.items:
         is_declared = not declared or fr.function in declared
         results = [run_rule(r, ruleset, facts) for r in fr.rules]
-        measured = [r.status for r in results if r.status != "review"]
-        if not is_declared:
-            status = "not_declared"
-        elif not fr.rules:  # the text's requirement is not written down yet: nothing to count
-            status = "review"
-        elif "fail" in measured:
-            status = "fail"
-        elif "missing" in measured:
-            status = "missing"
-        elif "relaxable" in measured:
-            status = "fail"
-        else:
-            status = "pass"
-        items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results))  # type: ignore[arg-type]
+        measured_status = "review" if not fr.rules else function_status(results, fr.rules)  # not encoded yet
+        status = measured_status if is_declared else "not_declared"
+        items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results, measured_status))  # type: ignore[arg-type]
     unencoded = _count_not_encoded(ruleset)
     if unencoded:
         return FunctionsResult(0, sum(1 for i in items if i.status == "pass"), *unencoded, items)
     low, high = required_functions(ruleset, facts)
     met = sum(1 for i in items if i.status == "pass")
+    pending = [i for i in items if i.status == "review"]
     open_ = sum(1 for i in items if i.status == "missing")
     relaxed = sum(1 for i in items if i.declared and _only_relaxable(i))
     count = ruleset.functions.count
@@ -91,7 +100,14 @@ def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> Fu
     if met >= low:  # platform type unknown: the count rule itself cannot be decided
         msg = f"满足 {met} 项服务功能；平台类型未填写，要求为 {low}～{high} 项（{basis}），请填写“平台类型”。"
         return FunctionsResult(high, met, "missing", count.article, msg, items)
-    if met + open_ >= low:
+    if met + len(pending) >= low:
+        names = "、".join(i.name for i in pending)
+        msg = (
+            f"确定满足 {met} 项，{names}的可量化要求满足但尚有前提条件或读数待核实，"
+            f"要求至少 {low} 项（{basis}）：核实后方可确认。"
+        )
+        return FunctionsResult(low, met, "review", count.article, msg, items)
+    if met + len(pending) + open_ >= low:
         msg = f"已满足 {met} 项，另有 {open_} 项缺少数据，要求至少 {low} 项（{basis}）。"
         return FunctionsResult(low, met, "missing", count.article, msg, items)
     if met + relaxed >= low:
@@ -150,7 +166,7 @@ def temper(verdict: Verdict, reasons: list[str], ruleset: Ruleset, conditions: l
 
 
 def _only_relaxable(item: FunctionResult) -> bool:
-    statuses = {c.status for c in item.conditions if c.status != "review"}
+    statuses = {c.status for c in item.conditions if not _qualitative(c)}
     return "relaxable" in statuses and statuses <= {"relaxable", "pass"}
 
 
@@ -160,8 +176,15 @@ def decide(
     exclusions: list[RuleResult],
     materials_ok: bool,
     missing_materials: list[str],
+    materials_review: list[str] | None = None,
 ) -> tuple[Verdict, list[str]]:
-    """The spec's precedence: ineligible > review > incomplete > eligible, with reasons."""
+    """The spec's precedence: ineligible > review > incomplete > eligible, with reasons.
+
+    `review` also when a mandatory condition that tests a field stays unresolved (a pattern that
+    matched nothing, an uncertain reading, readings that disagree), when an exclusion may apply,
+    when the function requirement is met only pending review, or when a required material is for
+    a reviewer to judge (documents that contradict each other on an uncertain reading).
+    """
     reasons: list[str] = []
     failing = [c for c in conditions if c.status == "fail"]
     applied = [e for e in exclusions if e.status == "fail"]
@@ -172,12 +195,19 @@ def decide(
     if reasons:
         return "ineligible", reasons
     relaxable = [c for c in conditions if c.status == "relaxable"]
-    if relaxable or functions.status == "relaxable":
-        reasons += [f"{c.article} {c.name}：{c.message}（可放宽，待认定机关裁量）" for c in relaxable]
-        if functions.status == "relaxable":
-            reasons.append(functions.message)
+    reasons += [f"{c.article} {c.name}：{c.message}（可放宽，待认定机关裁量）" for c in relaxable]
+    if functions.status == "relaxable":
+        reasons.append(functions.message)
+    unresolved = [c for c in conditions if c.status == "review" and c.fields]
+    unresolved += [e for e in exclusions if e.status == "review"]
+    reasons += [f"{c.article} {c.name}：{c.message}（待审核）" for c in unresolved]
+    if functions.status == "review":
+        reasons.append(functions.message)
+    reasons += materials_review or []
+    if reasons:
         return "review", reasons
     missing = [c for c in conditions if c.status == "missing"]
+    missing += [e for e in exclusions if e.status == "missing"]
     reasons += [f"{c.article} {c.name}：{c.message}" for c in missing]
     if functions.status == "missing":
         reasons.append(functions.message)
@@ -225,7 +255,7 @@ def _disputed(results: list[RuleResult]) -> list[Finding]:
 
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
-    facts = derive(dossier, as_of)
+    facts = derive(dossier, as_of, ruleset=ruleset)
     derive_declared(ruleset, dossier, facts)
     conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
     functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
@@ -234,14 +264,22 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
+    findings += yearly_findings(dossier, as_of)
+    findings += submission_month_findings(ruleset, dossier, as_of)
+    findings += list_minimum_findings(ruleset, dossier)
     findings += _disputed(conditions + [c for item in functions.items for c in item.conditions])
     findings += _unknown_functions(dossier, ruleset)
     contradicted(materials, findings)
     if not ruleset.in_force(as_of):
         findings.insert(0, _not_in_force(ruleset, as_of))
+    elif ruleset.document.in_force_until_other and as_of > ruleset.document.in_force_until_other:
+        findings.insert(0, _end_disputed(ruleset, as_of))
     blocking = [m for m in materials if m.required and m.status in ("missing", "invalid")]
     missing_words = [f"{m.article} {m.name}：{'缺少' if m.status == 'missing' else '无效'}" for m in blocking]
-    verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words)
+    in_review = [m for m in materials if m.required and m.status == "review" and m.disputed]
+    review_words = [f"{m.article} {m.name}：待审核（{'；'.join(m.problems) or '需人工核实'}）" for m in in_review]
+    findings += _undeclared_met(functions)
+    verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = temper(verdict, reasons, ruleset, conditions, exclusions)
     findings += _gap_findings(ruleset)
     org = facts.get("org_name")
@@ -267,6 +305,34 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
 
 def _gap_findings(ruleset: Ruleset) -> list[Finding]:
     return [Finding("ruleset.not_encoded", "warning", g) for g in encoding_gaps(ruleset)]
+
+
+def _undeclared_met(functions: FunctionsResult) -> list[Finding]:
+    """Only declared functions count (spec §3). One the dossier does not declare whose data meet its
+    requirement is worth declaring: say so, rather than leave the applicant to notice."""
+    out = []
+    for item in functions.items:
+        if item.status == "not_declared" and item.would_be == "pass":
+            msg = (
+                f"未申报“{item.name}”，但申请表数据已满足{item.article}的要求；只有申报的服务功能才计入"
+                f"（“申报服务功能”一栏）。如确实提供该项服务，可在“申报服务功能”中增加“{item.name}”。"
+            )
+            out.append(Finding(f"functions.undeclared_met.{item.function}", "info", msg, [], "functions_declared"))
+    return out
+
+
+def _end_disputed(ruleset: Ruleset, as_of: date) -> Finding:
+    """The check date lies between two readings of the text's last day: in force by the one
+    applied, expired by the other. A warning, never the 'not in force' error."""
+    doc = ruleset.document
+    other = doc.in_force_until_other.isoformat() if doc.in_force_until_other else "—"
+    until = doc.in_force_until.isoformat() if doc.in_force_until else "—"
+    msg = (
+        f"检查日 {as_of.isoformat()}：按 {until} 为最后一日，《{doc.title}》仍在有效期内；"
+        f"按另一读法最后一日为 {other}，已过有效期。{doc.in_force_until_note or ''}"
+        + (f"（{doc.in_force_article}：“{doc.in_force_quote}”）" if doc.in_force_article else "")
+    )
+    return Finding("ruleset.in_force_end_disputed", "warning", msg)
 
 
 def _not_in_force(ruleset: Ruleset, as_of: date) -> Finding:

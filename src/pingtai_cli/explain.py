@@ -358,7 +358,8 @@ def what_text(kind: str, entry: Entry, rs: Ruleset) -> str:
 def _rule_what(kind: str, rule: Rule) -> str:
     field = f"“{label_of(rule.field)}”（{rule.field}）" if rule.field else ""
     if kind == "exclusion":
-        return f"排除情形：申请表{field}逐行比对，出现下列任一表述即属于“{rule.title}”，不能参加认定。"
+        return (f"排除情形：申请表{field}逐行比对，出现下列任一表述即属于“{rule.title}”，不能参加认定；"
+                "可能属于的交人工审核（结论为“待审核”）；未填写的为缺少数据（没有认定请填“无”）。")
     if rule.check == "threshold":
         text = f"申请表{field}{OP_WORDS[rule.op]}{fmt(rule.value)}{rule.unit or ''}"
         variants = [f"{v.article}：当{requirement_variant(v)}" for v in rule.variants]
@@ -368,7 +369,13 @@ def _rule_what(kind: str, rule: Rule) -> str:
     if rule.check == "one_of":
         return f"申请表{field}须为{'、'.join(rule.allowed)}之一。"
     if rule.check == "text_match":
-        return f"申请表{field}逐行比对，写明“{rule.title}”一类内容的视为满足；填写了但无法判断的交人工审核。"
+        if rule.review_patterns:
+            return (f"申请表{field}逐行比对：文本写明的（{rule.title}）视为满足；可能属于但文本未写明的交人工审核"
+                    "（结论为“待审核”）；文本未列的不满足。")
+        return f"申请表{field}逐行比对，写明“{rule.title}”一类内容的视为满足；填写了但无法判断的交人工审核（结论为“待审核”）。"
+    if rule.check == "in_area":
+        return ("按行政区划（GB/T 2260）判断：统一社会信用代码第3–8位与申请表“所在地区”“注册地址”所指的县（市、区）"
+                "在本办法的地区范围内即满足；二者不一致或无法确定的交人工审核（结论为“待审核”）。")
     if rule.check == "any_of":
         return f"满足下列任一情形即可：{structure_text([rule])}。"
     return f"定性条件：{rule.title}。pingtai 不自动判断，列为人工审核项，不改变结论。"

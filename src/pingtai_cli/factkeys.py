@@ -98,6 +98,13 @@ DERIVED_KEYS: dict[str, tuple[str, str | None]] = {
     "smes_growth": ("近两年服务企业数量稳步增长", None),
     "is_legal_person": ("具有独立法人资格", None),
     "functions_only_comprehensive": ("仅申报综合服务功能", None),
+    "registered_area": ("注册登记地", None),
+    "smes_growth_three_years": ("近三年服务企业数量逐年增长", None),
+    "staff_qualified_ratio_cap": ("人员名单所示专业人员占比上限", "%"),
+    "staff_qualified_ratio_both": ("学历和职称兼具的专业人员占比", "%"),
+    "agencies_aggregated_list": ("合作单位名单所列机构数", "家"),
+    "satisfaction_rate_list": ("服务企业名单所示满意度", "%"),
+    "renewal_at_term_end": ("三年期满再次认定", None),
 }
 
 

@@ -233,8 +233,15 @@ def form_context(
     """
     ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
     blanks: list[str] = []
+    from .derive import month_only
+
     for fk in FACT_KEYS:
-        text = format_value(dossier.value(fk.key))
+        fact = dossier.facts.get(fk.key)
+        if month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
+            value = fact.value  # type: ignore[union-attr]
+            text = f"{value.year}年{value.month}月"
+        else:
+            text = format_value(dossier.value(fk.key))
         if not text:
             blanks.append(fk.key)
             text = BLANK_DATE if fk.kind == "date" else BLANK

@@ -51,8 +51,8 @@ def _table(doc: Any, head: list[str], rows: list[list[str]]) -> None:
 
 def _condition_rows(rs: Ruleset, dossier: Dossier, as_of: date) -> list[list[str]]:
     """条件 | 要求 | 申报情况 | 依据, for the basic conditions and the declared functions."""
-    from .evaluate import evaluate
     from .checks import STATUS_WORDS, fmt
+    from .evaluate import evaluate
 
     result = evaluate(dossier, rs, as_of)
     rows = []

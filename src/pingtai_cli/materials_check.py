@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from .consistency import COMPARED
-from .models import Dossier, Fact, Finding, MaterialFile, MaterialResult
+from .models import Dossier, Fact, Finding, MaterialFile, MaterialResult, Severity
 from .ruleset import MaterialReq, Ruleset
 
 
@@ -48,12 +48,14 @@ def _elsewhere(key: str, dossier: Dossier) -> tuple[str, str] | None:
     return None
 
 
-def _validity_problems(req: MaterialReq, files: list[MaterialFile], as_of: date) -> tuple[list[str], bool]:
+def _validity_problems(
+    req: MaterialReq, files: list[MaterialFile], as_of: date, submitted: date | None = None
+) -> tuple[list[str], bool]:
     """(problems, undecided): problems make the material invalid; undecided sends it to review."""
     problems: list[str] = []
     undecided = False
     for rule in req.validity:
-        verdict = VALIDITY[rule](files, as_of)
+        verdict = VALIDITY[rule](files, submitted or as_of if rule == "as_of_month" else as_of)
         if verdict is None:
             undecided = True
         elif verdict:
@@ -76,7 +78,17 @@ def _previous_year(files: list[MaterialFile], as_of: date) -> str | None:
     return "" if want in years else f"审计年度为{'、'.join(map(str, sorted(set(years))))}年，应为上一年度（{want}年）"
 
 
+def submission_date(dossier: Dossier, as_of: date) -> tuple[date, str]:
+    """The date the dossier is submitted (spec §3 --as-of): its 填报日期 when it states one, else
+    the check date; with the words naming which."""
+    fact = dossier.facts.get("application_date")
+    if fact is not None and isinstance(fact.value, date):
+        return fact.value, f"填报日期 {fact.value.isoformat()}"
+    return as_of, f"检查日 {as_of.isoformat()}"
+
+
 def _as_of_month(files: list[MaterialFile], as_of: date) -> str | None:
+    """`as_of` here is the submission date (填报日期, else the check date)."""
     dates = [f.facts["report_date"].value for f in files if "report_date" in f.facts]
     dates = [d for d in dates if isinstance(d, date)]
     if not dates:
@@ -84,6 +96,34 @@ def _as_of_month(files: list[MaterialFile], as_of: date) -> str | None:
     ok = any((d.year, d.month) == (as_of.year, as_of.month) for d in dates)
     shown = "、".join(d.isoformat() for d in dates)
     return "" if ok else f"报告日期为{shown}，应为提交当月（{as_of.year}年{as_of.month}月）"
+
+
+def submission_month_findings(ruleset: Ruleset, dossier: Dossier, as_of: date) -> list[Finding]:
+    """When the 填报日期 and the check date fall in different months, "提交当月" reads differently
+    by each: say which is applied and what the other gives (spec §3)."""
+    fact = dossier.facts.get("application_date")
+    if fact is None or not isinstance(fact.value, date):
+        return []
+    filed = fact.value
+    if (filed.year, filed.month) == (as_of.year, as_of.month):
+        return []
+    out = []
+    for req in ruleset.materials:
+        if "as_of_month" not in req.validity:
+            continue
+        files = [f for f in _files_for(req.key, dossier) if not f.error]
+        by_filed, by_check = _as_of_month(files, filed), _as_of_month(files, as_of)
+        if by_filed is None:
+            continue
+        word = lambda v: "符合" if v == "" else "不符合"  # noqa: E731
+        msg = (
+            f"{req.article}“提交材料当月”：按填报日期 {filed.isoformat()}（{filed.year}年{filed.month}月）核对，"
+            f"“{req.name}”{word(by_filed)}；按检查日 {as_of.isoformat()}（{as_of.year}年{as_of.month}月）则{word(by_check)}。"
+            "pingtai 以填报日期为提交日期；两者不同，请确认实际提交月份。"
+        )
+        severity: Severity = "warning" if word(by_filed) != word(by_check) else "info"
+        out.append(Finding("materials.submission_month", severity, msg, [f.path for f in files], "application_date", fact.evidence))
+    return out
 
 
 VALIDITY = {"seal": _seal, "previous_year": _previous_year, "as_of_month": _as_of_month}
@@ -102,6 +142,7 @@ def _unproven(key: str, files: list[MaterialFile]) -> str | None:
 
 
 def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialResult:
+    """`as_of` is the check date; 提交当月 is checked against the submission date."""
     base: dict[str, Any] = {"id": req.key, "code": req.code, "name": req.name, "article": req.article, "quote": req.quote, "required": req.required}
     files = _files_for(req.key, dossier)
     readable = [f for f in files if not f.error]
@@ -113,7 +154,7 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=problems, **base)
         return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
     if readable:
-        problems, undecided = _validity_problems(req, readable, as_of)
+        problems, undecided = _validity_problems(req, readable, as_of, submission_date(dossier, as_of)[0])
         problems = [p for p in problems if p]
         names = [f.path for f in readable]
         if problems:
@@ -147,16 +188,47 @@ def contradicted(materials: list[MaterialResult], findings: list[Finding]) -> No
     """A file the workbook contradicts (a consistency error names it) does not prove what the
     form claims: its material becomes invalid, so the verdict cannot be eligible (spec §3)."""
     for finding in findings:
-        if finding.severity != "error" or not finding.id.startswith("consistency.") or not finding.files:
+        if not finding.id.startswith("consistency.") or not finding.files:
+            continue
+        certain = finding.severity == "error"
+        if not certain and not finding.id.endswith("_unsure"):
             continue
         material = COMPARED.get(finding.field or "")
         for m in materials:
             if m.id != material:
                 continue  # the licence under a name that also says 网站备案 is not a second culprit
             if m.satisfied_by == "file" and m.status in ("present", "review") and set(finding.files) & set(m.files):
-                m.status = "invalid"
                 m.problems.append(finding.message)
-                m.fix = f"核对“{m.name}”与申请表，更正有误的一方（{m.article}）。"
+                if certain:  # both values read with certainty: the file does not prove the claim
+                    m.status = "invalid"
+                    m.fix = f"核对“{m.name}”与申请表，更正有误的一方（{m.article}）。"
+                elif m.status != "invalid":  # a reading that may be wrong never invalidates alone
+                    m.status = "review"
+                    m.disputed = True
+                    m.fix = f"核对“{m.name}”原件与申请表，确认哪一方正确（{m.article}）。"
+
+
+LIST_NAMES = {"staff": "人员名单", "served_smes": "服务企业名单", "equipment": "设备清单", "partners": "合作单位名单"}
+
+
+def list_minimum_findings(ruleset: Ruleset, dossier: Dossier) -> list[Finding]:
+    """A list the text's 申请报告 layout asks for with at least N rows, given with fewer."""
+    layout = ruleset.application_report
+    if layout is None:
+        return []
+    out = []
+    for need in layout.list_minimums:
+        rows = dossier.lists.get(need.list)
+        if rows is None or len(rows) >= need.min:
+            continue
+        ev = dossier.list_evidence.get(need.list)
+        msg = (
+            f"{LIST_NAMES[need.list]}只列出 {len(rows)} 家（个），{need.article}“{need.quote}”要求申请报告中"
+            f"至少 {need.min} 家：请在申请报告中补足名单（差 {need.min - len(rows)} 家）。"
+        )
+        files = [ev.file] if ev else []
+        out.append(Finding(f"report.list_minimum.{need.list}", "warning", msg, files, None, ev))
+    return out
 
 
 def with_declared_materials(ruleset: Ruleset, dossier: Dossier) -> Dossier:
@@ -195,6 +267,10 @@ def check_materials(ruleset: Ruleset, dossier: Dossier, facts: dict[str, Fact], 
             where = f"{layout.article}" if layout else ""
             m.problems.append(f"申请报告缺少{where}要求的章节：{'；'.join(missing)}")
             m.fix = f"按{where}“{layout.quote if layout else ''}”补齐章节：{'；'.join(missing)}。"
+    short = list_minimum_findings(ruleset, dossier)
+    for m in results:
+        if m.id == "application_report" and short:
+            m.problems += [f.message for f in short]
     return results
 
 

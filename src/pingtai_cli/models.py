@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["pass", "fail", "missing", "review", "relaxable"]
-FunctionStatus = Literal["pass", "fail", "missing", "not_declared", "review"]  # review: no rules encoded
+# review: met only pending a person (a prerequisite in words, a reading), or no rules encoded
+FunctionStatus = Literal["pass", "fail", "missing", "not_declared", "review"]
 MaterialStatus = Literal["present", "missing", "invalid", "review"]
 Verdict = Literal["eligible", "ineligible", "incomplete", "review"]
 # How a value was read (Evidence.how): typed into a form (Excel cell, Word table), taken from a
@@ -65,6 +66,7 @@ class Fact:
     evidence: Evidence | None = None
     raw: str | None = None  # the text as the person wrote it
     also: list[Evidence] = field(default_factory=list)  # other places that state the same value
+    label: str | None = None  # the form label it was read under (服务场地面积 or 办公场所面积)
 
     @property
     def sources(self) -> list[Evidence]:
@@ -88,6 +90,8 @@ class Fact:
             out["evidence"] = self.evidence.to_dict()
         if self.also:
             out["also"] = [e.to_dict() for e in self.also]
+        if self.label:
+            out["label"] = self.label
         return out
 
 
@@ -229,6 +233,7 @@ class FunctionResult:
     status: FunctionStatus
     declared: bool
     conditions: list[RuleResult] = field(default_factory=list)
+    would_be: str | None = None  # the status it would have if declared (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -245,7 +250,8 @@ class FunctionResult:
 class FunctionsResult:
     required: int
     met: int
-    status: Literal["pass", "fail", "missing", "relaxable", "review"]  # review: the count rule is not encoded
+    # review: met only pending review, or the count rule is not encoded
+    status: Literal["pass", "fail", "missing", "relaxable", "review"]
     article: str
     message: str
     items: list[FunctionResult] = field(default_factory=list)
@@ -274,6 +280,7 @@ class MaterialResult:
     satisfied_by: str | None = None  # file | sheet | report_section
     problems: list[str] = field(default_factory=list)
     fix: str | None = None
+    disputed: bool = False  # review because documents disagree on a reading that is not certain
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

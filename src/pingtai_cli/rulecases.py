@@ -30,6 +30,7 @@ class RuleCase(BaseModel):
     as_of: date = DEFAULT_AS_OF
     facts: dict[str, Any] = {}
     yearly: list[dict[str, Any]] = []
+    lists: dict[str, list[dict[str, Any]]] = {}  # list sheets: staff, served_smes, partners (spec §1.3)
     status: Status
     required: str | None = None  # the threshold in force, e.g. ">= 50" when a variant applies
     notes_contain: list[str] = []  # words the notes must hold (other readings, relaxations)
@@ -87,7 +88,8 @@ def _declared(key: str, extra_dir: Path | None) -> set[str]:
 def case_dossier(case: RuleCase) -> Dossier:
     """A dossier holding exactly the case's facts and yearly rows."""
     facts = {k: Fact(k, v, unit_of(k)) for k, v in case.facts.items()}
-    return Dossier(path=f"case:{case.name}", facts=facts, yearly=[dict(r) for r in case.yearly])
+    lists = {k: [dict(r) for r in rows] for k, rows in case.lists.items()}
+    return Dossier(path=f"case:{case.name}", facts=facts, yearly=[dict(r) for r in case.yearly], lists=lists)
 
 
 def run_case(ruleset: Ruleset, code: str, case: RuleCase) -> RuleResult:
@@ -100,7 +102,7 @@ def run_case(ruleset: Ruleset, code: str, case: RuleCase) -> RuleResult:
     from .derive import derive_declared
 
     dossier = case_dossier(case)
-    facts = derive(dossier, case.as_of)
+    facts = derive(dossier, case.as_of, ruleset=ruleset)
     derive_declared(ruleset, dossier, facts)
     exclusion_codes = {r.code for x in ruleset.exclusions for r in x.walk()}
     if code in exclusion_codes:

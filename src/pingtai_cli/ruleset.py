@@ -28,7 +28,7 @@ from .rulefiles import (  # noqa: F401 - re-exported
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
 
-CheckKind = Literal["threshold", "flag", "review", "any_of", "text_match", "one_of"]
+CheckKind = Literal["threshold", "flag", "review", "any_of", "text_match", "one_of", "in_area"]
 Op = Literal[">=", ">", "<=", "<", "=="]
 FunctionKey = Literal["information", "technology", "startup", "training", "financing", "comprehensive"]
 
@@ -188,7 +188,11 @@ class Rule(Cited):
     variants: list[Variant] = []
     readings: list[Reading] = []
     options: list[Option] = []
-    patterns: list[str] = []  # text_match: regular expressions
+    patterns: list[str] = []  # text_match: regular expressions of what the text names
+    review_patterns: list[str] = []  # text_match: what the text may name (→ review); other lines do not pass
+    labels: list[str] = []  # form labels that state the figure the clause names (办公场所面积)
+    bound_labels: list[str] = []  # labels of a wider figure (从业人数 ⊇ 专职从业人数): failing it is sure
+    prerequisite: bool = False  # review rule of a function: until a person confirms it, the function is met only pending review
     allowed: list[str] = []  # one_of: substrings that pass
     fix: str | None = None  # what an applicant can do, in Chinese
     note: str | None = None  # how pingtai reads the clause
@@ -200,7 +204,7 @@ class Rule(Cited):
             raise ValueError(f"规则编号 {v!r} 格式应为 XX-B01（地区缩写-类别字母-两位序号）")
         return v
 
-    @field_validator("patterns")
+    @field_validator("patterns", "review_patterns")
     @classmethod
     def _patterns_bounded(cls, v: list[str]) -> list[str]:
         from .patterns import compiled
@@ -216,6 +220,7 @@ class Rule(Cited):
             "flag": ("field",),
             "text_match": ("field", "patterns"),
             "one_of": ("field", "allowed"),
+            "in_area": (),
             "any_of": ("options",),
             "review": (),
         }[self.check]
@@ -244,6 +249,11 @@ class Document(Strict):
     issued: date | None  # None: the text states no date (`issued: unknown`)
     in_force_from: date
     in_force_until: date | None = None
+    # Another reading of the end date (shaoguan: the 5 years counted with the issue day as the
+    # first, 2027-10-19, against 民法典 第二百零一条's 2027-10-20): between the two the text is in
+    # force by `in_force_until` and the report says the other reading disagrees.
+    in_force_until_other: date | None = None
+    in_force_until_note: str | None = None
     in_force_article: str | None = None
     in_force_quote: str | None = None
     source_file: str | None = None
@@ -319,11 +329,19 @@ class Form(Cited):
     template: str | None = None
 
 
+class ListMinimum(Cited):
+    """A list the 申请报告 must carry with at least `min` rows (xuchang 附件2 四、…（30家以上））."""
+
+    list: Literal["staff", "served_smes", "equipment", "partners"]
+    min: int
+
+
 class ApplicationReport(Cited):
     """The sections the 申请报告 must have, where a text gives its layout (xuchang 附件2)."""
 
     attachment: str | None = None
     sections: list[str] = Field(min_length=1)
+    list_minimums: list[ListMinimum] = []
 
 
 class ProcedureFact(Cited):

@@ -39,6 +39,10 @@ DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
     "smes_growth": (),  # the yearly table (运营情况), not a form row
     "is_legal_person": ("org_type",),
     "functions_only_comprehensive": ("functions_declared",),
+    "smes_growth_three_years": (),  # the yearly table
+    "registered_area": ("region", "credit_code", "registered_address"),
+    "renewal_at_term_end": ("is_renewal", "prior_recognitions"),
+    "staff_qualified_ratio_both": ("staff_total",),  # and the staff list
 }
 YEARLY_HEADERS = (
     "年度",

@@ -768,7 +768,7 @@ class _Reader:
             if chosen is not None:
                 cand, value, unit = chosen
                 evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
-                self.result.facts[key] = Fact(key, value, unit, evidence, _raw_text(cand.raw))
+                self.result.facts[key] = Fact(key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym)
 
     def _report_failure(
         self, key: str, cand: _Candidate, exc: Exception | None, settled: bool
@@ -1196,13 +1196,23 @@ def list_checks(
             "satisfaction_rate",
             "served_smes",
         )
+    partners, agencies = lists.get("partners") or [], number("agencies_aggregated")
+    if partners and agencies is not None and len(partners) != agencies:
+        add(
+            "read.partner_count_mismatch",
+            "warning",
+            f"合作单位名单{_list_where(list_evidence.get('partners'))}列出 {len(partners)} 家，"
+            f"申请表“集聚服务机构数”为 {agencies:g} 家，两者不一致",
+            "agencies_aggregated",
+            "partners",
+        )
     smes = number("smes_served")
     if served and smes is not None and len(served) != smes:
         add(
             "read.served_count_differs",
             "info",
             f"服务企业名单{where}列出 {len(served)} 家，申请表“年服务中小企业数”为 {smes:g} 家"
-            f"（名单不必列全，仅供核对）",
+            "（供核对）",
             "smes_served",
             "served_smes",
         )

@@ -101,6 +101,7 @@ def _one(view: ResultView, verbose: bool) -> str:
         lines += [f"## {esc(t('label.details', lang))}", ""]
         for row in problems:
             lines += _details(row, lang)
+    lines += _readings(view)
     lines += _evidence(view)
     return "\n".join(lines)
 
@@ -161,6 +162,19 @@ def _details(row: Row, lang: str) -> list[str]:
         items.append((t("label.fix", lang), row.fix))
     colon = t("label.colon", lang)
     return lines + [f"- **{esc(k)}**{colon}{esc(v)}" for k, v in items] + [""]
+
+
+def _readings(view: ResultView) -> list[str]:
+    """Every reading of the text behind a condition; those that decide otherwise are marked."""
+    if not view.readings:
+        return []
+    lang = view.lang
+    colon = t("label.colon", lang)
+    lines = [f"## {esc(t('label.readings', lang))}", ""]
+    for r in view.readings:
+        mark = f"**⚠ {esc(t('label.reading_differs', lang))}** " if r.differs else ""
+        lines.append(f"- {mark}**{esc(r.code)} {esc(r.name)}**（{esc(r.article)}）{colon}{esc(r.note)}")
+    return lines + [""]
 
 
 def _evidence(view: ResultView) -> list[str]:

@@ -100,7 +100,27 @@ def render_one(view: ResultView, *, verbose: bool = False) -> RenderableType:
         if not rows and group != "consistency":
             continue
         parts.append(_group(view, group, rows, verbose))
+    readings = _readings(view, verbose)
+    if readings is not None:
+        parts.append(readings)
     return Group(*parts)
+
+
+def _readings(view: ResultView, verbose: bool) -> RenderableType | None:
+    """Readings of the text: those that decide otherwise always, every one with -v."""
+    shown = [r for r in view.readings if r.differs or verbose]
+    if not shown:
+        return None
+    lang = view.lang
+    lines: list[RenderableType] = [Text(t("label.readings", lang), style="bold")]
+    for r in shown:
+        line = Text()
+        if r.differs:
+            line.append(f"⚠ {t('label.reading_differs', lang)} ", style=TONE_STYLES["warn"])
+        line.append(f"{r.code} {r.name}", style="bold")
+        line.append(f"（{r.article}）{t('label.colon', lang)}{r.note}")
+        lines.append(_hanging(Text("·"), line, 2))
+    return Group(*lines)
 
 
 def _header(view: ResultView) -> Text:

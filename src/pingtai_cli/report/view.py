@@ -191,6 +191,7 @@ _FUNCTION_TONES: dict[str, Tone] = {
     "missing": "missing",
     "relaxable": "relax",
     "not_declared": "off",
+    "review": "review",
 }
 
 
@@ -207,7 +208,7 @@ def function_rows(fr: FunctionsResult, lang: str) -> list[Row]:
             tone=_FUNCTION_TONES.get(fr.status, "warn"),
             actual=t("label.functions_met", lang, n=fr.met),
             required=t("label.functions_required", lang, n=fr.required),
-            gap=t("label.functions_gap", lang, n=short) if fr.status != "pass" and short else "",
+            gap=t("label.functions_gap", lang, n=short) if fr.status not in ("pass", "review") and short else "",
             article=fr.article,
             message=fr.message,
         )
@@ -279,6 +280,37 @@ def finding_row(f: Finding, lang: str) -> Row:
     )
 
 
+@dataclass(frozen=True)
+class ReadingRow:
+    """One interpretation note of a condition: another reading of its clause, a relaxation claimed."""
+
+    code: str
+    name: str
+    article: str
+    note: str
+    differs: bool  # this reading decides otherwise than the one applied
+
+
+def reading_rows(result: CheckResult) -> list[ReadingRow]:
+    """Every note of every condition (basic, functions with their alternatives, exclusions), so
+    that no format drops a reading; those that decide otherwise are marked."""
+    out: list[ReadingRow] = []
+
+    def add(r: RuleResult) -> None:
+        disputed = set(r.disputed)
+        out.extend(ReadingRow(r.id, one_line(r.name, 300), r.article, clean(n), n in disputed) for n in r.notes)
+
+    for r in result.conditions:
+        add(r)
+    if result.functions:
+        for item in result.functions.items:
+            for r in item.conditions:
+                add(r)
+    for r in result.exclusions:
+        add(r)
+    return out
+
+
 @dataclass
 class ResultView:
     """A CheckResult as the renderers need it: header strings, banner, rows by group."""
@@ -290,6 +322,7 @@ class ResultView:
     verdict_word: str
     banner: str | None  # the ruleset is not in force on the check date
     rows: dict[Group, list[Row]]
+    readings: list[ReadingRow] = field(default_factory=list)
 
     @property
     def verdict(self) -> str:
@@ -337,6 +370,7 @@ def build_view(result: CheckResult, lang: str = "zh") -> ResultView:
         verdict_word=t(f"verdict.{verdict}", lang),
         banner=banner,
         rows=rows,
+        readings=reading_rows(result),
     )
 
 
@@ -370,7 +404,8 @@ def counts(result: CheckResult) -> Counts:
             c.status == "relaxable" or (c.status == "review" and bool(c.fields))
             for c in result.conditions
         )
-        + int(fr is not None and fr.status == "relaxable")
+        + int(fr is not None and fr.status in ("relaxable", "review"))
+        + sum(e.status == "review" for e in result.exclusions)
         + sum(m.status == "review" for m in result.materials)
     )
     return Counts(failed, missing, absent, review)

@@ -71,6 +71,13 @@ def render_xlsx(
     rows = [_detail_row(v, row) for v in views for row in _detail_items(v, verbose)]
     _fill(detail, [t(k, lang) for k in DETAIL_COLUMNS], rows)
     _wrap(detail, DETAIL_COLUMNS)
+    readings = wb.create_sheet(t("sheet.readings", lang))
+    heads = [t(k, lang) for k in ("label.dossier", "col.code", "col.name", "col.article", "label.readings", "col.status")]
+    _fill(readings, heads, [
+        [v.result.dossier, r.code, r.name, r.article, r.note,
+         t("label.reading_differs" if r.differs else "label.reading_agrees", lang)]
+        for v in views for r in v.readings
+    ])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

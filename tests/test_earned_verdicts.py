@@ -1,0 +1,274 @@
+"""Issue 11: a verdict is earned. What rests on a guess is `review`; what the texts and the evidence
+do not support is never 符合条件 or 不符合 (spec §3, rulesets/README.md)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+from pingtai_cli.evaluate import evaluate
+from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
+from pingtai_cli.ruleset import load_all, load_ruleset
+from test_evaluate import AS_OF, check, dossier
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
+
+
+# ---------------------------------------------------------------- 1. recognitions, verdict
+
+
+def test_an_unmatched_recognition_makes_the_verdict_review_not_eligible() -> None:
+    result = check(dossier({"prior_recognitions": ["2022年 国家高新技术企业"]}))
+    assert result.verdict == "review", result.reasons
+    rec = next(c for c in result.conditions if c.fields == ["prior_recognitions"])
+    assert rec.status == "review"
+    assert any("国家高新技术企业" in r for r in result.reasons)
+
+
+def test_a_dossier_whose_mandatory_condition_is_unresolved_never_exits_0() -> None:
+    res = invoke("check", str(SAMPLES / "xuchang_comprehensive"), "-j", "xuchang", "--as-of", "2026-03-15", "-f", "json")
+    assert '"verdict": "review"' in res.stdout
+    assert res.exit_code == 1
+
+
+# ---------------------------------------------------------------- 5. legal person
+
+
+@pytest.mark.parametrize(
+    ("org_type", "status"),
+    [
+        ("不具有法人资格的分支机构", "fail"),
+        ("不具有法人资格", "fail"),
+        ("非法人分支机构", "fail"),
+        ("事业单位", "pass"),
+        ("事业单位法人", "pass"),
+        ("社会团体", "pass"),
+        ("社会团体法人", "pass"),
+        ("民办非企业单位", "pass"),
+        ("企业法人", "pass"),
+        ("其他", "missing"),
+    ],
+)
+def test_legal_person_is_read_from_the_kind_of_body_negations_first(org_type: str, status: str) -> None:
+    result = check(dossier({"org_type": org_type}))
+    legal = next(c for c in result.conditions if c.fields == ["is_legal_person"])
+    assert legal.status == status, legal.message
+
+
+# ---------------------------------------------------------------- 6. dates at the precision written
+
+
+def _month_dated(raw: str = "2019年5月") -> Dossier:
+    d = dossier({"registration_date": date(2019, 5, 1)})
+    d.facts["registration_date"].raw = raw
+    licence = next(f for f in d.files if f.material_keys == ["business_license"])
+    licence.facts["registration_date"] = Fact("registration_date", date(2019, 5, 20), None, Evidence(licence.path, page=1))
+    return d
+
+
+def test_a_month_precision_date_agrees_with_any_day_of_that_month() -> None:
+    result = check(_month_dated())
+    assert not [f for f in result.findings if f.id.startswith("consistency.registration_date")]
+    licence = next(m for m in result.materials if m.id == "business_license")
+    assert licence.status != "invalid"
+    assert result.verdict == "eligible", result.reasons
+
+
+def test_a_month_precision_date_on_the_boundary_is_review() -> None:
+    # registered "2024年3月", checked 2026-03-15: two years on the 1st, not on the 31st
+    d = dossier({"registration_date": date(2024, 3, 1)})
+    d.facts["registration_date"].raw = "2024年3月"
+    years = next(c for c in check(d).conditions if c.fields == ["operating_years"])
+    assert years.status == "review", years.message
+    assert "2024年3月" in years.message
+
+
+def test_forms_print_a_month_precision_date_as_written() -> None:
+    from pingtai_cli.forms import form_context as context
+
+    ctx = context(_month_dated())
+    assert ctx["registration_date"] == "2019年5月"
+
+
+# ---------------------------------------------------------------- 7. 提交材料当月
+
+
+def _xuchang_credit(report: date, filed: date | None) -> Dossier:
+    facts = {"region": "河南省许昌市魏都区"}
+    if filed:
+        facts["application_date"] = filed  # type: ignore[assignment]
+    d = Dossier("x", facts={k: Fact(k, v, None, Evidence("申请表.xlsx", "表", "B2")) for k, v in facts.items()})
+    mf = MaterialFile("信用报告.pdf", "pdf", ["credit_report"])
+    mf.facts["report_date"] = Fact("report_date", report, None, Evidence(mf.path, page=1))
+    mf.facts["has_seal"] = Fact("has_seal", True, None, Evidence(mf.path, page=1))
+    mf.facts["credit_code"] = Fact("credit_code", "91411002MA9XC0001X", None, Evidence(mf.path, page=1))
+    d.files = [mf]
+    return d
+
+
+def test_the_submission_month_is_the_dossiers_filing_date_and_both_are_shown() -> None:
+    result = evaluate(_xuchang_credit(date(2026, 4, 8), date(2026, 4, 20)), load_ruleset("xuchang"), date(2026, 5, 10))
+    credit = next(m for m in result.materials if m.id == "credit_report")
+    assert credit.status == "present", credit.problems
+    note = next(f for f in result.findings if f.id == "materials.submission_month")
+    assert "填报日期 2026-04-20" in note.message and "检查日 2026-05-10" in note.message
+
+
+def test_back_dating_the_check_does_not_let_a_stale_report_through() -> None:
+    result = evaluate(_xuchang_credit(date(2026, 1, 8), date(2026, 4, 20)), load_ruleset("xuchang"), date(2026, 1, 20))
+    credit = next(m for m in result.materials if m.id == "credit_report")
+    assert credit.status == "invalid"
+
+
+# ---------------------------------------------------------------- 9. xuchang 附件2 30家
+
+
+def test_a_served_list_under_30_is_a_finding_against_the_application_report() -> None:
+    d = _xuchang_credit(date(2026, 3, 8), None)
+    d.lists["served_smes"] = [{"name": f"企业{i}", "satisfaction": "满意"} for i in range(28)]
+    result = evaluate(d, load_ruleset("xuchang"), AS_OF)
+    short = next(f for f in result.findings if f.id == "report.list_minimum.served_smes")
+    assert "28" in short.message and "30" in short.message and "附件2" in short.message
+
+
+# ---------------------------------------------------------------- 10, 11. functions
+
+
+def test_a_function_resting_on_a_prerequisite_in_words_is_met_only_pending_review() -> None:
+    d = dossier({"functions_declared": ["培训服务"], "training_person_times": 2500.0, "info_offline_smes": None})
+    result = check(d)
+    training = next(i for i in result.functions.items if i.function == "training")
+    assert training.status == "review"
+    assert result.functions.status == "review"
+    assert result.verdict == "review", result.reasons
+
+
+def test_an_undeclared_function_whose_data_meet_it_is_pointed_out() -> None:
+    d = dossier({"tech_activities": 6.0})
+    result = check(d)
+    tech = next(i for i in result.functions.items if i.function == "technology")
+    assert tech.status == "not_declared"
+    hint = next(f for f in result.findings if f.id == "functions.undeclared_met.technology")
+    assert "技术服务" in hint.message and "申报服务功能" in hint.message
+
+
+# ---------------------------------------------------------------- 12. a measured shortfall
+
+
+def test_a_financing_shortfall_is_a_failure_with_its_gap_not_missing_data() -> None:
+    rs = load_ruleset("xuchang")
+    from pingtai_cli.evaluate import run_rule
+
+    facts = {"financing_activities": Fact("financing_activities", 6), "financing_amount": Fact("financing_amount", 0.8)}
+    result = run_rule(rs.rule("XC-F10"), rs, facts)
+    assert result.status == "fail"
+    assert result.gap and "差 0.2 亿元" in result.gap
+
+
+# ---------------------------------------------------------------- 13. shaoguan
+
+
+def test_shaoguan_on_2027_10_20_is_in_force_and_shows_the_other_reading() -> None:
+    result = check(dossier(), "shaoguan", date(2027, 10, 20))
+    assert result.in_force
+    assert not any(f.id == "ruleset.not_in_force" for f in result.findings)
+    other = next(f for f in result.findings if f.id == "ruleset.in_force_end_disputed")
+    assert "2027-10-19" in other.message and "民法典" in other.message
+    assert not check(dossier(), "shaoguan", date(2027, 10, 21)).in_force
+
+
+def _shaoguan(label_area: str, label_staff: str, staff: float = 7.0) -> Dossier:
+    d = dossier({"service_area": 200.0, "staff_total": staff})
+    d.facts["service_area"].label = label_area
+    d.facts["staff_total"].label = label_staff
+    return d
+
+
+def test_a_service_area_is_not_the_office_area_shaoguan_asks_for() -> None:
+    result = check(_shaoguan("服务场地面积", "专职从业人数"), "shaoguan")
+    area = next(c for c in result.conditions if c.fields == ["service_area"])
+    assert area.status == "review"
+    assert "服务场地面积" in area.message and "办公场所面积" in area.message
+    office = check(_shaoguan("办公场所面积", "专职从业人数"), "shaoguan")
+    assert next(c for c in office.conditions if c.fields == ["service_area"]).status == "pass"
+
+
+def test_staff_total_is_not_the_full_time_staff_shaoguan_asks_for() -> None:
+    some = check(_shaoguan("办公场所面积", "从业人数", 7.0), "shaoguan")
+    assert next(c for c in some.conditions if c.id == "SG-B16").status == "review"
+    few = check(_shaoguan("办公场所面积", "从业人数", 5.0), "shaoguan")
+    assert next(c for c in few.conditions if c.id == "SG-B16").status == "fail"  # 专职 ≤ 从业人数 < 6
+
+
+# ---------------------------------------------------------------- 14. contradictions
+
+
+def _assets(doc_value: float, how: str | None) -> Dossier:
+    d = dossier(file_facts={"audit_report": {"audit_year": 2025}, "authenticity_declaration": {"has_seal": True},
+                            "business_license": {"credit_code": "91210100MA0XXXXX00"}})
+    audit = next(f for f in d.files if f.material_keys == ["audit_report"])
+    audit.facts["total_assets"] = Fact("total_assets", doc_value, "万元", Evidence(audit.path, page=3, how=how))
+    return d
+
+
+def test_a_mismatch_read_by_ocr_is_review_with_both_values_never_invalid() -> None:
+    result = check(_assets(320.0, "ocr"))
+    audit = next(m for m in result.materials if m.id == "audit_report")
+    assert audit.status == "review"
+    warn = next(f for f in result.findings if f.id == "consistency.total_assets_unsure")
+    assert warn.severity == "warning" and "420" in warn.message and "320" in warn.message and "OCR" in warn.message
+    assert result.verdict == "review"
+
+
+def test_a_mismatch_read_with_certainty_invalidates_and_names_a_unit_slip() -> None:
+    result = check(_assets(4_200_000.0, "text"))
+    audit = next(m for m in result.materials if m.id == "audit_report")
+    assert audit.status == "invalid"
+    err = next(f for f in result.findings if f.id == "consistency.total_assets_mismatch")
+    assert "10^4" in err.message and "单位" in err.message
+
+
+def test_a_condition_resting_on_an_ocr_value_is_review() -> None:
+    d = dossier()
+    d.facts["total_assets"] = Fact("total_assets", 420.0, "万元", Evidence("审计报告.pdf", page=2, how="ocr"))
+    assets = next(c for c in check(d).conditions if c.fields == ["total_assets"])
+    assert assets.status == "review"
+    assert "OCR" in assets.message and "审计报告.pdf" in assets.message
+
+
+# ---------------------------------------------------------------- 15. no invented qualifiers
+
+
+@pytest.mark.parametrize("rs", load_all(), ids=lambda rs: rs.key)
+def test_a_copy_qualifier_is_printed_only_where_the_text_says_it(rs) -> None:  # type: ignore[no-untyped-def]
+    invented = [
+        (m.code, m.copy_kind)
+        for m in rs.materials
+        if m.copy_kind != "原件或复印件" and m.copy_kind not in re.sub(r"\s", "", m.quote)
+    ]
+    assert invented == []
+
+
+# ---------------------------------------------------------------- 4. stale rows
+
+
+def test_rows_of_2019_and_2020_are_missing_data_in_2026_with_the_years_to_add() -> None:
+    d = dossier({"smes_served": None})
+    d.yearly = [{"year": 2019, "smes_served": 140}, {"year": 2020, "smes_served": 160}]
+    result = check(d)
+    assert {c.fields[0] for c in result.conditions if c.status == "missing"} >= {"smes_served", "smes_growth"}
+    stale = next(f for f in result.findings if f.id == "yearly.stale")
+    assert "2024" in stale.message and "2025" in stale.message
+
+
+def test_a_partial_current_year_row_is_not_the_latest() -> None:
+    d = dossier({"smes_served": None})
+    d.yearly = [{"year": 2024, "smes_served": 170}, {"year": 2025, "smes_served": 160}, {"year": 2026, "smes_served": 40}]
+    result = check(d)
+    served = next(c for c in result.conditions if c.fields == ["smes_served"])
+    assert served.actual == 160
+    assert any(f.id == "yearly.partial_year" for f in result.findings)
