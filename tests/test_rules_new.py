@@ -150,7 +150,12 @@ def test_the_shipped_rule_cases_give_the_same_result_on_the_draft(drafts, key):
         if twin is None:
             unmapped += len(cases)
             continue
+        same_when = [v.when.field for v in rule.variants] == [v.when.field for v in twin.variants]
         for case in cases:
+            # issue 11: a case decided by what a draft does not carry (a second reading of the
+            # clause, a list sheet, a variant keyed on another fact) is not the draft's to match
+            if case.lists or (rule.readings and case.status == "review") or not same_when:
+                continue
             ran += 1
             if run_case(draft, twin.code, case).status != case.status:
                 differ.append(f"{code} {case.name}")

@@ -129,9 +129,11 @@ def check_threshold(rule: Rule, facts: Facts) -> RuleResult:
 
 
 def _variant_undecided(rule: Rule, facts: Facts, actual: float, ok: bool, value: float) -> Any:
-    """A variant whose condition the dossier leaves unknown, and whose value decides otherwise."""
+    """A variant whose condition the dossier claims but leaves undecided (`<field>_unknown`: a
+    renewal whose last recognition has no year), and whose value decides otherwise. A condition
+    the dossier says nothing about is simply not met: the rule's own value applies."""
     for v in rule.variants:
-        if v.when.field not in facts and OPS[rule.op](actual, v.value) != ok:
+        if f"{v.when.field}_unknown" in facts and OPS[rule.op](actual, v.value) != ok:
             return v
     return None
 

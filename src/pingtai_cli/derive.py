@@ -190,6 +190,12 @@ def derive(dossier: Dossier, as_of: date, area: Any = None, ruleset: Any = None)
         renewal = renewal_at_term_end(facts, ruleset, as_of)
         if renewal is not None:
             facts["renewal_at_term_end"] = renewal
+        elif facts.get("is_renewal") is not None and facts["is_renewal"].value is True:
+            # a renewal is claimed but its term cannot be told: a variant keyed on it is undecided
+            claimed = facts["is_renewal"]
+            facts["renewal_at_term_end_unknown"] = Fact(
+                "renewal_at_term_end_unknown", True, None, claimed.evidence, "声明再次申报，但已获认定中没有上次认定的年份"
+            )
     if area is not None:
         located = area_fact(facts, list(area.codes), area.name)
         if located is not None:
