@@ -272,3 +272,14 @@ def test_a_partial_current_year_row_is_not_the_latest() -> None:
     served = next(c for c in result.conditions if c.fields == ["smes_served"])
     assert served.actual == 160
     assert any(f.id == "yearly.partial_year" for f in result.findings)
+
+
+def test_the_shaoguan_form_asks_for_the_office_area_and_the_full_time_staff(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    res = invoke("init", str(tmp_path / "卷宗"), "-j", "shaoguan", "--as-of", "2026-03-15")
+    assert res.exit_code == 0, res.output
+    book = next((tmp_path / "卷宗").glob("*.xlsx"))
+    labels = {row[0] for row in load_workbook(book)["基本信息"].iter_rows(values_only=True) if row[0]}
+    assert {"办公场所面积", "专职从业人数"} <= labels
+    assert "服务场地面积" not in labels

@@ -350,6 +350,16 @@ def _choices(key: str, rs: Ruleset) -> tuple[tuple[str, ...], bool]:
     return (), True
 
 
+def _form_label(key: str, rs: Ruleset) -> str | None:
+    """The label a rule of this text names for the key (shaoguan: 办公场所面积, 专职从业人数), so the
+    form asks for the figure the clause tests, not a neighbour under the same key."""
+    fk = BY_KEY.get(key)
+    for rule in rs.all_rules():
+        if rule.field == key and rule.labels and (fk is None or rule.labels[0] in fk.labels):
+            return rule.labels[0]
+    return None
+
+
 def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     fk = BY_KEY.get(key)
     base = _functions_hint(rs) if key == "functions_declared" else (fk.hint if fk else "")
@@ -362,7 +372,7 @@ def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     choices, strict = _choices(key, rs)
     return FormRow(
         key=key,
-        label=fk.labels[0] if fk else key,
+        label=_form_label(key, rs) or (fk.labels[0] if fk else key),
         unit=fk.unit if fk else None,
         hint=hint,
         choices=choices,
