@@ -10,7 +10,7 @@ import math
 from datetime import date
 from typing import Any
 
-from .models import Dossier, Evidence, Fact
+from .models import Dossier, Evidence, Fact, Finding
 
 FUNCTION_NAMES: dict[str, tuple[str, ...]] = {
     "information": ("信息",),
@@ -224,6 +224,65 @@ def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact], as_of: date) -
             latest = served[0]
             ev = latest.get("evidence") or evidence
             facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, f"{latest['year']}年")
+
+
+def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> list[Finding]:
+    """The ruleset's declared input facts (no ratio, no growth) from the 申请表 rows labelled with
+    the declared label (or the key itself); a value that cannot be read is an error finding."""
+    from .extract.excel import label_text
+    from .extract.units import ValueParseError
+
+    findings: list[Finding] = []
+    for f in ruleset.facts:
+        if f.ratio is not None or f.growth is not None or f.key in facts:
+            continue
+        found = dossier.other_labels.get(label_text(f.label)) or dossier.other_labels.get(label_text(f.key))
+        if not found:
+            continue
+        raw, evidence = found
+        try:
+            value = _parse_declared(f, raw)
+        except ValueParseError as exc:
+            where = f"{evidence.file} {evidence.sheet}!{evidence.cell}" if evidence else dossier.workbook
+            findings.append(
+                Finding("read.bad_value", "error", f"{where}：“{f.label}”的值“{raw}”无法读取：{exc}", [evidence.file] if evidence else [], f.key, evidence)
+            )
+            continue
+        facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw))
+    return findings
+
+
+def _parse_declared(f: Any, raw: Any) -> Any:
+    from .extract import units
+
+    if f.type == "number":
+        if f.unit and units.is_unit(f.unit):
+            return units.parse_number(raw, f.unit)
+        return _plain_number(raw, f.unit or "")  # 项, 件, 个 or no unit: the units table has no such unit
+    if f.type == "bool":
+        return units.parse_bool(raw)
+    if f.type == "date":
+        return units.parse_date(raw)
+    if f.type == "list":
+        return units.parse_list(raw)
+    return units.parse_text(raw)
+
+
+def _plain_number(raw: Any, unit: str) -> float:
+    """A number written bare or followed by the declared unit (`3项`, `３`); never negative."""
+    from .extract.units import ValueParseError, normalize
+
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise ValueParseError("不是数值")
+    text = normalize(str(raw)).strip().replace(",", "")
+    text = text.removesuffix(normalize(unit)).strip() if unit else text
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueParseError(f"不是数值{f'（应写如 3{unit}）' if unit else ''}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueParseError("不是有效的非负数值")
+    return value
 
 
 def derive_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> None:

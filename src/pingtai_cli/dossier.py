@@ -758,6 +758,7 @@ def _read_workbook(entry: Entry, dossier: Dossier) -> None:
     dossier.lists = dict(result.lists)
     dossier.list_evidence = dict(result.list_evidence)
     dossier.findings += list(result.findings)
+    dossier.other_labels = dict(getattr(result, "other_labels", {}))
 
 
 def _report_sections(files: list[MaterialFile]) -> list[str]:

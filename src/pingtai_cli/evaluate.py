@@ -10,7 +10,7 @@ from datetime import date
 
 from .checks import _qualitative, evaluate_rule, matches_exclusion
 from .consistency import cross_check
-from .derive import declared_functions, derive, derive_declared, yearly_findings
+from .derive import declared_functions, derive, derive_declared, read_declared, yearly_findings
 from .materials_check import (
     check_materials,
     contradicted,
@@ -256,6 +256,7 @@ def _disputed(results: list[RuleResult]) -> list[Finding]:
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
     facts = derive(dossier, as_of, ruleset=ruleset)
+    declared_findings = read_declared(ruleset, dossier, facts)
     derive_declared(ruleset, dossier, facts)
     conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
     functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
@@ -263,7 +264,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     for e in exclusions:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
-    findings: list[Finding] = list(dossier.findings) + cross_check(dossier, ruleset, as_of)
+    findings: list[Finding] = list(dossier.findings) + declared_findings + cross_check(dossier, ruleset, as_of)
     findings += yearly_findings(dossier, as_of)
     findings += submission_month_findings(ruleset, dossier, as_of)
     findings += list_minimum_findings(ruleset, dossier)

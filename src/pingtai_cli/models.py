@@ -168,6 +168,7 @@ class Dossier:
     report_sections: list[str] = field(default_factory=list)  # headings of the 申请报告
     findings: list[Finding] = field(default_factory=list)
     workbook: str | None = None
+    other_labels: dict[str, list[Any]] = field(default_factory=dict)  # 申请表 rows no built-in key reads
 
     def value(self, key: str) -> Any:
         fact = self.facts.get(key)

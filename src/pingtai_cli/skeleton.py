@@ -20,7 +20,7 @@ from typing import Any
 
 from .checks import fmt
 from .errors import OutputExists, PingtaiError, os_reason
-from .factkeys import BY_KEY, DERIVED_KEYS, label_of
+from .factkeys import BY_KEY, DERIVED_KEYS, FactKey, label_of
 from .output import file_mode
 from .ruleset import FunctionReq, MaterialReq, Rule, Ruleset, When
 
@@ -329,10 +329,22 @@ def needed_inputs(rs: Ruleset) -> dict[str, list[str]]:
     if rs.area is not None and not any(k == "region" for k, _ in pairs):
         pairs.append(("region", f"本办法适用于{rs.area.name}（{rs.area.article}）"))
     for key, hint in pairs:
-        bucket = hints.setdefault(key, [])
-        if hint not in bucket:
-            bucket.append(hint)
+        for target in _declared_inputs(key, rs):
+            bucket = hints.setdefault(target, [])
+            if hint not in bucket:
+                bucket.append(hint)
     return hints
+
+
+def _declared_inputs(key: str, rs: Ruleset) -> list[str]:
+    """The form rows a key needs: a region set is read from the credit code, a declared ratio or
+    growth from its two facts or the yearly table (not a row), anything else is its own row."""
+    if key.startswith("region:"):
+        return ["credit_code"]
+    declared = rs.declared_fact(key)
+    if declared is not None and (declared.ratio is not None or declared.growth is not None):
+        return declared.inputs()
+    return [key]
 
 
 # ---------------------------------------------------------------- the form
@@ -340,7 +352,8 @@ def needed_inputs(rs: Ruleset) -> dict[str, list[str]]:
 
 def _choices(key: str, rs: Ruleset) -> tuple[tuple[str, ...], bool]:
     fk = BY_KEY.get(key)
-    if fk is not None and fk.kind == "bool":
+    declared = rs.declared_fact(key) if fk is None else None
+    if (fk is not None and fk.kind == "bool") or (declared is not None and declared.type == "bool"):
         return BOOL_CHOICES, True
     if key == "platform_type":
         types = tuple(rs.functions.count.by_platform_type) or ("综合性", "专业性")
@@ -362,6 +375,9 @@ def _form_label(key: str, rs: Ruleset) -> str | None:
 
 def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     fk = BY_KEY.get(key)
+    declared = rs.declared_fact(key) if fk is None else None
+    if declared is not None:  # the reader finds it by this label (derive.read_declared)
+        fk = FactKey(key, (declared.label,), declared.type, declared.unit)
     base = _functions_hint(rs) if key == "functions_declared" else (fk.hint if fk else "")
     if key == "region" and rs.area:  # the area the text recognises platforms of
         base = f"写到县（市、区），应在{rs.area.name}内，如 {rs.area.name}某某区"

@@ -85,6 +85,10 @@ class WorkbookResult:
     list_evidence: dict[str, Evidence] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)
+    # Rows whose label is no built-in fact key: cleaned label -> [raw value, evidence]. A ruleset's
+    # declared facts (`facts:` label or key) are read from these at evaluation, so the reading (and
+    # its cache entry) does not depend on which ruleset the dossier is checked against.
+    other_labels: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
@@ -264,6 +268,14 @@ def _clean_label(text: str) -> tuple[str, str | None]:
     while (stripped := _LEAD_RE.sub("", label, count=1)) != label:
         label = stripped
     return label.strip("*:：.、"), unit
+
+
+def label_text(text: str) -> str:
+    """A label as the reader compares it: no spaces, markers, underscores or bracketed notes."""
+    return _clean_label(text)[0]
+
+
+_MAX_OTHER_LABELS = 300
 
 
 def _synonyms() -> dict[str, str]:
@@ -578,6 +590,7 @@ class _Reader:
         for grid in grids:
             skip = self._read_tables(grid)
             self._collect_labels(grid, skip)
+            self._collect_other_labels(grid, skip)
         self._settle_facts()
         self.result.yearly = [self.yearly[y] for y in sorted(self.yearly)]
         self.result.findings += list_checks(
@@ -738,6 +751,25 @@ class _Reader:
                 self._add(
                     hit, _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym)
                 )
+
+    def _collect_other_labels(self, grid: Grid, skip: set[int]) -> None:
+        """The first cell of each row outside tables that is text but no known label, with its value."""
+        others = self.result.other_labels
+        for r in range(grid.height):
+            if r in skip or len(others) >= _MAX_OTHER_LABELS:
+                continue
+            first = next(iter(grid.filled(r)), None)
+            if first is None or not isinstance(first[1], str) or _label_hit(first[1]) is not None:
+                continue
+            label = label_text(first[1])
+            at = _value_cell(grid, r, first[0])
+            if not label or len(label) > _MAX_LABEL_LEN or label in others or at is None:
+                continue
+            raw = grid.raw(*at)
+            if raw is NO_CACHE or raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            keep = raw if isinstance(raw, str | int | float | bool | date) else _raw_text(raw)
+            others[label] = [keep, self._evidence(grid.name, *at, raw)]
 
     def _add(self, hit: _LabelHit, candidate: _Candidate) -> None:
         found = self.candidates.setdefault(hit.key, [])
