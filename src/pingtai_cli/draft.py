@@ -219,6 +219,14 @@ class Drafter:
             rules = [x for f in self.parent.functions.items if f.function == function for r in f.rules for x in r.walk()]
         return next((r.code for r in rules if r.field == fact and r.check == "threshold"), None)
 
+    def parent_rule(self, code: str) -> Any:
+        """The parent's rule with this code (None without --extends or for a new code)."""
+        if self.parent is None:
+            return None
+        rules = [x for r in self.parent.basic for x in r.walk()]
+        rules += [x for f in self.parent.functions.items for r in f.rules for x in r.walk()]
+        return next((r for r in rules if r.code == code), None)
+
     def new_fact(self, label: str, unit: str, kind: str = "number") -> str:
         key = f"draft_fact_{len(self.declared) + 1}"
         self.declared.append({"key": key, "label": label[:30], "unit": unit if kind == "number" else None,
@@ -241,6 +249,11 @@ def threshold_rule(d: Drafter, c: Candidate, section: str) -> dict[str, Any]:
         "op": ">=", "value": value, "unit": c.unit, "status": "draft",
     }
     notes = [c.note] if c.note else []
+    inherited = d.parent_rule(code)
+    if inherited is not None and inherited.variants:  # a child's own number; the parent's cases are the parent's
+        rule["variants"] = []
+        shown = "；".join(f"{v.value:g}{inherited.unit or ''}（{v.article}）" for v in inherited.variants)
+        notes.append(f"上级规则 {code} 另有变体 {shown}：本文件写了自己的门槛，已写 variants: [] 不再继承；若本办法仍适用这些情形，请照原文补写。")
     if c.key is None:
         notes.append(f"词表中没有对应的事实字段：已在 facts: 中声明 {fact}，请改为合适的键名（pingtai rules keys）。")
     if notes:
@@ -308,7 +321,10 @@ def draft_basic(d: Drafter, articles: list[Article]) -> list[dict[str, Any]]:
 def draft_functions(d: Drafter, articles: list[Article], fallback: Article | None) -> dict[str, Any]:
     if not articles:
         cite = fallback or next(iter(split_articles(d.text).values()), None)
-        d.readings.append("起草时未找到服务功能要求条款：count 记为 min: 0（文本未规定），请核对。")
+        if d.parent is None:  # a child without function articles inherits its parent's (only_changes)
+            d.readings.append("起草时未找到服务功能要求条款：count 记为 min: 0（文本未规定），请核对。")
+        else:
+            d.readings.append(f"起草时未找到服务功能要求条款：服务功能及其计数规则沿用 {d.parent.key}，请核对本办法确未另作规定。")
         return {"count": {"article": cite.heading if cite else "全文", "quote": cite.paragraphs[0] if cite else d.key,
                           "min": 0, "status": "draft"}, "items": []}
     a = articles[0]
@@ -481,13 +497,16 @@ def draft_procedure(d: Drafter) -> list[dict[str, Any]]:
                 for m in pattern.finditer(item.text):
                     quote, clause = clause_around(item.text, m.start(), m.end())
                     ident = pid if pid != "deadline" else _deadline_id(_subject(item.text, m.start()))
+                    shown = title
+                    if pid == "validity_years" and "本办法" in _subject(item.text, m.start()):
+                        ident, shown = "ruleset_validity_years", "本办法有效期"  # the text's own term
                     if ident in seen:
                         ident = f"{ident}_{len(out) + 1}"
                     seen.add(ident)
                     value: Any = int(number(m.group("num")))
                     if pid == "deadline":
                         value = f"每年{value}月底" + ("前" if item.text[m.end():m.end() + 1] == "前" else "")
-                    out.append({"code": d.code("P"), "id": ident, "title": title, "value": value,
+                    out.append({"code": d.code("P"), "id": ident, "title": shown, "value": value,
                                 **({"unit": unit} if unit else {}), "article": item.ref,
                                 "quote": clause if len(clause) <= 80 else quote, "status": "draft"})
     return out
@@ -543,13 +562,14 @@ def document_header(text: str, source_file: str) -> dict[str, Any]:
     number_ = number_m.group(1).replace("[", "〔").replace("]", "〕") if number_m else None
     issuer_m = re.search(r"发文机关[：:]\s*(\S+)", text)
     issuer = issuer_m.group(1) if issuer_m else _issuer_from_title(title)
-    issued = _issued(text)
     in_force = re.search(r"(本办法自[^。]{0,40}(?:施行|实施)[^。]*。)", text)
+    issued = _issued(text.replace(in_force.group(1), "") if in_force else text)  # 自2025年5月1日起施行 is no 落款
+    start = _date_in(in_force.group(1)) if in_force else None
     level = next((lvl for lvl, cues in LEVEL_CUES if any(c in title[:6] for c in cues)), "city")
     doc: dict[str, Any] = {
         "title": title, "number": number_, "issuer": issuer, "level": level,
         "issued": date.fromisoformat(issued) if issued else "unknown",
-        "in_force_from": date.fromisoformat(issued) if issued else date.today(),  # a YAML date, not a string
+        "in_force_from": start or (date.fromisoformat(issued) if issued else date.today()),  # a YAML date
         "source_file": source_file,
         "recognition_title": re.split(r"认定|管理办法", title)[0] or title,
     }
@@ -560,7 +580,27 @@ def document_header(text: str, source_file: str) -> dict[str, Any]:
         if art:
             doc["in_force_article"] = art.heading
             doc["in_force_quote"] = in_force.group(1)
+        years = VALIDITY.search(in_force.group(1))
+        if years and (issued or start):  # 有效期5年 from 2022-10-20: the last day is 2027-10-19
+            doc["in_force_until"] = _years_later(doc["in_force_from"], int(number(years.group("num"))))
     return doc
+
+
+def _date_in(text: str) -> date | None:
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+    except ValueError:
+        return None
+
+
+def _years_later(start: date, years: int) -> date:
+    """The last day of a period of `years` years beginning on `start`."""
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = date(start.year + years, 3, 1)
+    return date.fromordinal(end.toordinal() - 1)
 
 
 def _issuer_from_title(title: str) -> str:

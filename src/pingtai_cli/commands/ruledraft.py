@@ -126,14 +126,15 @@ def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, _custo
         return total
 
     basic = data.get("basic", [])
-    functions = data.get("functions") or {"items": [], "count": {"min": "（继承）"}}
-    fn_rules = [r for item in functions["items"] for r in item["rules"]]
+    functions = data.get("functions")
+    fn_rules = [r for item in functions["items"] for r in item["rules"]] if functions else []
     thresholds, reviews = count(basic, "threshold"), count(basic, "review")
     lines = [
         f"已起草 {target}（草稿），原文复制为 {copy}，用例 {cases}：",
         f"  基本条件：门槛 {thresholds} 条，定性 {reviews} 条，其他 {len(basic) - thresholds - reviews} 条",
-        f"  服务功能：{len(functions['items'])} 项（门槛 {count(fn_rules, 'threshold')} 条），"
-        f"至少满足 {functions['count'].get('by_platform_type') or functions['count']['min']} 项",
+        (f"  服务功能：{len(functions['items'])} 项（门槛 {count(fn_rules, 'threshold')} 条），"
+         f"至少满足 {functions['count'].get('by_platform_type') or functions['count']['min']} 项")
+        if functions else f"  服务功能：沿用 {data.get('extends')}（本办法未另作规定）",
         f"  排除情形 {len(data.get('exclusions', []))} 条，材料 {len(data.get('materials', []))} 项，"
         f"表格 {len(data.get('forms', []))} 项，程序与期限 {len(data.get('procedure', []))} 项，"
         f"放宽条款 {len(data.get('relaxations', []))} 条" + (f"，继承 {data['extends']}" if data.get("extends") else ""),

@@ -1,0 +1,79 @@
+"""`rules new` on what a bureau engineer's text really looks like (issue 15, second pass): a 施行 date
+that differs from the 落款, the text's own term of validity, and a county that overrides a city rule
+which has variants."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from cli_helpers import ok
+from pingtai_cli.ruleset import load_ruleset
+
+PROVINCE = """关于印发《某某省中小企业公共服务示范平台认定管理办法》的通知
+某工信规字〔2025〕3号
+某某省工业和信息化厅
+2025年3月18日
+
+某某省中小企业公共服务示范平台认定管理办法
+第一条 为推动我省中小企业公共服务平台建设，制定本办法。
+第二条 申报示范平台应同时具备以下基本条件：
+（一）具有独立法人资格，运营两年以上，资产总额不低于200万元。
+（二）年服务中小企业100家以上。
+第三条 示范平台应满足以下至少一项功能要求：
+（一）信息服务。年组织开展的相关服务活动6次以上。
+第四条 示范平台每次认定有效期为3年。
+第五条 本办法自2025年5月1日起施行，有效期5年。
+"""
+
+COUNTY = """某某县中小企业公共服务示范平台认定管理办法
+第一条 为促进我县中小企业公共服务平台建设，制定本办法。
+第二条 申报县级示范平台应具备以下条件：
+（一）注册登记时间1年以上，资产总额不低于30万元。
+第三条 本办法自印发之日起施行，有效期3年。
+
+某某县工业和信息化局
+2024年6月3日
+"""
+
+
+def draft(tmp_path: Path, text: str, key: str, *extra: str) -> dict:
+    (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
+    ok("rules", "new", key, "--text", str(tmp_path / f"{key}.txt"), "--dir", str(tmp_path / "out"), *extra)
+    return yaml.safe_load((tmp_path / "out" / f"{key}.yaml").read_text(encoding="utf-8"))
+
+
+def test_issued_is_the_signature_date_and_in_force_from_the_date_the_text_names(tmp_path: Path):
+    doc = draft(tmp_path, PROVINCE, "mouprov")["document"]
+    assert doc["issued"] == date(2025, 3, 18)  # the 落款, not 自2025年5月1日起施行
+    assert doc["in_force_from"] == date(2025, 5, 1)
+    assert doc["in_force_until"] == date(2030, 4, 30)  # 有效期5年 from 2025-05-01
+
+
+def test_the_texts_own_term_is_not_drafted_as_the_recognitions_validity(tmp_path: Path):
+    procedure = {p["id"]: p for p in draft(tmp_path, PROVINCE, "mouprov")["procedure"]}
+    assert procedure["validity_years"]["value"] == 3 and procedure["validity_years"]["article"] == "第四条"
+    assert procedure["ruleset_validity_years"]["value"] == 5
+    assert procedure["ruleset_validity_years"]["title"] == "本办法有效期"
+    county = {p["id"]: p for p in draft(tmp_path, COUNTY, "moucounty", "--extends", "shaoguan")["procedure"]}
+    assert "validity_years" not in county  # 本办法…有效期3年 says nothing of a recognition's term
+    assert county["ruleset_validity_years"]["value"] == 3
+
+
+def test_a_county_threshold_overriding_a_city_rule_with_variants_does_not_inherit_them(tmp_path: Path):
+    data = draft(tmp_path, COUNTY, "moucounty", "--extends", "shaoguan")
+    assets = next(r for r in data["basic"] if r["field"] == "total_assets")
+    assert assets["code"] == "SG-B03" and assets["value"] == 30 and assets["variants"] == []
+    assert "50万元" in assets["note"]
+    merged = load_ruleset("moucounty", tmp_path / "out")
+    rule = next(r for r in merged.basic if r.code == "SG-B03")
+    assert rule.value == 30 and rule.variants == []  # 仅申报综合服务功能 50万元 is the city's, above the county's 30
+
+
+def test_a_county_with_no_function_article_is_told_it_inherits_them_not_min_zero(tmp_path: Path):
+    (tmp_path / "c.txt").write_text(COUNTY, encoding="utf-8")
+    out = ok("rules", "new", "moucounty", "--text", str(tmp_path / "c.txt"), "--dir", str(tmp_path / "o"),
+             "--extends", "shaoguan")
+    assert "沿用 shaoguan" in out and "min: 0" not in out and "（继承）" not in out
