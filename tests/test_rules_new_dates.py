@@ -39,6 +39,13 @@ COUNTY = """某某县中小企业公共服务示范平台认定管理办法
 """
 
 
+def confirmed(node):
+    """The draft as a person leaves it once every entry is checked: no status lines."""
+    if isinstance(node, dict):
+        return {k: confirmed(v) for k, v in node.items() if k != "status"}
+    return [confirmed(x) for x in node] if isinstance(node, list) else node
+
+
 def draft(tmp_path: Path, text: str, key: str, *extra: str) -> dict:
     (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
     ok("rules", "new", key, "--text", str(tmp_path / f"{key}.txt"), "--dir", str(tmp_path / "out"), *extra)
@@ -77,3 +84,42 @@ def test_a_county_with_no_function_article_is_told_it_inherits_them_not_min_zero
     out = ok("rules", "new", "moucounty", "--text", str(tmp_path / "c.txt"), "--dir", str(tmp_path / "o"),
              "--extends", "shaoguan")
     assert "沿用 shaoguan" in out and "min: 0" not in out and "（继承）" not in out
+
+
+REGIONAL = PROVINCE.replace(
+    "（一）具有独立法人资格，运营两年以上，资产总额不低于200万元。",
+    "（一）具有独立法人资格，运营两年以上。珠三角地区申报单位资产总额不低于500万元，粤东西北地区申报单位资产总额不低于200万元。",
+)
+
+
+def test_thresholds_that_differ_by_region_are_drafted_as_one_rule_and_a_region_set_to_list(tmp_path: Path):
+    from cli_helpers import invoke
+
+    data = draft(tmp_path, REGIONAL, "mouprov")
+    assets = [r for r in data["basic"] if r.get("field") == "total_assets"]
+    assert len(assets) == 1  # two rules would both have to hold: 粤东西北 applicants failed on 500万元
+    assert assets[0]["value"] == 200 and assets[0]["variants"][0]["when"] == {"region": "珠三角"}
+    assert assets[0]["variants"][0]["value"] == 500 and "粤东西北" in assets[0]["note"]
+    assert data["region_sets"] == [{"name": "珠三角", "divisions": [], "article": "第二条（一）",
+                                    "quote": "珠三角地区申报单位资产总额不低于500万元", "status": "draft"}]
+    res = invoke("rules", "validate", str(tmp_path / "out" / "mouprov.yaml"))
+    assert res.exit_code == 2 and "尚未列出属于“珠三角”的行政区划" in res.output
+    assert "不通过 0 条" in ok("rules", "test", "mouprov", "--rulesets-dir", str(tmp_path / "out"))
+
+
+def test_a_region_set_not_yet_listed_never_reads_an_applicant_as_outside_it(tmp_path: Path):
+    from pingtai_cli.evaluate import encoding_gaps, evaluate
+    from pingtai_cli.models import Dossier, Fact
+
+    draft(tmp_path, REGIONAL, "mouprov")
+    path = tmp_path / "out" / "mouprov.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    regions = data.pop("region_sets")
+    path.write_text(yaml.safe_dump({**confirmed(data), "region_sets": regions}, allow_unicode=True), encoding="utf-8")
+    rs = load_ruleset("mouprov", tmp_path / "out")
+    assert rs.status == "confirmed" and rs.draft_codes() == ["地区集合“珠三角”"]  # only the set is left to list
+    code = next(r.code for r in rs.basic if r.field == "total_assets")
+    facts = {"total_assets": Fact("total_assets", 300, "万元"), "credit_code": Fact("credit_code", "91440300MA5XXXXXXX", None)}
+    result = evaluate(Dossier(path="x", facts=facts), rs, date(2026, 3, 15))
+    assert next(c for c in result.conditions if c.id == code).status == "review"
+    assert any("珠三角" in g for g in encoding_gaps(rs))  # so check never says 符合 before the set is listed

@@ -301,7 +301,10 @@ def derive_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> N
                 facts[f.key] = Fact(f.key, grew, None, evidence)
     credit = facts.get("credit_code")
     for region in ruleset.region_sets:
-        inside = _in_region(str(credit.value) if credit else "", region.prefixes())
+        prefixes = region.prefixes()
+        if not prefixes:  # a draft set not yet listed: membership unknown, never "outside"
+            continue
+        inside = _in_region(str(credit.value) if credit else "", prefixes)
         if inside is not None:
             key = f"region:{region.name}"
             facts[key] = Fact(key, inside, None, credit.evidence if credit else None, str(credit.value) if credit else None)

@@ -203,6 +203,7 @@ class Drafter:
     parent: Any = None  # the parent Ruleset with --extends
     numbers: dict[str, int] = field(default_factory=dict)
     declared: list[dict[str, Any]] = field(default_factory=list)
+    region_sets: list[dict[str, Any]] = field(default_factory=list)  # stubs named by 珠三角地区… clauses
     readings: list[str] = field(default_factory=list)
 
     def code(self, letter: str) -> str:
@@ -265,15 +266,52 @@ def add_thresholds(d: Drafter, found: list[Candidate], section: str) -> list[dic
     """Threshold rules, a candidate that only applies in a case (再次认定时60%) becoming a
     variant of the rule before it on the same fact."""
     rules: list[dict[str, Any]] = []
+    regions: dict[int, str] = {}  # id(rule) -> the region its clause names
     for c in found:
+        region = region_of(c.quote)
+        paired = next((r for r in reversed(rules) if region and c.key and r["field"] == c.key
+                       and id(r) in regions and regions[id(r)] != region and not r.get("variants")), None)
+        if paired is not None:
+            regional_pair(d, paired, regions[id(paired)], c)
+            continue
         base = next((r for r in reversed(rules) if c.when and c.key and r["field"] == c.key), None)
         if base is None:
             rules.append(threshold_rule(d, c, section))
+            if region:
+                regions[id(rules[-1])] = region
             continue
         value = int(c.value) if float(c.value).is_integer() else c.value
         base.setdefault("variants", []).append({"when": c.when, "value": value, "article": c.article,
                                                  "quote": c.quote, "status": "draft"})
     return rules
+
+
+REGION_LEAD = re.compile(r"^(?:对|在|位于)?([\u4e00-\u9fa5]{2,8}?)地区")
+
+
+def region_of(quote: str) -> str | None:
+    """The region a threshold's clause opens with: 珠三角地区申报单位资产总额不低于500万元 → 珠三角."""
+    m = REGION_LEAD.match(quote)
+    return m.group(1) if m and m.group(1) not in ("本", "其他", "其余", "所在") else None
+
+
+def regional_pair(d: Drafter, first: dict[str, Any], region: str, second: Candidate) -> None:
+    """Two thresholds on one fact for two regions (珠三角 500万元, 粤东西北 200万元) are one rule: the
+    second region's number, and a variant for the first region's set, whose divisions a person lists.
+    Two rules would both have to hold, failing every applicant of the second region on the first's bar."""
+    value = int(second.value) if float(second.value).is_integer() else second.value
+    first["variants"] = [{"when": {"region": region}, "value": first["value"], "article": first["article"],
+                          "quote": first["quote"], "status": "draft"}]
+    first.update(value=value, title=second.quote if len(second.quote) <= 30 else first["title"],
+                 article=second.article, quote=second.quote)
+    other = region_of(second.quote)
+    first["note"] = (first.get("note") or "") + (
+        f"原文按地区规定两个门槛：{region}{first['variants'][0]['value']}{first['unit']}，{other}{value}{first['unit']}。"
+        f"起草为一条规则：属于{region}（region_sets，须列出其行政区划）时按{region}的门槛，否则按{other}的门槛；"
+        f"请核对{other}是否即{region}以外的全部地区。")
+    if not any(r["name"] == region for r in d.region_sets):
+        d.region_sets.append({"name": region, "divisions": [], "article": first["variants"][0]["article"],
+                              "quote": first["variants"][0]["quote"], "status": "draft"})
 
 
 def review_rule(d: Drafter, item: Item, section: str) -> dict[str, Any]:
@@ -676,6 +714,8 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     data["procedure"] = draft_procedure(d)
     if d.declared:
         data["facts"] = d.declared
+    if d.region_sets:
+        data["region_sets"] = d.region_sets
     data["readings"] = [
         f"草稿：由 pingtai rules new 从 {source_file} 起草，全部条目为 status: draft，须逐条与原文核对后改为 confirmed（删去 status 行）。",
         *d.readings,
@@ -724,7 +764,8 @@ def draft_cases(data: dict[str, Any], on: date) -> dict[str, list[dict[str, Any]
 def _case(rule: dict[str, Any], passing: bool, on: date) -> dict[str, Any] | None:
     from .factkeys import BY_KEY
 
-    v = float(rule["value"])
+    values = [float(rule["value"])] + [float(x["value"]) for x in rule.get("variants", []) if "region" in x["when"]]
+    v = max(values) if passing else min(values)  # by region: met under every bar, or under none
     below = v - (1 if v >= 10 or v.is_integer() else 0.1)
     facts: dict[str, Any]
     if rule["field"] == "operating_years":  # registered exactly N years before, or a day later

@@ -134,10 +134,11 @@ class RegionSet(Strict):
     article: str | None = None
     quote: str | None = None
     source: str | None = None  # the document that defines the set, when not the ruleset's own text
+    status: EncodingStatus = "confirmed"  # draft: `rules new` found the name, a person lists the divisions
 
     @model_validator(mode="after")
     def _some_division(self) -> RegionSet:
-        if not self.codes and not self.divisions:
+        if not self.codes and not self.divisions and self.status != "draft":
             raise ValueError(f"地区集合 {self.name} 需要 codes（行政区划代码前缀）或 divisions（地名）")
         return self
 
@@ -380,6 +381,7 @@ class Ruleset(Strict):
         out += [m.code for m in self.materials if m.status == "draft"]
         out += [p.code for p in self.procedure if p.status == "draft"]
         out += [x.code for x in self.relaxations if x.status == "draft"]
+        out += [f"地区集合“{r.name}”" for r in self.region_sets if r.status == "draft"]
         return out
 
     def declared_fact(self, key: str) -> DeclaredFact | None:
