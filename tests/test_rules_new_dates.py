@@ -123,3 +123,23 @@ def test_a_region_set_not_yet_listed_never_reads_an_applicant_as_outside_it(tmp_
     result = evaluate(Dossier(path="x", facts=facts), rs, date(2026, 3, 15))
     assert next(c for c in result.conditions if c.id == code).status == "review"
     assert any("珠三角" in g for g in encoding_gaps(rs))  # so check never says 符合 before the set is listed
+
+
+def test_a_text_pasted_from_a_pdf_export_drafts_like_the_clean_one(tmp_path: Path):
+    spaced = (REGIONAL.replace("第二条 申报", "第 二 条  申报").replace("第三条 示范", "第　三　条 示范")
+              .replace("（二）年服务中小企业100家以上。", "(二)年服务中小企业１００家以上。\n\n— 2 —\n")
+              .replace("不低于200万元", "不低于 200 万元"))
+    clean, pasted = draft(tmp_path, REGIONAL, "clean"), draft(tmp_path, spaced, "pasted")
+    def shape(data: dict) -> list:
+        return [(r.get("field"), r.get("value"), r["article"]) for r in data["basic"] if r["check"] == "threshold"]
+    assert shape(pasted) == shape(clean) and len(shape(clean)) == 3
+    assert pasted["functions"]["count"]["min"] == 1 and pasted["functions"]["count"]["article"] == "第三条"
+    assert not any("— 2 —" in str(r["quote"]) for r in pasted["basic"])  # a page number is no part of a clause
+
+
+def test_a_text_whose_basic_conditions_are_not_found_says_so(tmp_path: Path):
+    from cli_helpers import ok as run
+
+    (tmp_path / "x.txt").write_text(PROVINCE.replace("应同时具备以下基本条件", "须符合下列要求"), encoding="utf-8")
+    out = run("rules", "new", "moux", "--text", str(tmp_path / "x.txt"), "--dir", str(tmp_path / "o"))
+    assert "未找到基本条件条款" in out

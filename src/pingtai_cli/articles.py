@@ -20,8 +20,12 @@ _NUM = "零〇一二两三四五六七八九十百"
 _SP = r"[\s\u3000\xa0]"
 _PREFIX = rf"^{_SP}*(?:\[[^\]]*\]{_SP}*)*(?:#+{_SP}*)?(?:[-*•]{_SP}+)?"
 # `第十二条` at the start of a line, not a cross-reference such as `第十二条、第十三条规定`.
-ARTICLE_HEAD = re.compile(_PREFIX + rf"第([{_NUM}]+)条(?![、，,和及或至规中所])")
-CHAPTER_HEAD = re.compile(_PREFIX + rf"第[{_NUM}]+章")
+# A PDF export spaces the characters out (`第 三 条`, `第 十 二 条`); the number is read without them.
+_SPACED_NUM = rf"[{_NUM}](?:{_SP}*[{_NUM}])*"
+ARTICLE_HEAD = re.compile(_PREFIX + rf"第{_SP}*({_SPACED_NUM}){_SP}*条(?![、，,和及或至规中所])")
+CHAPTER_HEAD = re.compile(_PREFIX + rf"第{_SP}*{_SPACED_NUM}{_SP}*章")
+# A page number a PDF export leaves between two lines of one clause: `— 3 —`, `- 4 -`, `第5页`, `5`.
+PAGE_NUMBER = re.compile(rf"^{_SP}*(?:[-—–－]{_SP}*)*(?:\d+|第{_SP}*\d+{_SP}*页(?:{_SP}*共{_SP}*\d+{_SP}*页)?)(?:{_SP}*[-—–－])*{_SP}*$")
 # Lines after the last article that are not part of it (attachments list, web-page footer).
 END_MARKERS = re.compile(_PREFIX + r"(附件|附：|公开方式|抄送|扫一扫)")
 ITEM_HEAD = re.compile(rf"^[（(]{_SP}*([{_NUM}]+){_SP}*[）)]{_SP}*")
@@ -110,9 +114,13 @@ def split_articles(text: str) -> dict[int, Article]:
     articles: dict[int, Article] = {}
     current: Article | None = None
     for raw in text.splitlines():
+        if PAGE_NUMBER.match(raw):
+            continue
         head = ARTICLE_HEAD.match(raw)
-        if head and cn_to_int(head.group(1)) > max(articles, default=0):
-            current = Article(cn_to_int(head.group(1)), [_clean(raw)])
+        number = cn_to_int(re.sub(_SP, "", head.group(1))) if head else 0
+        if head and number > max(articles, default=0):
+            spaced = raw[head.start(): head.end()]  # `第 三 条` read as 第三条, so drafts and quotes see one form
+            current = Article(number, [_clean(raw.replace(spaced, re.sub(_SP, "", spaced) + " ", 1))])
             articles[current.number] = current
             continue
         if current is None:

@@ -684,6 +684,8 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     basic_articles = [a for a in articles if is_basic_article(a)]
     function_articles = [a for a in articles if is_function_article(a)]
     basic = draft_basic(d, basic_articles)
+    if not basic_articles and parent is None:  # said, not left to a count of 0 in the summary
+        d.readings.append("起草时未找到基本条件条款（如“应同时具备以下基本条件”）：basic 为空，请对照原文补写。")
     functions = draft_functions(d, function_articles, basic_articles[0] if basic_articles else None)
     fn_rules = [r for item in functions["items"] for top in item["rules"] for r in _walk(top)]
     relaxations = draft_relaxations(d, basic_articles + function_articles, basic + fn_rules)
