@@ -143,3 +143,30 @@ def test_a_text_whose_basic_conditions_are_not_found_says_so(tmp_path: Path):
     (tmp_path / "x.txt").write_text(PROVINCE.replace("应同时具备以下基本条件", "须符合下列要求"), encoding="utf-8")
     out = run("rules", "new", "moux", "--text", str(tmp_path / "x.txt"), "--dir", str(tmp_path / "o"))
     assert "未找到基本条件条款" in out
+
+
+SHARES = PROVINCE.replace(
+    "（二）年服务中小企业100家以上。",
+    "（二）年服务中小企业100家以上，近三年服务中小企业数量稳定增长。\n（三）服务收入占营业收入比例在60%以上。",
+)
+
+
+def test_a_three_year_growth_and_a_service_revenue_share_are_drafted_as_declared_derived_facts(tmp_path: Path):
+    from pingtai_cli.evaluate import evaluate
+    from pingtai_cli.models import Dossier
+
+    data = draft(tmp_path, SHARES, "mouprov")
+    facts = {f["key"]: f for f in data["facts"]}
+    assert facts["smes_growth_3y"]["growth"] == {"column": "smes_served", "years": 3}
+    assert facts["service_revenue_share"]["ratio"]["numerator"] == "service_revenue"
+    fields = {r.get("field"): r for r in data["basic"]}
+    assert fields["smes_growth_3y"]["check"] == "flag" and fields["smes_growth_3y"]["article"] == "第二条（二）"
+    assert fields["service_revenue_share"]["value"] == 60
+    rs = load_ruleset("mouprov", tmp_path / "out")
+    yearly = [{"year": 2023, "smes_served": 90, "revenue": 500, "service_revenue": 350},
+              {"year": 2024, "smes_served": 95, "revenue": 600, "service_revenue": 420},
+              {"year": 2025, "smes_served": 99, "revenue": 700, "service_revenue": 350}]
+    result = evaluate(Dossier(path="x", yearly=yearly), rs, date(2026, 3, 15))
+    by_code = {c.id: c.status for c in result.conditions}
+    assert by_code[fields["smes_growth_3y"]["code"]] == "pass"
+    assert by_code[fields["service_revenue_share"]["code"]] == "fail"  # 350 ÷ 700 = 50 %

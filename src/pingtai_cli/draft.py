@@ -229,7 +229,12 @@ class Drafter:
         return next((r for r in rules if r.code == code), None)
 
     def new_fact(self, label: str, unit: str, kind: str = "number") -> str:
-        key = f"draft_fact_{len(self.declared) + 1}"
+        if kind == "number" and unit == "%" and SERVICE_SHARE.search(label):  # both are yearly-table columns
+            if not any(f["key"] == "service_revenue_share" for f in self.declared):
+                self.declared.append({"key": "service_revenue_share", "label": label[:30], "unit": "%", "type": "number",
+                                      "ratio": {"numerator": "service_revenue", "denominator": "revenue", "percent": True}})
+            return "service_revenue_share"
+        key = f"draft_fact_{sum(f['key'].startswith('draft_fact_') for f in self.declared) + 1}"
         self.declared.append({"key": key, "label": label[:30], "unit": unit if kind == "number" else None,
                               "type": kind})
         return key
@@ -255,7 +260,9 @@ def threshold_rule(d: Drafter, c: Candidate, section: str) -> dict[str, Any]:
         rule["variants"] = []
         shown = "；".join(f"{v.value:g}{inherited.unit or ''}（{v.article}）" for v in inherited.variants)
         notes.append(f"上级规则 {code} 另有变体 {shown}：本文件写了自己的门槛，已写 variants: [] 不再继承；若本办法仍适用这些情形，请照原文补写。")
-    if c.key is None:
+    if fact == "service_revenue_share":
+        notes.append("按运营情况表最近一个年度的服务收入 ÷ 营业收入计算（facts: 中的 ratio），请核对年度口径。")
+    elif c.key is None:
         notes.append(f"词表中没有对应的事实字段：已在 facts: 中声明 {fact}，请改为合适的键名（pingtai rules keys）。")
     if notes:
         rule["note"] = "".join(notes)
@@ -286,6 +293,7 @@ def add_thresholds(d: Drafter, found: list[Candidate], section: str) -> list[dic
     return rules
 
 
+SERVICE_SHARE = re.compile(r"服务(?:性)?收入占(?:营业|主营业务)?(?:总)?收入")
 REGION_LEAD = re.compile(r"^(?:对|在|位于)?([\u4e00-\u9fa5]{2,8}?)地区")
 
 
@@ -326,8 +334,18 @@ def flag_rule(d: Drafter, item: Item, key: str, quote: str, section: str) -> dic
     from .factkeys import label_of
 
     letter = "B" if section == "basic" else "F"
-    return {"code": d.code(letter), "name": f"{section}.{key}", "title": label_of(key), "article": item.ref,
-            "quote": quote, "check": "flag", "field": key, "status": "draft"}
+    note = None
+    years = re.search(r"近\s*([两二三四五2-5])\s*年", quote) if key == "smes_growth" else None
+    if years and number(years.group(1)) != 2:  # smes_growth reads two years; 近三年 is a declared window
+        n = int(number(years.group(1)))
+        key = f"smes_growth_{n}y"
+        if not any(f["key"] == key for f in d.declared):
+            d.declared.append({"key": key, "label": f"近{years.group(1)}年服务中小企业数逐年增长", "type": "bool",
+                               "growth": {"column": "smes_served", "years": n}})
+        note = f"“{years.group(0)}”按运营情况表最近 {n} 个年度的服务中小企业数逐年增长判断（facts: 中的 growth 窗口）。"
+    rule = {"code": d.code(letter), "name": f"{section}.{key}", "title": label_of(key) if note is None else quote,
+            "article": item.ref, "quote": quote, "check": "flag", "field": key, "status": "draft"}
+    return {**rule, "note": note} if note else rule
 
 
 def _short(text: str) -> str:

@@ -140,7 +140,9 @@ def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, _custo
         f"放宽条款 {len(data.get('relaxations', []))} 条" + (f"，继承 {data['extends']}" if data.get("extends") else ""),
     ]
     if data.get("facts"):
-        lines.append(f"  新声明的事实字段 {len(data['facts'])} 个（词表中没有对应的键，请改名）")
+        rename = sum(f["key"].startswith("draft_fact_") for f in data["facts"])
+        derived = sum(bool(f.get("ratio") or f.get("growth")) for f in data["facts"])
+        lines.append(f"  新声明的事实字段 {len(data['facts'])} 个（推导 {derived} 个；待改名 {rename} 个：词表中没有对应的键）")
     lines += [f"  注意：{r}" for r in data["readings"] if "起草" in r and not r.startswith("草稿：")]
     lines.append(f"下一步：pingtai rules validate {target}；pingtai rules test {data['key']} --rulesets-dir {target.parent}")
     return "\n".join(lines)
