@@ -121,3 +121,13 @@ def test_the_cached_reading_serves_a_second_ruleset_declaring_another_label(tmp_
     other.write_text(text, encoding="utf-8")
     got, _ = conditions(tmp_path / "d", "demo2", other.parent)
     assert got["TS-B02"]["status"] == "pass"
+
+
+def test_init_for_a_user_ruleset_tells_the_self_check_command_that_finds_it(tmp_path: Path):
+    rules = demo(tmp_path).parent
+    out = ok("init", str(tmp_path / "d"), "-j", "demo", "--rulesets-dir", str(rules))
+    line = next(x for x in out.splitlines() if "自查" in x)
+    assert f"--rulesets-dir {rules}" in line  # without it, the printed command says 未知的地区
+    assert "--rulesets-dir" in (tmp_path / "d" / "README.txt").read_text(encoding="utf-8-sig")
+    shipped = ok("init", str(tmp_path / "s"), "-j", "shaoguan")
+    assert "--rulesets-dir" not in shipped

@@ -211,6 +211,7 @@ class Skeleton:
     materials_note: str | None = None  # when the text lists no materials (shaoguan 第九条)
     materials_note_article: str | None = None
     code_prefix: str = "XX"  # of the ruleset's rule codes (SG-B01 → SG), for the extends example
+    user_ruleset: bool = False  # not shipped: `check` needs --rulesets-dir to find it
 
     @property
     def rows(self) -> list[FormRow]:
@@ -687,7 +688,8 @@ def readme_text(sk: Skeleton) -> str:
         "3. 人员、服务企业、设备、合作单位四个列表工作表从第2行起每行填写一项，不要改动表头。",
         f"4. 按“{MATERIALS_NAME}”（或申请表“{MATERIALS_SHEET}”表）准备材料，PDF、扫描件或照片放入本文件夹，"
         "文件名可参照“建议文件名”。",
-        f"5. 自查：pingtai check 本文件夹 --jurisdiction {sk.jurisdiction}",
+        f"5. 自查：pingtai check 本文件夹 --jurisdiction {sk.jurisdiction}"
+        + ("（本地区的规则文件不随 pingtai 安装：另加 --rulesets-dir 指向主管部门提供的规则文件夹）" if sk.user_ruleset else ""),
     ]
     if sk.materials_note is not None:
         lines.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +19,7 @@ def init(
         typer.Option(
             "--jurisdiction",
             "-j",
-            help="地区：national / liaoning / heilongjiang / xuchang / shaoguan",
+            help="地区：national / liaoning / heilongjiang / xuchang / shaoguan，或 --rulesets-dir 中规则文件的键",
         ),
     ],
     as_of: Annotated[
@@ -37,13 +38,15 @@ def init(
     ] = None,
 ) -> None:
     """创建申报材料文件夹：申请表.xlsx（按本地区条件列出各填报项）、材料清单.md、README.txt。"""
-    from ..ruleset import load_ruleset
+    from ..ruleset import available, load_ruleset, package_data_dir
     from ..skeleton import build_skeleton, write_dossier
     from .check import parse_as_of
     from .forms import applicant_form_keys
 
     ruleset = load_ruleset(jurisdiction, rulesets_dir)
     skeleton = build_skeleton(ruleset, parse_as_of(as_of), applicant_form_keys(ruleset))
+    shipped = available(rulesets_dir)[jurisdiction].parent == package_data_dir("rulesets")
+    skeleton = dataclasses.replace(skeleton, user_ruleset=not shipped)
     written = write_dossier(skeleton, directory, force=force)
     if not skeleton.in_force:
         err(f"注意：{skeleton.document}在 {skeleton.as_of.isoformat()} 不在有效期内。")
@@ -53,4 +56,5 @@ def init(
         )
     for path in written:
         echo(f"已创建 {path}")
-    echo(f"填写后自查：pingtai check {directory} --jurisdiction {jurisdiction}")
+    where = "" if shipped else f" --rulesets-dir {rulesets_dir}"  # else check cannot find it
+    echo(f"填写后自查：pingtai check {directory} --jurisdiction {jurisdiction}{where}")
