@@ -220,3 +220,12 @@ def test_a_failed_quote_of_an_entry_without_a_code_has_its_line_too(tmp_path: Pa
     path = write(tmp_path, data)
     [p] = problems(path)
     assert "至少两项" in line_of(path, p)
+
+
+def test_a_failed_quotes_nearest_passage_is_shown_in_the_texts_own_characters(tmp_path: Path):
+    # the engineer copies the passage back into the quote: folded `,(`, it would carry half-width forms
+    data = ruleset()
+    data["basic"][0]["quote"] = "资产总额不低于20万元，含20万元"
+    [p] = problems(write(tmp_path, data))
+    assert "最接近的原文：“资产总额不低于20万元（含20万元），年服务" in p
+    assert "引文为“，”" in p and "原文此处为“（”" in p

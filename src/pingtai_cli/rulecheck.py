@@ -330,7 +330,7 @@ def quote_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
             got = f"原文此处为“{there}”" if there else "原文到此为止"
             problems.append(
                 f"{loc}: {code or where}: 引文在政策原文 {policy.name if policy else ''} 中找不到：“{quote[:40]}”；"
-                f"最接近的原文：“{passage[:60]}”，自引文第 {at} 个字起不同（引文为“{_squash(quote)[at - 1:at]}”，{got}）"
+                f"最接近的原文：“{passage[:60]}”，自引文第 {at} 个字起不同（引文为“{_quote_char(quote, at)}”，{got}）"
             )
     for owner, n in unchecked.items():
         path = chain[owner][0]
@@ -350,3 +350,13 @@ def cited_count(rs: Ruleset) -> int:
 
 
 __all__ = ["Cited", "Rule", "meaning_problems", "quote_problems"]
+
+
+def _quote_char(quote: str, at: int) -> str:
+    """The quote's own `at`-th character, counted as the folded comparison counts (spaces skipped)."""
+    from .ruleset import _squash_map
+
+    folded, where = _squash_map(quote)
+    if folded != _squash(quote):
+        return _squash(quote)[at - 1 : at]
+    return quote[where[at - 1]] if 0 < at <= len(where) else ""

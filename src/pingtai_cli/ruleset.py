@@ -472,8 +472,27 @@ def nearest_passage(quote: str, text: str) -> tuple[str, int, str]:
     else:  # not even its opening is there: the longest common piece anywhere
         m = difflib.SequenceMatcher(None, q, t, autojunk=False).find_longest_match(0, len(q), 0, len(t))
         start, lo = max(0, m.b - m.a), 0
-    passage = t[start : start + len(q) + 6]
-    return passage, lo + 1, t[start + lo : start + lo + 1]
+    folded, where = _squash_map(text)
+    if folded != t:  # a character NFKC composes with its neighbour: show the folded form
+        return t[start : start + len(q) + 6], lo + 1, t[start + lo : start + lo + 1]
+    end = min(start + len(q) + 6, len(t))  # shown in the text's own characters (；, not ;), to copy
+    passage = re.sub(r"\s+", " ", text[where[start] : where[end - 1] + 1]) if end > start else ""
+    there = text[where[start + lo]] if start + lo < len(t) else ""
+    return passage, lo + 1, there
+
+
+def _squash_map(text: str) -> tuple[str, list[int]]:
+    """squash(text), folded character by character, with the index in `text` of each character kept."""
+    import unicodedata
+
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        for f in unicodedata.normalize("NFKC", ch):
+            if not f.isspace():
+                out.append(f)
+                where.append(i)
+    return "".join(out), where
 
 
 # ---------------------------------------------------------------- locating files
