@@ -170,3 +170,14 @@ def test_a_three_year_growth_and_a_service_revenue_share_are_drafted_as_declared
     by_code = {c.id: c.status for c in result.conditions}
     assert by_code[fields["smes_growth_3y"]["code"]] == "pass"
     assert by_code[fields["service_revenue_share"]["code"]] == "fail"  # 350 ÷ 700 = 50 %
+
+
+def test_an_exclusion_clause_with_a_condition_matches_the_recognitions_name_not_the_condition(tmp_path: Path):
+    import re
+
+    text = PROVINCE.replace("第四条 示范平台每次认定有效期为3年。",
+                            "第四条 已获国家中小企业公共服务示范平台认定且在有效期内的，不再参与省级认定。")
+    [rule] = draft(tmp_path, text, "mouprov")["exclusions"]
+    line = "2024年 国家中小企业公共服务示范平台（工业和信息化部）"  # how an 已获认定 line reads
+    assert any(re.search(p, line) for p in rule["patterns"])
+    assert "在有效期内" in rule["note"] and rule["status"] == "draft"  # the condition is left to a person

@@ -460,17 +460,22 @@ def draft_exclusions(d: Drafter, articles: list[Article]) -> list[dict[str, Any]
     out = []
     for a in articles:
         for item in items_of(a):
-            m = re.search(r"(?:认定为|获得|已获)(.{4,80}?)的[，,]\s*不再参与", item.text)
+            m = re.search(r"(?:认定为|已获得|获得|已获)(.{4,80}?)的[，,]\s*不再参与", item.text)
             if not m:
                 continue
             end = item.text.find("不再参与", m.end() - 4) + 4
             quote = item.text[: item.text.find("。", end) + 1 if "。" in item.text[end:] else len(item.text)]
-            phrases = [p for p in re.split(r"[、和或及]", m.group(1)) if len(p) >= 4]
+            # 国家…示范平台认定且在有效期内: an 已获认定 line names the recognition, never 认定且在有效期内
+            named, cut, condition = m.group(1).partition("认定") if "认定" in m.group(1) else (m.group(1), "", "")
+            condition = condition.strip("且并，, ")
+            phrases = [p for p in re.split(r"[、和或及]", named) if len(p) >= 4]
             patterns = [re.escape(p).replace("省级以上", "(省|国家)[^市县区]{0,12}") for p in phrases]
+            note = "按申请表“已获认定”逐行比对；正则由条文中的认定名称转写，请按认定级别核对。"
+            if condition:
+                note += f"条文另有条件“{condition}”，正则不能判断：请确认后再删去 status，或由评审人员核对。"
             out.append({"code": d.code("X"), "name": "exclusion.prior_recognition", "title": _short(quote),
                         "article": item.ref, "quote": quote, "check": "text_match", "field": "prior_recognitions",
-                        "patterns": patterns or [re.escape(m.group(1))], "status": "draft",
-                        "note": "按申请表“已获认定”逐行比对；正则由条文名称直接转写，请按认定级别核对。"})
+                        "patterns": patterns or [re.escape(named or m.group(1))], "status": "draft", "note": note})
     return out
 
 
