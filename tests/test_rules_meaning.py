@@ -229,3 +229,18 @@ def test_a_failed_quotes_nearest_passage_is_shown_in_the_texts_own_characters(tm
     [p] = problems(write(tmp_path, data))
     assert "最接近的原文：“资产总额不低于20万元（含20万元），年服务" in p
     assert "引文为“，”" in p and "原文此处为“（”" in p
+
+
+def test_an_invalid_dates_reason_is_told_in_chinese(tmp_path: Path):
+    path = write(tmp_path, ruleset())
+    path.write_text(path.read_text(encoding="utf-8").replace("issued: '2021-01-01'", "issued: 2021-02-30"),
+                    encoding="utf-8")
+    [p] = problems(path)
+    assert "该月没有这一天" in p and "out of range" not in p
+
+
+def test_explain_gives_a_variants_threshold_with_its_unit():
+    from cli_helpers import ok as run
+
+    out = run("rules", "explain", "SG-B03")
+    assert "当仅申报综合服务功能时，门槛为50万元（" in out and "门槛为50（" not in out

@@ -362,7 +362,7 @@ def _rule_what(kind: str, rule: Rule) -> str:
                 "可能属于的交人工审核（结论为“待审核”）；未填写的为缺少数据（没有认定请填“无”）。")
     if rule.check == "threshold":
         text = f"申请表{field}{OP_WORDS[rule.op]}{fmt(rule.value)}{rule.unit or ''}"
-        variants = [f"{v.article}：当{requirement_variant(v)}" for v in rule.variants]
+        variants = [f"{v.article}：当{requirement_variant(v, rule.unit)}" for v in rule.variants]
         return text + "。" + ("".join(f"另：{v}。" for v in variants))
     if rule.check == "flag":
         return f"申请表{field}须为“是”（{rule.title}）。"
@@ -381,10 +381,10 @@ def _rule_what(kind: str, rule: Rule) -> str:
     return f"定性条件：{rule.title}。pingtai 不自动判断，列为人工审核项，不改变结论。"
 
 
-def requirement_variant(v: Any) -> str:
+def requirement_variant(v: Any, unit: str | None = None) -> str:
     from .describe import when_text
 
-    return f"{when_text(v.when)}时，门槛为{fmt(v.value)}（“{v.quote}”）"
+    return f"{when_text(v.when)}时，门槛为{fmt(v.value)}{unit or ''}（“{v.quote}”）"
 
 
 def _material_what(req: MaterialReq) -> str:
@@ -449,7 +449,7 @@ def interpretation(rs: Ruleset, kind: str, entry: Entry) -> dict[str, Any]:
     if isinstance(entry, Rule):
         out["readings"] = [{"article": r.article, "quote": r.quote, "note": r.note, "value": r.value}
                            for r in entry.readings]
-        out["variants"] = [{"article": v.article, "quote": v.quote, "text": requirement_variant(v)}
+        out["variants"] = [{"article": v.article, "quote": v.quote, "text": requirement_variant(v, entry.unit)}
                            for v in entry.variants]
         relaxes = [rs.relaxation(c) for c in entry.relaxable_by]
         out["relaxable_by"] = [{"code": x.code, "name": x.name, "article": x.article, "quote": x.quote}

@@ -441,6 +441,16 @@ def unquoted(rs: Ruleset, policy_text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _date_reason(e: ValueError) -> str:
+    """The date library's reason in Chinese (month must be in 1..12 → 月份应为1–12)."""
+    text = str(e)
+    for english, chinese in (("month must be in", "月份应为1–12"), ("day is out of range", "该月没有这一天"),
+                             ("year", "年份超出范围")):
+        if english in text:
+            return chinese
+    return "不是有效的日期，应写如 2025-03-18"
+
+
 def squash(text: str) -> str:
     """Text without whitespace and with full-width forms folded (`，（）％` = `,()%`): policy texts
     break lines, pad numbers (`不低于 50 万元`) and mix full- and half-width punctuation."""
@@ -532,7 +542,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
         bad = bad_date(yaml.compose(text, Loader=YAML_LOADER))
         line = bad.start_mark.line + 1 if bad is not None else "?"
         value = bad.value if bad is not None else ""
-        raise RulesetError(f"规则文件 {path} 中有无效的日期", [f"{path.name}:{line}: (YAML): 日期无效：{value}（{e}）"]) from e
+        raise RulesetError(f"规则文件 {path} 中有无效的日期", [f"{path.name}:{line}: (YAML): 日期无效：{value}（{_date_reason(e)}）"]) from e
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else "?"
         raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [f"{path.name}:{line}: (YAML): {e.problem or e}"]) from e
