@@ -22,7 +22,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="中小企业公共服务示范平台认定：申报材料自查、推荐表填写、多地政策对比。",
 )
-rules_app = typer.Typer(no_args_is_help=True, help="查看已编码的认定办法：条件、条文、原文。")
+rules_app = typer.Typer(no_args_is_help=True, help="认定办法的规则文件：查看（条件、条文、原文），由原文起草新地区、校验、运行用例。")
 app.add_typer(rules_app, name="rules")
 
 
