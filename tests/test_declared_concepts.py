@@ -123,3 +123,9 @@ def test_the_declared_concepts_survive_a_file_round_trip(tmp_path: Path):
     data = rs_with(region_sets=[PRD], facts=[{"key": "patents", "label": "有效发明专利数", "unit": "项"}])
     rs = load_file(write(tmp_path, data))
     assert rs.region_sets[0].prefixes()[:1] == ["4419"] and set(rs.region_sets[0].prefixes()) == {"4419", "4401", "4403"}
+
+
+def test_a_misspelt_division_name_gets_the_nearest_one(tmp_path: Path):
+    data = rs_with(region_sets=[{"name": "珠三角", "divisions": ["广州市", "深川市"]}])
+    res = invoke("rules", "validate", str(write(tmp_path, data)))
+    assert res.exit_code == 2 and "深川市：行政区划表中没有（是否要写 深圳市？）" in res.output

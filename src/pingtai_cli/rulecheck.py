@@ -175,7 +175,8 @@ def _region_problems(rs: Ruleset, chain: Chain) -> list[str]:
         for name in r.divisions:
             found = regions.find_in_address(name)
             if len(found) != 1:
-                why = "行政区划表中没有" if not found else f"有 {len(found)} 处同名（{'、'.join(d.chain_names() for d in found[:3])}）"
+                why = f"行政区划表中没有{_nearest_division(name, r.divisions, r.codes)}" if not found else \
+                    f"有 {len(found)} 处同名（{'、'.join(d.chain_names() for d in found[:3])}）"
                 out.append(f"{where_key(chain, 'region_sets')}: region_sets.{r.name}: {name}：{why}，请改用 codes 写行政区划代码")
         for code in r.codes:
             if not code.isdigit() or len(code) not in (2, 4, 6):
@@ -360,3 +361,19 @@ def _quote_char(quote: str, at: int) -> str:
     if folded != _squash(quote):
         return _squash(quote)[at - 1 : at]
     return quote[where[at - 1]] if 0 < at <= len(where) else ""
+
+
+def _nearest_division(name: str, siblings: list[str], codes: list[str]) -> str:
+    """`（是否要写 深圳市？）` for a misspelt division name (深川市), looked for among the divisions of
+    the provinces the set's other names and codes are in (the whole country has 银川市 nearer)."""
+    import difflib
+
+    from . import regions
+
+    provinces = {d.code[:2] for n in siblings if n != name for d in regions.find_in_address(n)}
+    provinces |= {c[:2] for c in codes if c[:2].isdigit()}
+    if not provinces:
+        return ""
+    names = [d.name for p in sorted(provinces) for d in regions.under(p)]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"（是否要写 {close[0]}？）" if close else ""
