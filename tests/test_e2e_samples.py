@@ -185,3 +185,14 @@ def test_every_expected_finding_is_reported(name: str, index: int) -> None:
             found += [m for m in r.materials if m.status == "invalid" and files & {Path(p).name for p in m.files}]
         severities = [SEVERITY.get(getattr(f, "severity", "error"), 2) for f in found]
         assert severities and max(severities) >= SEVERITY[want["severity"]], (key, want["about"])
+
+
+def test_every_fact_says_how_it_was_read() -> None:
+    """Typed in the workbook, a PDF's text layer, or OCR of a scan: the verdict side weighs them."""
+    d = dossier("heilongjiang_scan_license")
+    assert {f.evidence.how for f in d.facts.values() if f.evidence} == {"typed"}
+    by_path = {f.path: f for f in d.files}
+    assert by_path["scan0001.pdf"].facts["credit_code"].evidence.how == "ocr"
+    assert by_path["scan0001.pdf"].facts["credit_code"].uncertain
+    assert by_path["审计报告.pdf"].facts["total_assets"].evidence.how == "text"
+    assert not d.facts["total_assets"].uncertain

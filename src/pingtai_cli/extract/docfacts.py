@@ -73,13 +73,25 @@ def _search(pages: Pages, finder: Finder, last: int) -> tuple[object, str, int] 
     return None
 
 
+def how_read(pages: Pages, index: int) -> str:
+    """"ocr" for a scanned page, "text" for a text layer (PDF or Word)."""
+    return "ocr" if pages.is_scan(index) else "text"
+
+
 def _fact(
-    key: str, found: tuple[object, str, int] | None, file: str, unit: str | None = None
+    key: str,
+    found: tuple[object, str, int] | None,
+    file: str,
+    unit: str | None = None,
+    how: str | None = None,
+    pages: Pages | None = None,
 ) -> dict[str, Fact]:
     if found is None:
         return {}
     value, snippet, index = found
-    evidence = Evidence(file=file, page=index + 1, snippet=snippet)
+    if how is None and pages is not None:
+        how = how_read(pages, index)
+    evidence = Evidence(file=file, page=index + 1, snippet=snippet, how=how)
     return {key: Fact(key, value, unit=unit, evidence=evidence, raw=snippet)}
 
 
@@ -128,17 +140,17 @@ def find_legal_rep(text: str) -> tuple[object, str] | None:
 def licence_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """Credit code, name, registration date and legal representative of a licence or 法人证书."""
     facts: dict[str, Fact] = {}
-    facts |= _fact("credit_code", _search(pages, find_credit_code, LICENCE_PAGES), file)
-    facts |= _fact("org_name", _search(pages, find_org_name, LICENCE_PAGES), file)
-    facts |= _fact("registration_date", _search(pages, _dated(_REG_DATE_RE), LICENCE_PAGES), file)
-    facts |= _fact("legal_representative", _search(pages, find_legal_rep, LICENCE_PAGES), file)
+    facts |= _fact("credit_code", _search(pages, find_credit_code, LICENCE_PAGES), file, pages=pages)
+    facts |= _fact("org_name", _search(pages, find_org_name, LICENCE_PAGES), file, pages=pages)
+    facts |= _fact("registration_date", _search(pages, _dated(_REG_DATE_RE), LICENCE_PAGES), file, pages=pages)
+    facts |= _fact("legal_representative", _search(pages, find_legal_rep, LICENCE_PAGES), file, pages=pages)
     return facts
 
 
 def credit_report_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """The date a credit report was generated (it must be from the month of submission)."""
-    facts = _fact("report_date", _search(pages, _dated(_REPORT_DATE_RE), 2), file)
-    facts |= _fact("credit_code", _search(pages, find_credit_code, 1), file)
+    facts = _fact("report_date", _search(pages, _dated(_REPORT_DATE_RE), 2), file, pages=pages)
+    facts |= _fact("credit_code", _search(pages, find_credit_code, 1), file, pages=pages)
     return facts
 
 
@@ -220,7 +232,9 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
             assets = (*hit, index)  # “资产总额为…万元” in the text of a report
         if year and assets:
             break
-    return _fact("audit_year", year, file, "年") | _fact("total_assets", assets, file, "万元")
+    return _fact("audit_year", year, file, "年", pages=pages) | _fact(
+        "total_assets", assets, file, "万元", pages=pages
+    )
 
 
 def find_period_end(text: str) -> tuple[object, str] | None:

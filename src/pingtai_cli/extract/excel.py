@@ -583,6 +583,7 @@ class _Reader:
     def __init__(self, name: str, result: WorkbookResult) -> None:
         self.name = name
         self.result = result
+        self.how = "typed"  # a form's cells are typed in by a person
         self.candidates: dict[str, list[_Candidate]] = {}
         self.yearly: dict[int, dict[str, Any]] = {}
 
@@ -601,7 +602,7 @@ class _Reader:
 
     def _evidence(self, sheet: str, r: int, c: int, raw: Any = None) -> Evidence:
         snippet = None if raw is None else _raw_text(raw)[:200]
-        return Evidence(self.name, sheet, cell_name(r, c), snippet=snippet)
+        return Evidence(self.name, sheet, cell_name(r, c), snippet=snippet, how=self.how)
 
     def _finding(
         self, fid: str, severity: Severity, message: str, key: str | None, evidence: Evidence | None
