@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from pingtai_cli.models import Evidence, Fact
 
 if TYPE_CHECKING:
+    from pingtai_cli.extract.balance import BalanceTotal
     from pingtai_cli.extract.pages import Pages
 
 DATE = r"(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})"
@@ -48,9 +49,6 @@ _AUDIT_YEAR_RES = (
     ),
 )
 _PERIOD_END_RE = re.compile(r"(\d{4})\s*年\s*12\s*月\s*31\s*日")
-_ASSETS_LABEL_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额)")
-_AMOUNT_RE = re.compile(r"-?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
-_UNIT_RE = re.compile(r"单位\s*[:：]\s*(?:人民币)?\s*(万元|千元|元)")
 _ASSETS_SENTENCE_RE = re.compile(
     r"资产总额\s*(?:为|：|:)?\s*(?P<n>[\d,，]+(?:\.\d+)?)\s*(?P<u>万元|元)"
 )
@@ -163,21 +161,25 @@ def find_audit_year(text: str) -> tuple[object, str] | None:
 
 
 def find_total_assets(text: str) -> tuple[object, str] | None:
-    """资产总计 on a balance sheet (first amount: 期末余额), or “资产总额为…” in prose; in 万元."""
+    """资产总计 on a balance sheet (in its unit context: extract/balance.py), or “资产总额为…” in prose; in 万元."""
+    found = find_balance_total(text)
+    if found is not None:
+        return round(found.assets.wan, 4), found.assets.snippet
+    return find_assets_sentence(text)
+
+
+def find_balance_total(text: str) -> BalanceTotal | None:
+    from pingtai_cli.extract.balance import balance_total
+
+    if "资产负债表" not in "".join(text.split()):
+        return None
+    return balance_total(text)
+
+
+def find_assets_sentence(text: str) -> tuple[object, str] | None:
+    """“资产总额为1,250.00万元” in the text of a report."""
     from pingtai_cli.extract.units import ValueParseError, parse_number
 
-    if "资产负债表" in "".join(text.split()):
-        unit_match = _UNIT_RE.search(text)
-        unit = unit_match[1] if unit_match else "元"
-        for m in _ASSETS_LABEL_RE.finditer(text):
-            amount = _first_amount(text[m.end() : m.end() + 200])
-            if amount is None:
-                continue
-            try:
-                value = parse_number(amount + unit, "万元")
-            except ValueParseError:
-                continue
-            return round(value, 4), _snippet(text, m.start(), m.end() + 40)
     prose = _ASSETS_SENTENCE_RE.search(text)
     if prose:
         try:
@@ -186,16 +188,6 @@ def find_total_assets(text: str) -> tuple[object, str] | None:
             return None
         return round(value, 4), _snippet(text, prose.start(), prose.end())
     return None
-
-
-def _first_amount(tail: str) -> str | None:
-    """The first amount after the label; a small bare integer first is the 行次 column, skipped."""
-    line = tail.split("\n", 2)
-    scope = line[0] if _AMOUNT_RE.search(line[0]) else "\n".join(line[:2])
-    numbers = [n.replace("，", ",") for n in _AMOUNT_RE.findall(scope)]
-    if len(numbers) >= 2 and re.fullmatch(r"\d{1,3}", numbers[0]) and int(numbers[0]) < 200:
-        numbers = numbers[1:]
-    return numbers[0] if numbers else None
 
 
 def is_balance_sheet(text: str) -> bool:
@@ -216,6 +208,7 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
     the OCR budget is spent.
     """
     year = assets = None
+    how: str | None = None  # "unit_inferred" when the balance sheet states no unit
     for index in range(min(pages.count, AUDIT_PAGES)):
         head = pages.head(index)
         if index in pages.refused:
@@ -224,16 +217,19 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
             year = (*hit, index)
         if assets is None and is_balance_sheet(head):
             full = pages.text(index)
-            if hit := find_total_assets(full):
-                assets = (*hit, index)
+            if total := find_balance_total(full):
+                assets = (round(total.assets.wan, 4), total.assets.snippet, index)
+                how = "unit_inferred" if total.assets.inferred else None
+                if problem := total.problem():
+                    pages.problems.append(f"第{index + 1}页{problem}")
             if year is None and (hit := find_period_end(full)):
                 year = (*hit, index)
-        elif assets is None and not pages.is_scan(index) and (hit := find_total_assets(head)):
+        elif assets is None and not pages.is_scan(index) and (hit := find_assets_sentence(head)):
             assets = (*hit, index)  # “资产总额为…万元” in the text of a report
         if year and assets:
             break
     return _fact("audit_year", year, file, "年", pages=pages) | _fact(
-        "total_assets", assets, file, "万元", pages=pages
+        "total_assets", assets, file, "万元", how=how, pages=pages
     )
 
 

@@ -1,0 +1,172 @@
+"""资产总计 of a balance sheet, read in its unit context as auditors print it.
+
+Auditors print bare numbers and state the unit once: a `单位：元` (or
+`金额单位：人民币万元`) line above the table, a column header `期末余额（万元）`,
+or, less often, a suffix on the cell itself (`1,250.00万元`). The unit nearest
+the number wins: cell suffix, then column header, then the page's unit line.
+With none of them the unit is inferred from the number's form (a balance sheet
+in 元 prints `12,500,000.00`) and the value says so (`unit_inferred`): a
+reviewer must confirm it.
+
+The amount is taken from the 资产总计 row itself. A leading small integer is
+the 行次 (or 附注) column, a number followed by 年 is a date, and an amount
+outside what an applicant's total assets can be (under 1000 元 or over 1000
+亿元) is rejected rather than used. 负债和所有者权益总计 must equal 资产总计; when
+they disagree the row read is kept and the disagreement is said.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+UNITS_IN_WAN = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "亿元": 1e4}
+MIN_WAN, MAX_WAN = 0.1, 1e7  # 1000 元 … 1000 亿元: beyond either it is not a total of assets
+AGREE = 0.005  # 资产总计 and 负债和所有者权益总计 agree within half a percent (rounding, OCR)
+
+_UNIT = r"(亿元|万元|千元|元)"
+_UNIT_LINE_RE = re.compile(rf"(?:金额|货币|计量)?单位\s*[:：]?\s*(?:人民币)?\s*{_UNIT}")
+_HEADER_UNIT_RE = re.compile(rf"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*{_UNIT}\s*[)）]")
+_HEADER_WORD_RE = re.compile(r"余额|金额|期末|年末|期初|年初|本期|上期|项目|行次|资产")
+_ASSETS_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额|合\s*计)")
+_NOT_TOTAL_RE = re.compile(r"(?:流\s*动|非\s*流\s*动|其\s*他|递\s*延|净)\s*资\s*产\s*合\s*计")
+_EQUITY_RE = re.compile(
+    r"负\s*债\s*(?:和|及|与)\s*(?:所\s*有\s*者|股\s*东)\s*权\s*益\s*(?:[(（][^)）\n]{0,12}[)）])?\s*(?:总\s*计|合\s*计)"
+)
+_NUMBER_RE = re.compile(
+    rf"(?<![\d.,])-?(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:\.\d+)?(?![\d])(?:\s*{_UNIT})?(?:\s*年)?"
+)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One amount of a balance sheet in 万元, with how its unit was known."""
+
+    wan: float
+    written: str  # the number as printed
+    unit: str  # the unit applied
+    unit_from: str  # "cell" | "header" | "line" | "inferred"
+    snippet: str
+
+    @property
+    def inferred(self) -> bool:
+        return self.unit_from == "inferred"
+
+
+@dataclass(frozen=True)
+class BalanceTotal:
+    """资产总计, and 负债和所有者权益总计 when the page shows it."""
+
+    assets: Amount
+    equity: Amount | None = None
+
+    @property
+    def agrees(self) -> bool | None:
+        if self.equity is None:
+            return None
+        a, b = self.assets.wan, self.equity.wan
+        return abs(a - b) <= AGREE * max(abs(a), abs(b))
+
+    def problem(self) -> str | None:
+        """A Chinese sentence when the two totals disagree, else None."""
+        if self.agrees is not False or self.equity is None:
+            return None
+        return (
+            f"资产负债表中资产总计（{_show(self.assets)}）与负债和所有者权益总计"
+            f"（{_show(self.equity)}）不一致，按资产总计读取，请核对"
+        )
+
+
+def _show(amount: Amount) -> str:
+    return f"{amount.written}{'' if amount.written.endswith('元') else amount.unit}"
+
+
+def page_unit(text: str) -> tuple[str, str] | None:
+    """(unit, "header" | "line") stated on the page for its table, or None."""
+    for line in text.splitlines():
+        if _HEADER_WORD_RE.search(line) and (m := _HEADER_UNIT_RE.search(line)):
+            return m[1], "header"
+    m = _UNIT_LINE_RE.search(text)
+    return (m[1], "line") if m else None
+
+
+def _tokens(row: str) -> list[str]:
+    """The numbers of a row as printed, a year (`2025年`) left out."""
+    return [t for t in (m[0] for m in _NUMBER_RE.finditer(row)) if not t.rstrip().endswith("年")]
+
+
+def _plain_small(token: str) -> bool:
+    """A 行次 or 附注 number: a bare integer of at most three digits."""
+    return re.fullmatch(r"\d{1,3}", token) is not None
+
+
+def _formatted(token: str) -> bool:
+    return bool(re.search(r"[,，.]|元$", token))
+
+
+def _drop_row_numbers(tokens: list[str], row_column: bool = False) -> list[str]:
+    """Leading 行次/附注 columns: a small bare integer before the amounts.
+
+    `资产总计 38 12,500,000.00 11,800,000.00` starts with its row number; `资产总计 350 320`
+    (万元, no 行次 column) does not: two bare integers are the two years' amounts. Where the
+    table has a 行次 column, a lone small integer is its row number (the amount is unreadable).
+    """
+    while tokens and _plain_small(tokens[0]):
+        rest = tokens[1:]
+        if row_column or len(tokens) >= 3 or any(_formatted(t) for t in rest):
+            tokens = rest
+        else:
+            break
+    return tokens
+
+
+def _amount(token: str, context: tuple[str, str] | None, snippet: str) -> Amount | None:
+    """The token in 万元 under its unit context; None when implausible as total assets."""
+    m = re.match(rf"(-?[\d,，]+(?:\.\d+)?)\s*{_UNIT}?", token)
+    if not m:
+        return None
+    number = float(m[1].replace(",", "").replace("，", ""))
+    if m[2]:
+        unit, source = m[2], "cell"
+    elif context:
+        unit, source = context
+    else:
+        unit, source = ("元" if number >= 100_000 or _formatted(m[1]) and number >= 10_000 else "万元"), "inferred"
+    wan = round(number * UNITS_IN_WAN[unit], 6)
+    if not MIN_WAN <= wan <= MAX_WAN:
+        return None
+    return Amount(wan, token.strip(), unit, source, snippet)
+
+
+def _row_amount(text: str, pattern: re.Pattern[str], context: tuple[str, str] | None) -> Amount | None:
+    """The first plausible amount on the row of a label (or the line after, for split cells)."""
+    row_column = re.search(r"行\s*次|附\s*注", text) is not None
+    for m in pattern.finditer(text):
+        if pattern is _ASSETS_RE and _NOT_TOTAL_RE.search(text[max(0, m.start() - 6) : m.end()]):
+            continue
+        line_end = text.find("\n", m.end())
+        line = text[m.end() : len(text) if line_end < 0 else line_end]
+        tokens = _drop_row_numbers(_tokens(line), row_column)
+        if not tokens and line_end >= 0:  # a text layer may put each cell on its own line
+            nxt = text[line_end + 1 :].split("\n", 1)[0]
+            if not re.search(r"[\u4e00-\u9fff]", re.sub(_UNIT, "", nxt)):
+                tokens = _drop_row_numbers(_tokens(nxt), row_column)
+        lo = text.rfind("\n", 0, m.start()) + 1
+        snippet = " ".join(text[lo : m.end() + len(line)].split())[:80]
+        for token in tokens[:1]:
+            amount = _amount(token, context, snippet)
+            if amount is not None:
+                return amount
+    return None
+
+
+def balance_total(text: str) -> BalanceTotal | None:
+    """资产总计 of a balance-sheet page's text (text layer or OCR lines), in its unit context."""
+    text = unicodedata.normalize("NFKC", text)
+    context = page_unit(text)
+    assets = _row_amount(text, _ASSETS_RE, context)
+    equity = _row_amount(text, _EQUITY_RE, context)
+    if assets is None:
+        return BalanceTotal(equity) if equity is not None else None
+    return BalanceTotal(assets, equity)

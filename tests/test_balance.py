@@ -1,0 +1,84 @@
+"""资产总计 of audit reports as auditors print them: the unit in a header, a line or the cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from pingtai_cli.dossier import Limits, process_file
+from pingtai_cli.extract.balance import balance_total
+from test_pdf import text_pdf
+
+HEAD = "资产负债表\n2025年12月31日\n"
+
+
+@pytest.mark.parametrize(
+    "page,wan,source",
+    [
+        (HEAD + "项目 期末余额（万元） 年初余额（万元）\n资产总计 1250.00 1180.00", 1250.0, "header"),
+        (HEAD + "项目 期末数（万元） 期初数（万元）\n资产总计 350 320", 350.0, "header"),
+        (HEAD + "编制单位：某公司  单位：元\n资产总计 38 12,500,000.00 11,800,000.00", 1250.0, "line"),
+        (HEAD + "金额单位：人民币元\n资产总计\n3,200,000.00\n2,912,000.00", 320.0, "line"),
+        (HEAD + "单位：元\n资产总计　３８　１２，５００，０００．００", 1250.0, "line"),
+        (HEAD + "资产总计 1,250.00万元 1,180.00万元", 1250.0, "cell"),
+        (HEAD + "单位：千元\n资产总计 12,500 11,800", 1250.0, "line"),
+        (HEAD + "资产总计 12,500,000.00 11,800,000.00", 1250.0, "inferred"),
+    ],
+    ids=["wan-header", "wan-header-integers", "yuan-line-row-number", "yuan-split-cells",
+         "full-width", "cell-suffix", "qian-yuan", "no-unit"],
+)
+def test_total_assets_is_read_in_its_unit_context(page: str, wan: float, source: str) -> None:
+    total = balance_total(page)
+    assert total is not None
+    assert total.assets.wan == pytest.approx(wan)
+    assert total.assets.unit_from == source
+
+
+def test_current_and_non_current_subtotals_are_not_the_total() -> None:
+    page = HEAD + "单位：元\n流动资产合计 2,080,000.00\n非流动资产合计 1,120,000.00\n资产总计 3,200,000.00"
+    assert balance_total(page).assets.wan == pytest.approx(320.0)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "row",
+    ["资产总计 38", "资产总计 2025年", "资产总计 3 页"],
+    ids=["row-number", "year", "page-number"],
+)
+def test_an_implausible_amount_is_rejected_rather_than_used(row: str) -> None:
+    page = HEAD + "单位：元\n项目 行次 期末余额 年初余额\n" + row
+    assert balance_total(page) is None
+
+
+def test_the_total_is_cross_checked_against_liabilities_and_equity() -> None:
+    agree = balance_total(HEAD + "单位：元\n资产总计 3,200,000.00\n负债和所有者权益总计 3,200,000.00")
+    assert agree is not None and agree.agrees is True and agree.problem() is None
+    differ = balance_total(HEAD + "单位：元\n资产总计 3,200,000.00\n负债及所有者权益（或股东权益）总计 3,000,000.00")
+    assert differ is not None and differ.agrees is False
+    assert "负债和所有者权益总计" in (differ.problem() or "")
+    only = balance_total(HEAD + "单位：元\n资产总计 见附表\n负债和所有者权益总计 3,200,000.00")
+    assert only is not None and only.assets.wan == pytest.approx(320.0)
+
+
+def _audit(lines: list[str]) -> bytes:
+    return text_pdf([
+        ["许昌智联科技服务有限公司", "2025年度", "审计报告"],
+        ["我们审计了贵公司财务报表，包括2025年12月31日的资产负债表。"],
+        ["资产负债表", "编制单位：许昌智联科技服务有限公司  2025年12月31日", *lines],
+    ])
+
+
+def test_a_wan_yuan_column_header_in_an_audit_pdf_is_not_read_as_yuan() -> None:
+    data = _audit(["项目  行次  期末余额（万元）  年初余额（万元）", "资产总计  38  1,250.00  1,180.00",
+                   "负债和所有者权益总计  76  1,250.00  1,180.00"])
+    fact = process_file("审计报告.pdf", data, Limits()).facts["total_assets"]
+    assert fact.value == pytest.approx(1250.0)
+    assert fact.evidence is not None and fact.evidence.how == "text" and fact.evidence.page == 3
+
+
+def test_an_audit_pdf_stating_no_unit_gives_an_inferred_unit_and_a_mismatch_note() -> None:
+    data = _audit(["项目  期末余额  年初余额", "资产总计  12,500,000.00  11,800,000.00",
+                   "负债和所有者权益总计  12,400,000.00  11,800,000.00"])
+    material = process_file("审计报告.pdf", data, Limits())
+    fact = material.facts["total_assets"]
+    assert fact.value == pytest.approx(1250.0)
+    assert fact.evidence is not None and fact.evidence.how == "unit_inferred" and fact.uncertain
+    assert any("负债和所有者权益总计" in n for n in material.notes)
