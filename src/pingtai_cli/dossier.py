@@ -100,6 +100,8 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
                 content = _read_content(material, pages, hits, limits)
                 material.content_keys = _unique([k for k, _ in content])
                 hits += content
+                if FORM_KEYS & {k for k, _ in hits}:
+                    _read_form(material, data, pages)
     except Exception as exc:  # UnreadableFile, or a library's surprise on a hostile file
         material.error = _reason(exc)
         material.unchecked = isinstance(exc, NotChecked)
@@ -183,6 +185,28 @@ def _read_content(
     material.ocr_pages = pages.ocr_pages
     material.notes += _page_notes(pages, limits)
     return content_hits
+
+
+FORM_KEYS = {"application_form", "application_report"}  # files whose tables may be the 申请表
+
+
+def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
+    """The 申请表 typed in a Word or PDF file's tables, through the workbook's label reader."""
+    from .extract.tables import MAX_FORM_PAGES, docx_grids, looks_like_form, pdf_grids, read_form
+
+    try:
+        if pages.docx is not None:
+            material.form = read_form(docx_grids(pages.docx), material.path, "typed")
+        elif material.kind == "pdf":
+            wanted = [
+                i
+                for i in range(min(pages.count, MAX_FORM_PAGES))
+                if not pages.is_scan(i) and looks_like_form(pages.known(i) or "")
+            ]
+            if wanted:
+                material.form = read_form(pdf_grids(data, wanted), material.path, "text")
+    except Exception as exc:  # the tables are a bonus: the file's classification stands
+        material.notes.append(f"读取表格时出错：{_reason(exc)}")
 
 
 def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, str]]:
@@ -658,6 +682,9 @@ def read_dossier(path: Path, *, limits: Limits | None = None) -> Dossier:
                 )
             )
     dossier.report_sections = _report_sections(dossier.files)
+    from .extract.sources import merge_forms
+
+    merge_forms(dossier)
     return dossier
 
 

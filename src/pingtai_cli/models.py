@@ -136,6 +136,7 @@ class MaterialFile:
     notes: list[str] = field(default_factory=list)  # partial reads (page cap, OCR budget), in Chinese
     content_keys: list[str] = field(default_factory=list)  # materials its text itself shows
     unchecked: bool = False  # `error` is pingtai's own limit or format, not a broken file
+    form: Any = None  # the 申请表 typed in its tables (extract/excel.WorkbookResult), if any
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -152,6 +153,8 @@ class MaterialFile:
             out["sections"] = self.sections
         if self.notes:
             out["notes"] = self.notes
+        if self.form is not None:
+            out["form_facts"] = sorted(self.form.facts)
         return out
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Bump whenever text-layer reading, rendering, OCR (engine settings, pre-processing),
 # seal detection, Word reading or workbook reading changes what it returns.
-EXTRACTOR_VERSION = "2026.12.01-9"  # -9: how each value was read; -2: OCR at 1600 px; -3, -4: seal test renderings; -6: list headers, month dates; -7: implausible values; -8: fill-in cells, list headers
+EXTRACTOR_VERSION = "2026.12.01-10"  # -9: how each value was read; -10: docx table grids; -2: OCR at 1600 px; -3, -4: seal test renderings; -6: list headers, month dates; -7: implausible values; -8: fill-in cells, list headers
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
 SECTIONS = ("meta", "layer", "ocr", "seal", "docx")
@@ -262,9 +262,11 @@ def docx_content(data: bytes, limits: Limits, memo: FileMemo) -> DocxContent:
     kwargs = {"max_bytes": limits.max_file_bytes, "max_ratio": limits.max_zip_ratio}
     recorded = memo.docx()
     if recorded is not None:
-        with contextlib.suppress(TypeError, ValueError):
-            paragraphs, headings, tables, images = (list(recorded[f]) for f in _DOCX_FIELDS)
-            content = DocxContent(paragraphs, headings, tables, images)
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            paragraphs, headings, tables, images, merges = (
+                list(recorded[f]) for f in _DOCX_FIELDS
+            )
+            content = DocxContent(paragraphs, headings, tables, images, merges)
             if _docx_shaped(content):
                 content.archive = check_zip(data, **kwargs)
                 return content
@@ -273,14 +275,17 @@ def docx_content(data: bytes, limits: Limits, memo: FileMemo) -> DocxContent:
     return content
 
 
-_DOCX_FIELDS = ("paragraphs", "headings", "tables", "images")
+_DOCX_FIELDS = ("paragraphs", "headings", "tables", "images", "merges")
 
 
 def _docx_shaped(content: DocxContent) -> bool:
     strings = content.paragraphs + content.headings + content.images
     cells = [c for table in content.tables for row in table for c in row]
     rows_ok = all(isinstance(row, list) for table in content.tables for row in table)
-    return rows_ok and all(isinstance(s, str) for s in strings + cells)
+    merges_ok = len(content.merges) == len(content.tables) and all(
+        isinstance(m, list) and len(m) == 4 for ms in content.merges for m in ms
+    )
+    return rows_ok and merges_ok and all(isinstance(s, str) for s in strings + cells)
 
 
 # ---------------------------------------------------------------------------

@@ -135,6 +135,37 @@ def find_legal_rep(text: str) -> tuple[object, str] | None:
     return (m["v"], _snippet(text, m.start(), m.end())) if m else None
 
 
+_TYPE_RE = re.compile(r"类\s*型\s*[:：]?\s*(?P<v>[\u4e00-\u9fff（）()·]{2,40}?)(?=\s|法定代表人|负责人|$)")
+_CERTIFICATE_TYPES = (
+    ("事业单位法人证书", "事业单位法人"),
+    ("社会团体法人登记证书", "社会团体法人"),
+    ("民办非企业单位登记证书", "民办非企业单位"),
+)
+_COMPANY_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|全民所有制|集体所有制|股份合作制")
+
+
+def find_org_type(text: str) -> tuple[object, str] | None:
+    """单位性质 as the certificate shows it: its title (法人证书) or the licence's 类型 line.
+
+    Only what the document says for sure: a company (有限责任公司…) is 企业法人, a 分公司 is a
+    非法人分支机构; any other 类型 (合伙企业, 个体工商户) is left to the form.
+    """
+    folded = "".join(text.split())
+    for title, kind in _CERTIFICATE_TYPES:
+        if title in folded:
+            at = folded.index(title)
+            return kind, folded[at : at + 20]
+    m = _TYPE_RE.search(text)
+    if m is None:
+        return None
+    written = m["v"]
+    if "分公司" in written or "分支机构" in written or "非法人" in written:
+        return "非法人分支机构", _snippet(text, m.start(), m.end())
+    if _COMPANY_RE.search(written):
+        return "企业法人", _snippet(text, m.start(), m.end())
+    return None
+
+
 def licence_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """Credit code, name, registration date and legal representative of a licence or 法人证书."""
     facts: dict[str, Fact] = {}
@@ -142,6 +173,7 @@ def licence_facts(pages: Pages, file: str) -> dict[str, Fact]:
     facts |= _fact("org_name", _search(pages, find_org_name, LICENCE_PAGES), file, pages=pages)
     facts |= _fact("registration_date", _search(pages, _dated(_REG_DATE_RE), LICENCE_PAGES), file, pages=pages)
     facts |= _fact("legal_representative", _search(pages, find_legal_rep, LICENCE_PAGES), file, pages=pages)
+    facts |= _fact("org_type", _search(pages, find_org_type, LICENCE_PAGES), file, pages=pages)
     return facts
 
 

@@ -35,14 +35,17 @@ HEAD_BYTES = 64 * 1024  # of each XML part, searched for a DTD before the root e
 class DocxContent:
     paragraphs: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
-    tables: list[list[list[str]]] = field(default_factory=list)  # table → row → cell text
+    # table → row → cell text, one entry per grid column; a merged cell's text is in its
+    # top-left cell only (the others are "") and its range is in `merges`
+    tables: list[list[list[str]]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # zip members under word/media/, read lazily
+    merges: list[list[list[int]]] = field(default_factory=list)  # per table: [r0, c0, r1, c1]
     archive: zipfile.ZipFile | None = field(default=None, repr=False)
 
     @property
     def text(self) -> str:
         """All text, paragraphs first, then table rows with cells separated by tabs."""
-        rows = ["\t".join(row) for table in self.tables for row in table]
+        rows = ["\t".join(_squeeze(row)) for table in self.tables for row in table]
         return "\n".join([*self.paragraphs, *rows])
 
     def image(self, index: int) -> bytes:
@@ -157,16 +160,44 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
         if heading:
             content.headings.append(heading)
     for table in document.tables:
-        rows: list[list[str]] = []
-        for row in table.rows:
-            cells: list[str] = []
-            for cell in row.cells:
-                text = cell.text.strip()
-                if not cells or cells[-1] != text:  # a merged cell repeats
-                    cells.append(text)
-            rows.append(cells)
+        rows, merges = _table_grid(table)
         content.tables.append(rows)
+        content.merges.append(merges)
     return content
+
+
+def _table_grid(table) -> tuple[list[list[str]], list[list[int]]]:  # table: docx Table
+    """The table's cells on its grid: python-docx repeats a merged cell in every grid position
+    it covers (across and down), so a repeat is left empty and its range recorded."""
+    rows: list[list[str]] = []
+    # the cell's XML element → (row, col) first seen; holding the element keeps lxml handing
+    # back the same proxy for it (an id() could be reused once a proxy is collected)
+    first: dict[object, tuple[int, int]] = {}
+    ends: dict[tuple[int, int], list[int]] = {}
+    for r, row in enumerate(table.rows):
+        cells: list[str] = []
+        for c, cell in enumerate(row.cells):
+            key = cell._tc
+            if key in first:
+                r0, c0 = first[key]
+                end = ends.setdefault((r0, c0), [r0, c0])
+                end[0], end[1] = max(end[0], r), max(end[1], c)
+                cells.append("")
+            else:
+                first[key] = (r, c)
+                cells.append(cell.text.strip())
+        rows.append(cells)
+    merges = [[r0, c0, r1, c1] for (r0, c0), (r1, c1) in ends.items()]
+    return rows, merges
+
+
+def _squeeze(row: list[str]) -> list[str]:
+    """A row's cells as read aloud: a merged cell once, no run of blanks."""
+    out: list[str] = []
+    for text in row:
+        if not out or out[-1] != text:
+            out.append(text)
+    return out
 
 
 def _style_names(document) -> tuple[dict[str | None, str], str]:  # document: docx Document

@@ -133,10 +133,15 @@ def _macros(name: str) -> Finding:
     return Finding("read.workbook_macros", "info", message, [name])
 
 
-def read_grids(grids: list[Grid], name: str) -> WorkbookResult:
-    """The same reading over sheets already in memory (tests, other spreadsheet sources)."""
+def read_grids(grids: list[Grid], name: str, *, how: str = "typed") -> WorkbookResult:
+    """The same reading over grids already in memory: Word and PDF tables (extract/tables.py).
+
+    `how` is recorded on every value's evidence (typed, text, ocr).
+    """
     result = WorkbookResult(sheets=[g.name for g in grids])
-    _Reader(name, result).read(grids)
+    reader = _Reader(name, result)
+    reader.how = how
+    reader.read(grids)
     return result
 
 

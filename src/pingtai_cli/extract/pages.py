@@ -65,6 +65,7 @@ class Pages:
         self._images: dict[int, Image.Image] = {}
         self.memo = memo  # OCR and seals read before (the budget counts a page all the same)
         self._seal_render = seal_render  # cheaper rendering for a text page's seal test
+        self.docx: DocxContent | None = None  # a Word document's content (its tables)
 
     @classmethod
     def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
@@ -93,7 +94,9 @@ class Pages:
             return load_image(content.image(i - 1), max_pixels=max_pixels)
 
         n = 1 + len(content.images)
-        return cls(n, n, layer, render, max_ocr, memo)
+        pages = cls(n, n, layer, render, max_ocr, memo)
+        pages.docx = content
+        return pages
 
     @classmethod
     def from_text(cls, text: str) -> Pages:
