@@ -94,11 +94,15 @@ def test_a_named_licence_scan_is_read_whole_once(fake_ocr) -> None:  # type: ign
     assert fake.calls == [(0, True)]
 
 
-def test_a_blank_cover_sends_ocr_on_to_page_2_but_no_further(fake_ocr) -> None:  # type: ignore[no-untyped-def]
+def test_a_scan_is_searched_page_by_page_for_a_title_but_only_its_first_five(fake_ocr) -> None:  # type: ignore[no-untyped-def]
     fake = fake_ocr(["", "", "", "信用中国 信用信息报告"])
     material = process_file("scan0010.pdf", scan_pdf(4), Limits())
+    assert material.material_keys == ["credit_report"]  # bound behind three blank pages
+    assert material.facts == {} or "credit_code" not in material.facts
+    fake = fake_ocr(["", "", "", "", "", "信用中国 信用信息报告"])
+    material = process_file("scan0011.pdf", scan_pdf(6), Limits())
     assert material.material_keys == []
-    assert sorted({i for i, _ in fake.calls}) == [0, 1]
+    assert max(i for i, _ in fake.calls) == 4
 
 
 def test_a_word_file_holding_only_a_picture_is_read_by_ocr(fake_ocr) -> None:  # type: ignore[no-untyped-def]
@@ -124,6 +128,7 @@ def test_the_dossier_wide_ocr_budget_is_shared_and_its_exhaustion_reported(  # t
     for i in range(3):
         (tmp_path / f"scan{i:04d}.pdf").write_bytes(scan_pdf(3))
     dossier = read_dossier(tmp_path, limits=Limits(max_ocr_total=4))
-    assert [f.ocr_pages for f in dossier.files] == [2, 2, 0]  # pages 1–2 of each, then none left
-    assert {i for i, _ in fake.calls} == {0, 1}
+    # every page's title of the first scan is looked for, the budget's last page goes to the next
+    assert [f.ocr_pages for f in dossier.files] == [3, 1, 0]
+    assert {i for i, _ in fake.calls} == {0, 1, 2}
     assert "dossier.ocr_budget" in [f.id for f in dossier.findings]

@@ -164,10 +164,11 @@ def _read_content(
 ) -> list[tuple[str, str]]:
     """Classify by content and read the facts each material carries; returns the content matches."""
     from .extract.docfacts import EXTRACTORS, seal_facts, seen_seal
-    from .materials import name_of, sealed
+    from .materials import first_pages, name_of, sealed
 
     name_keys = [k for k, _ in name_hits]
     content_hits = _classify_by_content(pages, name_keys)
+    pages.starts = first_pages(content_hits)  # a material bound behind others starts there
     keys = _unique(name_keys + [k for k, _ in content_hits])
     steps = [(name_of(k), EXTRACTORS[k]) for k in keys if k in EXTRACTORS]
     if sealed(keys):
@@ -218,9 +219,9 @@ def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, 
     when page 1 was nearly blank (a cover). A file whose name already says
     what it is, of a kind that needs no text, is not OCR'd at all.
     """
-    from .materials import CONTENT_PAGES, classify_content, needs_text
+    from .materials import TITLE_PAGES, classify_content, is_contents, needs_text
 
-    count = min(pages.count, CONTENT_PAGES)
+    count = min(pages.count, TITLE_PAGES)
 
     def texts(read: Callable[[int], str] | None, scans: int) -> list[str]:
         out = []
@@ -240,9 +241,29 @@ def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, 
         hits = classify_content(first)
         if not hits and len("".join(first[0].split()) if first else "") < 20:
             hits = classify_content(texts(read, 2))
+        if read == pages.head and (not hits or is_contents(first[0] if first else "")):
+            hits = _later_titles(pages, read) or hits
         if hits:
             break
     return hits
+
+
+def _later_titles(pages: Pages, read: Callable[[int], str]) -> list[tuple[str, str]]:
+    """Titles of a scan's later pages, read one by one until one names a material.
+
+    A combined scan whose first page is a cover or a table of contents keeps the licence on
+    page 3: its top band is read (cheap), page after page, within the file's OCR budget.
+    """
+    from .materials import SCAN_TITLE_PAGES, classify_content
+
+    seen: list[str] = []
+    for index in range(min(pages.count, SCAN_TITLE_PAGES)):
+        known = pages.known(index)
+        seen.append(known if known is not None else read(index))  # page 1: read already
+        titled = [(k, r) for k, r in classify_content(seen) if "标题" in r]
+        if index >= 1 and titled:
+            return titled
+    return []
 
 
 def _page_notes(pages: Pages, limits: Limits) -> list[str]:

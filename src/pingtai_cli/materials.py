@@ -9,6 +9,7 @@ not taken for a business licence.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,8 @@ from pathlib import PurePosixPath
 TITLE_LINES = 4  # the opening lines of the first page with text, where a title stands
 TITLE_CHARS = 80  # … at most this many characters of them
 CONTENT_PAGES = 3  # pages whose body words count
+TITLE_PAGES = 20  # pages whose titles count: a combined PDF holds several materials
+SCAN_TITLE_PAGES = 5  # of a scan, pages OCR'd (their top band) looking for a title
 
 
 @dataclass(frozen=True)
@@ -105,24 +108,62 @@ def _opening(page: str) -> str:
     return _fold("".join(lines))[:TITLE_CHARS]
 
 
+_LEADER_RE = re.compile(r"(?:…{2,}|\.{4,}|·{4,}|-{4,}|—{3,})\s*(?:第\s*)?\d{1,3}\s*页?\s*$")
+
+
+def is_contents(page: str) -> bool:
+    """A table of contents: headed 目录, or most lines end in a page number after a leader.
+
+    It names every material of the dossier and is none of them.
+    """
+    lines = [line.strip() for line in page.splitlines() if line.strip()]
+    if not lines:
+        return False
+    if any(_fold(line) in ("目录", "目次", "材料目录", "申报材料目录") for line in lines[:3]):
+        return True
+    leaders = sum(1 for line in lines if _LEADER_RE.search(line))
+    return len(lines) >= 4 and leaders >= 0.6 * len(lines)
+
+
 def classify_content(text_pages: list[str]) -> list[tuple[str, str]]:
-    """(key, reason) for each material the text shows: titles first, body words if no title matched."""
-    raw = [p or "" for p in text_pages[:CONTENT_PAGES]]
-    pages = [_fold(p) for p in raw]
-    first = next((i for i, p in enumerate(pages) if p), None)
+    """(key, reason) for each material the text shows: titles first, body words if no title matched.
+
+    Every page's title counts (up to TITLE_PAGES), so a PDF that binds the licence behind a
+    cover and the audit report behind that provides both; a table of contents counts for nothing.
+    """
+    raw = [p or "" for p in text_pages[:TITLE_PAGES]]
     out: list[tuple[str, str]] = []
-    if first is not None:
-        index, opening = first, _opening(raw[first])
+    seen: set[str] = set()
+    contents = {i for i, p in enumerate(raw) if is_contents(p)}
+    for index, page in enumerate(raw):
+        if index in contents or not page.strip():
+            continue
+        opening = _opening(page)
         for material in catalogue().values():
             word = next((w for w in material.titles if w in opening), None)
-            if word:
+            if word and material.key not in seen:
+                seen.add(material.key)
                 out.append((material.key, f"第{index + 1}页标题含“{word}”"))
     if out:
         return out
+    pages = ["" if i in contents else _fold(p) for i, p in enumerate(raw[:CONTENT_PAGES])]
     for material in catalogue().values():
         hit = _content_hit(material, pages)
         if hit:
             out.append((material.key, hit))
+    return out
+
+
+_PAGE_RE = re.compile(r"第(\d+)页")
+
+
+def first_pages(hits: list[tuple[str, str]]) -> dict[str, int]:
+    """Material key → the 0-based page where its content was recognised (from the reasons)."""
+    out: dict[str, int] = {}
+    for key, reason in hits:
+        m = _PAGE_RE.match(reason)
+        if m and key not in out:
+            out[key] = int(m[1]) - 1
     return out
 
 

@@ -62,9 +62,11 @@ def _snippet(text: str, start: int, end: int) -> str:
     return " ".join(text[lo : max(end, start + 20)][:SNIPPET].split())
 
 
-def _search(pages: Pages, finder: Finder, last: int) -> tuple[object, str, int] | None:
-    """The first page (up to `last`) where `finder` finds its value; pages are OCR'd only as reached."""
-    for index in range(min(pages.count, last)):
+def _search(
+    pages: Pages, finder: Finder, last: int, start: int = 0
+) -> tuple[object, str, int] | None:
+    """The first page (of `last` from `start`) where `finder` finds its value; OCR'd only as reached."""
+    for index in range(start, min(pages.count, start + last)):
         hit = finder(pages.text(index))
         if hit is not None:
             return hit[0], hit[1], index
@@ -169,18 +171,24 @@ def find_org_type(text: str) -> tuple[object, str] | None:
 def licence_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """Credit code, name, registration date and legal representative of a licence or 法人证书."""
     facts: dict[str, Fact] = {}
-    facts |= _fact("credit_code", _search(pages, find_credit_code, LICENCE_PAGES), file, pages=pages)
-    facts |= _fact("org_name", _search(pages, find_org_name, LICENCE_PAGES), file, pages=pages)
-    facts |= _fact("registration_date", _search(pages, _dated(_REG_DATE_RE), LICENCE_PAGES), file, pages=pages)
-    facts |= _fact("legal_representative", _search(pages, find_legal_rep, LICENCE_PAGES), file, pages=pages)
-    facts |= _fact("org_type", _search(pages, find_org_type, LICENCE_PAGES), file, pages=pages)
+    at = pages.starts.get("business_license", 0)  # page 3 of a combined PDF
+    finders = (
+        ("credit_code", find_credit_code),
+        ("org_name", find_org_name),
+        ("registration_date", _dated(_REG_DATE_RE)),
+        ("legal_representative", find_legal_rep),
+        ("org_type", find_org_type),
+    )
+    for key, finder in finders:
+        facts |= _fact(key, _search(pages, finder, LICENCE_PAGES, at), file, pages=pages)
     return facts
 
 
 def credit_report_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """The date a credit report was generated (it must be from the month of submission)."""
-    facts = _fact("report_date", _search(pages, _dated(_REPORT_DATE_RE), 2), file, pages=pages)
-    facts |= _fact("credit_code", _search(pages, find_credit_code, 1), file, pages=pages)
+    at = pages.starts.get("credit_report", 0)
+    facts = _fact("report_date", _search(pages, _dated(_REPORT_DATE_RE), 2, at), file, pages=pages)
+    facts |= _fact("credit_code", _search(pages, find_credit_code, 1, at), file, pages=pages)
     return facts
 
 
@@ -241,7 +249,7 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
     """
     year = assets = None
     how: str | None = None  # "unit_inferred" when the balance sheet states no unit
-    for index in range(min(pages.count, AUDIT_PAGES)):
+    for index in range(pages.starts.get("audit_report", 0), min(pages.count, AUDIT_PAGES)):
         head = pages.head(index)
         if index in pages.refused:
             break  # the OCR budget is spent; the rest of the scan stays unread (noted)

@@ -58,6 +58,7 @@ def engine() -> RapidOCR:
             logging.getLogger("OrtInferSession").setLevel(logging.ERROR)
             _tune_sessions()
             _engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=1)
+            _capture_directions(_engine)
         return _engine
 
 
@@ -157,17 +158,123 @@ def remove_red(img: Image.Image) -> Image.Image:
     return Image.fromarray(rgb)
 
 
-def ocr_image(img: Image.Image, *, drop_red: bool = True) -> list[OcrLine]:
-    """Text boxes of an image in reading order (top to bottom, then left to right)."""
-    import numpy as np
+last_turn = 0  # degrees (counter-clockwise) the last page OCR'd was turned to read upright
+TALL = 1.5  # a text box this much taller than wide is a line of a page lying on its side
+MIN_SKEW, MAX_SKEW = 0.4, 15.0  # degrees: below, no correction; above, not a skew
 
+
+def ocr_image(img: Image.Image, *, drop_red: bool = True, orient: bool = True) -> list[OcrLine]:
+    """Text boxes of an image in reading order (top to bottom, then left to right).
+
+    A page lying on its side or upside down is turned upright first and read
+    again (a scanner's or phone's page in any of the four orientations); a
+    slightly skewed page's boxes are rotated back so that a row's label and its
+    amount stay on one line. `last_turn` tells the caller the turn applied.
+    """
+    global last_turn
     img = shrink(img, OCR_SIDE)
     if drop_red:
         img = remove_red(img)
+    lines, flipped = _recognise(img)
+    turn = page_turn(lines, flipped) if orient else 0
+    if turn:
+        img = img.rotate(turn, expand=True, fillcolor="white")
+        lines, _ = _recognise(img)
+    last_turn = turn
+    return deskew(lines, img.width, img.height)
+
+
+def _recognise(img: Image.Image) -> tuple[list[OcrLine], int]:
+    """(text boxes, how many line crops the direction classifier found upside down)."""
+    import numpy as np
+
     bgr = np.ascontiguousarray(np.asarray(img)[..., ::-1])
     with _run_lock:  # one page at a time: the engine already uses every thread we allow
-        result, _ = engine()(bgr)
-    return [OcrLine(str(text), box, float(score)) for box, text, score in result or []]
+        ocr = engine()
+        _directions.clear()
+        result, _ = ocr(bgr)
+        flipped = sum(1 for label, score in _directions if str(label) == "180" and score >= 0.8)
+    lines = [OcrLine(str(text), box, float(score)) for box, text, score in result or []]
+    return lines, flipped
+
+
+_directions: list[tuple[str, float]] = []  # the classifier's verdict on each line crop of a run
+
+
+def _capture_directions(ocr: RapidOCR) -> None:
+    """Keep what rapidocr's text-direction classifier says of each line (it runs anyway).
+
+    rapidocr turns an upside-down line before reading it but does not say so;
+    counted over a page, those verdicts tell the page's orientation for free.
+    """
+    classify = getattr(ocr, "text_cls", None)
+    if classify is None:
+        return
+
+    def capture(images):  # type: ignore[no-untyped-def]
+        out = classify(images)
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            _directions.extend((str(label), float(score)) for label, score in out[1])
+        return out
+
+    ocr.text_cls = capture
+
+
+def _size(box: list[list[float]]) -> tuple[float, float]:
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    return max(xs) - min(xs), max(ys) - min(ys)
+
+
+def page_turn(lines: list[OcrLine], flipped: int) -> int:
+    """Degrees (counter-clockwise) that bring the page upright: 0, 90, 180 or 270.
+
+    Lines of a page on its side come out as tall boxes; the direction classifier
+    then says which side is up (rapidocr turns a tall crop a quarter before it
+    reads, so a page turned one way reads as upside down, the other way not).
+    Both are measured on the run already made, so an upright page costs nothing more.
+    """
+    words = [line for line in lines if len(line.text.strip()) >= 2]
+    if len(words) < 3:
+        return 0
+    tall = sum(1 for line in words if (lambda w, h: h > TALL * w)(*_size(line.box)))
+    upside = flipped > len(lines) / 2
+    if tall > len(words) / 2:
+        return 270 if upside else 90
+    return 180 if upside else 0
+
+
+def skew_angle(lines: list[OcrLine]) -> float:
+    """The page's skew in degrees (positive: text rises to the right), from its long text lines."""
+    import math
+
+    angles = []
+    for line in lines:
+        (x0, y0), (x1, y1) = line.box[0], line.box[1]
+        width, height = _size(line.box)
+        if width > 3 * max(height, 1) and x1 > x0:
+            angles.append(math.degrees(math.atan2(y0 - y1, x1 - x0)))
+    if len(angles) < 3:
+        return 0.0
+    angles.sort()
+    return angles[len(angles) // 2]
+
+
+def deskew(lines: list[OcrLine], width: int, height: int) -> list[OcrLine]:
+    """Boxes of a skewed page rotated back about its centre, so rows group as printed."""
+    import math
+
+    angle = skew_angle(lines)
+    if not MIN_SKEW <= abs(angle) <= MAX_SKEW:
+        return lines
+    a = math.radians(angle)
+    cx, cy = width / 2, height / 2
+    cos, sin = math.cos(a), math.sin(a)
+
+    def turn(p: list[float]) -> list[float]:
+        dx, dy = p[0] - cx, p[1] - cy
+        return [cx + dx * cos - dy * sin, cy + dx * sin + dy * cos]
+
+    return [OcrLine(line.text, [turn(p) for p in line.box], line.score) for line in lines]
 
 
 def ocr_text(img: Image.Image, *, drop_red: bool = True) -> str:

@@ -66,6 +66,8 @@ class Pages:
         self.memo = memo  # OCR and seals read before (the budget counts a page all the same)
         self._seal_render = seal_render  # cheaper rendering for a text page's seal test
         self.docx: DocxContent | None = None  # a Word document's content (its tables)
+        self.starts: dict[str, int] = {}  # material key → page its content starts on (0-based)
+        self.turns: dict[int, int] = {}  # degrees a scanned page was turned to read upright
 
     @classmethod
     def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
@@ -152,18 +154,13 @@ class Pages:
             if index not in self.refused:
                 self.refused.append(index)
             return None
-        from pingtai_cli.extract.ocr import ocr_text
-
         self._started.add(index)
         if self.memo is not None and (known := self.memo.ocr(index, fraction)) is not None:
             self._recall_seal(index)  # the page was rendered then, and its seal tested
             return known
         self.ocr_runs += 1
         try:
-            image = self.image(index)
-            if fraction < 1.0:
-                image = image.crop((0, 0, image.width, max(1, round(image.height * fraction))))
-            text = ocr_text(image)
+            text = self._ocr_upright(index, fraction)
         except UnreadableFile as exc:
             self.problems.append(str(exc))
             return ""
@@ -174,12 +171,43 @@ class Pages:
             self.memo.set_ocr(index, fraction, text)
         return text
 
+    def _ocr_upright(self, index: int, fraction: float) -> str:
+        """OCR of the page (or its top band) read upright, whichever way it was scanned.
+
+        The OCR turns a page it finds on its side or upside down (extract/ocr.py); the
+        turn is kept, so that the page's top band is cut from the upright page, not
+        from the side of the scan, and the page is not measured again.
+        """
+        from pingtai_cli.extract import ocr
+
+        image = self.image(index)
+
+        def band(img: Image.Image) -> Image.Image:
+            if fraction >= 1.0:
+                return img
+            return img.crop((0, 0, img.width, max(1, round(img.height * fraction))))
+
+        ocr.last_turn = 0
+        text = ocr.ocr_text(band(image))
+        turn = ocr.last_turn
+        if turn and index not in self.turns:
+            self.turns[index] = turn
+            upright = image.rotate(turn, expand=True, fillcolor="white")
+            self._images[index] = upright
+            if fraction < 1.0:  # the band read was a side of the page: read the real top
+                text = ocr.ocr_text(band(upright))
+        return text
+
     def image(self, index: int) -> Image.Image:
         """The page image (rendered at 150 dpi for PDFs); checked for a seal on first sight."""
         if index not in self._images:
             if len(self._images) >= MAX_CACHED_IMAGES:
                 self._images.pop(next(iter(self._images)))
             self._images[index] = self._render(index)
+            if index in self.turns:  # rendered again after eviction: upright as read before
+                self._images[index] = self._images[index].rotate(
+                    self.turns[index], expand=True, fillcolor="white"
+                )
             if index not in self.seals:  # a page rendered again (evicted) is not tested again
                 self._check_seal(index, self._images[index])
         return self._images[index]
