@@ -139,6 +139,13 @@ class FileMemo:
     def set_flag(self, name: str) -> None:
         self._put("meta", name, True)
 
+    def note(self, name: str) -> str | None:
+        value = self._get("meta", f"note:{name}")
+        return value if isinstance(value, str) else None
+
+    def set_note(self, name: str, text: str) -> None:
+        self._put("meta", f"note:{name}", text)
+
     def docx(self) -> dict[str, Any] | None:
         value = self._record["docx"]
         return value if value else None
@@ -210,9 +217,11 @@ class PdfSource:
     def pages(self, max_ocr: int) -> Pages:
         from pingtai_cli.extract.pages import Pages
 
-        return Pages(
+        pages = Pages(
             self.count, self.total, self.layer, self.render, max_ocr, self._memo, self.render_for_seal
         )
+        pages.dpi = lambda index: self._open().image_dpi(index)
+        return pages
 
     def close(self) -> None:
         if self._pdf is not None:

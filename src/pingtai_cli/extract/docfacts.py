@@ -126,15 +126,35 @@ def find_credit_code(text: str) -> tuple[object, str] | None:
 
 def find_org_name(text: str) -> tuple[object, str] | None:
     for m in _NAME_RE.finditer(text):
-        name = m["v"].strip(" :：;；,，。")
+        name = not_a_label(m["v"].strip(" :：;；,，。")) or ""
         if 2 <= len(name) <= 60 and re.search(r"[\u4e00-\u9fff]", name):
             return name, _snippet(text, m.start("v") - 4, m.end())
     return None
 
 
+# The printed field labels of a licence or 法人证书: never a value (OCR of a two-column licence
+# puts `法定代表人` beside `注册资本` when the name sits on the line below)
+FIELD_LABELS = (
+    "统一社会信用代码", "名称", "类型", "法定代表人", "负责人", "注册资本", "开办资金", "成立日期",
+    "注册日期", "营业期限", "住所", "经营场所", "经营范围", "登记机关", "宗旨和业务范围", "举办单位",
+    "经费来源", "有效期", "发证机关",
+)
+_FIELD_LABEL_RE = re.compile("|".join(sorted(FIELD_LABELS, key=len, reverse=True)))
+
+
+def not_a_label(value: str) -> str | None:
+    """The value cut before any field label it runs into; None when nothing but a label is left."""
+    m = _FIELD_LABEL_RE.search(value)
+    cut = value[: m.start()] if m else value
+    return cut if len(cut) >= 2 else None
+
+
 def find_legal_rep(text: str) -> tuple[object, str] | None:
-    m = _LEGAL_REP_RE.search(text)
-    return (m["v"], _snippet(text, m.start(), m.end())) if m else None
+    for m in _LEGAL_REP_RE.finditer(text):
+        name = not_a_label(m["v"])
+        if name is not None:
+            return name, _snippet(text, m.start(), m.end())
+    return None
 
 
 _TYPE_RE = re.compile(r"类\s*型\s*[:：]?\s*(?P<v>[\u4e00-\u9fff（）()·]{2,40}?)(?=\s|法定代表人|负责人|$)")

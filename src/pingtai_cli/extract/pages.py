@@ -67,7 +67,8 @@ class Pages:
         self._seal_render = seal_render  # cheaper rendering for a text page's seal test
         self.docx: DocxContent | None = None  # a Word document's content (its tables)
         self.starts: dict[str, int] = {}  # material key → page its content starts on (0-based)
-        self.turns: dict[int, int] = {}  # degrees a scanned page was turned to read upright
+        self.turns: dict[int, int] = {}
+        self.dpi: Callable[[int], float | None] | None = None  # a scan's stored resolution  # degrees a scanned page was turned to read upright
 
     @classmethod
     def from_pdf(cls, pdf: PdfFile, max_ocr: int) -> Pages:
@@ -157,6 +158,9 @@ class Pages:
         self._started.add(index)
         if self.memo is not None and (known := self.memo.ocr(index, fraction)) is not None:
             self._recall_seal(index)  # the page was rendered then, and its seal tested
+            note = getattr(self.memo, "note", lambda name: None)(f"unread@{index}")
+            if fraction >= 1.0 and note and note not in self.problems:
+                self.problems.append(note)
             return known
         self.ocr_runs += 1
         try:
@@ -169,7 +173,25 @@ class Pages:
             return ""
         if self.memo is not None:
             self.memo.set_ocr(index, fraction, text)
+        if fraction >= 1.0:
+            self._diagnose(index, text)
         return text
+
+    def _diagnose(self, index: int, text: str) -> None:
+        """A page OCR found (almost) nothing on: say why, measured, and what to do."""
+        from pingtai_cli.extract import quality
+
+        if not quality.unread(text):
+            return
+        try:
+            image = self.image(index)
+            dpi = self.dpi(index) if self.dpi is not None else quality.image_dpi(image)
+            note = quality.diagnosis(index, image, dpi, self.turns.get(index, 0))
+        except Exception:  # a page that cannot even be measured: the OCR failure says enough
+            return
+        self.problems.append(note)
+        if self.memo is not None and hasattr(self.memo, "set_note"):
+            self.memo.set_note(f"unread@{index}", note)
 
     def _ocr_upright(self, index: int, fraction: float) -> str:
         """OCR of the page (or its top band) read upright, whichever way it was scanned.

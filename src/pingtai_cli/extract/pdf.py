@@ -120,6 +120,25 @@ class PdfFile:
             raise UnreadableFile(f"第{index + 1}页无法渲染（{_page_reason(str(exc))}）") from exc
         return image
 
+    def image_dpi(self, index: int) -> float | None:
+        """The resolution of the page's largest image as placed on the page (a scan's dpi)."""
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+
+        best = None
+        try:
+            page = self._doc[index]
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+                left, bottom, right, top = obj.get_pos()
+                width_px, _ = obj.get_px_size()
+                inches = (right - left) / 72
+                if inches > 0 and (best is None or inches > best[0]):
+                    best = (inches, width_px / inches)
+            page.close()
+        except (pdfium.PdfiumError, AttributeError, TypeError, ValueError):
+            return None
+        return best[1] if best else None
+
     def _read_text(self, index: int) -> str:
         import pypdfium2 as pdfium
 
