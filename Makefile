@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench samples clean
+.PHONY: demo test lint bench samples clean fonts
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,17 +16,20 @@ demo: $(STAMP)
 	$(BIN)/pingtai check sample_dossiers/liaoning_eligible --jurisdiction liaoning --as-of 2026-03-15 || true
 	$(BIN)/pingtai check sample_dossiers/national_low_assets --jurisdiction national --as-of 2026-03-15 || true
 
-test: $(STAMP)
+fonts:  # the CJK font scans are drawn with (a Debian package; see the script)
+	@scripts/install_fonts.sh
+
+test: $(STAMP) fonts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) fonts
 	$(BIN)/python bench/run.py
 
-samples: $(STAMP)
+samples: $(STAMP) fonts
 	$(BIN)/python scripts/make_samples.py
 
 clean:

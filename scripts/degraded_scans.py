@@ -107,7 +107,7 @@ def phone_photo(img: Image, seed: int = 11) -> Image:
     a *= np.array([1.0, 0.95, 0.84], dtype=np.float32)
     lit = PILImage.fromarray(np.clip(a, 0, 255).astype("uint8"))
     dx, dy = 0.06 * w, 0.04 * h
-    quad = (dx, dy, w - dx * 0.3, 0, w, h, 0, h - dy)  # where the page's corners landed
+    quad = (dx, dy, 0, h - dy, w, h, w - dx * 0.3, 0)  # corners: top-left, bottom-left, …
     return lit.transform((w, h), PILImage.QUAD, quad, resample=PILImage.BICUBIC, fillcolor=(90, 80, 70))
 
 

@@ -1479,8 +1479,10 @@ def xuchang_report_docx(path: Path, org: Org) -> None:
     _save_docx(doc, org, path)
 
 
-def generic_report_docx(path: Path, org: Org, use_styles: bool) -> None:
-    """A 申请报告 with 一、…六、 sections, as national/liaoning/heilongjiang/shaoguan applicants write."""
+def generic_report_docx(path: Path, org: Org, use_styles: bool, assets: bool = True) -> None:
+    """A 申请报告 with 一、…六、 sections, as national/liaoning/heilongjiang/shaoguan applicants write.
+
+    `assets=False` leaves 资产总额 out of its table (the audit report is then the only source)."""
     doc = _docx_base()
     doc.add_paragraph(JURISDICTION_TITLE[org.jurisdiction]).alignment = 1
     doc.add_paragraph("申 请 报 告").alignment = 1
@@ -1503,7 +1505,7 @@ def generic_report_docx(path: Path, org: Org, use_styles: bool) -> None:
                 [
                     ["统一社会信用代码", org.credit_code],
                     ["法定代表人", org.legal_rep],
-                    ["资产总额（万元）", f"{org.assets:g}"],
+                    *([["资产总额（万元）", f"{org.assets:g}"]] if assets else []),
                     ["从业人数", str(org.staff)],
                 ],
             )
@@ -1730,8 +1732,12 @@ def audit_texts(org: Org, report_no: str) -> dict[str, str]:
     }
 
 
-def audit_pdf(path: Path, org: Org) -> None:
-    """上一年度审计报告 (with 服务收支情况) as a text PDF: cover, opinion, 资产负债表, 利润表."""
+def audit_pdf(path: Path, org: Org, row_numbers: bool = False) -> None:
+    """上一年度审计报告 (with 服务收支情况) as a text PDF: cover, opinion, 资产负债表, 利润表.
+
+    `row_numbers`: the balance sheet as many auditors print it, with a 行次 column and the
+    `单位：元` line on its own, so that the amount must be read in its unit context.
+    """
     report_no = f"{org.auditor[:2]}审字〔{AUDIT_YEAR + 1}〕第{org.seed % 900 + 100:04d}号"
     t = audit_texts(org, report_no)
     d = Doc()
@@ -1748,8 +1754,15 @@ def audit_pdf(path: Path, org: Org) -> None:
     d.p(cn_date(date(AUDIT_YEAR + 1, 3, 2)), style="right").page()
     rows, _ = balance_sheet(org)
     d.title("资产负债表", f"{AUDIT_YEAR}年12月31日")
-    d.p(f"编制单位：{org.name}                          单位：元", style="plain")
-    d.table(rows, [62, 46, 46]).page()
+    if row_numbers:
+        d.p(f"编制单位：{org.name}", style="plain").p("单位：元", style="right")
+        rows = [[rows[0][0], "行次", *rows[0][1:]]] + [
+            [r[0], str(i), *r[1:]] for i, r in enumerate(rows[1:], 1)
+        ]
+        d.table(rows, [54, 14, 44, 44]).page()
+    else:
+        d.p(f"编制单位：{org.name}                          单位：元", style="plain")
+        d.table(rows, [62, 46, 46]).page()
     d.title("利润表", f"{AUDIT_YEAR}年度")
     d.p(f"编制单位：{org.name}                          单位：元", style="plain")
     d.table(income_rows(org), [62, 46, 46])
@@ -3198,6 +3211,275 @@ def heilongjiang_remote_relaxed(root: Path) -> None:
     declaration_pdf(root / "07真实性声明.pdf", org, stamped=True)
 
 
+# --------------------------------------------------------------------------
+# Dossiers without a workbook, and scans as they arrive (issue 12)
+# --------------------------------------------------------------------------
+
+
+def _form_text(value: Any) -> str:
+    if isinstance(value, date):
+        return cn_date(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _form_tables(org: Org, pairs: list[tuple[str, str, Any]]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """(caption, headers, rows) of a 申请表 laid out as tables, in the order of the paper form."""
+    return [
+        ("", ["项目", "内容"], [[label, _form_text(value)] for _, label, value in pairs]),
+        (
+            "平台运营管理（单位：万元）",
+            list(YEARLY_HEADERS.values()),
+            [[r[k] for k in YEARLY_HEADERS] for r in org.yearly],
+        ),
+        ("主要管理人员和专业技术人员名单", STAFF_HEADERS, [list(r.values()) for r in org.staff_rows]),
+        (
+            "服务的中小企业名单及服务评价表",
+            ["序号", *SERVED_HEADERS],
+            [[i, *r.values()] for i, r in enumerate(org.served_rows, 1)],
+        ),
+        (
+            "主要服务设备、仪器及软件清单（价格单位：万元）",
+            ["序号", *EQUIPMENT_HEADERS],
+            [[i, *r.values()] for i, r in enumerate(org.equipment_rows, 1)],
+        ),
+        ("合作单位", PARTNER_HEADERS, [list(r.values()) for r in org.partner_rows]),
+    ]
+
+
+def form_docx(path: Path, org: Org, pairs: list[tuple[str, str, Any]]) -> None:
+    """The 申请表 as a Word document: the form as a label/value table, then its tables."""
+    doc = _docx_base()
+    doc.add_paragraph(f"{JURISDICTION_TITLE[org.jurisdiction]}申请表").alignment = 1
+    for caption, headers, rows in _form_tables(org, pairs):
+        if caption:
+            doc.add_paragraph(caption)
+        _docx_table(doc, headers, rows)
+    _save_docx(doc, org, path)
+
+
+def form_pdf(path: Path, org: Org, pairs: list[tuple[str, str, Any]]) -> None:
+    """The 申请表 exported from Word to PDF: ruled tables with a text layer."""
+    d = Doc().title(f"{JURISDICTION_TITLE[org.jurisdiction]}申请表")
+    widths = {2: [70, 100], 7: [18, 24, 24, 24, 24, 24, 30]}
+    for caption, headers, rows in _form_tables(org, pairs):
+        if caption:
+            d.p(caption, style="plain")
+        cols = len(headers)
+        d.table([headers, *rows], widths.get(cols, [170 / cols] * cols)).space(8)
+    d.save(path, "申请表")
+
+
+def _variant(org: Org, **changes: Any) -> Org:
+    import dataclasses
+
+    return dataclasses.replace(org, **changes)
+
+
+def _liaoning_org() -> Org:
+    """The applicant of liaoning_eligible, read back from its builder's figures."""
+    return Org(
+        key="liaoning_word_only",
+        jurisdiction="liaoning",
+        name="大连港湾中小企业服务有限公司",
+        platform="港湾中小企业公共服务平台",
+        uscc_prefix="91",
+        area6="210202",
+        city="大连",
+        org_type="企业法人",
+        legal_rep="周建华",
+        reg_date=date(2017, 4, 21),
+        address="辽宁省大连市中山区人民路68号港湾大厦9层",
+        region="辽宁省大连市中山区",
+        capital=300,
+        assets=260,
+        area_m2=540,
+        staff=14,
+        qualified=11,
+        smes_by_year={2023: 90, 2024: 108, 2025: 130},
+        satisfaction=90,
+        agencies=4,
+        free_share=22,
+        functions=["信息"],
+        metrics={"info_offline_smes": 122, "info_activities": 9},
+        prior=["2023年 大连市中小企业公共服务示范平台"],
+        flags={"underdeveloped_region": "否", "is_renewal": "否"},
+        app_date=date(2026, 3, 10),
+        contact="高雪",
+        phone="0411-82345678",
+        postal="116001",
+        website="www.dlgangwan.com.cn",
+        icp="辽ICP备17004321号-1",
+        schools=LIAONING_SCHOOLS,
+        seed=1111,
+        auditor="大连华信会计师事务所有限公司",
+        landlord="大连港湾物业管理有限公司",
+    )
+
+
+def _liaoning_materials(root: Path, org: Org, audit_rows: bool = False) -> None:
+    generic_report_docx(root / "申请报告.docx", org, use_styles=True, assets=not audit_rows)
+    license_pdf(root / "营业执照副本.pdf", org)
+    audit_pdf(root / "2025年度审计报告.pdf", org, row_numbers=audit_rows)
+    lease_pdf(root / "租赁合同.pdf", org)
+    city = org.city
+    service_evidence_pdf(root / "服务证明材料.pdf", org, f"2025年{city}市中小企业政策服务月", date(2025, 6, 12))
+    recognition_pdf(
+        root / "市级示范平台认定文件.pdf",
+        org,
+        f"{city}市工业和信息化局",
+        f"{city[:1]}工信发〔2023〕88号",
+        f"关于公布2023年{city}市中小企业公共服务示范平台名单的通知",
+        2023,
+    )
+    qualification_pdf(
+        root / "网站备案.pdf",
+        org,
+        "网站备案及信息服务承诺",
+        f"{org.name}运营的{org.platform}已完成ICP备案（{org.icp}），提供政策、市场、融资等信息服务。",
+    )
+    other_supporting_pdf(
+        root / "其他证明材料.pdf",
+        org,
+        "公益性服务情况说明",
+        [f"{AUDIT_YEAR}年公益性服务或低收费服务占总服务量的{org.free_share}%，集聚服务机构{org.agencies}家。"],
+    )
+    declaration_pdf(root / "申报材料真实性声明.pdf", org, stamped=True)
+
+
+def liaoning_word_only(root: Path) -> None:
+    """No workbook at all: the 申请表 is a Word document, every material a PDF."""
+    org = _liaoning_org()
+    form_docx(root / "申请表.docx", org, form_pairs(org))
+    _liaoning_materials(root, org)
+
+
+def liaoning_pdf_form(root: Path) -> None:
+    """No workbook: the 申请表 is a PDF exported from Word (ruled tables, text layer)."""
+    org = _variant(
+        _liaoning_org(),
+        key="liaoning_pdf_form",
+        name="鞍山钢都中小企业服务有限公司",
+        platform="钢都中小企业公共服务平台",
+        area6="210302",
+        city="鞍山",
+        legal_rep="孟庆国",
+        address="辽宁省鞍山市铁东区胜利南路35号",
+        region="辽宁省鞍山市铁东区",
+        assets=210,
+        prior=["2023年 鞍山市中小企业公共服务示范平台"],
+        seed=1212,
+        contact="冯娟",
+        website="www.asgangdu.cn",
+        icp="辽ICP备17007788号-1",
+    )
+    form_pdf(root / "申请表（盖章版）.pdf", org, form_pairs(org))
+    _liaoning_materials(root, org)
+
+
+def liaoning_audit_yuan(root: Path) -> None:
+    """The workbook leaves 资产总额 blank; the audit report gives it in 元 under a 单位：元 line."""
+    org = _variant(
+        _liaoning_org(),
+        key="liaoning_audit_yuan",
+        name="营口渤海中小企业服务有限公司",
+        platform="渤海中小企业公共服务平台",
+        area6="210802",
+        city="营口",
+        legal_rep="邵志刚",
+        address="辽宁省营口市站前区渤海大街西18号",
+        region="辽宁省营口市站前区",
+        assets=1250,
+        prior=["2023年 营口市中小企业公共服务示范平台"],
+        seed=1313,
+        contact="孔丽",
+        website="www.ykbohai.cn",
+        icp="辽ICP备18002233号-1",
+    )
+    pairs = form_pairs(org, omit=("total_assets",))
+    standard_workbook(root / "申请表.xlsx", org, pairs)
+    _liaoning_materials(root, org, audit_rows=True)
+
+
+def heilongjiang_phone_licence(root: Path) -> None:
+    """The licence only as a phone photo taken sideways (uneven light, perspective)."""
+    org = Org(
+        key="heilongjiang_phone_licence",
+        jurisdiction="heilongjiang",
+        name="大庆油城企业服务有限公司",
+        platform="油城中小企业培训服务平台",
+        uscc_prefix="91",
+        area6="230602",
+        city="大庆",
+        org_type="企业法人",
+        legal_rep="庞立军",
+        reg_date=date(2019, 9, 6),
+        address="黑龙江省大庆市萨尔图区东风路26号",
+        region="黑龙江省大庆市萨尔图区",
+        capital=200,
+        assets=92,
+        area_m2=380,
+        staff=12,
+        qualified=10,
+        smes_by_year={2023: 56, 2024: 63, 2025: 70},
+        satisfaction=90,
+        agencies=4,
+        free_share=14,
+        functions=["培训"],
+        metrics={"training_person_times": 720},
+        flags={"remote_or_poor_county": "否", "social_org_sponsor": "否"},
+        app_date=date(2026, 3, 9),
+        contact="白雪",
+        phone="0459-6281234",
+        postal="163000",
+        website="www.dqyoucheng.com",
+        icp="黑ICP备19004567号-1",
+        schools=HLJ_SCHOOLS,
+        seed=1414,
+        auditor="大庆石化会计师事务所有限公司",
+        landlord="大庆萨尔图区物业管理有限公司",
+    )
+    standard_workbook(root / "申报表.xlsx", org, form_pairs(org))
+    generic_report_docx(root / "申请报告.docx", org, use_styles=True)
+    phone_photo(root / "IMG_20260309_101522.jpg", license_scan_pages(org)[0], org.seed)
+    audit_pdf(root / "审计报告.pdf", org)
+    lease_pdf(root / "租房合同.pdf", org)
+    service_evidence_pdf(root / "服务活动通知及总结.pdf", org, "2025年大庆市中小企业管理提升培训班", date(2025, 8, 12))
+    qualification_pdf(
+        root / "培训备案.pdf",
+        org,
+        "培训服务机构备案证明",
+        f"{org.name}已在大庆市萨尔图区工业和信息化局备案为中小企业培训服务机构。",
+    )
+    other_supporting_pdf(
+        root / "公益性服务佐证.pdf",
+        org,
+        "公益性服务或低收费服务情况说明",
+        [f"{AUDIT_YEAR}年我单位公益性及低收费服务占总服务量的{org.free_share}%。"],
+    )
+    declaration_pdf(root / "声明.pdf", org, stamped=True)
+
+
+def phone_photo(path: Path, page: Any, seed: int) -> None:
+    """A licence photographed on a desk: turned a quarter, a lamp at one corner, perspective."""
+    import numpy as np
+    from PIL import Image
+
+    rng = random.Random(seed)
+    img = page.convert("RGB")
+    w, h = img.size
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32)
+    light = 1.0 - 0.38 * np.hypot(x / w - 0.85, y / h - 0.1) / 1.3
+    a = np.asarray(img, dtype=np.float32) * light[..., None] * np.array([1.0, 0.96, 0.86])
+    img = Image.fromarray(np.clip(a, 0, 255).astype("uint8"))
+    dx, dy = (0.04 + 0.02 * rng.random()) * w, 0.03 * h
+    img = img.transform((w, h), Image.QUAD, (dx, dy, 0, h - dy, w, h, w - dx * 0.4, 0), resample=Image.BICUBIC, fillcolor=(96, 84, 70))
+    img = img.rotate(90, expand=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, format="JPEG", quality=72)
+
+
 FOLDER_SAMPLES = {
     "liaoning_eligible": liaoning_eligible,
     "national_low_assets": national_low_assets,
@@ -3208,6 +3490,10 @@ FOLDER_SAMPLES = {
     "shaoguan_comprehensive_only": shaoguan_comprehensive_only,
     "national_incomplete": national_incomplete,
     "heilongjiang_remote_relaxed": heilongjiang_remote_relaxed,
+    "liaoning_word_only": liaoning_word_only,
+    "liaoning_pdf_form": liaoning_pdf_form,
+    "liaoning_audit_yuan": liaoning_audit_yuan,
+    "heilongjiang_phone_licence": heilongjiang_phone_licence,
 }
 ZIP_SAMPLES = {"shaoguan_small_premises.zip": shaoguan_small_premises}
 

@@ -129,7 +129,7 @@ class PdfFile:
         try:
             page = self._doc[index]
             for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-                left, bottom, right, top = obj.get_pos()
+                left, bottom, right, top = obj.get_bounds()
                 width_px, _ = obj.get_px_size()
                 inches = (right - left) / 72
                 if inches > 0 and (best is None or inches > best[0]):
