@@ -404,6 +404,43 @@ def case_batch(texts: list[Path], runs: int) -> list[Case]:
 # probes: run inside a fresh process, write what they measured to $PINGTAI_BENCH_PROBE
 
 
+def case_degraded(runs: int) -> tuple[list[Case], str]:
+    """The degraded-scan set (scripts/degraded_scans.py) read in a fresh process: a table of
+    what each variant gave, and OCR seconds per page upright (orientation off/on, alternating
+    in one run) and turned 90°."""
+    wait_idle(WAIT)
+    out = CORPUS / "degraded.json"
+    CORPUS.mkdir(parents=True, exist_ok=True)
+    script = ROOT / "scripts" / "degraded_scans.py"
+    subprocess.run(
+        [sys.executable, str(script), "--json", str(out), "--speed", str(runs)],
+        check=True, env=env(), stdout=subprocess.DEVNULL,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    speed = report["speed"]
+    cases = [
+        Case("OCR s/页：正向页，方向处理关闭", "s", [speed["upright_off"]]),
+        Case("OCR s/页：正向页，方向处理开启", "s", [speed["upright_on"]],
+             ratio=speed["upright_ratio"], target="≤ 1.15× 关闭时", met=speed["upright_ratio"] <= 1.15),
+        Case("OCR s/页：旋转90°页", "s", [speed["sideways_on"]],
+             ratio=speed["sideways_ratio"], target="≤ 2× 正向页", met=speed["sideways_ratio"] <= 2.0),
+    ]
+    return cases, degraded_table(report["rows"])
+
+
+def degraded_table(rows: list[dict[str, Any]]) -> str:
+    """Markdown: one row per variant, ✔ where the expected value was read."""
+    head = "| 变体 | 执照识别 | 信用代码 | 成立日期 | 审计年度 | 资产总计 | OCR页 | 秒 |"
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        miss = set(row["misses"])
+        marks = ["✘" if k in miss else "✔" for k in ("classified", "credit_code", "registration_date", "audit_year", "total_assets")]
+        lines.append(f"| {row['what']} | {' | '.join(marks)} | {row['ocr_pages']} | {row['seconds']:.1f} |")
+    full = sum(1 for r in rows if r["fully_read"])
+    lines.append(f"\n完全读出 {full}/{len(rows)} 个变体")
+    return "\n".join(lines)
+
+
 def run_probe(kind: str, args: list[str]) -> None:
     report: dict[str, Any] = {}
     if kind == "floor":
@@ -565,11 +602,20 @@ def main() -> None:
         help="seconds to wait for a quiet machine before each case (default 20)",
     )
     parser.add_argument("--probe", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--only", choices=["degraded"], help="run only these rows (degraded: the degraded-scan set)"
+    )
     opts = parser.parse_args()
     if opts.probe:
         run_probe(opts.probe[0], opts.probe[1:])
         return
     WAIT = opts.wait
+    if opts.only == "degraded":
+        cases, degraded = case_degraded(3 if opts.quick else 5)
+        print(table(cases))
+        print()
+        print(degraded)
+        return
     runs, text_n, scan_runs, batch_runs = (3, 20, 1, 1) if opts.quick else (7, 100, 3, 3)
     started = time.perf_counter()
     texts, scans = build_corpus(text_n, len(SCAN_SOURCES))
@@ -578,9 +624,13 @@ def main() -> None:
     cases.append(case_text_cold(texts, runs))
     cases += case_scans(scans, scan_runs)
     cases += case_batch(texts, batch_runs)
+    degraded_cases, degraded = case_degraded(runs)
+    cases += degraded_cases
     clear_cache()
     text = table(cases)
     print(text)
+    print()
+    print(degraded)
     took = time.perf_counter() - started
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     print(f"\n{stamp}, {os.cpu_count()} CPUs, {took:.0f} s{' (--quick)' if opts.quick else ''}")
@@ -591,6 +641,7 @@ def main() -> None:
         "machine": machine(),
         "cases": [{**asdict(c), "median": c.median} for c in cases],
         "table": text,
+        "degraded": degraded,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     for name in ("latest.json", f"run-{stamp.replace(':', '')}.json"):

@@ -243,10 +243,14 @@ VARIANTS: dict[str, Callable[[], Variant]] = {
 
 def read_variant(variant: Variant) -> dict[str, Any]:
     """What pingtai reads of the variant's two files, and whether that is fully right."""
+    import time
+
     from pingtai_cli.dossier import Limits, process_file
 
+    start = time.perf_counter()
     licence = process_file(variant.licence_name, variant.licence, Limits())
     audit = process_file(variant.audit_name, variant.audit, Limits())
+    seconds = time.perf_counter() - start
     got = {
         "classified": "business_license" in licence.material_keys,
         "credit_code": _value(licence, "credit_code"),
@@ -265,7 +269,40 @@ def read_variant(variant: Variant) -> dict[str, Any]:
         "misses": misses,
         "fully_read": not misses,
         "ocr_pages": licence.ocr_pages + audit.ocr_pages,
+        "seconds": round(seconds, 2),
         "notes": notes,
+    }
+
+
+def ocr_speed(runs: int = 3) -> dict[str, float]:
+    """Seconds per OCR run of the licence page: upright with orientation handling off and on
+    (alternating, so a busy machine slows both alike), and turned 90° with it on."""
+    import statistics
+    import time
+
+    from pingtai_cli.extract import ocr
+
+    licence, _ = sources()
+    sideways = turned(licence, 90)
+    ocr.ocr_image(licence)  # the engine's start-up is not a page
+
+    def timed(img: Image, orient: bool) -> float:
+        start = time.perf_counter()
+        ocr.ocr_image(img, orient=orient)
+        return time.perf_counter() - start
+
+    off, on, side = [], [], []
+    for _ in range(runs):
+        off.append(timed(licence, False))
+        on.append(timed(licence, True))
+        side.append(timed(sideways, True))
+    m_off, m_on, m_side = (statistics.median(x) for x in (off, on, side))
+    return {
+        "upright_off": round(m_off, 3),
+        "upright_on": round(m_on, 3),
+        "sideways_on": round(m_side, 3),
+        "upright_ratio": round(m_on / m_off, 3),
+        "sideways_ratio": round(m_side / m_on, 3),
     }
 
 
@@ -280,8 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="also write each variant's files here")
     parser.add_argument("--only", nargs="*", help="variants to build (default: all)")
+    parser.add_argument("--json", type=Path, help="write the rows (and --speed) as JSON here")
+    parser.add_argument("--speed", type=int, default=0, help="also time OCR: runs per case")
     args = parser.parse_args(argv)
     names = args.only or list(VARIANTS)
+    rows = []
     for name in names:
         variant = VARIANTS[name]()
         if args.out:
@@ -290,7 +330,16 @@ def main(argv: list[str] | None = None) -> int:
             (folder / variant.licence_name).write_bytes(variant.licence)
             (folder / variant.audit_name).write_bytes(variant.audit)
         row = read_variant(variant)
+        rows.append(row)
         print(f"{name:12s} {'✔' if row['fully_read'] else '✘'} {row['misses']} {row['notes']}")
+    speed = ocr_speed(args.speed) if args.speed else None
+    if speed:
+        print(speed)
+    if args.json:
+        import json
+
+        report = {"rows": rows, "speed": speed}
+        args.json.write_text(json.dumps(report, ensure_ascii=False, default=str), encoding="utf-8")
     return 0
 
 
