@@ -100,8 +100,10 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
                 content = _read_content(material, pages, hits, limits)
                 material.content_keys = _unique([k for k, _ in content])
                 hits += content
-                if FORM_KEYS & {k for k, _ in hits}:
+                if (FORM_KEYS | LIST_KEYS) & {k for k, _ in hits}:
+                    material.material_keys = _unique([k for k, _ in hits])
                     _read_form(material, data, pages)
+                    material.ocr_pages = pages.ocr_pages  # a scanned form's pages count too
     except Exception as exc:  # UnreadableFile, or a library's surprise on a hostile file
         material.error = _reason(exc)
         material.unchecked = isinstance(exc, NotChecked)
@@ -189,23 +191,43 @@ def _read_content(
 
 
 FORM_KEYS = {"application_form", "application_report"}  # files whose tables may be the 申请表
+LIST_KEYS = {"staff_list", "served_sme_list", "equipment_list"}  # files whose tables are lists
 
 
 def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
-    """The 申请表 typed in a Word or PDF file's tables, through the workbook's label reader."""
-    from .extract.tables import MAX_FORM_PAGES, docx_grids, looks_like_form, pdf_grids, read_form
+    """The 申请表 (or a list) typed in a Word or PDF file's tables, or laid out on a scan's
+    OCR lines, through the workbook's label reader."""
+    from .extract.tables import (
+        MAX_FORM_PAGES,
+        MAX_SCAN_FORM_PAGES,
+        docx_grids,
+        looks_like_form,
+        ocr_grid,
+        pdf_grids,
+        read_form,
+    )
 
+    keys = set(material.material_keys) | {k for k in pages.starts}
+    lists_only = not keys & FORM_KEYS
     try:
         if pages.docx is not None:
             material.form = read_form(docx_grids(pages.docx), material.path, "typed")
-        elif material.kind == "pdf":
-            wanted = [
-                i
-                for i in range(min(pages.count, MAX_FORM_PAGES))
-                if not pages.is_scan(i) and looks_like_form(pages.known(i) or "")
-            ]
-            if wanted:
-                material.form = read_form(pdf_grids(data, wanted), material.path, "text")
+            return
+        count = min(pages.count, MAX_FORM_PAGES)
+        text = [
+            i
+            for i in range(count)
+            if not pages.is_scan(i) and (lists_only or looks_like_form(pages.known(i) or ""))
+        ]
+        if text and material.kind == "pdf":
+            material.form = read_form(pdf_grids(data, text), material.path, "text")
+        elif "application_form" in keys or keys & LIST_KEYS:  # a scanned 申请表 or list
+            grids = []
+            for i in [i for i in range(count) if pages.is_scan(i)][:MAX_SCAN_FORM_PAGES]:
+                lines = pages.lines(i)
+                if lines:
+                    grids.append(ocr_grid(f"第{i + 1}页", lines))
+            material.form = read_form(grids, material.path, "ocr")
     except Exception as exc:  # the tables are a bonus: the file's classification stands
         material.notes.append(f"读取表格时出错：{_reason(exc)}")
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from pingtai_cli.extract.docx import DocxContent
+    from pingtai_cli.extract.ocr import OcrLine
     from pingtai_cli.extract.pdf import PdfFile
     from pingtai_cli.extract.seal import SealResult
 
@@ -66,6 +67,7 @@ class Pages:
         self.memo = memo  # OCR and seals read before (the budget counts a page all the same)
         self._seal_render = seal_render  # cheaper rendering for a text page's seal test
         self.docx: DocxContent | None = None  # a Word document's content (its tables)
+        self._lines: dict[int, list[OcrLine]] = {}
         self.starts: dict[str, int] = {}  # material key → page its content starts on (0-based)
         self.turns: dict[int, int] = {}
         self.dpi: Callable[[int], float | None] | None = None  # a scan's stored resolution  # degrees a scanned page was turned to read upright
@@ -192,6 +194,27 @@ class Pages:
         self.problems.append(note)
         if self.memo is not None and hasattr(self.memo, "set_note"):
             self.memo.set_note(f"unread@{index}", note)
+
+    def lines(self, index: int) -> list[OcrLine] | None:
+        """The positioned OCR lines of a scanned page (a form laid into a grid), within the budget."""
+        if index in self._lines:
+            return self._lines[index]
+        if index not in self._started and self.ocr_pages >= self.max_ocr:
+            if index not in self.refused:
+                self.refused.append(index)
+            return None
+        from pingtai_cli.extract.ocr import lines_to_text, ocr_image
+
+        self._started.add(index)
+        self.ocr_runs += 1
+        try:
+            found = ocr_image(self.image(index))
+        except Exception as exc:  # UnreadableFile, or the engine on a pathological image
+            self.problems.append(f"第{index + 1}页文字识别失败（{exc.__class__.__name__}）")
+            return None
+        self._lines[index] = found
+        self._ocr.setdefault(index, lines_to_text(found))
+        return found
 
     def _ocr_upright(self, index: int, fraction: float) -> str:
         """OCR of the page (or its top band) read upright, whichever way it was scanned.

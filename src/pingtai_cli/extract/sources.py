@@ -110,9 +110,10 @@ def _forms(dossier: Dossier) -> list[MaterialFile]:
     """Files holding a 申请表 in their tables, the most reliable reading first."""
     forms = [f for f in dossier.files if f.form is not None]
 
-    def rank(f: MaterialFile) -> tuple[int, str]:
+    def rank(f: MaterialFile) -> tuple[int, bool, str]:
         hows = [fact.evidence.how for fact in f.form.facts.values() if fact.evidence]
-        return (min((_RANK.get(h, 4) for h in hows), default=4), f.path)
+        best = min((_RANK.get(h, 4) for h in hows), default=4)
+        return best, "application_form" not in f.material_keys, f.path  # the 申请表 itself first
 
     return sorted(forms, key=rank)
 
@@ -131,11 +132,16 @@ def merge_forms(dossier: Dossier) -> None:
             dossier.yearly = list(form.yearly)
             if "yearly" in form.list_evidence:
                 dossier.list_evidence.setdefault("yearly", form.list_evidence["yearly"])
+        adopted = {}
         for kind, rows in form.lists.items():
             if rows and not dossier.lists.get(kind):
-                dossier.lists[kind] = list(rows)
+                dossier.lists[kind] = adopted[kind] = list(rows)
                 if kind in form.list_evidence:
                     dossier.list_evidence[kind] = form.list_evidence[kind]
+        if had_book and adopted:  # a list PDF beside the workbook: its counts against the form
+            from pingtai_cli.extract.excel import list_checks
+
+            out += list_checks(material.path, dossier.facts, adopted, dossier.list_evidence)
         for finding in form.findings:  # a bad value in the form the facts come from
             if not had_book or (
                 finding.id not in _LIST_CHECK_IDS and finding.field and finding.field not in book_keys

@@ -25,8 +25,10 @@ from pingtai_cli.extract.grid import Grid
 if TYPE_CHECKING:
     from pingtai_cli.extract.docx import DocxContent
     from pingtai_cli.extract.excel import WorkbookResult
+    from pingtai_cli.extract.ocr import OcrLine
 
 MAX_FORM_PAGES = 12  # PDF pages searched for the 申请表's tables
+MAX_SCAN_FORM_PAGES = 3  # scanned pages of a 申请表 or list laid into grids (OCR budget allowing)
 MIN_FACTS = 3  # fewer facts than this: a document that mentions labels, not a filled-in form
 CELL_GAP = 1.5  # a gap wider than this many character heights starts a new cell
 
@@ -50,12 +52,22 @@ def docx_grids(content: DocxContent) -> list[Grid]:
     return grids
 
 
-def boxes_grid(name: str, boxes: Iterable[Box]) -> Grid:
+def ocr_grid(name: str, lines: Iterable[OcrLine]) -> Grid:
+    """OCR lines of a scanned page laid into rows and cells (each line its own cell)."""
+    boxes = []
+    for line in lines:
+        xs, ys = [p[0] for p in line.box], [p[1] for p in line.box]
+        boxes.append(Box(line.text, min(xs), min(ys), max(xs), max(ys)))
+    return boxes_grid(name, boxes, join=False)
+
+
+def boxes_grid(name: str, boxes: Iterable[Box], *, join: bool = True) -> Grid:
     """Text boxes laid into rows (by their vertical centres) and cells (left to right).
 
     A row is every box whose centre lies within half a box height of the row's;
     within a row, a box that starts close after the previous one continues its
-    cell (a PDF breaks a phrase into several word runs). Columns are not aligned
+    cell (a PDF breaks a phrase into several word runs; OCR lines are phrases already:
+    `join=False`). Columns are not aligned
     across rows: the label reader needs only a label's right neighbour or the cell
     below, and a table whose header has as many cells as its rows still lines up.
     """
@@ -73,7 +85,7 @@ def boxes_grid(name: str, boxes: Iterable[Box]) -> Grid:
         right = None
         for box in sorted(row, key=lambda b: b.x0):
             height = max(1.0, box.y1 - box.y0)
-            if right is not None and box.x0 - right < CELL_GAP * height and cells:
+            if join and right is not None and box.x0 - right < CELL_GAP * height and cells:
                 cells[-1] += box.text
             else:
                 cells.append(box.text)

@@ -1,0 +1,117 @@
+"""The 申请表 in every container through one label reader; one fact, several sources."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pingtai_cli.api import read_dossier
+from pingtai_cli.dossier import Limits, process_file
+from pingtai_cli.extract.tables import Box, boxes_grid
+from test_pdf import LICENCE, text_pdf
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"
+
+
+def _form_docx(rows: list[tuple[str, str]], merged_label: bool = False) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("辽宁省中小企业公共服务示范平台申请表")
+    table = document.add_table(rows=0, cols=3)
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        if merged_label:  # the label spans two grid columns, as Word forms often do
+            cells[0].merge(cells[1])
+        else:
+            cells[1].text = ""
+        cells[2].text = value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_a_word_form_is_read_by_label_with_merged_cells_and_typed_evidence() -> None:
+    data = _form_docx([("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额（万元）", "320"), ("从业人数", "15人")], True)
+    material = process_file("申请表.docx", data, Limits())
+    form = material.form
+    assert form is not None
+    assert form.facts["total_assets"].value == pytest.approx(320.0)
+    assert form.facts["staff_total"].value == 15
+    ev = form.facts["org_name"].evidence
+    assert ev is not None and ev.sheet == "表1" and ev.cell == "C1" and ev.how == "typed"
+
+
+def test_pdf_words_without_rules_are_laid_into_rows_and_cells() -> None:
+    grid = boxes_grid("第1页", [
+        Box("单位", 50, 100, 74, 112), Box("名称", 76, 100, 100, 112), Box("某某有限公司", 300, 101, 380, 113),
+        Box("从业人数", 50, 130, 100, 142), Box("15", 300, 131, 312, 143),
+    ])
+    assert grid.rows == [["单位名称", "某某有限公司"], ["从业人数", "15"]]
+
+
+def test_a_dossier_with_only_word_and_pdf_files_reads_its_form_from_the_docx() -> None:
+    d = read_dossier(SAMPLES / "liaoning_word_only", use_cache=False)
+    assert d.workbook is None
+    assert "workbook.missing" not in {f.id for f in d.findings}
+    assert "sources.form_in_document" in {f.id for f in d.findings}
+    assert d.facts["total_assets"].value == pytest.approx(260.0)
+    assert d.facts["total_assets"].evidence.file == "申请表.docx"  # type: ignore[union-attr]
+    # the 申请报告's table states the same 资产总额: one fact, two sources
+    assert [e.file for e in d.facts["total_assets"].sources] == ["申请表.docx", "申请报告.docx"]
+    assert len(d.lists["staff"]) == 14 and [r["year"] for r in d.yearly] == [2023, 2024, 2025]
+
+
+def test_a_pdf_form_is_read_through_its_ruled_tables() -> None:
+    d = read_dossier(SAMPLES / "liaoning_pdf_form", use_cache=False)
+    fact = d.facts["smes_served"]
+    assert fact.value == 130
+    assert fact.evidence.file == "申请表（盖章版）.pdf" and fact.evidence.how == "text"  # type: ignore[union-attr]
+    assert (fact.evidence.sheet or "").startswith("第1页表")  # type: ignore[union-attr]
+
+
+def test_a_workbook_and_a_word_form_that_disagree_give_a_finding_naming_both(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    shutil.copytree(SAMPLES / "liaoning_eligible", folder)
+    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额（万元）", "230"), ("从业人数", "15")]
+    (folder / "申请表（Word版）.docx").write_bytes(_form_docx(rows))
+    d = read_dossier(folder, use_cache=False)
+    assert d.facts["total_assets"].value == pytest.approx(320.0)  # the workbook's value is used
+    differ = [f for f in d.findings if f.id == "sources.differ" and f.field == "total_assets"]
+    assert len(differ) == 1
+    message = differ[0].message
+    assert "申请表.xlsx" in message and "申请表（Word版）.docx 表1" in message and "采用前者" in message
+    assert not [f for f in d.findings if f.id == "sources.differ" and f.field == "staff_total"]
+
+
+def test_document_facts_stand_in_for_what_the_form_lacks(tmp_path: Path) -> None:
+    d = read_dossier(SAMPLES / "liaoning_audit_yuan", use_cache=False)
+    fact = d.facts["total_assets"]
+    assert fact.value == pytest.approx(1250.0) and fact.evidence.file == "2025年度审计报告.pdf"  # type: ignore[union-attr]
+    folder = tmp_path / "lic"
+    folder.mkdir()
+    (folder / "营业执照.pdf").write_bytes(text_pdf([["营业执照", *LICENCE]]))
+    d = read_dossier(folder, use_cache=False)
+    assert d.facts["org_type"].value == "企业法人"  # 类型 有限责任公司
+    assert str(d.facts["registration_date"].value) == "2019-03-15"
+    assert "sources.from_document" in {f.id for f in d.findings}
+
+
+def test_a_scanned_form_is_laid_into_the_grid_from_its_ocr_lines() -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument((SAMPLES / "liaoning_pdf_form" / "申请表（盖章版）.pdf").read_bytes())
+    page = pdf[0].render(scale=150 / 72).to_pil().convert("L").convert("RGB")
+    buf = io.BytesIO()
+    page.save(buf, format="PDF", resolution=150)
+    material = process_file("申请表扫描件.pdf", buf.getvalue(), Limits())
+    form = material.form
+    assert form is not None
+    code = form.facts["credit_code"]
+    assert code.value == "91210302MARQ9U9J35" and code.evidence.how == "ocr"  # type: ignore[union-attr]
+    assert form.facts["staff_total"].value == 14
+    assert code.uncertain  # a reading for a reviewer to confirm
