@@ -267,7 +267,8 @@ def audit_facts(pages: Pages, file: str) -> dict[str, Fact]:
     only the balance-sheet page is read whole. Stops when both are found or
     the OCR budget is spent.
     """
-    year = assets = None
+    year: tuple[object, str, int] | None = None
+    assets: tuple[object, str, int] | None = None
     how: str | None = None  # "unit_inferred" when the balance sheet states no unit
     for index in range(pages.starts.get("audit_report", 0), min(pages.count, AUDIT_PAGES)):
         head = pages.head(index)

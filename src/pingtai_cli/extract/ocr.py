@@ -211,7 +211,7 @@ def _capture_directions(ocr: RapidOCR) -> None:
     if classify is None:
         return
 
-    def capture(images):  # type: ignore[no-untyped-def]
+    def capture(images: object) -> object:
         out = classify(images)
         with contextlib.suppress(TypeError, ValueError, IndexError):
             _directions.extend((str(label), float(score)) for label, score in out[1])
@@ -236,7 +236,8 @@ def page_turn(lines: list[OcrLine], flipped: int) -> int:
     words = [line for line in lines if len(line.text.strip()) >= 2]
     if len(words) < 3:
         return 0
-    tall = sum(1 for line in words if (lambda w, h: h > TALL * w)(*_size(line.box)))
+    sizes = [_size(line.box) for line in words]
+    tall = sum(1 for width, height in sizes if height > TALL * width)
     upside = flipped > len(lines) / 2
     if tall > len(words) / 2:
         return 270 if upside else 90

@@ -165,7 +165,7 @@ def _adoptable(fact: Fact) -> bool:
 
 def _from_document(material: MaterialFile, fact: Fact) -> Finding:
     how = {"ocr": "（文字识别读取，请核对）", "unit_inferred": "（原表未注明金额单位，按数值推断，请核对）"}
-    note = how.get(fact.evidence.how if fact.evidence else "", "")
+    note = how.get((fact.evidence.how if fact.evidence else None) or "", "")
     message = f"申请表未填写{_label(fact.key)}，采用{_where(fact)}所载“{_shown(fact)}”{note}"
     return Finding("sources.from_document", "info", message, [material.path], fact.key, fact.evidence)
 

@@ -342,7 +342,7 @@ class ResultView:
         return fr is not None and fr.status != "pass"
 
 
-NO_FORM_IDS = {"workbook.missing"}
+NO_FORM_IDS = {"workbook.missing", "sources.form_in_document"}  # said first: where the data came from
 
 
 def build_view(result: CheckResult, lang: str = "zh") -> ResultView:
