@@ -72,6 +72,8 @@ def test_a_pdf_form_is_read_through_its_ruled_tables() -> None:
     assert fact.value == 130
     assert fact.evidence.file == "申请表（盖章版）.pdf" and fact.evidence.how == "text"  # type: ignore[union-attr]
     assert (fact.evidence.sheet or "").startswith("第1页表")  # type: ignore[union-attr]
+    # lists continued across pages (the header repeated on each) are read whole
+    assert len(d.lists["staff"]) == 14 and len(d.lists["served_smes"]) == 130
 
 
 def test_a_workbook_and_a_word_form_that_disagree_give_a_finding_naming_both(tmp_path: Path) -> None:

@@ -208,7 +208,7 @@ def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
     )
 
     keys = set(material.material_keys) | {k for k in pages.starts}
-    lists_only = not keys & FORM_KEYS
+    whole = not keys & FORM_KEYS or "application_form" in keys  # every page is form or list
     try:
         if pages.docx is not None:
             material.form = read_form(docx_grids(pages.docx), material.path, "typed")
@@ -217,7 +217,8 @@ def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
         text = [
             i
             for i in range(count)
-            if not pages.is_scan(i) and (lists_only or looks_like_form(pages.known(i) or ""))
+            if not pages.is_scan(i)
+            and (whole or looks_like_form(pages.known(i) or ""))  # a report: its form pages
         ]
         if text and material.kind == "pdf":
             material.form = read_form(pdf_grids(data, text), material.path, "text")

@@ -20,6 +20,7 @@ TITLE_LINES = 4  # the opening lines of the first page with text, where a title 
 TITLE_CHARS = 80  # … at most this many characters of them
 CONTENT_PAGES = 3  # pages whose body words count
 TITLE_PAGES = 20  # pages whose titles count: a combined PDF holds several materials
+CONTENTS_LINES = 60  # a table of contents fits on a page
 SCAN_TITLE_PAGES = 5  # of a scan, pages OCR'd (their top band) looking for a title
 
 
@@ -117,7 +118,7 @@ def is_contents(page: str) -> bool:
     It names every material of the dossier and is none of them.
     """
     lines = [line.strip() for line in page.splitlines() if line.strip()]
-    if not lines:
+    if not lines or len(lines) > CONTENTS_LINES:  # a whole Word document is one "page"
         return False
     if any(_fold(line) in ("目录", "目次", "材料目录", "申报材料目录") for line in lines[:3]):
         return True
