@@ -274,7 +274,7 @@ def read_variant(variant: Variant) -> dict[str, Any]:
     }
 
 
-def ocr_speed(runs: int = 3) -> dict[str, float]:
+def ocr_speed(runs: int = 3) -> dict[str, Any]:
     """Seconds per OCR run of the licence page: upright with orientation handling off and on
     (alternating, so a busy machine slows both alike), and turned 90° with it on."""
     import statistics
@@ -298,6 +298,7 @@ def ocr_speed(runs: int = 3) -> dict[str, float]:
         side.append(timed(sideways, True))
     m_off, m_on, m_side = (statistics.median(x) for x in (off, on, side))
     return {
+        "samples": {"upright_off": off, "upright_on": on, "sideways_on": side},
         "upright_off": round(m_off, 3),
         "upright_on": round(m_on, 3),
         "sideways_on": round(m_side, 3),
