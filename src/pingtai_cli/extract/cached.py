@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 # Bump whenever text-layer reading, rendering, OCR (engine settings, pre-processing),
 # seal detection, Word reading or workbook reading changes what it returns.
-EXTRACTOR_VERSION = "2026.12.01-10"  # -9: how each value was read; -10: docx table grids; -2: OCR at 1600 px; -3, -4: seal test renderings; -6: list headers, month dates; -7: implausible values; -8: fill-in cells, list headers
+EXTRACTOR_VERSION = "2026.12.01-10"  # -9: how each value was read, rows of labels no built-in key has; -10: docx table grids; -2: OCR at 1600 px; -3, -4: seal test renderings; -6: list headers, month dates; -7: implausible values; -8: fill-in cells, list headers
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
 SECTIONS = ("meta", "layer", "ocr", "seal", "docx")
