@@ -53,3 +53,34 @@ def test_the_readme_lists_every_fact_key_pingtai_adds_to_the_contract() -> None:
     section = readme.split("## 契约的扩展", 1)[1].split("\n## ", 1)[0]
     missing = [fk.key for fk in FACT_KEYS if fk.extra and f"| `{fk.key}` |" not in section]
     assert missing == []
+
+
+def test_a_batch_run_from_the_installed_wheel_reports_every_dossier_once(
+    wheel: zipfile.ZipFile, tmp_path: Path
+) -> None:
+    """The lost -q results depended on how pingtai was installed (timing, not code): the same
+    batch from the plain wheel, in a fresh process, reports the corrupt zip and every good one."""
+    import json
+    import shutil
+
+    site = tmp_path / "site"
+    wheel.extractall(site)
+    intake = tmp_path / "收件"
+    intake.mkdir()
+    for name in ("a", "b"):
+        shutil.copytree(ROOT / "sample_dossiers" / "liaoning_eligible", intake / name)
+    (intake / "zz.zip").write_bytes(b"PK\x03\x04 broken")
+    (intake / "说明.txt").write_text("x", encoding="utf-8")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); import pingtai_cli;"
+        "assert pingtai_cli.__file__.startswith(sys.path[0]), pingtai_cli.__file__;"
+        "from pingtai_cli.cli import main; sys.argv[0] = 'pingtai'; main()"
+    )
+    for jobs in ("1", "2"):
+        cmd = [sys.executable, "-c", code, str(site), "check", str(intake), "-j", "liaoning",
+               "--as-of", "2026-03-15", "-f", "json", "-q", "--jobs", jobs]  # fmt: skip
+        env = {"PINGTAI_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+        assert proc.returncode == 1, proc.stderr
+        names = sorted(Path(r["dossier"]).name for r in json.loads(proc.stdout))
+        assert names == ["a", "b", "zz.zip"] and "意外退出" not in proc.stdout

@@ -262,7 +262,7 @@ def test_html_is_standalone_with_no_network_and_no_javascript() -> None:
     assert "link" not in doc.tags and "img" not in doc.tags and "iframe" not in doc.tags
     assert "http://" not in page and "https://" not in page
     assert "default-src 'none'" in page and "@media print" in page
-    assert page.count('<section class="dossier">') == 2
+    assert page.count('<section class="dossier" ') == 2
     assert "pingtai 0.1.0 于 2026-03-16 生成" in page
 
 
@@ -506,7 +506,7 @@ def test_error_result_is_reported_as_could_not_check() -> None:
     text = terminal_text([broken])
     assert "无法检查" in text and "压缩包已损坏" in text
     wb = open_xlsx(render([broken, eligible()], "xlsx"))
-    assert wb["汇总"]["E2"].value == "无法检查"
+    assert wb["汇总"]["E2"].value == "材料不全（无法检查）"  # the verdict its JSON carries
     validator().validate(json.loads(render_json([broken])))
 
 

@@ -73,6 +73,16 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return found, missing
 
 
+def not_dossiers(paths: list[Path]) -> list[Path]:
+    """Loose files beside the dossiers of an intake folder (a 说明.txt): said, never silently dropped."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir() and not _has_workbook(p) and _dossier_children(p):
+            kids = set(_dossier_children(p))
+            out.extend(e for e in sorted(p.iterdir()) if e not in kids and not e.name.startswith(".") and e.is_file())
+    return out
+
+
 def check_path(path: Path, job: Job) -> list[CheckResult]:
     from .api import check_many
 
@@ -168,8 +178,13 @@ def _worker(tasks: Any, results: Any, job: Job, parent: int | None = None) -> No
         results.put(("done", index, _safe_check(Path(path), job)))
 
 
-def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = None) -> Iterator[tuple[int, list[CheckResult]]]:
-    """Yield (index, results) per dossier as they finish.
+def run(
+    paths: list[Path],
+    job: Job,
+    progress: Callable[[Path], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
+) -> Iterator[tuple[int, list[CheckResult]]]:
+    """Yield (index, results) per dossier as they finish (`on_start`, `progress`: told of each).
 
     One dossier without a time limit is checked in this process; anything else goes to
     workers, which are what a time limit can stop.
@@ -179,7 +194,7 @@ def run(paths: list[Path], job: Job, progress: Callable[[Path], None] | None = N
         if progress:
             progress(paths[0])
         return
-    yield from _pool(paths, job, progress)
+    yield from _pool(paths, job, progress, on_start=on_start)
 
 
 def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]) -> None:
@@ -190,7 +205,12 @@ def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]
     workers[w.pid] = w
 
 
-def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) -> Iterator[tuple[int, list[CheckResult]]]:
+def _pool(
+    paths: list[Path],
+    job: Job,
+    progress: Callable[[Path], None] | None,
+    on_start: Callable[[Path], None] | None = None,
+) -> Iterator[tuple[int, list[CheckResult]]]:
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     tasks: Any = ctx.Queue()
     results: Any = ctx.Queue()
@@ -202,22 +222,29 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
         _spawn(ctx, tasks, results, job, workers)
     running: dict[int, tuple[int, float]] = {}  # pid → (index, started)
     limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
-    done = 0
+    finished: set[int] = set()  # a dossier is reported once, even if a late result follows a kill
     try:
-        while done < len(paths):
-            try:
-                msg = results.get(timeout=0.5)
-            except queue.Empty:
-                msg = None
-            if msg and msg[0] == "start":
-                running[msg[2]] = (msg[1], time.monotonic())
-            elif msg and msg[0] == "done":
-                running = {pid: v for pid, v in running.items() if v[0] != msg[1]}
-                done += 1
-                if progress:
-                    progress(paths[msg[1]])
-                yield msg[1], msg[2]
-            if not any(w.is_alive() for w in workers.values()) and done < len(paths):
+        while len(finished) < len(paths):
+            msgs = _next_message(results)
+            while msgs:
+                for msg in msgs:
+                    if msg[0] == "start":
+                        running[msg[2]] = (msg[1], time.monotonic())
+                        if on_start:
+                            on_start(paths[msg[1]])
+                        continue
+                    running = {pid: v for pid, v in running.items() if v[0] != msg[1]}
+                    if msg[1] not in finished:
+                        finished.add(msg[1])
+                        if progress:
+                            progress(paths[msg[1]])
+                        yield msg[1], msg[2]
+                # A worker that ended normally (its stop token read) flushed its last result into
+                # the pipe before exiting, but the parent may see it gone before reading that
+                # result: read everything sent before calling any dossier lost with its worker.
+                ended = any(not workers[pid].is_alive() for pid in running)
+                msgs = _drain(results) if ended else []
+            if not any(w.is_alive() for w in workers.values()) and len(finished) < len(paths):
                 _spawn(ctx, tasks, results, job, workers)  # every worker died between tasks
             for pid, (index, started) in list(running.items()):
                 w = workers[pid]
@@ -226,8 +253,10 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
                     w.kill()
                     w.join()
                     del running[pid]
+                    if index in finished:
+                        continue
                     reason = _TIMED_OUT.format(limit=limit) if timed_out else "读取进程意外退出"
-                    done += 1
+                    finished.add(index)
                     if progress:
                         progress(paths[index])
                     yield index, _errors(paths[index], job, reason)
@@ -237,3 +266,20 @@ def _pool(paths: list[Path], job: Job, progress: Callable[[Path], None] | None) 
             if w.is_alive():
                 w.kill()
             w.join(timeout=1)
+
+
+def _next_message(results: Any) -> list[Any]:
+    try:
+        return [results.get(timeout=0.5)]
+    except queue.Empty:
+        return []
+
+
+def _drain(results: Any) -> list[Any]:
+    """Every message already sent (the senders have ended: nothing more is on its way from them)."""
+    out = []
+    while True:
+        try:
+            out.append(results.get(timeout=0.2))
+        except queue.Empty:
+            return out

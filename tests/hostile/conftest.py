@@ -92,7 +92,7 @@ def read_once(monkeypatch: pytest.MonkeyPatch) -> None:
             raise got
         return copy.deepcopy(got)
 
-    def in_process(paths: list[Path], job: Any, progress: Any) -> Iterator[Any]:
+    def in_process(paths: list[Path], job: Any, progress: Any, **_: Any) -> Iterator[Any]:
         for i, p in enumerate(paths):
             yield i, batch._safe_check(p, job)
 

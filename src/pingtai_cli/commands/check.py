@@ -72,20 +72,31 @@ def limits_from(**flags: int | None) -> Any:
 
 
 def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
-    """Check every dossier, with a progress bar on stderr when there are several."""
+    """Check every dossier, with progress on stderr when there are several.
+
+    A terminal gets a live bar; anything else (a log, a pipe, cron) plain lines.
+    """
     from .. import batch
 
     dossiers, missing = batch.discover(paths)
     job.missing_paths = missing
     for m in missing:
         echo(f"错误：路径不存在或无法访问：{m}", err=True)
+    for f in batch.not_dossiers(paths):
+        echo(f"注意：{f} 不是卷宗（卷宗是文件夹或 .zip），未检查", err=True)
     ordered: list[list[Any]] = [[] for _ in dossiers]
-    if len(dossiers) > 1 and not quiet:
+    if len(dossiers) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress
 
         with Progress(transient=True, console=_stderr()) as bar:
             task = bar.add_task(f"检查 {len(dossiers)} 份卷宗", total=len(dossiers))
             for i, results in batch.run(dossiers, job, lambda p: bar.advance(task)):
+                ordered[i] = results
+    elif len(dossiers) > 1 and not quiet:
+        from ..progress import PlainProgress
+
+        with PlainProgress(len(dossiers)) as lines:
+            for i, results in batch.run(dossiers, job, lines.finished, lines.started):
                 ordered[i] = results
     else:
         for i, results in batch.run(dossiers, job):

@@ -17,6 +17,8 @@ _ZH: dict[str, str] = {
     "verdict.incomplete": "材料不全",
     "verdict.review": "待审核",
     "verdict.error": "无法检查",
+    "label.paren": "（{text}）",
+    "label.of_which_error": "（其中无法检查 {n}）",
     "verdict.title": "结论",
     "label.colon": "：",
     # groups
@@ -124,6 +126,8 @@ _EN: dict[str, str] = {
     "verdict.incomplete": "incomplete",
     "verdict.review": "for review",
     "verdict.error": "could not be checked",
+    "label.paren": " ({text})",
+    "label.of_which_error": " (of which could not be checked: {n})",
     "verdict.title": "Verdict",
     "label.colon": ": ",
     "group.basic": "Basic conditions",

@@ -350,7 +350,8 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
     tally: Counter[str] = Counter()
     for i, result in enumerate(results, 1):
         view = build_view(result, lang)
-        tally[view.verdict] += 1
+        tally[result.verdict] += 1
+        tally["error"] += bool(result.error)
         c = counts(result)
         problems = "；".join(gaps_of(result)) if lang == "zh" else main_problems(result)
         table.add_row(
@@ -363,9 +364,12 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
     legend = Text("  ".join(f"{mark} {t(key, lang)}" for mark, key in COUNT_MARKS), style="dim")
     line = Text(t("label.total", lang) + t("label.colon", lang))
     for verdict in VERDICT_ORDER:
-        if tally[verdict] or verdict != "error":
-            line.append(
-                f" {t(f'verdict.{verdict}', lang)} {tally[verdict]} ", style=VERDICT_STYLES[verdict]
-            )
-            line.append(" ")
+        if verdict == "error":
+            continue
+        line.append(
+            f" {t(f'verdict.{verdict}', lang)} {tally[verdict]} ", style=VERDICT_STYLES[verdict]
+        )
+        if verdict == "incomplete" and tally["error"]:
+            line.append(t("label.of_which_error", lang, n=tally["error"]), style=VERDICT_STYLES["error"])
+        line.append(" ")
     return Group(table, legend, line)

@@ -345,6 +345,15 @@ class ResultView:
 NO_FORM_IDS = {"workbook.missing", "sources.form_in_document"}  # said first: where the data came from
 
 
+def verdict_word(result: CheckResult, lang: str = "zh") -> str:
+    """The verdict as every format shows it: an unreadable dossier is `incomplete` (spec §3), and
+    says it could not be checked: 材料不全（无法检查）, the same verdict its JSON carries."""
+    word = t(f"verdict.{result.verdict}", lang)
+    if result.error:
+        word += t("label.paren", lang, text=t("verdict.error", lang))
+    return word
+
+
 def build_view(result: CheckResult, lang: str = "zh") -> ResultView:
     """Turn one result into display rows; the 'not in force' finding becomes a banner."""
     banner_finding = next((f for f in result.findings if f.id == NOT_IN_FORCE_ID), None)
@@ -361,13 +370,12 @@ def build_view(result: CheckResult, lang: str = "zh") -> ResultView:
         "materials": [material_row(m, lang) for m in result.materials],
         "consistency": [finding_row(f, lang) for f in result.findings if f.id != NOT_IN_FORCE_ID],
     }
-    verdict = "error" if result.error else result.verdict
     return ResultView(
         result=result,
         lang=lang,
         org=one_line(result.org_name, 300) if result.org_name else t("label.org_unknown", lang),
         dossier=one_line(result.dossier, 500),
-        verdict_word=t(f"verdict.{verdict}", lang),
+        verdict_word=verdict_word(result, lang),
         banner=banner,
         rows=rows,
         readings=reading_rows(result),

@@ -1,0 +1,171 @@
+"""A batch reports every dossier exactly once, whatever the flags, the format and where the broken ones sit."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import time
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+from pingtai_cli import batch
+from pingtai_cli.progress import PlainProgress
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_dossiers"
+ELIGIBLE = SAMPLES / "liaoning_eligible"
+BROKEN_ZIP = b"PK\x03\x04 this is not really a zip"
+AS_OF = "2026-03-15"
+
+# Where the corrupt .zip sorts among three good dossiers (d1, d3, d5).
+POSITIONS = {"start": "d0.zip", "middle": "d2.zip", "end": "d9.zip"}
+FORMATS = ("terminal", "json", "jsonl", "markdown", "html", "xlsx")
+
+
+@pytest.fixture(scope="module")
+def intakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One intake per position of the broken member, each with a stray .txt beside the dossiers."""
+    out = {}
+    for where, broken in POSITIONS.items():
+        intake = tmp_path_factory.mktemp(f"intake_{where}")
+        for name in ("d1", "d3", "d5"):
+            shutil.copytree(ELIGIBLE, intake / name)
+        (intake / broken).write_bytes(BROKEN_ZIP)
+        (intake / "说明.txt").write_text("收件说明", encoding="utf-8")
+        out[where] = intake
+    return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PINGTAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    mp.undo()
+
+
+def _names_reported(fmt: str, stdout: str, out: Path | None) -> list[str]:
+    """The dossier folder names an output reports, in order, once per appearance."""
+    if fmt == "json":
+        return [Path(r["dossier"]).name for r in json.loads(stdout)]
+    if fmt == "jsonl":
+        return [Path(json.loads(x)["dossier"]).name for x in stdout.splitlines() if x.strip()]
+    if fmt == "terminal":
+        return [Path(m).name for m in re.findall(r"^卷宗 (\S+) · 检查日", stdout, re.M)]
+    if fmt == "markdown":
+        return [Path(m.replace("\\_", "_")).name for m in re.findall(r"^\*\*卷宗\*\*：(\S+)", stdout, re.M)]
+    if fmt == "html":
+        parser = _Sections()
+        parser.feed(out.read_text(encoding="utf-8"))
+        return parser.dossiers
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).worksheets[0]
+    col = [c.value for c in ws[1]].index("卷宗路径")
+    return [Path(row[col]).name for row in ws.iter_rows(min_row=2, values_only=True) if row[col]]
+
+
+class _Sections(HTMLParser):
+    """The dossier path of each <section class="dossier"> (its `data-dossier`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dossiers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and "dossier" in (a.get("class") or "").split():
+            self.dossiers.append(Path(a.get("data-dossier") or "?").name)
+
+
+def _matrix() -> list[tuple[str, bool, str, str]]:
+    """Every format × every (-q or not, --jobs 1/2/4), the broken member's position rotating so
+    that each position also meets every format and every flag pair: all pairs, in 36 runs."""
+    flags = [(q, j) for q in (True, False) for j in ("1", "2", "4")]
+    where = list(POSITIONS)
+    return [(f, q, j, where[(fi + k) % 3]) for fi, f in enumerate(FORMATS) for k, (q, j) in enumerate(flags)]
+
+
+@pytest.mark.parametrize(("fmt", "quiet", "jobs", "where"), _matrix())
+def test_every_dossier_is_reported_exactly_once(
+    intakes: dict[str, Path], tmp_path: Path, where: str, jobs: str, quiet: bool, fmt: str
+) -> None:
+    intake = intakes[where]
+    args = [str(intake), "-j", "liaoning", "--as-of", AS_OF, "--jobs", jobs, "-f", fmt]
+    out = tmp_path / f"out.{ {'html': 'html', 'xlsx': 'xlsx'}.get(fmt, 'txt')}"
+    if fmt in ("html", "xlsx"):
+        args += ["-o", str(out)]
+    if quiet:
+        args.append("-q")
+    res = invoke("check", *args)
+    assert res.exit_code == 1, (res.output, res.exception)
+    names = _names_reported(fmt, res.stdout, out)
+    assert sorted(names) == sorted(["d1", "d3", "d5", POSITIONS[where]]), names
+    assert "意外退出" not in res.output  # no good dossier taken down with the broken one
+    assert "说明.txt 不是卷宗" in res.stderr  # the stray file is said, not silently dropped
+
+
+def test_a_slow_parent_loses_no_result_of_a_worker_that_has_already_ended(intakes: dict[str, Path]) -> None:
+    """The race behind the lost results: the last worker ends (its stop token read) while the
+    parent is still busy with a progress line; its result was in the pipe all along."""
+    intake = intakes["end"]
+    paths, _ = batch.discover([intake])
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=1)
+    got = list(batch.run(paths, job, progress=lambda p: time.sleep(0.4)))
+    assert sorted(i for i, _ in got) == list(range(len(paths)))
+    errors = {paths[i].name: rs[0].error for i, rs in got if rs[0].error}
+    assert list(errors) == ["d9.zip"] and "损坏" in errors["d9.zip"]
+
+
+def test_an_unreadable_dossier_has_one_verdict_in_every_format(intakes: dict[str, Path], tmp_path: Path) -> None:
+    """Spec §3: `incomplete`, with `error` saying why; every format shows 材料不全（无法检查）."""
+    broken = intakes["middle"] / "d2.zip"
+    args = (str(broken), str(ELIGIBLE), "-j", "liaoning", "--as-of", AS_OF, "-q")
+    doc = json.loads(invoke("check", *args, "-f", "json").stdout)[0]
+    assert doc["verdict"] == "incomplete" and doc["error"]
+    assert doc["findings"][0]["id"] == "dossier.unreadable" and doc["findings"][0]["severity"] == "error"
+    words = "材料不全（无法检查）"
+    term = invoke("check", *args).stdout
+    assert f"结论： {words}" in term
+    assert words in invoke("check", *args, "-f", "markdown").stdout
+    invoke("check", *args, "-o", str(tmp_path / "r.html"))
+    assert words in (tmp_path / "r.html").read_text(encoding="utf-8")
+    invoke("check", *args, "-o", str(tmp_path / "r.xlsx"))
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "r.xlsx").worksheets[0]
+    col = [c.value for c in ws[1]].index("结论")
+    assert [r[col] for r in ws.iter_rows(min_row=2, values_only=True)][:2] == [words, "符合条件"]
+    summary = invoke("check", str(intakes["middle"]), "-j", "liaoning", "--as-of", AS_OF).stderr
+    assert "材料不全 1 （其中无法检查 1）" in summary and "无法检查 1 " not in summary.replace("其中无法检查 1", "")
+
+
+def test_without_a_terminal_progress_is_plain_lines_with_eta(intakes: dict[str, Path]) -> None:
+    res = invoke("check", str(intakes["start"]), "-j", "liaoning", "--as-of", AS_OF, "-f", "json", "--jobs", "2")
+    lines = [x for x in res.stderr.splitlines() if x.startswith("进度 ")]
+    assert lines and lines[-1].startswith("进度 4/4（100%）")
+    assert any("预计还需" in x for x in lines[:-1])
+    assert "\x1b[" not in res.stderr and "\r" not in res.stderr  # no bar redrawn in a log
+
+
+def test_plain_progress_names_a_dossier_that_takes_long() -> None:
+    now = [0.0]
+    buf = io.StringIO()
+    p = PlainProgress(3, out=buf, clock=lambda: now[0], slow_after=60)
+    p.started(Path("intake/甲平台"))
+    p.started(Path("intake/乙平台"))
+    now[0] = 10.0
+    p.finished(Path("intake/乙平台"))
+    assert buf.getvalue().splitlines() == ["进度 1/3（33%）· 已用 10 秒 · 预计还需 20 秒"]
+    now[0] = 59.0
+    assert p.slow_lines(now[0]) == []
+    now[0] = 75.0
+    assert p.slow_lines(now[0]) == ["仍在检查 甲平台（已用 1 分 15 秒）"]
+    assert p.slow_lines(100.0) == []  # named again only after another minute
+    assert p.slow_lines(136.0) == ["仍在检查 甲平台（已用 2 分 16 秒）"]
