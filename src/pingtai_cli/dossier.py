@@ -12,6 +12,7 @@ seam where an extraction cache keyed by content hash fits.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import stat
@@ -744,7 +745,9 @@ def _process_entry(entry: Entry, limits: Limits) -> MaterialFile:
 
         _assign(material, classify_name(entry.name))
         return material
-    return process_file(entry.name, data, limits)
+    material = process_file(entry.name, data, limits)
+    material.sha256 = hashlib.sha256(data).hexdigest()
+    return material
 
 
 GUIDES = {"README.txt", "材料清单.md"}  # what `pingtai init` writes beside the 申请表: no material
@@ -812,7 +815,9 @@ def _read_workbook(entry: Entry, dossier: Dossier) -> None:
     try:
         from .extract.cached import workbook
 
-        result = workbook(entry.load(), entry.name)
+        data = entry.load()
+        material.sha256 = hashlib.sha256(data).hexdigest()
+        result = workbook(data, entry.name)
     except Exception as exc:  # the reader reports bad cells itself; this is the whole file failing
         material.error = _reason(exc)
         dossier.findings.append(

@@ -137,6 +137,7 @@ class MaterialFile:
     content_keys: list[str] = field(default_factory=list)  # materials its text itself shows
     unchecked: bool = False  # `error` is pingtai's own limit or format, not a broken file
     form: Any = None  # the 申请表 typed in its tables (extract/excel.WorkbookResult), if any
+    sha256: str | None = None  # of the bytes read: the same file in two dossiers (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         out = {

@@ -101,7 +101,12 @@ def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
     else:
         for i, results in batch.run(dossiers, job):
             ordered[i] = results
-    return [r for rs in ordered for r in rs]
+    results = [r for rs in ordered for r in rs]
+    if len(results) > 1:
+        from ..duplicates import mark_duplicates
+
+        mark_duplicates(results)
+    return results
 
 
 def _stderr() -> Any:

@@ -335,6 +335,7 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
     from rich import box
 
     from ..compare import gaps_of
+    from ..duplicates import duplicate_note
 
     table = Table(
         title=t("label.summary", lang, n=len(results)),
@@ -354,6 +355,10 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
         tally["error"] += bool(result.error)
         c = counts(result)
         problems = "；".join(gaps_of(result)) if lang == "zh" else main_problems(result)
+        dup = duplicate_note(result)
+        if dup:
+            tally["duplicate"] += 1
+            problems = "；".join(x for x in (dup, problems) if x)
         table.add_row(
             str(i),
             Text(view.org),
@@ -372,4 +377,6 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
         if verdict == "incomplete" and tally["error"]:
             line.append(t("label.of_which_error", lang, n=tally["error"]), style=VERDICT_STYLES["error"])
         line.append(" ")
+    if tally["duplicate"]:
+        line.append(t("label.duplicates", lang, n=tally["duplicate"]), style="bold")
     return Group(table, legend, line)
