@@ -329,7 +329,7 @@ def open_xlsx(data: bytes):
 def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     results = [eligible(), ineligible(), incomplete(), review()]
     wb = open_xlsx(render(results, "xlsx"))
-    assert wb.sheetnames == ["汇总", "明细", "读法"]
+    assert wb.sheetnames == ["汇总", "明细", "读法", "材料", "结论统计"]
     summary = wb["汇总"]
     rows = list(summary.iter_rows(values_only=True))
     assert rows[0][:5] == ("序号", "单位名称", "卷宗路径", "地区", "结论")
@@ -337,7 +337,7 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     assert rows[2][5] == 2  # two failing conditions
     assert "资产总额" in rows[2][9] and "年服务中小企业" in rows[2][9]
     assert rows[3][7] == 1  # one material missing
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:J5"
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:P5"
     assert summary["A1"].font.bold
     detail = list(wb["明细"].iter_rows(values_only=True))
     assert detail[0] == (

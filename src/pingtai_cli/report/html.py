@@ -15,7 +15,7 @@ from typing import Any
 from .. import __version__
 from ..models import CheckResult
 from .labels import check_lang, t
-from .view import GROUPS, build_view, counts, fact_rows, file_rows
+from .view import GROUPS, build_view, counts, fact_rows, file_rows, key_gaps, tally
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +45,11 @@ def render_html(
     title = t("label.title", lang)
     if len(views) == 1:
         title += f" — {views[0].org}"
+    index = _index(views) if len(views) > 1 else None
     return _template().render(
         views=views,
+        index=index,
+        tally=tally(list(results), lang) if index else None,
         groups=GROUPS,
         lang=lang,
         title=title,
@@ -59,3 +62,23 @@ def render_html(
         fact_rows=fact_rows,
         file_rows=file_rows,
     )
+
+
+def _index(views: list[Any]) -> list[dict[str, Any]]:
+    """One row per dossier for the batch index, each linking to the dossier's section."""
+    out = []
+    for i, v in enumerate(views, 1):
+        code = v.result.facts.get("credit_code")
+        out.append(
+            {
+                "anchor": f"dossier-{i}",
+                "no": i,
+                "dossier": v.dossier,
+                "org": v.org,
+                "credit_code": str(code.value) if code is not None else "",
+                "verdict": v.verdict,
+                "verdict_word": v.verdict_word,
+                "gaps": key_gaps(v.result),
+            }
+        )
+    return out

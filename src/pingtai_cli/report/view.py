@@ -473,3 +473,44 @@ def file_rows(result: CheckResult) -> list[FileRow]:
             )
         )
     return out
+
+
+VERDICTS = ("eligible", "ineligible", "incomplete", "review")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The batch's count per verdict (spec §3's four), of which unreadable, and the duplicates."""
+
+    per_verdict: list[tuple[str, str, int]]  # (verdict, word, n)
+    unreadable: int
+    duplicates: int
+    total: int
+
+
+def tally(results: list[CheckResult], lang: str = "zh") -> Tally:
+    from ..duplicates import duplicate_note
+
+    per = [(v, t(f"verdict.{v}", lang), sum(r.verdict == v for r in results)) for v in VERDICTS]
+    return Tally(
+        per_verdict=per,
+        unreadable=sum(bool(r.error) for r in results),
+        duplicates=sum(bool(duplicate_note(r)) for r in results),
+        total=len(results),
+    )
+
+
+def key_gaps(result: CheckResult) -> list[str]:
+    """What stands between the dossier and recognition, and what the reviewer must decide, in words."""
+    from ..compare import gaps_of
+    from ..duplicates import duplicate_note
+
+    out = gaps_of(result)
+    for c in result.conditions:
+        if c.status == "review" and c.fields:
+            out.append(f"待审核：{c.name}")
+    out += [f"待审核：{m.name}" for m in result.materials if m.status == "review"]
+    dup = duplicate_note(result)
+    if dup:
+        out.insert(0, one_line(dup, 300))
+    return [one_line(x, 300) for x in out]

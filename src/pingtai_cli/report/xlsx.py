@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from ..duplicates import duplicate_note
 from ..models import CheckResult
 from .labels import check_lang, t
-from .view import GROUPS, ResultView, Row, build_view, clean, counts, main_problems
+from .view import GROUPS, ResultView, Row, build_view, clean, counts, main_problems, tally
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 CELL_LIMIT = 32000  # Excel holds 32,767 characters per cell
@@ -24,12 +25,15 @@ MAX_WIDTH = 60
 SUMMARY_COLUMNS = (
     "col.no", "col.org", "col.dossier", "col.region", "col.verdict",
     "col.n_fail", "col.n_missing", "col.n_absent", "col.n_review", "col.problems",
+    "col.credit_code", "fact.total_assets", "fact.smes_served", "fact.staff_total",
+    "col.functions_met", "col.duplicate",
 )  # fmt: skip
+KEY_FACTS = ("total_assets", "smes_served", "staff_total")  # numbers, with their unit in the head
 DETAIL_COLUMNS = (
     "col.dossier", "col.org", "col.category", "col.code", "col.name", "col.status", "col.actual",
     "col.required", "col.gap", "col.article", "col.evidence", "col.fix",
 )  # fmt: skip
-WRAP_COLUMNS = {"col.problems", "col.name", "col.fix", "col.evidence"}
+WRAP_COLUMNS = {"col.problems", "col.name", "col.fix", "col.evidence", "col.duplicate"}
 VERDICT_FILLS = {
     "eligible": "C8E6C9",
     "ineligible": "FFCDD2",
@@ -78,6 +82,10 @@ def render_xlsx(
          t("label.reading_differs" if r.differs else "label.reading_agrees", lang)]
         for v in views for r in v.readings
     ])
+    _materials_sheet(wb.create_sheet(t("sheet.materials", lang)), views)
+    _tally_sheet(wb.create_sheet(t("sheet.tally", lang)), list(results), lang)
+    for ws in wb.worksheets:
+        _print_setup(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -97,7 +105,88 @@ def _summary_row(i: int, view: ResultView) -> list[Any]:
         c.absent,
         c.review,
         main_problems(r),
+        *_key_facts(r),
+        duplicate_note(r),
     ]
+
+
+def _key_facts(r: CheckResult) -> list[Any]:
+    """Credit code, the three figures a bureau compares first, and the functions met."""
+    code = r.facts.get("credit_code")
+    figures = []
+    for key in KEY_FACTS:
+        fact = r.facts.get(key)
+        figures.append(fact.value if fact is not None and isinstance(fact.value, int | float) else None)
+    fr = r.functions
+    met = ""
+    if fr is not None:
+        names = "、".join(i.name for i in fr.items if i.status == "pass")
+        met = f"{names or '无'}（{fr.met}/{fr.required}）"
+    return [str(code.value) if code is not None else "", *figures, met]
+
+
+MATERIAL_FILLS = {"present": "C8E6C9", "missing": "FFCDD2", "invalid": "FFCDD2", "review": "E1BEE7"}
+
+
+def _materials_sheet(ws: Any, views: list[ResultView]) -> None:
+    """Dossier × material: 已提供 / 缺件 / 无效 / 待审核 (blank: not asked of this dossier)."""
+    from openpyxl.styles import PatternFill
+
+    columns: dict[str, str] = {}  # material id → head, in ruleset order, across jurisdictions
+    for v in views:
+        for m in v.result.materials:
+            columns.setdefault(m.id, m.name if m.required else f"{m.name}（非必需）")
+    lang = views[0].lang if views else "zh"
+    heads = [t("col.no", lang), t("col.org", lang), t("col.dossier", lang), *columns.values()]
+    rows = []
+    for i, v in enumerate(views, 1):
+        by_id = {m.id: m for m in v.result.materials}
+        cells = [_material_word(by_id.get(k), lang) for k in columns]
+        if v.result.error:  # nothing could be looked at: say so rather than leave a blank row
+            cells = [t("verdict.error", lang)] * len(columns)
+        rows.append([i, v.org, v.result.dossier, *cells])
+    _fill(ws, heads, rows)
+    for r, v in enumerate(views, 2):
+        by_id = {m.id: m for m in v.result.materials}
+        for c, key in enumerate(columns, 4):
+            m = by_id.get(key)
+            colour = MATERIAL_FILLS.get(m.status) if m is not None and (m.required or m.status == "present") else None
+            if colour:
+                ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
+    for col in range(4, len(heads) + 1):  # heads are long names: wrap them, keep columns narrow
+        from openpyxl.utils import get_column_letter
+
+        ws.column_dimensions[get_column_letter(col)].width = 12
+
+
+def _material_word(m: Any, lang: str) -> str:
+    if m is None:
+        return ""
+    if m.status == "missing":
+        return t("status.absent" if m.required else "status.optional", lang)
+    return t(f"status.{m.status}", lang)
+
+
+def _tally_sheet(ws: Any, results: list[CheckResult], lang: str) -> None:
+    """结论统计: a count per verdict (spec §3), of which could not be checked, and the duplicates."""
+    tl = tally(results, lang)
+    rows: list[list[Any]] = [[word, n] for _, word, n in tl.per_verdict]
+    rows.append([t("label.unreadable_count", lang), tl.unreadable])
+    rows.append([t("col.duplicate", lang), tl.duplicates])
+    rows.append([t("label.total", lang), tl.total])
+    _fill(ws, [t("col.verdict", lang), t("col.count", lang)], rows)
+    ws.auto_filter.ref = None
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape, every column on the page width, the header row repeated on each page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.gridLines = True
 
 
 def _detail_items(view: ResultView, verbose: bool) -> list[Row]:
