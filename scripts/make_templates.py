@@ -441,8 +441,15 @@ def survey_table(f: Form, title: str) -> Grid:
     g.row("", "", "", "", "很满意", "基本满意", "不满意", height=0.7, header=True)
     for col in range(4):
         g.merge_down(first, first + 1, col)
-    for _ in range(10):
-        g.row("", "", "", "", "", "", "", height=0.9)
+    # fill-forms draws the sample from the served-SME list (`survey`, seed stated); the ratings
+    # are the bureau's to tick when it calls or visits, so they stay blank.
+    g.loop(
+        "survey",
+        "s",
+        [C("{{ s.name }}", align="left"), "{{ s.contact }}", "", "{{ s.phone }}", "", "", ""],
+        pad_to=10,
+        height=0.9,
+    )
     return g
 
 
@@ -1128,6 +1135,7 @@ SUMMARY_HEAD = (
     "年服务中小\n企业数（家）",
     "用户满意度\n（%）",
     "联系人及电话",
+    "结论",
 )
 SUMMARY_CELLS = [
     "{{ d.no }}",
@@ -1142,8 +1150,9 @@ SUMMARY_CELLS = [
     "{{ d.smes_served }}",
     "{{ d.satisfaction_rate }}",
     "{{ d.contact_person }}\n{{ d.contact_phone }}",
+    "{{ d.verdict_word }}",
 ]
-SUMMARY_WIDTHS = [0.8, 2.7, 2.9, 4.0, 1.7, 1.3, 2.2, 1.7, 1.7, 2.1, 2.0, 2.6]
+SUMMARY_WIDTHS = [0.8, 2.4, 2.7, 3.4, 1.7, 1.3, 1.9, 1.7, 1.7, 2.1, 1.7, 2.4, 1.9]
 
 
 def summary_table(f: Form) -> None:
@@ -1178,13 +1187,58 @@ def common_summary() -> Path:
     return f.save("_common/summary.docx")
 
 
+def review_opinion() -> Path:
+    """The reviewer's 审核意见 for one dossier: each condition with its result and evidence, the
+    附报材料目录 ticked from the material check, what must still be confirmed, signature lines."""
+    comment = "pingtai 审核意见表：由检查结果填写，供审核人员核对、签字；不是认定办法规定的表格。"
+    f = Form("审核意见表", comment, note=comment)
+    f.para("{{ recognition_title }}审核意见表", "Form Title")
+    g = f.table([3.0, 6.0, 2.6, 4.4])
+    g.row("申报单位", C("{{ org_name }}", 3, align="left"), height=0.8)
+    g.row("统一社会信用代码", C("{{ credit_code }}", align="left"), "检查日", "{{ review_as_of }}", height=0.8)
+    g.row("依据", C("{{ document_title }}", 3, align="left"), height=0.8)
+    g.row("卷宗", C("{{ dossier_name }}", 3, align="left"), height=0.8)
+    g.row("检查结论", C("{{ verdict_word }}", 3, align="left", font=HEI), height=0.8)
+    g.row(C("{{ verdict_reasons }}", 4, align="left"), height=0.8)
+    f.para("一、认定条件逐项检查", "Heading 2")
+    c = f.table([0.8, 2.4, 5.2, 1.6, 6.0], "Table Small")
+    c.row("序号", "条款", "条件", "结果", "依据与证据", height=0.7, header=True)
+    c.loop(
+        "review_conditions",
+        "r",
+        ["{{ r.no }}", "{{ r.article }}", C("{{ r.name }}", align="left"), "{{ r.result }}", C("{{ r.evidence }}", align="left")],
+    )
+    f.para("二、附报材料目录（按材料检查结果勾选）", "Heading 2")
+    m = f.table([0.8, 1.2, 6.4, 2.2, 5.4], "Table Small")
+    m.row("序号", "已附", "材料", "条款", "文件或问题", height=0.7, header=True)
+    m.loop(
+        "material_checklist",
+        "m",
+        ["{{ m.no }}", "{{ m.tick }}", C("{{ m.name }}", align="left"), "{{ m.article }}", C("{{ m.detail }}", align="left")],
+    )
+    f.para("三、需审核人员确认的事项", "Heading 2")
+    k = f.table([0.8, 15.2], "Table Small")
+    k.row("序号", "事项", height=0.7, header=True)
+    k.loop("to_confirm", "x", ["{{ x.no }}", C("{{ x.text }}", align="left")], pad_to=3, numbered=True)
+    f.para("{{ survey_note }}", "Form Note")
+    f.para("四、审核意见", "Heading 2")
+    writing_space(f, 5)
+    for text in (
+        "审核人（签字）：__________　　　　日期：______年____月____日",
+        "复核人（签字）：__________　　　　日期：______年____月____日",
+    ):
+        p = f.para(text, "Cover Line")
+        p.paragraph_format.left_indent = Cm(1.0)
+    return f.save("_common/review_opinion.docx")
+
+
 def main() -> int:
     made = [xuchang_recommendation(), xuchang_report(), xuchang_declaration()]
     for t in TEXTS.values():
         if t.key != "heilongjiang":
             made.append(recommendation_form(t))
         made.append(application_report(t))
-    made += [heilongjiang_summary(), common_summary()]
+    made += [heilongjiang_summary(), common_summary(), review_opinion()]
     for p in made:
         print(p.relative_to(ROOT))
     return 0

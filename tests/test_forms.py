@@ -4,6 +4,8 @@ stay for hand filling, hostile facts print literally, and fill-forms writes only
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 import shutil
 import subprocess
@@ -193,6 +195,7 @@ def test_the_expected_templates_are_shipped() -> None:
         "heilongjiang/recommendation_summary.docx",
         "heilongjiang/application_report.docx",
         "_common/summary.docx",
+        "_common/review_opinion.docx",
     }
 
 
@@ -566,7 +569,9 @@ def fake_reader(monkeypatch: pytest.MonkeyPatch) -> dict[str, Dossier]:
     made: dict[str, Dossier] = {}
 
     def load(path: Path) -> Dossier:
-        return made.get(path.name) or make_dossier(str(path))
+        # Each folder is its own applicant (its own credit code): not a duplicate of the others.
+        code = "914110" + hashlib.sha256(path.name.encode()).hexdigest()[:12].upper()
+        return made.get(path.name) or make_dossier(str(path), credit_code=code)
 
     monkeypatch.setattr(forms_cmd, "load_dossier", load)
     return made
@@ -600,6 +605,7 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
         "附件1-许昌市中小企业公共服务示范平台推荐表.docx",
         "附件2-许昌市中小企业公共服务示范平台申请报告.docx",
         "附件3-申报材料真实性声明.docx",
+        "审核意见表.docx",
     ]
     assert written == {f"{d}/{f}" for d in ("许昌智造", "长葛鑫诚") for f in forms} | {
         "申报汇总表.docx",
@@ -629,7 +635,8 @@ def test_a_single_dossier_gets_no_summary_but_heilongjiang_still_gets_its_summar
         "附件1-黑龙江省中小企业公共服务平台推荐汇总表.xlsx",
     }
     assert {p.name for p in (tmp_path / "h" / "one").iterdir()} == {
-        "附件2-黑龙江省中小企业公共服务平台申请报告（模板）.docx"
+        "附件2-黑龙江省中小企业公共服务平台申请报告（模板）.docx",
+        "审核意见表.docx",
     }
 
 
@@ -775,7 +782,7 @@ def test_pdf_without_libreoffice_says_how_to_install_it_and_keeps_the_docx(
     assert result.exit_code == 0
     assert "apt-get install libreoffice-writer" in result.output
     assert "https://www.libreoffice.org" in result.output
-    assert len(list((tmp_path / "out" / "one").glob("*.docx"))) == 3
+    assert len(list((tmp_path / "out" / "one").glob("*.docx"))) == 4  # the three forms and the 审核意见表
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
@@ -788,7 +795,7 @@ def test_pdf_is_made_beside_each_docx_when_libreoffice_is_installed(
     result = fill(str(a), "-j", "xuchang", "-o", str(out), "--pdf")
     assert result.exit_code == 0, result.output
     pdfs = sorted(p.name for p in (out / "one").glob("*.pdf"))
-    assert len(pdfs) == 3
+    assert len(pdfs) == 4
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(out / "one" / "附件2-许昌市中小企业公共服务示范平台申请报告.pdf"))

@@ -35,6 +35,9 @@ class Job:
     timeout: float | None = None  # None: BATCH_TIMEOUT in a batch, no limit for one dossier in-process
     jobs: int = 1
     missing_paths: list[str] = field(default_factory=list)
+    # What a worker does with one dossier (default: check_path). fill-forms reads and checks and
+    # keeps the dossier it read; a module-level function, so that it pickles for remote workers.
+    task: Callable[[Path, Job], list[CheckResult]] | None = None
 
 
 def _has_workbook(path: Path) -> bool:
@@ -87,14 +90,19 @@ def check_path(path: Path, job: Job) -> list[CheckResult]:
     from .api import check_many
 
     return check_many(
-        path, job.jurisdictions, as_of=job.as_of, rulesets_dir=job.rulesets_dir, limits=job.limits, use_cache=job.use_cache
+        path,
+        job.jurisdictions,
+        as_of=job.as_of,
+        rulesets_dir=job.rulesets_dir,
+        limits=job.limits,
+        use_cache=job.use_cache,
     )
 
 
 def _safe_check(path: Path, job: Job) -> list[CheckResult]:
     """Never lets one dossier's surprise end the batch: it becomes that dossier's error result."""
     try:
-        return check_path(path, job)
+        return (job.task or check_path)(path, job)
     except Exception as e:  # a bug or an unforeseen file: one result, the rest go on
         return _errors(path, job, f"内部错误 {type(e).__name__}: {e}")
 

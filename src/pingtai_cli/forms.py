@@ -70,6 +70,20 @@ JURISDICTION_KEYS = (
     "document_number",
 )
 SUMMARY_KEYS = ("dossiers", "dossier_count")
+# Keys fill-forms adds from the check of the dossier (結论, the 测评 sample, the 审核意见).
+CHECK_KEYS = (
+    "verdict",
+    "verdict_word",
+    "verdict_reasons",
+    "review_as_of",
+    "review_conditions",
+    "material_checklist",
+    "to_confirm",
+    "survey",
+    "survey_note",
+)
+SURVEY_SIZE = 10  # xuchang 附件1: 推荐单位组织测评情况（随机抽取，不少于10家）
+MAX_TO_CONFIRM = 40
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -273,6 +287,9 @@ def form_context(
     blanks = [k for k in blanks if k not in not_declared]
     ctx["satisfied_count"] = sum(1 for r in ctx["served_smes"] if r["satisfied"])
     ctx["dossier_name"] = clean_text(Path(dossier.path).name) if dossier.path else ""
+    # Filled by fill-forms from the check (check_context, survey_sample); empty for a bare render.
+    for key in CHECK_KEYS:
+        ctx[key] = [] if key in ("review_conditions", "material_checklist", "to_confirm", "survey") else ""
     ctx["blank_fields"] = blanks
     return ctx
 
@@ -324,6 +341,15 @@ def variable_catalogue() -> list[tuple[str, str]]:
         ("recognition_title", "认定名称"),
         ("document_title", "办法名称及文号"),
         ("document_number", "办法文号"),
+        ("verdict", "检查结论：eligible / ineligible / incomplete / review"),
+        ("verdict_word", "检查结论（中文），汇总表的“结论”栏"),
+        ("verdict_reasons", "结论的理由"),
+        ("review_as_of", "检查日"),
+        ("review_conditions", "审核意见表：逐项条件，每行有 no、article、name、result、evidence"),
+        ("material_checklist", "附报材料目录：逐项材料，每行有 no、tick（☑/☐）、name、article、detail"),
+        ("to_confirm", "需审核人员确认的事项：每行有 no、text"),
+        ("survey", "测评企业（从服务企业名单随机抽取，不少于10家）：每行有 no、name、contact、phone"),
+        ("survey_note", "测评企业的抽取方法与随机种子"),
         ("dossiers", "汇总表：逐个平台，每项有以上各变量及 no"),
         ("dossier_count", "汇总表：平台个数"),
     ]
@@ -333,7 +359,100 @@ def variable_catalogue() -> list[tuple[str, str]]:
 def context_keys() -> set[str]:
     """Every top-level variable a template can rely on (what `templates check` accepts)."""
     keys = set(form_context(Dossier(path="")))
-    return keys | set(JURISDICTION_KEYS) | set(SUMMARY_KEYS)
+    return keys | set(JURISDICTION_KEYS) | set(SUMMARY_KEYS) | set(CHECK_KEYS)
+
+
+# ---------------------------------------------------------------- from the check of the dossier
+
+
+def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple[list[dict[str, str]], str]:
+    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list.
+
+    The draw is `random.Random` seeded with the stated seed and the dossier's identity (its credit
+    code, else its folder name): the same dossier and seed always give the same companies, and two
+    dossiers of one intake get independent draws. Rows keep the list's order.
+    """
+    import random
+
+    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], LIST_FIELDS["served_smes"]) if r["name"]]
+    identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
+    if len(rows) <= size:
+        picked = rows
+        note = (
+            f"测评企业：服务企业名单共 {len(rows)} 家，不足 {size} 家，已全部列入，其余请推荐单位补充。"
+            if rows
+            else f"测评企业：卷宗中没有服务企业名单，请推荐单位自行抽取不少于 {size} 家。"
+        )
+    else:
+        chosen = sorted(random.Random(f"{seed}|{identity}").sample(range(len(rows)), size))
+        picked = [rows[i] for i in chosen]
+        note = (
+            f"测评企业：从服务企业名单 {len(rows)} 家中随机抽取 {size} 家（随机种子 {seed}，"
+            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同，可用 --survey-seed 指定种子）。"
+        )
+    out = [{"no": str(i), "name": r["name"], "contact": r["contact"], "phone": r["phone"]} for i, r in enumerate(picked, 1)]
+    return out, note
+
+
+def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
+    """What the check says of the dossier, for the 结论 column and the 审核意见 (text only)."""
+    from .report.view import build_view, verdict_word
+
+    view = build_view(result, lang)
+    conditions = []
+    for group in ("basic", "functions", "exclusions"):
+        for row in view.rows[group]:
+            evidence = "；".join(x for x in (_measure(row), *row.evidence, *row.notes) if x)
+            conditions.append(
+                {"article": row.article, "name": row.name, "result": row.word, "evidence": clean_text(evidence)}
+            )
+    checklist = []
+    for row, m in zip(view.rows["materials"], result.materials, strict=True):
+        tick = "☑" if m.status == "present" else "☐"
+        detail = "、".join(m.files) if m.status == "present" else "；".join([row.word, *m.problems])
+        checklist.append(
+            {"tick": tick, "name": m.name + ("" if m.required else "（非必需）"), "article": m.article, "detail": clean_text(detail)}
+        )
+    return {
+        "verdict": result.verdict,
+        "verdict_word": verdict_word(result, lang),
+        "verdict_reasons": clean_text("；".join(result.reasons)) or "全部条件满足，材料齐全。",
+        "review_as_of": format_date(result.as_of),
+        "review_conditions": _numbered(conditions),
+        "material_checklist": _numbered(checklist),
+        "to_confirm": _numbered([{"text": clean_text(x)} for x in to_confirm(view)]),
+    }
+
+
+def _measure(row: Any) -> str:
+    if row.actual and row.required:
+        return f"实际 {row.actual}，要求 {row.required}"
+    return row.actual or ""
+
+
+def to_confirm(view: Any) -> list[str]:
+    """What the reviewer must still decide: review and relaxable items, other readings of a clause,
+    materials to look at, and the findings (contradictions, duplicates, unreadable files)."""
+    out: list[str] = []
+    for group in ("basic", "functions", "exclusions", "materials"):
+        for row in view.rows[group]:
+            head = " ".join(x for x in (row.article, row.name) if x)
+            if row.status in ("review", "relaxable", "invalid"):
+                out.append(f"{head}：{row.word}。{row.message}".rstrip("。") + "。")
+            out += [f"{head}：{note}" for note in row.notes]
+    for row in view.rows["consistency"]:
+        if row.status in ("error", "warning"):
+            out.append(row.message)
+    if view.result.error:
+        out.insert(0, f"卷宗无法检查：{view.result.error}")
+    unique = list(dict.fromkeys(out))
+    if len(unique) > MAX_TO_CONFIRM:
+        unique = [*unique[:MAX_TO_CONFIRM], f"……另有 {len(unique) - MAX_TO_CONFIRM} 项，详见 pingtai check 报告"]
+    return unique
+
+
+def _numbered(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{**r, "no": str(i)} for i, r in enumerate(rows, 1)]
 
 
 # ---------------------------------------------------------------- rendering

@@ -330,6 +330,7 @@ class CheckResult:
     files: list[MaterialFile] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # why this verdict, in Chinese
     error: str | None = None  # set when the dossier could not be checked at all
+    source: Dossier | None = field(default=None, repr=False, compare=False)  # fill-forms: what was read
 
     def to_dict(self, *, include_facts: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -189,7 +189,7 @@ def test_fill_forms_over_the_corpus_fills_the_readable_and_names_the_broken(
     corpus: Corpus, tmp_path: Path
 ) -> None:
     out = tmp_path / "work" / "out"
-    run = invoke("fill-forms", *corpus.dossiers(), "-j", "xuchang", "--out", out).clean()
+    run = invoke("fill-forms", *corpus.dossiers(), "-j", "xuchang", "--out", out, "--include-all").clean()
     assert run.code == 1 and "跳过无法读取的卷宗" in run.stderr and "broken.zip" in run.stderr
     assert "【wb_empty】申请表“申请表.xlsx”无法读取" in run.stderr
     written = [p for p in out.rglob("*") if p.is_file()]

@@ -27,7 +27,7 @@ from ..errors import EXIT_FINDINGS, OutputExists, PingtaiError
 from ..output import file_mode
 
 if TYPE_CHECKING:
-    from ..models import Dossier
+    from ..models import CheckResult, Dossier
     from ..ruleset import Form, Ruleset
 
 templates_app = typer.Typer(
@@ -222,11 +222,24 @@ def _form_file(form: Form) -> str:
     return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
 
 
+REVIEW_OPINION = "_common/review_opinion.docx"
+REVIEW_OPINION_NAME = "审核意见表"
+
+
 def plan(
-    dossiers: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, template_dir: Path | None
+    dossiers: list[tuple[Path, Dossier]],
+    rs: Ruleset,
+    out: Path,
+    template_dir: Path | None,
+    checks: list[CheckResult] | None = None,
+    seed: int = 0,
 ) -> tuple[list[Job], list[str]]:
-    """The jobs of one run and the notes to tell the user (missing templates, forms not given)."""
-    from ..forms import form_context, summary_context, template_variables
+    """The jobs of one run and the notes to tell the user (missing templates, forms not given).
+
+    With `checks` (one per dossier) the forms also get the verdict (结论), the 测评 sample drawn
+    with `seed`, and each dossier a 审核意见表 from its check.
+    """
+    from ..forms import check_context, form_context, summary_context, survey_sample, template_variables
 
     extra = jurisdiction_context(rs)
     notes: list[str] = []
@@ -259,11 +272,15 @@ def plan(
                 )
             )
 
+    opinion = find_template(REVIEW_OPINION, template_dir, "review_opinion.docx") if checks else None
     jobs: list[Job] = []
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
-    for path, dossier in dossiers:
+    for n_dossier, (path, dossier) in enumerate(dossiers):
         ctx = {**form_context(dossier, rs.function_fields()), **extra}
+        if checks:
+            survey, note = survey_sample(dossier, seed)
+            ctx.update(check_context(checks[n_dossier]), survey=survey, survey_note=note)
         contexts.append(ctx)
         folder = safe_name(_dossier_stem(path), "dossier")
         unique, n = folder, 2
@@ -272,6 +289,9 @@ def plan(
         used.add(unique)
         for form, tpl in per_dossier:
             jobs.append(Job(form.name, tpl, ctx, out / unique / _form_file(form), owner=unique))
+        if opinion is not None:
+            target = out / unique / f"{REVIEW_OPINION_NAME}.docx"
+            jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, target))
     for title, tpl, file_name in summaries:
         jobs.append(Job(title, tpl, summary_context(contexts, extra), out / file_name, xlsx=True))
     return jobs, notes
@@ -428,33 +448,44 @@ def load_dossier(path: Path) -> Dossier:
     return read_dossier(path)
 
 
-def _read(
-    paths: list[Path], out: Path, timeout: float = DOSSIER_TIMEOUT
-) -> tuple[list[tuple[Path, Dossier]], list[str]]:
-    """(dossiers read, why the others could not be): one broken .zip or one dossier past the
-    time limit does not stop the rest."""
-    from ..deadline import TimeLimit, time_limit
-    from ..errors import DossierError
+def read_and_check(path: Path, job: Any) -> list[CheckResult]:
+    """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept.
 
+    Module-level, so that the batch's workers (and remote ones) can run it.
+    """
+    from ..batch import _errors
+    from ..cache import enabled
+    from ..errors import DossierError
+    from ..evaluate import evaluate
+    from ..ruleset import load_ruleset
+
+    try:
+        with enabled(job.use_cache):
+            dossier = load_dossier(path)
+    except DossierError as e:
+        return _errors(path, job, str(e))
+    out = []
+    for key in job.jurisdictions:
+        result = evaluate(dossier, load_ruleset(key, job.rulesets_dir), job.as_of)
+        result.source = dossier
+        out.append(result)
+    return out
+
+
+def _given(paths: list[Path], out: Path) -> list[Path]:
+    """The dossiers as given, each once; the output folder may not be inside one of them."""
     for p in paths:
         if p.is_dir() and _inside(out, p):
             raise PingtaiError(f"输出目录不能位于申报材料文件夹之内：{out}（申报材料：{p}）")
-    read: list[tuple[Path, Dossier]] = []
-    failed: list[str] = []
+    unique: list[Path] = []
     seen: set[Path] = set()
     for p in paths:
         if p.resolve() in seen:
             err(f"同一卷宗重复给出，只处理一次：{p}")
             continue
         seen.add(p.resolve())
-        try:
-            with time_limit(timeout):
-                read.append((p, load_dossier(p)))
-        except DossierError as e:
-            failed.append(str(e))
-        except TimeLimit:
-            failed.append(f"{p}：超过单个卷宗时限 {timeout:g} 秒，已中止")
-    return read, failed
+        unique.append(p)
+    return unique
 
 
 def problem_lines(path: Path, dossier: Dossier, limit: int = 5) -> list[str]:
@@ -468,22 +499,53 @@ def problem_lines(path: Path, dossier: Dossier, limit: int = 5) -> list[str]:
     return lines
 
 
-def verdict_lines(path: Path, dossier: Dossier, rs: Ruleset, as_of: date) -> list[str]:
-    """Forms are filled whatever the verdict; a dossier that does not qualify is said so first."""
-    from ..evaluate import evaluate
-    from ..report.labels import t
+def verdict_lines(path: Path, result: CheckResult, rs: Ruleset) -> list[str]:
+    """Forms are filled for what is recommended; a dossier that does not qualify is said so first."""
+    from ..report.view import verdict_word
 
-    result = evaluate(dossier, rs, as_of)
     if result.verdict == "eligible":
         return []
-    word = t(f"verdict.{result.verdict}", "zh")
     reasons = "；".join(result.reasons[:2]) + ("……" if len(result.reasons) > 2 else "")
+    word = verdict_word(result)
     return [f"【{_dossier_stem(path)}】注意：按{rs.name}办法检查，结论为“{word}”：{reasons}（详见 pingtai check）"]
+
+
+# The order of an intake's forms and summary rows: what can be recommended first.
+VERDICT_RANK = {"eligible": 0, "review": 1, "incomplete": 2, "ineligible": 3}
+
+
+def select(
+    entries: list[tuple[Path, CheckResult]], include_all: bool
+) -> tuple[list[tuple[Path, CheckResult]], list[str]]:
+    """An intake's dossiers in verdict order; ineligible ones (an exclusion applies, or a condition
+    fails) and second copies of an applicant left out unless `include_all`. (kept, lines to say)"""
+    from ..duplicates import duplicate_note
+
+    if len(entries) < 2:
+        return entries, []
+    kept: list[tuple[Path, CheckResult]] = []
+    said: list[str] = []
+    seen: dict[str, Path] = {}
+    for path, r in entries:
+        code = r.facts.get("credit_code")
+        key = str(code.value).strip().upper() if code is not None else (r.org_name or str(path))
+        first = seen.setdefault(key, path)
+        why = ""
+        if r.verdict == "ineligible":
+            why = "存在排除情形" if any(e.status == "fail" for e in r.exclusions) else "不符合条件"
+        elif duplicate_note(r) and first != path:
+            why = f"与 {_dossier_stem(first)} 重复申报"
+        if why and not include_all:
+            said.append(f"【{_dossier_stem(path)}】未列入推荐表和汇总表：{why}（加 --include-all 列入）")
+            continue
+        kept.append((path, r))
+    kept.sort(key=lambda e: VERDICT_RANK.get(e[1].verdict, 9))  # stable: intake order within a verdict
+    return kept, said
 
 
 @app.command("fill-forms")
 def fill_forms(
-    dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个")],
+    dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个；或装有多个卷宗的文件夹")],
     jurisdiction: Annotated[
         str, typer.Option("--jurisdiction", "-j", help="地区，如 xuchang、national")
     ],
@@ -503,14 +565,26 @@ def fill_forms(
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="秒", help="读取单个卷宗、填写一张表格的时限（秒）")
     ] = DOSSIER_TIMEOUT,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, metavar="N", help="并行进程数")] = 1,
+    include_all: Annotated[
+        bool, typer.Option("--include-all", help="多个卷宗时，不符合条件、存在排除情形和重复申报的卷宗也列入")
+    ] = False,
+    survey_seed: Annotated[
+        int | None, typer.Option("--survey-seed", metavar="N", help="抽取测评企业的随机种子（默认：检查日期，如 20260315）")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
 ) -> None:
-    """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格（多个平台时另出汇总表）。
+    """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格，并为每个卷宗出审核意见表（多个平台时另出汇总表）。
 
     没有表格模板的地区（自行添加的办法、未附表格的办法），按规则文件生成通用格式的推荐表、申请表和材料清单。
 
+    多个卷宗时按结论排序（符合条件、待审核、材料不全），不符合条件、存在排除情形和重复申报的卷宗不列入，除非加 --include-all。
     退出码 0 已生成；1 有卷宗无法读取而被跳过（其余照常生成）；2 无法执行。
     """
+    from ..batch import Job as BatchJob
     from ..ruleset import load_ruleset
+    from .check import parse_as_of, run_batch
 
     rs = load_ruleset(jurisdiction, rulesets_dir)
     if template_dir is not None and not template_dir.is_dir():
@@ -521,34 +595,45 @@ def fill_forms(
 
     out = out.resolve()
     timeout = check_seconds(timeout) or DOSSIER_TIMEOUT
-    read, failed = _read(dossiers, out, timeout)
-    for reason in failed:
-        err(f"跳过无法读取的卷宗：{reason}")
-    if not read:
-        raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
-    from .check import parse_as_of
-
     when = parse_as_of(as_of)
-    for path, dossier in read:
-        for line in problem_lines(path, dossier) + verdict_lines(path, dossier, rs, when):
-            err(line)
-    jobs, notes = plan(read, rs, out, template_dir)
+    seed = survey_seed if survey_seed is not None else int(when.strftime("%Y%m%d"))
+    limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
+    job = BatchJob([rs.key], when, rulesets_dir, None, not no_cache, limit, jobs, task=read_and_check)
+    results = run_batch(_given(dossiers, out), job, quiet)
+    failed = [r for r in results if r.error or r.source is None]
+    for r in failed:
+        err(f"跳过无法读取的卷宗：{r.error}")
+    failed_any = bool(failed or job.missing_paths)
+    entries = [(Path(r.dossier), r) for r in results if not (r.error or r.source is None)]
+    if not entries:
+        raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
+    for path, r in entries:
+        if r.source is not None:
+            for line in problem_lines(path, r.source) + verdict_lines(path, r, rs):
+                err(line)
+    entries, left_out = select(entries, include_all)
+    for line in left_out:
+        err(line)
+    if not entries:
+        err("没有可列入的卷宗，未生成表格（加 --include-all 列入全部卷宗）。")
+        raise typer.Exit(EXIT_FINDINGS if failed_any else 0)
+    read = [(path, r.source) for path, r in entries if r.source is not None]
+    todo, notes = plan(read, rs, out, template_dir, [r for _, r in entries], seed)
     for note in notes:
         err(note)
-    if not any(job.owner for job in jobs):  # no form of the text has a template: never write nothing
+    generic: list[Path] = []
+    if not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
         generic = generic_jobs(read, rs, out, when, force=force)
-        for p in generic:
-            echo(str(p))
-        if failed:
-            raise typer.Exit(EXIT_FINDINGS)
+    if not todo and not generic:
+        err("没有可生成的表格。")
         return
-    check_outputs(jobs, out, force=force, pdf=pdf)
-    folders = _new_folders(out, jobs)
-    existed = {p for job in jobs for p in job.outputs(pdf) if p.exists()}
+    check_outputs(todo, out, force=force, pdf=pdf)
+    folders = _new_folders(out, todo)
+    existed = {p for job in todo for p in job.outputs(pdf) if p.exists()}
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_jobs(jobs, out, written, timeout)
+        write_jobs(todo, out, written, timeout)
     except BaseException as e:
         _undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
         if isinstance(e, OSError):
@@ -556,13 +641,13 @@ def fill_forms(
 
             raise PingtaiError(f"无法创建输出目录 {e.filename or out}（{os_reason(e)}）") from e
         raise
-    for line in blank_report(jobs):
+    for line in blank_report(todo) + survey_lines(todo):
         err(line)
     if pdf:
-        written += _pdfs(jobs)
-    for p in written:
+        written += _pdfs(todo)
+    for p in generic + written:
         echo(str(p))
-    if failed:
+    if failed_any:
         raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -590,6 +675,18 @@ def generic_jobs(read: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, when:
     for (_, dossier), folder in zip(read, folders, strict=True):
         written += write_generic(rs, dossier, folder, when, write_atomic)
     return written
+
+
+def survey_lines(jobs: list[Job]) -> list[str]:
+    """How each dossier's 测评 companies were drawn (the seed), once per dossier."""
+    from ..forms import template_variables
+
+    lines: list[str] = []
+    for job in jobs:
+        note = job.context.get("survey_note")
+        if job.owner and note and "survey" in template_variables(job.template):
+            lines.append(f"【{job.owner}】{note}")
+    return list(dict.fromkeys(lines))
 
 
 def missing_form_fonts() -> list[str]:
