@@ -5,7 +5,6 @@ stay for hand filling, hostile facts print literally, and fill-forms writes only
 from __future__ import annotations
 
 import hashlib
-
 import re
 import shutil
 import subprocess

@@ -43,8 +43,8 @@ def mark_duplicates(results: Sequence[CheckResult]) -> int:
             if f.sha256:
                 by_hash[f.sha256].append((i, f.path))
     shared: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for code, idx in by_code.items():
-        _pairs(shared, set(idx), f"统一社会信用代码相同（{code}）")
+    for shared_code, idx in by_code.items():
+        _pairs(shared, set(idx), f"统一社会信用代码相同（{shared_code}）")
     for idx in by_name.values():
         _pairs(shared, set(idx), "单位名称相同")
     same_files: dict[tuple[int, int], list[str]] = defaultdict(list)

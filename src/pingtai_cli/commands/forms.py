@@ -15,7 +15,6 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -239,7 +238,13 @@ def plan(
     With `checks` (one per dossier) the forms also get the verdict (结论), the 测评 sample drawn
     with `seed`, and each dossier a 审核意见表 from its check.
     """
-    from ..forms import check_context, form_context, summary_context, survey_sample, template_variables
+    from ..forms import (
+        check_context,
+        form_context,
+        summary_context,
+        survey_sample,
+        template_variables,
+    )
 
     extra = jurisdiction_context(rs)
     notes: list[str] = []

@@ -149,8 +149,8 @@ def _materials_sheet(ws: Any, views: list[ResultView]) -> None:
     for r, v in enumerate(views, 2):
         by_id = {m.id: m for m in v.result.materials}
         for c, key in enumerate(columns, 4):
-            m = by_id.get(key)
-            colour = MATERIAL_FILLS.get(m.status) if m is not None and (m.required or m.status == "present") else None
+            got = by_id.get(key)
+            colour = MATERIAL_FILLS.get(got.status) if got is not None and (got.required or got.status == "present") else None
             if colour:
                 ws.cell(row=r, column=c).fill = PatternFill("solid", fgColor=colour)
     for col in range(4, len(heads) + 1):  # heads are long names: wrap them, keep columns narrow
