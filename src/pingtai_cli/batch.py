@@ -38,6 +38,7 @@ class Job:
     # What a worker does with one dossier (default: check_path). fill-forms reads and checks and
     # keeps the dossier it read; a module-level function, so that it pickles for remote workers.
     task: Callable[[Path, Job], list[CheckResult]] | None = None
+    scheduler: str | None = None  # a Dask distributed scheduler (tcp://HOST:8786): each dossier a task
 
 
 def _has_workbook(path: Path) -> bool:
@@ -197,6 +198,11 @@ def run(
     One dossier without a time limit is checked in this process; anything else goes to
     workers, which are what a time limit can stop.
     """
+    if job.scheduler:
+        from .distributed import run_on_cluster
+
+        yield from run_on_cluster(paths, job, progress)
+        return
     if len(paths) == 1 and job.jobs <= 1 and job.timeout is None:
         yield 0, _check_in_time(paths[0], job, BATCH_TIMEOUT)
         if progress:

@@ -208,6 +208,10 @@ def check(
     max_ocr_pages: Annotated[int | None, typer.Option("--max-ocr-pages", min=0, metavar="N", help="每个卷宗文字识别（OCR）的页数上限")] = None,
     max_megapixels: Annotated[int | None, typer.Option("--max-megapixels", min=1, metavar="N", help="单张图片或渲染页面的像素上限 （百万像素）")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="地址", help="在 Dask 分布式集群上检查，如 tcp://HOST:8786（需 pingtai[distributed]；卷宗须在各节点的同一路径）"),
+    ] = None,
 ) -> None:
     """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
     from ..batch import Job
@@ -234,7 +238,7 @@ def check(
         max_ocr_total=max_ocr_pages,
         max_pixels=max_megapixels,
     )
-    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits, not no_cache, timeout, jobs)
+    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits, not no_cache, timeout, jobs, scheduler=scheduler)
     results = run_batch(paths, job, quiet)
     if results:
         emit(results, fmt, output, force, verbose, lang)

@@ -579,6 +579,10 @@ def fill_forms(
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="地址", help="在 Dask 分布式集群上读取卷宗，如 tcp://HOST:8786（需 pingtai[distributed]）"),
+    ] = None,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格，并为每个卷宗出审核意见表（多个平台时另出汇总表）。
 
@@ -603,7 +607,9 @@ def fill_forms(
     when = parse_as_of(as_of)
     seed = survey_seed if survey_seed is not None else int(when.strftime("%Y%m%d"))
     limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
-    job = BatchJob([rs.key], when, rulesets_dir, None, not no_cache, limit, jobs, task=read_and_check)
+    job = BatchJob(
+        [rs.key], when, rulesets_dir, None, not no_cache, limit, jobs, task=read_and_check, scheduler=scheduler
+    )
     results = run_batch(_given(dossiers, out), job, quiet)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:

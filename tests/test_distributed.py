@@ -1,0 +1,93 @@
+"""A batch on a Dask distributed cluster (a LocalCluster on loopback): each dossier a task, and
+every output identical to a local run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import invoke
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_dossiers"
+AS_OF = "2026-03-15"
+
+
+@pytest.fixture(scope="module")
+def intake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    intake = tmp_path_factory.mktemp("dask") / "收件"
+    intake.mkdir()
+    for name in ("liaoning_eligible", "national_low_assets", "xuchang_excluded"):
+        shutil.copytree(SAMPLES / name, intake / name)
+    shutil.copy(SAMPLES / "shaoguan_small_premises.zip", intake)
+    (intake / "zz_broken.zip").write_bytes(b"PK\x03\x04 not a zip")
+    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "zz_again")  # a duplicate, found after the run
+    return intake
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from distributed import LocalCluster
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PINGTAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))  # the workers inherit it
+    cluster = LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+    yield cluster.scheduler_address
+    cluster.close()
+    mp.undo()
+
+
+def _run(intake: Path, *args: str) -> str:
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-q", *args)
+    assert res.exit_code == 1, (res.output, res.exception)
+    return res.stdout
+
+
+def test_a_cluster_run_gives_the_same_json_as_a_local_run(intake: Path, scheduler: str) -> None:
+    local = json.loads(_run(intake, "-f", "json", "--jobs", "2"))
+    remote = json.loads(_run(intake, "-f", "json", "--scheduler", scheduler))
+    assert remote == local
+    assert len(remote) == 6 and sum(bool(d.get("error")) for d in remote) == 1
+    again = next(d for d in remote if d["dossier"].endswith("zz_again"))
+    assert any(f["id"] == "dossier.duplicate" for f in again["findings"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "terminal"])
+def test_a_cluster_run_gives_the_same_text_reports(intake: Path, scheduler: str, fmt: str) -> None:
+    assert _run(intake, "-f", fmt, "--scheduler", scheduler) == _run(intake, "-f", fmt)
+
+
+def test_the_xlsx_of_a_cluster_run_matches_the_local_one(intake: Path, scheduler: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _run(intake, "-o", str(tmp_path / "local.xlsx"))
+    _run(intake, "-o", str(tmp_path / "remote.xlsx"), "--scheduler", scheduler)
+    a, b = (load_workbook(tmp_path / n) for n in ("local.xlsx", "remote.xlsx"))
+    assert a.sheetnames == b.sheetnames
+    for ws in a.sheetnames:
+        assert list(a[ws].values) == list(b[ws].values)
+
+
+def test_fill_forms_runs_on_the_cluster_too(intake: Path, scheduler: str, tmp_path: Path) -> None:
+    from docx import Document
+
+    args = [str(intake / "liaoning_eligible"), str(intake / "national_low_assets"), "-j", "liaoning", "--as-of", AS_OF, "-q"]
+    assert invoke("fill-forms", *args, "-o", str(tmp_path / "l")).exit_code == 0
+    assert invoke("fill-forms", *args, "-o", str(tmp_path / "r"), "--scheduler", scheduler).exit_code == 0
+    files = sorted(p.relative_to(tmp_path / "l") for p in (tmp_path / "l").rglob("*.docx"))
+    assert files and files == sorted(p.relative_to(tmp_path / "r") for p in (tmp_path / "r").rglob("*.docx"))
+    for f in files:
+        texts = [[p.text for p in Document(str(tmp_path / side / f)).paragraphs] for side in ("l", "r")]
+        assert texts[0] == texts[1]
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_not_a_traceback(intake: Path) -> None:
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-q", "-f", "json",
+                 "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
+    assert res.exit_code == 2 and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in str(res.exception)
