@@ -400,6 +400,100 @@ def case_batch(texts: list[Path], runs: int) -> list[Case]:
     ]
 
 
+FORMS_N = 30  # scanned dossiers of the fill-forms case
+
+
+def _scan_intake(n: int) -> Path:
+    """bench/corpus/scan30/NN-<source>: n copies of the scanned dossiers (rebuilt when missing)."""
+    root = CORPUS / f"scan{n}"
+    if not root.is_dir() or len(list(root.iterdir())) != n:
+        shutil.rmtree(root, ignore_errors=True)
+        names = list(SCAN_SOURCES)
+        for i in range(n):
+            shutil.copytree(SAMPLES / names[i % len(names)], root / f"{i:02d}-{names[i % len(names)]}")
+    return root
+
+
+def case_forms(runs: int) -> list[Case]:
+    """fill-forms against check over the same scanned dossiers, both warm (the cache filled)."""
+    intake = _scan_intake(FORMS_N)
+    out = CORPUS / "forms-out"
+    key = "heilongjiang"
+    check = pingtai("check", str(intake), "-j", key, "--as-of", AS_OF, "-f", "jsonl", "-q", "--jobs", "2")
+    forms = pingtai(
+        "fill-forms", str(intake), "-j", key, "--as-of", AS_OF, "-q", "--jobs", "2",
+        "--include-all", "--force", "--out", str(out),
+    )  # fmt: skip
+    clear_cache()
+    timed(check)  # the cache filled: OCR once per distinct scan
+    timed(forms)
+    wait_idle(WAIT)
+    walls: dict[str, list[float]] = {"check": [], "forms": []}
+    others: dict[str, list[float]] = {"check": [], "forms": []}
+    for _ in range(runs):
+        for name, cmd in (("check", check), ("forms", forms)):
+            wait_idle(WAIT / 4)
+            walls[name].append(timed(cmd)[0])
+            others[name].append(OTHERS[-1])
+    shutil.rmtree(out, ignore_errors=True)
+    c, f = statistics.median(walls["check"]), statistics.median(walls["forms"])
+    return [
+        Case(f"check, {FORMS_N} scanned dossiers, warm, --jobs 2", "s", walls["check"], others=others["check"]),
+        Case(
+            f"fill-forms, {FORMS_N} scanned dossiers, warm, --jobs 2",
+            "s",
+            walls["forms"],
+            "≤ 2× check",
+            f <= 2 * c,
+            ratio=f / c,
+            ratio_of="fill-forms / check, warm",
+            others=others["forms"],
+            note=f"{FORMS_N} 推荐汇总表 rows, {FORMS_N} × (申请报告 + 审核意见表)",
+        ),
+    ]
+
+
+def case_cluster(texts: list[Path], runs: int) -> list[Case]:
+    """The same batch on a Dask LocalCluster (2 worker processes, 1 thread each) against --jobs 2."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return [Case("batch on a Dask LocalCluster", "s", [0.0], note="distributed not installed")]
+    n = len(texts)
+    base = pingtai("check", str(CORPUS / "text"), "-j", "liaoning", "--as-of", AS_OF, "-f", "jsonl", "-q", "--no-cache")
+    os.environ["PINGTAI_CACHE_DIR"] = str(CACHE)  # the workers inherit it
+    start = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    started = time.perf_counter() - start
+    try:
+        remote = [*base, "--scheduler", cluster.scheduler_address]
+        timed(remote)  # the workers import pingtai once
+        wait_idle(WAIT)
+        walls: dict[str, list[float]] = {"local": [], "cluster": []}
+        others: dict[str, list[float]] = {"local": [], "cluster": []}
+        for _ in range(runs):
+            for name, cmd in (("local", [*base, "--jobs", "2"]), ("cluster", remote)):
+                wait_idle(WAIT / 4)
+                walls[name].append(timed(cmd)[0])
+                others[name].append(OTHERS[-1])
+    finally:
+        cluster.close()
+    loc, clu = statistics.median(walls["local"]), statistics.median(walls["cluster"])
+    return [
+        Case(
+            f"batch of {n} on a Dask LocalCluster, 2 workers",
+            "s",
+            walls["cluster"],
+            "measured (overhead)",
+            None,
+            ratio=clu / loc,
+            ratio_of=f"cluster / --jobs 2 ({loc:.2f} s)",
+            others=others["cluster"],
+            note=f"cluster start-up {started:.1f} s, not included; workers warm",
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------------
 # probes: run inside a fresh process, write what they measured to $PINGTAI_BENCH_PROBE
 
@@ -604,16 +698,18 @@ def main() -> None:
         default=WAIT,
         help="seconds to wait for a quiet machine before each case (default 20)",
     )
-    parser.add_argument("--probe", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--only", choices=["degraded"], help="run only these rows (degraded: the degraded-scan set)"
+        "--only",
+        default="",
+        help="comma-separated groups to run: machine,startup,text,scans,batch,forms,cluster,degraded (default all)",
     )
+    parser.add_argument("--probe", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.probe:
         run_probe(opts.probe[0], opts.probe[1:])
         return
     WAIT = opts.wait
-    if opts.only == "degraded":
+    if opts.only == "degraded":  # the degraded-scan set alone, with its own table
         cases, degraded = case_degraded(3 if opts.quick else 5)
         print(table(cases))
         print()
@@ -622,18 +718,27 @@ def main() -> None:
     runs, text_n, scan_runs, batch_runs = (3, 20, 1, 1) if opts.quick else (7, 100, 3, 3)
     started = time.perf_counter()
     texts, scans = build_corpus(text_n, len(SCAN_SOURCES))
-    cases = case_machine(runs)
-    cases += case_startup(runs)
-    cases.append(case_text_cold(texts, runs))
-    cases += case_scans(scans, scan_runs)
-    cases += case_batch(texts, batch_runs)
-    degraded_cases, degraded = case_degraded(runs)
+    only = set(filter(None, opts.only.split(",")))
+
+    def want(group: str) -> bool:
+        return not only or group in only
+
+    cases = case_machine(runs) if want("machine") else []
+    cases += case_startup(runs) if want("startup") else []
+    if want("text"):
+        cases.append(case_text_cold(texts, runs))
+    cases += case_scans(scans, scan_runs) if want("scans") else []
+    cases += case_batch(texts, batch_runs) if want("batch") else []
+    cases += case_forms(batch_runs) if want("forms") else []
+    cases += case_cluster(texts, batch_runs) if want("cluster") else []
+    degraded_cases, degraded = case_degraded(runs) if want("degraded") else ([], None)
     cases += degraded_cases
     clear_cache()
     text = table(cases)
     print(text)
-    print()
-    print(degraded)
+    if degraded is not None:
+        print()
+        print(degraded)
     took = time.perf_counter() - started
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     print(f"\n{stamp}, {os.cpu_count()} CPUs, {took:.0f} s{' (--quick)' if opts.quick else ''}")
