@@ -40,7 +40,7 @@ def test_fill_forms_for_a_text_without_forms_writes_generic_forms_and_says_so(tm
     result = invoke("fill-forms", str(SAMPLES / "shaoguan_comprehensive_only"), "-j", "shaoguan", "-o", str(out))
     assert result.exit_code == 0, result.output
     folder = out / "shaoguan_comprehensive_only"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["推荐表（通用格式）.docx", "申请表（通用格式）.docx", "材料清单.md"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["推荐表（通用格式）.docx", "申请表（通用格式）.docx", "材料清单.md", "审核意见表.docx"])
     assert "通用格式" in result.stderr and "没有可用的表格模板" in result.stderr
     doc = Document(str(folder / "推荐表（通用格式）.docx"))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
