@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
 AS_OF = "2026-03-15"
 REC = "附件1-许昌市中小企业公共服务示范平台推荐表.docx"
+RANK = {"eligible": 0, "review": 1, "incomplete": 2, "ineligible": 3}  # the order fill-forms lists them in
+WORDS = {"eligible": "符合条件", "review": "待审核", "incomplete": "材料不全", "ineligible": "不符合条件"}
 OPINION = "审核意见表.docx"
 
 
@@ -77,15 +79,16 @@ def test_the_summary_has_a_verdict_column_in_verdict_order_without_the_ineligibl
     out = env / "out"
     res = fill(intake, out)
     rows = summary_rows(out)
-    org = checked["c_comprehensive"]["org_name"]
-    assert [(r[2], r[-1]) for r in rows] == [(org, "符合条件"), (checked["a_unstamped"]["org_name"], "材料不全")]
+    kept = sorted(["a_unstamped", "c_comprehensive"], key=lambda k: RANK[checked[k]["verdict"]])
+    assert [(r[2], r[-1]) for r in rows] == [(checked[k]["org_name"], WORDS[checked[k]["verdict"]]) for k in kept]
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["a_unstamped", "c_comprehensive"]
     assert "【b_excluded】未列入推荐表和汇总表：存在排除情形" in res.stderr
     assert "【d_again】未列入推荐表和汇总表：与 c_comprehensive 重复申报" in res.stderr
     everyone = env / "out_all"
     fill(intake, everyone, "--include-all")
     words = [r[-1] for r in summary_rows(everyone)]
-    assert words == ["符合条件", "符合条件", "材料不全", "不符合条件"]  # eligible first, then by verdict
+    expected = sorted((checked[k]["verdict"] for k in sorted(checked)), key=RANK.__getitem__)
+    assert words == [WORDS[v] for v in expected] and words[-1] == "不符合条件"  # eligible first, then by verdict
 
 
 def test_the_xuchang_survey_table_draws_ten_served_smes_with_a_stated_reproducible_seed(
