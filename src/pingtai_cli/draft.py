@@ -173,7 +173,7 @@ def threshold_candidates(item: Item, function: str | None = None) -> list[Candid
             note = "括号内的另一门槛：可能是某情形下的另一数值（variants），请核对。" if in_parentheses(text, m.start()) else None
             option = len(re.findall(r"[；;，,]\s*或", text[: m.start()]))
             when = variant_condition(quote)
-            for key in keys or [None]:
+            for key in (keys or [None]):  # type: ignore[list-item]  # None: no key proposed
                 out.append(Candidate(item.ref, quote, number(m.group("num")), unit, key, function, note, option, when))
     return sorted(out, key=lambda c: text.find(c.quote))
 

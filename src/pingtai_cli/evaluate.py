@@ -87,7 +87,8 @@ def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> Fu
         items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results, measured_status))  # type: ignore[arg-type]
     unencoded = _count_not_encoded(ruleset)
     if unencoded:
-        return FunctionsResult(0, sum(1 for i in items if i.status == "pass"), *unencoded, items)
+        status, article, message = unencoded
+        return FunctionsResult(0, sum(1 for i in items if i.status == "pass"), status, article, message, items)  # type: ignore[arg-type]
     low, high = required_functions(ruleset, facts)
     met = sum(1 for i in items if i.status == "pass")
     pending = [i for i in items if i.status == "review"]

@@ -61,7 +61,7 @@ def _condition_rows(rs: Ruleset, dossier: Dossier, as_of: date) -> list[list[str
         if actual and isinstance(r.actual, int | float) and not isinstance(r.actual, bool):
             actual += r.unit or ""
         rows.append([r.name, r.required or "", f"{actual} {STATUS_WORDS.get(r.status, r.status)}".strip(), r.article])
-    for item in result.functions.items:
+    for item in (result.functions.items if result.functions else []):
         if item.declared:
             rows.append([f"【{item.name}】", "", STATUS_WORDS.get(item.status, item.status), item.article])
     return rows

@@ -684,8 +684,8 @@ def generic_jobs(read: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, when:
     if any(not _inside(p, out) for p in planned):
         raise PingtaiError(f"拒绝写到输出目录之外：{out}")
     written: list[Path] = []
-    for (_, dossier), folder in zip(read, folders, strict=True):
-        written += write_generic(rs, dossier, folder, when, write_atomic)
+    for (_, dossier), target in zip(read, folders, strict=True):
+        written += write_generic(rs, dossier, target, when, write_atomic)
     return written
 
 

@@ -170,7 +170,7 @@ def test_cases(
         for case in items:
             total += 1
             try:
-                got = run_case(rs, code, case).status
+                got: str = run_case(rs, code, case).status
             except Exception as e:  # noqa: BLE001 - an unknown code or a broken case is a failure to report
                 got = f"无法运行（{e}）"
             if got != case.status:
