@@ -13,9 +13,11 @@ Heavy libraries (docxtpl, python-docx, openpyxl) are imported inside functions.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -571,6 +573,9 @@ def _bounded_filter(name: str, filter_func: Any) -> Any:
     return bounded
 
 
+COMPILED_MAX = 64  # compiled template parts one environment keeps
+
+
 def sandbox_env() -> Any:
     """A Jinja environment a template cannot escape from (no attribute tricks into Python), in
     which it cannot make huge values either."""
@@ -587,7 +592,20 @@ def sandbox_env() -> Any:
             _bounded_call(__obj, args)
             return super().call(__context, __obj, *args, **kwargs)
 
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+            # docxtpl compiles each part's XML on every render; the same template gives the same
+            # XML, so one compile per part serves every dossier (the sandbox acts at run time).
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= COMPILED_MAX:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+
     env = BoundedSandbox(autoescape=True)
+    env._compiled = {}  # type: ignore[attr-defined]
     env.concat = _bounded_concat  # type: ignore[method-assign]
     env.globals["range"] = _bounded_range
     env.globals["lipsum"] = _bounded_lipsum
@@ -596,12 +614,14 @@ def sandbox_env() -> Any:
     return env
 
 
-def _check_template_file(template: Path) -> None:
-    """A template is a bounded zip: refuse what is not one, or what inflates absurdly."""
+def _check_template_file(template: Path) -> bytes:
+    """A template is a bounded zip: refuse what is not one, or what inflates absurdly. Returns the
+    bytes that were checked, so that what is rendered is exactly what was checked."""
     if not template.is_file():
         raise FormError(f"模板文件不存在：{template}")
     try:
-        with zipfile.ZipFile(template) as zf:
+        data = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError) as e:
         raise FormError(f"模板 {template} 不是有效的 Word（.docx）文件：{e}") from e
@@ -613,34 +633,86 @@ def _check_template_file(template: Path) -> None:
     from .extract.docx import check_zip
 
     try:  # a bureau's template is a file from elsewhere too: no DTD, no bomb in any part
-        check_zip(template.read_bytes(), max_bytes=TEMPLATE_MAX_BYTES).close()
+        check_zip(data, max_bytes=TEMPLATE_MAX_BYTES).close()
     except UnreadableFile as e:
         raise FormError(f"模板 {template} 不安全，拒绝处理：{e}") from e
+    return data
 
 
-def _load(template: Path) -> Any:
-    from docxtpl import DocxTemplate
+@dataclass
+class Prepared:
+    """A template read, checked and analysed once per process: its bytes, the names it reads,
+    a sandbox whose compiled parts it reuses, and docxtpl's patched XML by source."""
 
-    _check_template_file(template)
+    data: bytes
+    variables: set[str]
+    sandbox_env: Any  # one BoundedSandbox per template, so its compiled parts are this template's
+    patched: dict[str, str] = field(default_factory=dict)
+
+
+PREPARED_MAX = 32  # templates kept per process (a run uses a handful)
+_prepared: dict[tuple[str, int, int], Prepared] = {}
+PARSES = [0]  # templates read and analysed in this process (the cache's test counts them)
+
+
+def prepared(template: Path) -> Prepared:
+    """The template's Prepared, reused while the file keeps its path, mtime and size."""
     try:
-        return DocxTemplate(str(template))
-    except Exception as e:  # python-docx raises a variety of errors on broken packages
-        raise FormError(f"无法打开模板 {template}：{e}") from e
+        st = template.stat()
+    except OSError as e:
+        raise FormError(f"模板文件不存在：{template}") from e
+    key = (str(template.resolve()), st.st_mtime_ns, st.st_size)
+    found = _prepared.get(key)
+    if found is None:
+        found = _prepare(template)
+        if len(_prepared) >= PREPARED_MAX:
+            _prepared.clear()
+        _prepared[key] = found
+    return found
 
 
-def template_variables(template: Path) -> set[str]:
-    """Top-level names the template reads (loop variables and Jinja's own globals excluded)."""
+def _prepare(template: Path) -> Prepared:
     from jinja2 import TemplateError
 
+    PARSES[0] += 1
+    data = _check_template_file(template)
     env = sandbox_env()
-    tpl = _load(template)
+    ready = Prepared(data, set(), env)
+    tpl = _docx_template(template, ready)
     try:
         names = set(tpl.get_undeclared_template_variables(jinja_env=env))
     except TemplateError as e:
         raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
     except Exception as e:
         raise FormError(f"无法读取模板 {template}：{e}") from e
-    return names - set(env.globals)
+    ready.variables = names - set(env.globals)
+    return ready
+
+
+def _docx_template(template: Path, ready: Prepared) -> Any:
+    """A fresh DocxTemplate over the checked bytes; docxtpl's XML patching is done once per part."""
+    from docxtpl import DocxTemplate
+
+    class Reusing(DocxTemplate):  # type: ignore[misc]
+        def patch_xml(self, src_xml: str) -> str:
+            done = ready.patched.get(src_xml)
+            if done is None:
+                if len(ready.patched) >= COMPILED_MAX:
+                    ready.patched.clear()
+                done = ready.patched[src_xml] = super().patch_xml(src_xml)
+            return done
+
+    try:
+        tpl = Reusing(io.BytesIO(ready.data))
+        tpl.init_docx()
+    except Exception as e:  # python-docx raises a variety of errors on broken packages
+        raise FormError(f"无法打开模板 {template}：{e}") from e
+    return tpl
+
+
+def template_variables(template: Path) -> set[str]:
+    """Top-level names the template reads (loop variables and Jinja's own globals excluded)."""
+    return set(prepared(template).variables)
 
 
 def undeclared_variables(template: Path) -> set[str]:
@@ -659,11 +731,11 @@ def render_form(
 
     from .deadline import TimeLimit, memory_limit, time_limit
 
-    used = template_variables(template)
-    tpl = _load(template)
+    ready = prepared(template)
+    tpl = _docx_template(template, ready)
     try:
         with time_limit(seconds), memory_limit(TEMPLATE_MEMORY):
-            tpl.render(context, jinja_env=sandbox_env(), autoescape=True)
+            tpl.render(context, jinja_env=ready.sandbox_env, autoescape=True)
         tpl.save(str(out))
     except TemplateError as e:
         said = str(e) if isinstance(e, _limit_error()) else f"{type(e).__name__}: {e}"
@@ -673,7 +745,7 @@ def render_form(
     except (MemoryError, OverflowError, RecursionError) as e:
         raise FormError(f"模板 {template} 填写所需内存或递归超过上限，已中止（{_why(e)}）") from None
     blanks = context.get("blank_fields") or []
-    return [k for k in blanks if k in used]
+    return [k for k in blanks if k in ready.variables]
 
 
 _WHY = {MemoryError: "内存不足", OverflowError: "数值过大", RecursionError: "递归过深"}
