@@ -32,6 +32,7 @@ from pingtai_cli.forms import (
     neutralise_cell,
     render_form,
     summary_context,
+    template_variables,
     undeclared_variables,
 )
 from pingtai_cli.models import Dossier, Fact
@@ -939,3 +940,36 @@ def test_fill_forms_reports_blank_only_what_the_declared_functions_ask(
     blank_line = next(line for line in result.output.splitlines() if "以下栏目没有数据" in line)
     assert "信息服务线下年服务企业数" in blank_line  # declared, left empty: to fill in
     assert "技术服务年活动次数" not in blank_line and "年新增担保额" not in blank_line
+
+
+def test_a_template_is_parsed_once_for_many_forms_and_again_when_the_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendering one template for many dossiers reuses its analysis and compiled parts (speed,
+    issue 16 item 8); an edited template file is read afresh, never a stale copy."""
+    import jinja2.environment
+
+    parses: list[int] = []
+    real_parse = jinja2.environment.Environment._parse
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        parses.append(1)
+        return real_parse(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.environment.Environment, "_parse", counting)
+    template = tmp_path / "application_report.docx"
+    shutil.copyfile(TEMPLATES / "heilongjiang" / "application_report.docx", template)
+    contexts = [form_context(make_dossier(staff=n)) for n in (5, 12, 20)]
+    render_form(template, contexts[0], tmp_path / "first.docx")
+    once = len(parses)
+    assert once > 0
+    for i, ctx in enumerate(contexts[1:]):
+        render_form(template, ctx, tmp_path / f"more-{i}.docx")
+    assert "org_name" in template_variables(template)
+    assert len(parses) == once  # no parse, no compile again
+    assert Document(str(tmp_path / "more-1.docx")).paragraphs  # each output is a whole document
+
+    shutil.copyfile(TEMPLATES / "_common" / "review_opinion.docx", template)  # the file changes
+    render_form(template, contexts[0], tmp_path / "changed.docx")
+    assert len(parses) > once
+    assert "审核意见" in all_text(Document(str(tmp_path / "changed.docx")))

@@ -320,31 +320,66 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
 
 
 def write_jobs(
-    jobs: list[Job], out: Path, written: list[Path] | None = None, seconds: float | None = None
+    jobs: list[Job],
+    out: Path,
+    written: list[Path] | None = None,
+    seconds: float | None = None,
+    workers: int = 1,
 ) -> list[Path]:
-    """Render every job (each within `seconds`); `written` (when given) lists what was written
-    so far, for an undo."""
-    from ..errors import os_reason
-    from ..forms import TEMPLATE_SECONDS, docx_tables_to_xlsx, render_form
+    """Render every job (each within `seconds`), in `workers` processes; `written` (when given)
+    lists what was written so far, for an undo (after a failure in a worker: every output)."""
+    from ..forms import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
-
     written = [] if written is None else written
-    for job in jobs:
-        current = job.target
-        try:
-            job.target.parent.mkdir(parents=True, exist_ok=True)
-            if not _inside(job.target, out):  # a folder that is a symlink out of --out
-                raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
-            job.blanks = write_atomic(job.target, partial(render_form, job.template, job.context, seconds=limit))
-            written.append(job.target)
-            if job.xlsx:
-                current = job.target.with_suffix(".xlsx")
-                write_atomic(current, partial(docx_tables_to_xlsx, job.target, title=job.title))
-                written.append(current)
-        except OSError as e:  # a full disk, a read-only folder: say which file
-            raise PingtaiError(f"无法写入 {e.filename or current}（{os_reason(e)}）") from e
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            job.blanks = render_job(job, out, limit, written)
+        return written
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    # fork: the workers start with the templates the plan already read and checked
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    try:
+        chunk = max(1, len(jobs) // (workers * 4))
+        results = pool.map(partial(_render_in_worker, out=out, limit=limit), jobs, chunksize=chunk)
+        for job, blanks in zip(jobs, results, strict=True):
+            job.blanks = blanks
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        written.extend(p for job in jobs for p in job.outputs(pdf=False))  # the undo keeps what existed
+        raise
+    pool.shutdown()
+    written.extend(p for job in jobs for p in job.outputs(pdf=False))
     return written
+
+
+def _render_in_worker(job: Job, out: Path, limit: float) -> list[str]:
+    return render_job(job, out, limit, [])
+
+
+def render_job(job: Job, out: Path, limit: float, written: list[Path]) -> list[str]:
+    """One form (and its .xlsx), written atomically inside `out`; returns its blank fields."""
+    from ..errors import os_reason
+    from ..forms import docx_tables_to_xlsx, render_form
+
+    current = job.target
+    try:
+        job.target.parent.mkdir(parents=True, exist_ok=True)
+        if not _inside(job.target, out):  # a folder that is a symlink out of --out
+            raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
+        blanks = write_atomic(job.target, partial(render_form, job.template, job.context, seconds=limit))
+        written.append(job.target)
+        if job.xlsx:
+            current = job.target.with_suffix(".xlsx")
+            write_atomic(current, partial(docx_tables_to_xlsx, job.target, title=job.title))
+            written.append(current)
+    except OSError as e:  # a full disk, a read-only folder: say which file
+        raise PingtaiError(f"无法写入 {e.filename or current}（{os_reason(e)}）") from e
+    return blanks
 
 
 def _new_folders(out: Path, jobs: list[Job]) -> list[Path]:
@@ -645,7 +680,7 @@ def fill_forms(
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_jobs(todo, out, written, timeout)
+        write_jobs(todo, out, written, timeout, jobs if scheduler is None else 1)
     except BaseException as e:
         _undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
         if isinstance(e, OSError):
