@@ -626,3 +626,39 @@ def test_a_broken_zip_dossier_is_named_in_chinese(corpus: Corpus) -> None:
     run = invoke("check", corpus.intake / "broken.zip", "-j", "liaoning", "--as-of", AS_OF, "-f", "json").clean()
     text = run.stdout + run.stderr
     assert "not a zip" not in text.lower() and "压缩包" in text
+
+
+def test_rules_commands_show_a_user_ruleset_s_text_inert(tmp_path: Path, private_dirs: dict[str, Path]) -> None:
+    """A user ruleset is untrusted too: its names and quotes reach `rules list/show/explain/keys`
+    with control and bidi characters made visible and `[...]` shown as written, never as markup."""
+    trick = f"{TERMINAL_TRICKS}[bold red]标记[/bold red]"
+    folder = tmp_path / "rulesets"
+    folder.mkdir()
+    q = json.dumps  # a JSON string is a YAML double-quoted scalar: the escapes become the characters
+    (folder / "evil.yaml").write_text(
+        "key: evil\n"
+        f"name: {q('恶意' + trick)}\n"
+        "extends: shaoguan\n"
+        "materials_note:\n"
+        "  article: 通知（示例）\n"
+        f"  quote: {q('清单' + trick)}\n"
+        f"  source: {q('来源' + trick)}\n"
+        "materials:\n"
+        "  - code: SG-M01\n"
+        "    key: application_report\n"
+        f"    name: {q('申请报告' + trick)}\n"
+        "    article: 通知（示例）（一）\n"
+        f"    quote: {q('申请报告' + trick)}\n"
+        "    source: 通知（示例）\n",
+        encoding="utf-8",
+    )
+    runs = [
+        run_main("rules", "list", "--rulesets-dir", folder, private=private_dirs),
+        run_main("rules", "show", "evil", "--rulesets-dir", folder, private=private_dirs),
+        run_main("rules", "explain", "SG-M01", "-j", "evil", "--rulesets-dir", folder, private=private_dirs),
+        run_main("rules", "keys", "-j", "evil", "--rulesets-dir", folder, private=private_dirs),
+    ]
+    for run in runs:
+        text = run.text.replace("\x1b[", "")  # rich's own colour codes, if any
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), run.text[-1500:]
+    assert "[bold red]标记[/bold red]" in runs[1].stdout and "\\x1b" in runs[1].stdout, runs[1].text[-1500:]

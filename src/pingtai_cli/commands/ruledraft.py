@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from ..cli import rules_app
-from .rules import RulesetsDir
+from .rules import RulesetsDir, safe_cell
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a 办法 is some 20 KB; anything this large is not one
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -276,5 +276,5 @@ def keys(
             table.add_column(h, overflow="fold")
         key = {"事": "facts", "运": "yearly_columns", "材": "materials"}[title[0]]
         for row in rows[key]:
-            table.add_row(*[str(row.get(c) or "") for c in cols])
+            table.add_row(*[safe_cell(row.get(c) or "") for c in cols])
         console.print(table)

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..cli import echo, rules_app
+from ..cli import echo, printable, rules_app
 
 RulesetsDir = Annotated[
     Path | None,
@@ -59,6 +59,14 @@ def _console() -> Any:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+def safe_cell(text: object, style: str = "") -> Any:
+    """A table cell or line from a ruleset (a user's file is untrusted): rich Text, so `[red]` is
+    not markup, with control and bidi characters made visible, as every terminal line is."""
+    from rich.text import Text
+
+    return Text(printable("" if text is None else text), style=style)
 
 
 def _print_json(data: Any) -> None:
@@ -129,7 +137,6 @@ def list_rulesets(
         return
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(title=f"可用的认定办法（{on.isoformat()}）", box=box.SIMPLE_HEAD, expand=True)
     table.add_column("地区", no_wrap=True)
@@ -140,16 +147,16 @@ def list_rulesets(
     table.add_column("规则/材料", no_wrap=True)
     for r in rows:
         if "error" in r:  # the message quotes the file: Text, never markup
-            bad = Text(f"无效：{r['error']}（运行 pingtai rules validate 查看）", style="red")
-            table.add_row(r["key"], bad, "", "", "", "")
+            bad = safe_cell(f"无效：{r['error']}（运行 pingtai rules validate 查看）", style="red")
+            table.add_row(safe_cell(r["key"]), bad, "", "", "", "")
             continue
         doc = f"《{r['title']}》" + (f"（{r['number']}）" if r.get("number") else "（无文号）")
         doc += "" if r["shipped"] else f"\n{r['file']}"
         doc += "\n（草稿：待逐条确认，检查结论为待审核）" if r.get("status") == "draft" else ""
         issuer = f"{r['issuer']}（{LEVEL_WORDS.get(r['level'], str(r['level']))}）"
         table.add_row(
-            Text(f"{r['key']}\n{r['name']}"), Text(doc), Text(issuer),
-            r["issued"], in_force_words(r, on), f"{r['rules']} / {r['materials']}",
+            safe_cell(f"{r['key']}\n{r['name']}"), safe_cell(doc), safe_cell(issuer),
+            safe_cell(r["issued"]), safe_cell(in_force_words(r, on)), f"{r['rules']} / {r['materials']}",
         )
     _console().print(table)
 
@@ -252,13 +259,13 @@ def show(
     from rich.table import Table
 
     console = _console()
-    console.print(_show_title(o), style="bold")
+    console.print(safe_cell(_show_title(o), style="bold"))
     for title, head, rows in show_groups(o):
         table = Table(title=title, title_justify="left", title_style="bold cyan", expand=False)
         for h in head:
             table.add_column(h, overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(safe_cell(c) for c in row))
         if not rows:
             table.add_row("（无）", *[""] * (len(head) - 1))
         console.print(table)
@@ -351,17 +358,16 @@ def explain(
     e = explanation(code, _as_of(as_of), rulesets_dir)
     if _printed_as_document(fmt, e, render_explain_markdown):
         return
-    from rich.text import Text
 
     console = _console()
     say = partial(console.print, soft_wrap=True)  # the terminal folds Chinese anywhere; rich would break at spaces
-    say(Text(_explain_title(e), style="bold"))
-    say(Text(e["document"], style="dim"))
+    say(safe_cell(_explain_title(e), style="bold"))
+    say(safe_cell(e["document"], style="dim"))
     for head, body in explain_sections(e):
         console.print()
-        say(Text(head, style="bold cyan"))
+        say(safe_cell(head, style="bold cyan"))
         for line in body:
-            say(Text("  " + line, style="bold" if line.startswith("▶ ") else ""))
+            say(safe_cell("  " + line, style="bold" if line.startswith("▶ ") else ""))
 
 
 # ---------------------------------------------------------------- validate
