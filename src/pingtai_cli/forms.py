@@ -583,6 +583,7 @@ def sandbox_env() -> Any:
 
     class BoundedSandbox(SandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**", "+", "%"})
+        _compiled: dict[str, Any]
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             _bounded_binop(operator, left, right)
@@ -605,7 +606,7 @@ def sandbox_env() -> Any:
             return compiled
 
     env = BoundedSandbox(autoescape=True)
-    env._compiled = {}  # type: ignore[attr-defined]
+    env._compiled = {}
     env.concat = _bounded_concat  # type: ignore[method-assign]
     env.globals["range"] = _bounded_range
     env.globals["lipsum"] = _bounded_lipsum
@@ -693,7 +694,7 @@ def _docx_template(template: Path, ready: Prepared) -> Any:
     """A fresh DocxTemplate over the checked bytes; docxtpl's XML patching is done once per part."""
     from docxtpl import DocxTemplate
 
-    class Reusing(DocxTemplate):  # type: ignore[misc]
+    class Reusing(DocxTemplate):
         def patch_xml(self, src_xml: str) -> str:
             done = ready.patched.get(src_xml)
             if done is None:
