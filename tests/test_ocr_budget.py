@@ -68,16 +68,40 @@ def test_a_30_page_scanned_audit_report_costs_a_handful_of_ocr_runs(fake_ocr) ->
     assert material.facts["total_assets"].value == pytest.approx(320.0)
     assert material.facts["total_assets"].evidence.page == 4  # type: ignore[union-attr]
     assert material.facts["audit_year"].value == 2025
-    assert [i for i, _ in fake.calls] == [0, 1, 2, 3, 3]  # heads of 1–4, then page 4 whole
+    # the heads of pages 1–5 (each page's title counts: a scan may bind several materials), then
+    # page 4 whole; nothing of pages 6–30
+    assert [i for i, _ in fake.calls] == [0, 1, 2, 3, 4, 3]
     assert [whole for i, whole in fake.calls if i == 3] == [False, True]
-    assert material.ocr_pages == 4  # pages touched by OCR, head band or whole
+    assert material.ocr_pages == 5  # pages touched by OCR, head band or whole
 
 
-def test_an_unknown_scan_is_recognised_from_its_first_page_head_only(fake_ocr) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_scan_is_recognised_from_its_page_heads_only(fake_ocr) -> None:  # type: ignore[no-untyped-def]
     fake = fake_ocr(["房屋租赁合同\n出租方：甲 承租方：乙"] + ["合同条款"] * 9)
     material = process_file("scan0003.pdf", scan_pdf(10), Limits())
     assert material.material_keys == ["premises_proof"]
-    assert fake.calls == [(0, False)]
+    assert fake.calls == [(i, False) for i in range(5)]  # the title band of the first five pages
+
+
+BUNDLE = [
+    "营业执照\n统一社会信用代码 91350100M000100Y43\n名称 某某有限公司",
+    "信用中国 信用信息报告",
+    "审计报告\n我们审计了贵公司财务报表，包括2025年12月31日的资产负债表。",
+    "（续）审计意见正文",
+    "资产负债表\n编制单位：某某有限公司 2025年12月31日 单位：万元\n资产总计 32 320.00 280.00",
+]
+
+
+def test_every_material_of_a_scanned_bundle_is_found_within_the_ocr_cap(fake_ocr) -> None:  # type: ignore[no-untyped-def]
+    fake_ocr(BUNDLE)
+    material = process_file("scan0020.pdf", scan_pdf(5), Limits())
+    assert material.material_keys == ["business_license", "credit_report", "audit_report"]
+    assert material.facts["total_assets"].evidence.page == 5  # type: ignore[union-attr]
+    assert material.facts["credit_code"].evidence.page == 1  # type: ignore[union-attr]
+    fake = fake_ocr(BUNDLE)
+    material = process_file("scan0021.pdf", scan_pdf(5), Limits(max_ocr_pages=2))
+    assert material.material_keys == ["business_license", "credit_report"]  # the cap: pages 1–2
+    assert {i for i, _ in fake.calls} == {0, 1} and material.ocr_pages == 2
+    assert any("第3" in n and "未识别" in n for n in material.notes)  # the rest said, not guessed
 
 
 def test_a_named_scan_that_needs_no_facts_is_not_ocrd(fake_ocr) -> None:  # type: ignore[no-untyped-def]

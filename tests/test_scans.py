@@ -76,3 +76,29 @@ def test_a_field_label_is_never_taken_as_a_value() -> None:
     assert find_legal_rep("法定代表人 注册资本 壹佰万元\n成立日期 2020年05月20日") is None
     assert find_legal_rep("法定代表人 马振华 注册资本 壹佰万元")[0] == "马振华"  # type: ignore[index]
     assert find_org_name("名称 类型 有限责任公司") is None
+
+
+def test_every_material_of_a_combined_scan_is_provided_and_a_recheck_ocrs_nothing(pages) -> None:  # type: ignore[no-untyped-def]
+    """A scanned bundle: the licence on page 1, a credit report on page 2, the audit report on 3–4."""
+    from pingtai_cli import cache
+    from pingtai_cli.extract import pages as pages_module
+
+    licence, audit = pages
+    credit = ds._pages(ds.SAMPLES / "xuchang_unstamped" / "信用报告202603.pdf", (0,))[0]
+    data = ds.pdf_of([licence, credit, audit[0], audit[1]])
+    with cache.enabled():
+        material = process_file("扫描合订本0007.pdf", data, Limits())
+        assert material.material_keys[:3] == ["business_license", "credit_report", "audit_report"]
+        assert material.facts["credit_code"].value == ds.EXPECT["credit_code"]
+        assert material.facts["credit_code"].evidence.page == 1  # type: ignore[union-attr]
+        assert material.facts["total_assets"].value == pytest.approx(ds.EXPECT["total_assets"])
+        assert material.facts["audit_year"].value == ds.EXPECT["audit_year"]
+        assert material.ocr_pages <= Limits().max_ocr_pages
+        runs: list[int] = []
+        real = pages_module.Pages._ocr_upright
+        pages_module.Pages._ocr_upright = lambda self, i, f: runs.append(i) or real(self, i, f)  # type: ignore[method-assign]
+        try:
+            again = process_file("扫描合订本0007.pdf", data, Limits())
+        finally:
+            pages_module.Pages._ocr_upright = real  # type: ignore[method-assign]
+        assert again.material_keys == material.material_keys and runs == []

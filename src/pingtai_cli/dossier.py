@@ -265,18 +265,22 @@ def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, 
         hits = classify_content(first)
         if not hits and len("".join(first[0].split()) if first else "") < 20:
             hits = classify_content(texts(read, 2))
-        if read == pages.head and (not hits or is_contents(first[0] if first else "")):
-            hits = _later_titles(pages, read) or hits
+        if read == pages.head and (pages.count > 1 or is_contents(first[0] if first else "")):
+            hits = _page_titles(pages, read) or hits
         if hits:
             break
     return hits
 
 
-def _later_titles(pages: Pages, read: Callable[[int], str]) -> list[tuple[str, str]]:
-    """Titles of a scan's later pages, read one by one until one names a material.
+def _page_titles(pages: Pages, read: Callable[[int], str]) -> list[tuple[str, str]]:
+    """Titles of every page of a scan, each read from its top band, within the file's OCR budget.
 
-    A combined scan whose first page is a cover or a table of contents keeps the licence on
-    page 3: its top band is read (cheap), page after page, within the file's OCR budget.
+    A combined scan binds several materials (the licence on page 1, the credit report on
+    page 2, the audit report from page 3) or keeps the licence behind a cover and a table of
+    contents: each page's title names what starts there. Only the top band is read (a third
+    of a page's OCR time), and the bands are kept in the file's cache record, so a re-check
+    reads none of them again. Reading stops when the budget is spent: the pages left unread
+    are reported as refused, never guessed.
     """
     from .materials import SCAN_TITLE_PAGES, classify_content
 
@@ -284,10 +288,9 @@ def _later_titles(pages: Pages, read: Callable[[int], str]) -> list[tuple[str, s
     for index in range(min(pages.count, SCAN_TITLE_PAGES)):
         known = pages.known(index)
         seen.append(known if known is not None else read(index))  # page 1: read already
-        titled = [(k, r) for k, r in classify_content(seen) if "标题" in r]
-        if index >= 1 and titled:
-            return titled
-    return []
+        if pages.refused:
+            break
+    return [(k, r) for k, r in classify_content(seen) if "标题" in r]
 
 
 def _page_notes(pages: Pages, limits: Limits) -> list[str]:
