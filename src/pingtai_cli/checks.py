@@ -91,7 +91,7 @@ def check_threshold(rule: Rule, facts: Facts) -> RuleResult:
     required = f"{rule.op} {fmt(value)}"
     fact = facts.get(rule.field or "")
     if fact is None:
-        return _missing(rule, facts, required)
+        return _listed_only(rule, facts, value, required) or _missing(rule, facts, required)
     actual = fact.value
     if not isinstance(actual, int | float) or isinstance(actual, bool):
         return _missing(rule, facts, required)
@@ -164,6 +164,24 @@ def _by_the_lists(
         evidence = [e for e in (fact.evidence, seen.evidence) if e]
         return _result(rule, "review", facts, actual=actual, required=required, message=msg, evidence=evidence)
     return None
+
+
+def _listed_only(rule: Rule, facts: Facts, value: float, required: str) -> RuleResult | None:
+    """No figure in the 申请表, but a list shows a count (derive._count_from_lists): evidence for
+    the reviewer, not a decision, since the list need not be complete nor be of that year."""
+    seen = facts.get(f"{rule.field}_list")
+    if seen is None or not isinstance(seen.value, int | float) or isinstance(seen.value, bool):
+        return None
+    label, unit = label_of(rule.field or ""), rule.unit or ""
+    ok = OPS[rule.op](seen.value, value)
+    where = f"（{seen.evidence.describe()}）" if seen.evidence else ""
+    outcome = "已达到" if ok else "未达到"
+    msg = (
+        f"申请表未填写{label}；{seen.raw}{where}，按名单计数{outcome}要求（{OP_WORDS[rule.op]}{fmt(value)}{unit}）。"
+        f"名单未必完整、未必只含该年度，不能代替申请表数字：请评审人员核对名单，并请申报单位在申请表中填写{label}。"
+    )
+    evidence = [seen.evidence] if seen.evidence else None
+    return _result(rule, "review", facts, actual=seen.value, required=required, message=msg, evidence=evidence)
 
 
 def check_flag(rule: Rule, facts: Facts) -> RuleResult:

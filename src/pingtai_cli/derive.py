@@ -370,6 +370,7 @@ def _derive_from_lists(dossier: Dossier, facts: dict[str, Fact]) -> None:
                 facts["staff_qualified_ratio_both"] = Fact(
                     "staff_qualified_ratio_both", ratio_both, "%", ev, f"两者兼具的 {both} 人"
                 )
+    _count_from_lists(lists, where, facts)
     partners = lists.get("partners") or []
     if partners:
         facts["agencies_aggregated_list"] = Fact(
@@ -381,6 +382,21 @@ def _derive_from_lists(dossier: Dossier, facts: dict[str, Fact]) -> None:
             "satisfaction_rate_list", round(share[0], 2), "%", where.get("served_smes"),
             f"服务企业名单 {share[1]} 家的评价中“满意”占 {share[0]:.1f}%",
         )
+
+
+# a count the 申请表 states → the list whose rows are what it counts, and how they are named
+_COUNTED_LISTS = (("smes_served", "served_smes", "家", "服务企业名单"), ("staff_total", "staff", "人", "人员名单"))
+
+
+def _count_from_lists(lists: dict[str, Any], where: dict[str, Any], facts: dict[str, Fact]) -> None:
+    """`<key>_list`: the count a list shows when the 申请表 states none (a served-SME list, a
+    staff list, typed in a workbook sheet or read from a list PDF). A list need not be complete
+    nor limited to the year, so (as with the lists against typed figures) it never decides a
+    threshold: checks.check_threshold sends it to review, with the count and where it was read."""
+    for key, kind, unit, name in _COUNTED_LISTS:
+        rows = lists.get(kind) or []
+        if rows and key not in facts and f"{key}_list" not in facts:
+            facts[f"{key}_list"] = Fact(f"{key}_list", len(rows), unit, where.get(kind), f"{name}列出 {len(rows)} {unit}")
 
 
 def renewal_at_term_end(facts: dict[str, Fact], ruleset: Any, as_of: date) -> Fact | None:
