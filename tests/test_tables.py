@@ -117,3 +117,19 @@ def test_a_scanned_form_is_laid_into_the_grid_from_its_ocr_lines() -> None:
     assert code.value == "91210302MARQ9U9J35" and code.evidence.how == "ocr"  # type: ignore[union-attr]
     assert form.facts["staff_total"].value == 14
     assert code.uncertain  # a reading for a reviewer to confirm
+
+
+def test_a_form_and_a_licence_of_different_kinds_of_body_give_a_finding_naming_both(tmp_path: Path) -> None:
+    for written, differs in (("事业单位", True), ("有限责任公司（自然人投资或控股）", False)):
+        folder = tmp_path / written
+        folder.mkdir()
+        (folder / "营业执照.pdf").write_bytes(text_pdf([["营业执照", *LICENCE]]))
+        (folder / "申请表.docx").write_bytes(_form_docx([("单位名称", "许昌智联科技服务有限公司"), ("单位性质", written), ("资产总额（万元）", "230"), ("从业人数", "15")]))
+        d = read_dossier(folder, use_cache=False)
+        assert d.facts["org_type"].value == written  # the form's value stands
+        differ = [f for f in d.findings if f.id == "sources.differ" and f.field == "org_type"]
+        assert len(differ) == differs
+        if differs:
+            message = differ[0].message
+            assert "申请表.docx 表1" in message and "营业执照.pdf 第1页" in message
+            assert "事业单位" in message and "企业法人" in message and "采用前者" in message

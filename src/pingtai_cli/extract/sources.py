@@ -153,10 +153,37 @@ def merge_forms(dossier: Dossier) -> None:
         for kind in material.material_keys:
             for key in DOCUMENT_FACTS.get(kind, ()):
                 fact = material.facts.get(key)
-                if fact is not None and key not in dossier.facts and _adoptable(fact):
+                if fact is None or not _adoptable(fact):
+                    continue
+                if key not in dossier.facts:
                     dossier.facts[key] = fact
                     out.append(_from_document(material, fact))
+                elif key in _COMPARED and _kinds_differ(dossier.facts[key], fact):
+                    out.append(_differ(key, dossier.facts[key], fact))
     dossier.findings += out
+
+
+# Facts of a document checked against the form here (the others: consistency.cross_check).
+_COMPARED = frozenset({"org_type"})
+# 单位性质 by kind: the licence gives a category (企业法人, 非法人分支机构, 事业单位法人 …), the
+# form free words (有限责任公司, 民营企业, 事业单位): they differ only when their kinds do.
+_ORG_KINDS = (
+    ("分支机构", ("非法人", "分支机构", "分公司", "办事处")),
+    ("事业单位", ("事业单位",)),
+    ("社会团体", ("社会团体", "社团")),
+    ("民办非企业单位", ("民办非企业", "社会服务机构")),
+    ("企业", ("企业", "公司")),
+)
+
+
+def _org_kind(value: Any) -> str | None:
+    text = "".join(str(value).split())
+    return next((kind for kind, words in _ORG_KINDS if any(w in text for w in words)), None)
+
+
+def _kinds_differ(mine: Fact, doc: Fact) -> bool:
+    a, b = _org_kind(mine.value), _org_kind(doc.value)
+    return a is not None and b is not None and a != b
 
 
 def _adoptable(fact: Fact) -> bool:
