@@ -6,11 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from pingtai_cli.articles import cn_to_int, find_article, int_to_cn, parse_ref, split_articles
+from pingtai_cli.articles import (
+    cn_to_int,
+    find_article,
+    int_to_cn,
+    parse_ref,
+    policy_path,
+    split_articles,
+)
 from pingtai_cli.explain import _entries, basis
-from pingtai_cli.ruleset import load_all, package_data_dir, squash
+from pingtai_cli.rulefiles import policy_dirs
+from pingtai_cli.ruleset import load_all, squash
 
-POLICIES = package_data_dir("policies")
+
+def _text(source: str) -> str:
+    """A shipped policy text by its file name, wherever its jurisdiction's folder is."""
+    path = policy_path(source, policy_dirs())
+    assert path is not None, source
+    return path.read_text(encoding="utf-8")
 
 
 def test_chinese_numerals_round_trip_from_1_to_199():
@@ -85,15 +98,15 @@ def test_a_cited_item_is_located_inside_its_article(tmp_path: Path):
     ],
 )
 def test_every_article_of_each_shipped_text_is_found(source, count):
-    arts = split_articles((POLICIES / source).read_text(encoding="utf-8"))
+    arts = split_articles(_text(source))
     assert sorted(arts) == list(range(1, count + 1))
     assert not any("附件" in p[:4] for a in arts.values() for p in a.paragraphs)
 
 
 def test_sentences_cut_by_page_breaks_are_joined_again():
-    national = split_articles((POLICIES / "000_c16e21eba7034693.txt").read_text(encoding="utf-8"))
+    national = split_articles(_text("000_c16e21eba7034693.txt"))
     assert national[12].paragraphs[1].endswith("面向中小企业提供创业创新服务的企业。")
-    heilongjiang = split_articles((POLICIES / "004_f62ac9cdaa6411ec.txt").read_text(encoding="utf-8"))
+    heilongjiang = split_articles(_text("004_f62ac9cdaa6411ec.txt"))
     assert heilongjiang[5].paragraphs[0].endswith("具体服务功能如下：")
 
 

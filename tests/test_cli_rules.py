@@ -12,12 +12,12 @@ import pytest
 import yaml
 
 from cli_helpers import invoke, ok
+from jurisdictions import ruleset_file, shipped_keys
 from pingtai_cli.errors import UnknownJurisdiction, UnknownRule
 from pingtai_cli.explain import _entries
-from pingtai_cli.ruleset import load_all, package_data_dir
+from pingtai_cli.ruleset import load_all
 
-SHIPPED = package_data_dir("rulesets")
-KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
+KEYS = shipped_keys()
 
 
 run = invoke
@@ -139,7 +139,7 @@ def test_cli_main_turns_an_unknown_jurisdiction_into_exit_2_and_a_chinese_messag
 
 
 def test_a_user_ruleset_dir_shadows_the_shipped_jurisdiction_of_the_same_key(tmp_path: Path, monkeypatch):
-    data = yaml.safe_load((SHIPPED / "national.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load(ruleset_file("national").read_text(encoding="utf-8"))
     next(r for r in data["basic"] if r["code"] == "NA-B03")["value"] = 999
     write_yaml(tmp_path / "national.yaml", data)
     assert "≥999万元" in ok("rules", "show", "national", "--rulesets-dir", str(tmp_path))
@@ -241,9 +241,9 @@ def test_rules_explain_of_an_unknown_code_suggests_close_ones():
 
 
 def test_rules_validate_accepts_every_shipped_ruleset_with_a_one_line_summary():
-    files = [str(SHIPPED / f"{k}.yaml") for k in KEYS]
+    files = [str(ruleset_file(k)) for k in KEYS]
     out = ok("rules", "validate", *files)
-    assert out.count("有效") == 5 and len(out.strip().splitlines()) == 5
+    assert out.count("有效") == len(KEYS) and len(out.strip().splitlines()) == len(KEYS)
 
 
 LINE = re.compile(r"^\S+\.yaml:(\d+|\?): \S+: .+$")
@@ -294,7 +294,7 @@ def test_rules_validate_resolves_extends_against_the_rulesets_dir(tmp_path: Path
 
 
 def test_rules_validate_checks_every_quote_against_the_policy_text(tmp_path: Path):
-    text = (SHIPPED / "heilongjiang.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("heilongjiang").read_text(encoding="utf-8")
     changed = text.replace("quote: 具有独立法人资格，运营一年以上\n", "quote: 运营十年以上\n", 1)
     assert changed != text
     bad = tmp_path / "heilongjiang.yaml"
@@ -308,7 +308,8 @@ def test_rules_validate_checks_every_quote_against_the_policy_text(tmp_path: Pat
 
 
 def test_rules_validate_skips_the_index_and_speaks_chinese(tmp_path: Path):
-    out = run("rules", "validate", str(SHIPPED / "_index.yaml"), str(SHIPPED / "national.yaml"))
+    (tmp_path / "_index.yaml").write_text("order: [national]\n", encoding="utf-8")
+    out = run("rules", "validate", str(tmp_path / "_index.yaml"), str(ruleset_file("national")))
     assert out.exit_code == 0 and "_index.yaml：跳过" in out.stdout
     data = small_ruleset("ops")
     data["basic"][0]["op"] = "at least"

@@ -23,7 +23,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
 
 def test_the_wheel_carries_every_shipped_ruleset_and_its_cases(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
-    for src in sorted((ROOT / "rulesets").rglob("*.yaml")):
+    shipped = sorted(p for p in (ROOT / "rulesets").rglob("*") if p.is_file())
+    assert {p.name for p in shipped} >= {"ruleset.yaml", "cases.yaml", "README.md"}
+    for src in shipped:  # each jurisdiction's folder whole: ruleset, cases, policy text, readings
         rel = src.relative_to(ROOT / "rulesets").as_posix()
         assert f"pingtai_cli/_data/rulesets/{rel}" in names
 
@@ -32,8 +34,6 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
     names = set(wheel.namelist())
     for src in sorted((ROOT / "templates").rglob("*.docx")):
         assert f"pingtai_cli/_data/templates/{src.relative_to(ROOT / 'templates').as_posix()}" in names
-    for src in sorted((ROOT / "policies").glob("*.txt")):
-        assert f"pingtai_cli/_data/policies/{src.name}" in names
     assert "pingtai_cli/schemas/check.schema.json" in names
     assert "pingtai_cli/py.typed" in names
     assert "pingtai_cli/materials.yaml" in names
@@ -84,3 +84,32 @@ def test_a_batch_run_from_the_installed_wheel_reports_every_dossier_once(
         assert proc.returncode == 1, proc.stderr
         names = sorted(Path(r["dossier"]).name for r in json.loads(proc.stdout))
         assert names == ["a", "b", "zz.zip"] and "意外退出" not in proc.stdout
+
+
+def test_the_installed_wheel_finds_each_jurisdictions_folder(wheel: zipfile.ZipFile, tmp_path: Path) -> None:
+    """Listed in the derived order, its text quoted by `rules explain`, its cases run by `rules test`:
+    the data paths resolve inside the installed package, not the checkout."""
+    import json
+
+    site = tmp_path / "site"
+    wheel.extractall(site)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv.pop(1)); import pingtai_cli;"
+        "assert pingtai_cli.__file__.startswith(sys.path[0]), pingtai_cli.__file__;"
+        "from pingtai_cli.cli import main; sys.argv[0] = 'pingtai'; main()"
+    )
+    env = {"PINGTAI_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-c", code, str(site), *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+
+    listed = json.loads(run("rules", "list", "-f", "json").stdout)
+    folders = sorted(p.parent.name for p in (ROOT / "rulesets").glob("*/ruleset.yaml"))
+    assert sorted(r["key"] for r in listed) == folders and listed[0]["level"] == "national"
+    assert all(r["shipped"] and "/_data/rulesets/" in r["file"] for r in listed)
+    first = listed[0]["key"]
+    explained = run("rules", "explain", f"{json.loads(run('rules', 'show', first, '-f', 'json').stdout)['basic'][0]['code']}")
+    assert explained.returncode == 0 and "原文（" in explained.stdout, explained.stdout + explained.stderr
+    tested = run("rules", "test", first)
+    assert tested.returncode == 0 and "不通过 0 条" in tested.stdout, tested.stdout + tested.stderr

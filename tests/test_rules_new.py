@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from cli_helpers import invoke, ok
+from jurisdictions import policy_file, shipped_keys
 from pingtai_cli.evaluate import evaluate
 from pingtai_cli.models import Dossier, Fact
 from pingtai_cli.rulecheck import _quotes
-from pingtai_cli.ruleset import load_file, load_ruleset, package_data_dir, quote_in_text
+from pingtai_cli.ruleset import load_file, load_ruleset, quote_in_text
 
-KEYS = ["national", "liaoning", "heilongjiang", "xuchang", "shaoguan"]
-POLICIES = package_data_dir("policies")
+KEYS = shipped_keys()
 
 
 def thresholds(rs) -> set[tuple]:
@@ -31,7 +31,7 @@ def drafts(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("drafts")
     paths = {}
     for key in KEYS:
-        text = POLICIES / load_ruleset(key).document.source_file
+        text = policy_file(key)
         ok("rules", "new", f"new-{key}", "--text", str(text), "--dir", str(out))
         paths[key] = out / f"new-{key}.yaml"
     return paths
@@ -90,7 +90,7 @@ def test_a_dossier_checked_under_a_fresh_draft_is_review(drafts):
 
 
 def test_the_text_is_copied_beside_and_nothing_is_overwritten_without_force(tmp_path: Path):
-    text = POLICIES / load_ruleset("shaoguan").document.source_file
+    text = policy_file("shaoguan")
     ok("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
     assert (tmp_path / text.name).read_text(encoding="utf-8") == text.read_text(encoding="utf-8")
     again = invoke("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
@@ -99,7 +99,7 @@ def test_the_text_is_copied_beside_and_nothing_is_overwritten_without_force(tmp_
 
 
 def test_a_gbk_text_is_read_and_a_bad_key_is_refused(tmp_path: Path):
-    text = (POLICIES / load_ruleset("heilongjiang").document.source_file).read_text(encoding="utf-8")
+    text = policy_file("heilongjiang").read_text(encoding="utf-8")
     gbk = tmp_path / "办法.txt"
     gbk.write_bytes(text.encode("gb18030"))
     out_dir = tmp_path / "out"

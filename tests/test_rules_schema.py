@@ -11,11 +11,12 @@ import pytest
 import yaml
 
 from cli_helpers import ok
-from pingtai_cli.ruleset import package_data_dir
+from pingtai_cli.rulefiles import key_of, shipped
 
-SHIPPED = package_data_dir("rulesets")
+REPO = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = Path(__file__).parents[1] / "src" / "pingtai_cli" / "schemas" / "ruleset.schema.json"
-FILES = sorted(SHIPPED.glob("[!_]*.yaml")) + sorted((SHIPPED.parent / "examples" / "rulesets").glob("*.yaml"))
+FILES = list(shipped().values()) + sorted((REPO / "examples" / "rulesets").glob("*.yaml"))
+NATIONAL = shipped()["national"]
 
 
 def as_json(path: Path) -> dict:
@@ -29,18 +30,18 @@ def test_the_shipped_schema_is_the_one_the_models_give():
     assert json.loads(ok("rules", "schema")) == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FILES, ids=key_of)
 def test_every_shipped_ruleset_and_example_meets_the_schema(path: Path):
     jsonschema.validate(as_json(path), json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
 
 
 def test_the_schema_rejects_what_the_loader_rejects():
     schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    data = as_json(SHIPPED / "national.yaml")
+    data = as_json(NATIONAL)
     data["basic"][1]["threshold_value"] = 2  # a misspelt key
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
-    data = as_json(SHIPPED / "national.yaml")
+    data = as_json(NATIONAL)
     data["basic"][1]["check"] = "thresold"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(data, schema)
@@ -52,7 +53,7 @@ def test_rules_keys_lists_fact_and_material_keys_and_a_rulesets_own(tmp_path: Pa
     out = ok("rules", "keys")
     for word in ("smes_served", "年服务中小企业数", "operating_years", "service_revenue", "business_license", "credit_report"):
         assert word in out
-    data = as_json(SHIPPED / "national.yaml")
+    data = as_json(NATIONAL)
     data.update(key="own", facts=[{"key": "service_revenue_share", "label": "服务收入占比", "unit": "%",
                                    "ratio": {"numerator": "service_revenue", "denominator": "revenue"}}],
                 new_materials=[{"key": "tax_certificate", "name": "纳税证明", "keywords": ["纳税证明"]}])

@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
+from jurisdictions import code_prefix, keys, policy_file, ruleset_file, shipped_keys
 from pingtai_cli.derive import derive
 from pingtai_cli.errors import RulesetError
 from pingtai_cli.rulecases import RuleCase, case_dossier, load_cases, run_case
+from pingtai_cli.rulefiles import LEVEL_RANK, readme_path, shipped
 from pingtai_cli.ruleset import (
     RULESETS_ENV,
     Rule,
@@ -24,7 +26,6 @@ from pingtai_cli.ruleset import (
     cited_items,
     load_file,
     load_ruleset,
-    package_data_dir,
     quote_in_text,
     squash,
     unquoted,
@@ -32,14 +33,7 @@ from pingtai_cli.ruleset import (
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "rulesets"
-PREFIX = {
-    "national": "NA",
-    "liaoning": "LN",
-    "heilongjiang": "HL",
-    "xuchang": "XC",
-    "shaoguan": "SG",
-}
-SHIPPED = list(PREFIX)
+SHIPPED = keys()  # discovered: every jurisdiction folder (tests/jurisdictions.py)
 MEASURABLE = {"threshold", "flag", "one_of", "text_match", "any_of"}
 ARTICLE_RE = re.compile(r"^(第[一二三四五六七八九十百]+条(（[一二三四五六七八九十]+）)?|附件\d+)$")
 
@@ -49,8 +43,7 @@ def _ruleset(key: str) -> Ruleset:
 
 
 def _policy_text(rs: Ruleset) -> str:
-    assert rs.document.source_file, f"{rs.key}: document.source_file 未填写"
-    return (package_data_dir("policies") / rs.document.source_file).read_text(encoding="utf-8")
+    return policy_file(rs.key).read_text(encoding="utf-8")
 
 
 def _sections(rs: Ruleset) -> dict[str, tuple[str, list[Any]]]:
@@ -109,8 +102,8 @@ def test_every_ruleset_states_its_readings(key: str) -> None:
 
 
 @pytest.mark.parametrize("key", SHIPPED)
-def test_rulesets_readme_lists_every_reading(key: str) -> None:
-    readme = (REPO / "rulesets" / "README.md").read_text(encoding="utf-8")
+def test_the_jurisdiction_readme_lists_every_reading(key: str) -> None:
+    readme = readme_path(ruleset_file(key)).read_text(encoding="utf-8")
     assert [r for r in _ruleset(key).readings if f"- {r}\n" not in readme] == []
 
 
@@ -121,10 +114,17 @@ def test_rulesets_readme_lists_every_reading(key: str) -> None:
 def test_codes_name_jurisdiction_and_section(key: str) -> None:
     rs = _ruleset(key)
     bad = []
+    prefix = code_prefix(key)
     for letter, (section, items) in _sections(rs).items():
-        pattern = re.compile(rf"^{PREFIX[key]}-{letter}\d{{2}}$")
+        pattern = re.compile(rf"^{prefix}-{letter}\d{{2}}$")
         bad += [f"{section}: {item.code}" for item in items if not pattern.match(item.code)]
-    assert not bad, f"编号应为 {PREFIX[key]}-<B|F|X|M|T|P|R><两位数字>：" + "、".join(bad)
+    assert not bad, f"编号应为 {prefix}-<B|F|X|M|T|P|R><两位数字>：" + "、".join(bad)
+
+
+def test_every_jurisdiction_has_its_own_code_prefix() -> None:
+    prefixes = {key: code_prefix(key) for key in SHIPPED}
+    shared = {p for p in prefixes.values() if list(prefixes.values()).count(p) > 1}
+    assert shared == set(), {k: p for k, p in prefixes.items() if p in shared}
 
 
 @pytest.mark.parametrize("key", SHIPPED)
@@ -134,7 +134,7 @@ def test_rule_names_are_unique_within_a_ruleset(key: str) -> None:
 
 
 def test_loader_rejects_a_malformed_code_and_says_the_format(tmp_path: Path) -> None:
-    text = (package_data_dir("rulesets") / "liaoning.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("liaoning").read_text(encoding="utf-8")
     bad = tmp_path / "liaoning.yaml"
     bad.write_text(text.replace("code: LN-B03", "code: LN-3", 1), encoding="utf-8")
     with pytest.raises(RulesetError) as err:
@@ -214,7 +214,7 @@ def test_every_second_reading_with_a_value_is_shown_in_a_case(key: str) -> None:
 
 
 def test_a_case_with_an_unknown_fact_key_is_rejected(tmp_path: Path) -> None:
-    shutil.copy(package_data_dir("rulesets") / "liaoning.yaml", tmp_path / "liaoning.yaml")
+    shutil.copy(ruleset_file("liaoning"), tmp_path / "liaoning.yaml")
     (tmp_path / "cases").mkdir()
     (tmp_path / "cases" / "liaoning.yaml").write_text(
         "LN-B03:\n  - name: 拼错字段名的用例\n    facts: {total_asset: 100}\n    status: pass\n",
@@ -228,7 +228,7 @@ def test_a_case_with_an_unknown_fact_key_is_rejected(tmp_path: Path) -> None:
 
 
 def test_unknown_key_is_rejected_with_file_and_line(tmp_path: Path) -> None:
-    text = (package_data_dir("rulesets") / "heilongjiang.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("heilongjiang").read_text(encoding="utf-8")
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.strip() == "- code: HL-B03")
     lines.insert(at + 1, "    threshold_value: 50")
@@ -244,7 +244,7 @@ def test_unknown_key_is_rejected_with_file_and_line(tmp_path: Path) -> None:
 
 
 def test_a_threshold_without_value_is_rejected(tmp_path: Path) -> None:
-    text = (package_data_dir("rulesets") / "shaoguan.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("shaoguan").read_text(encoding="utf-8")
     bad = tmp_path / "shaoguan.yaml"
     bad.write_text(text.replace("    value: 150\n", "", 1), encoding="utf-8")
     with pytest.raises(RulesetError, match="check=threshold 需要字段: value"):
@@ -252,7 +252,7 @@ def test_a_threshold_without_value_is_rejected(tmp_path: Path) -> None:
 
 
 def test_relaxable_by_must_name_a_relaxation_of_the_ruleset(tmp_path: Path) -> None:
-    text = (package_data_dir("rulesets") / "national.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("national").read_text(encoding="utf-8")
     bad = tmp_path / "national.yaml"
     bad.write_text(
         text.replace("relaxable_by: [NA-R01]", "relaxable_by: [NA-R09]", 1), encoding="utf-8"
@@ -327,7 +327,7 @@ def test_extends_cycle_is_an_error(tmp_path: Path) -> None:
 
 
 def _shadow(directory: Path, assets: int) -> None:
-    text = (package_data_dir("rulesets") / "liaoning.yaml").read_text(encoding="utf-8")
+    text = ruleset_file("liaoning").read_text(encoding="utf-8")
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "liaoning.yaml").write_text(
         text.replace("    value: 100\n", f"    value: {assets}\n", 1), encoding="utf-8"
@@ -360,6 +360,95 @@ def test_rulesets_dir_wins_over_the_environment_variable(
 
 def test_environment_variable_adds_a_jurisdiction(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(RULESETS_ENV, str(EXAMPLES))
-    keys = list(available())
-    assert keys[:5] == SHIPPED
-    assert {"xuchang-weidu", "shaoguan-2026"} <= set(keys)
+    found = list(available())
+    assert found[: len(shipped_keys())] == shipped_keys()
+    assert {"xuchang-weidu", "shaoguan-2026"} <= set(found)
+
+
+# ---------------------------------------------------------------- layouts of a rulesets directory
+
+
+def test_shipped_jurisdictions_sit_in_one_folder_each() -> None:
+    for key in shipped_keys():
+        folder = ruleset_file(key).parent
+        assert ruleset_file(key) == folder / "ruleset.yaml" and folder.name == key
+        assert (folder / "cases.yaml").is_file() and (folder / "README.md").is_file()
+        assert policy_file(key).parent == folder
+
+
+def _user_copy(key: str, directory: Path, layout: str, assets: int) -> None:
+    """A bureau's copy of a shipped ruleset with its cases, in the folder or the flat layout."""
+    text = ruleset_file(key).read_text(encoding="utf-8").replace("    value: 100\n", f"    value: {assets}\n", 1)
+    cases = (ruleset_file(key).parent / "cases.yaml").read_text(encoding="utf-8")
+    if layout == "folder":
+        (directory / key).mkdir(parents=True)
+        (directory / key / "ruleset.yaml").write_text(text, encoding="utf-8")
+        (directory / key / "cases.yaml").write_text(cases, encoding="utf-8")
+    else:
+        (directory / "cases").mkdir(parents=True)
+        (directory / f"{key}.yaml").write_text(text, encoding="utf-8")
+        (directory / "cases" / f"{key}.yaml").write_text(cases, encoding="utf-8")
+
+
+@pytest.mark.parametrize("layout", ["folder", "flat"])
+def test_a_user_directory_in_either_layout_shadows_with_its_cases_and_finds_the_text(
+    layout: str, tmp_path: Path
+) -> None:
+    from cli_helpers import invoke, ok
+    from pingtai_cli.rulecases import cases_file
+
+    _user_copy("liaoning", tmp_path, layout, 90)
+    path = available(tmp_path)["liaoning"]
+    assert path == (tmp_path / "liaoning" / "ruleset.yaml" if layout == "folder" else tmp_path / "liaoning.yaml")
+    assert load_ruleset("liaoning", tmp_path).rule("LN-B03").value == 90
+    assert cases_file("liaoning", tmp_path) is not None and cases_file("liaoning", tmp_path).is_relative_to(tmp_path)
+    assert load_cases("liaoning", tmp_path) == load_cases("liaoning")
+    out = ok("rules", "validate", str(path))  # the copy's quotes are checked against the shipped text
+    assert "有效" in out and "未核对" not in out and "找不到" not in out
+    # the copy's own cases run against the copy: the shipped case at 99.99万元 now passes at 90
+    run = invoke("rules", "test", "liaoning", "--rulesets-dir", str(tmp_path))
+    n = sum(len(c) for c in load_cases("liaoning").values())
+    assert run.exit_code == 1 and f"用例 {n} 条" in run.output and "不通过 1 条" in run.output and "LN-B03" in run.output
+
+
+@pytest.mark.parametrize("layout", ["folder", "flat"])
+def test_a_county_extends_a_city_beside_it_in_either_layout(layout: str, tmp_path: Path) -> None:
+    _user_copy("liaoning", tmp_path, layout, 90)
+    county = "key: liaoning-mou\nname: 某县\nextends: liaoning\n"
+    if layout == "folder":
+        (tmp_path / "liaoning-mou").mkdir()
+        (tmp_path / "liaoning-mou" / "ruleset.yaml").write_text(county, encoding="utf-8")
+    else:
+        (tmp_path / "liaoning-mou.yaml").write_text(county, encoding="utf-8")
+    assert load_ruleset("liaoning-mou", tmp_path).rule("LN-B03").value == 90  # the copy beside it
+
+
+def test_listing_order_is_derived_from_level_and_issue_date(tmp_path: Path) -> None:
+    from pingtai_cli.rulefiles import _order
+
+    found = [load_ruleset(k) for k in shipped_keys()]
+    ranks = [(LEVEL_RANK[rs.document.level], str(rs.document.issued)) for rs in found]
+    assert ranks == sorted(ranks) and found[0].document.level == "national"
+    # a new shipped folder takes its place by its header alone: no index file to edit
+    for key, level, issued in (("aaa-city", "city", "2030-01-01"), ("zzz-prov", "province", "2000-01-01")):
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "ruleset.yaml").write_text(
+            f"key: {key}\ndocument:\n  # a comment\n  level: {level}\n  issued: {issued}\nbasic: []\n", encoding="utf-8")
+    files = {**shipped(), "aaa-city": tmp_path / "aaa-city" / "ruleset.yaml", "zzz-prov": tmp_path / "zzz-prov" / "ruleset.yaml"}
+    order = _order(tuple((str(p), 0.0) for p in files.values()))
+    listed = sorted(order, key=order.__getitem__)
+    assert listed.index("zzz-prov") < listed.index(found[1].key) and listed[-1] == "aaa-city"
+
+
+def test_the_generated_readmes_are_current() -> None:
+    """Each folder's README, the tables of rulesets/README.md and README.md: from the rulesets
+    (scripts/sync_readings.py), so a new folder gets its rows and nobody types the keys."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync_readings", REPO / "scripts" / "sync_readings.py")
+    assert spec is not None and spec.loader is not None
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    assert [str(p.relative_to(REPO)) for p in sync.stale()] == [], "运行 scripts/sync_readings.py"
+    for key in shipped_keys():
+        assert f"| `{key}` |" in (REPO / "README.md").read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ import typer.main
 from docx import Document
 
 from cli_helpers import invoke, ok
+from jurisdictions import policy_file
 from pingtai_cli import cli
-from pingtai_cli.ruleset import load_ruleset, package_data_dir
 
 SAMPLES = Path(__file__).parents[1] / "sample_dossiers"
 
@@ -51,7 +51,7 @@ def test_fill_forms_for_a_text_without_forms_writes_generic_forms_and_says_so(tm
 
 def test_fill_forms_and_templates_vars_find_a_users_drafted_jurisdiction(tmp_path: Path):
     rules = tmp_path / "rules"
-    text = package_data_dir("policies") / load_ruleset("xuchang").document.source_file
+    text = policy_file("xuchang")
     ok("rules", "new", "mycity", "--text", str(text), "--dir", str(rules))
     assert "许昌市的表格模板" in ok("templates", "vars", "-j", "mycity", "--rulesets-dir", str(rules))
     dossier = tmp_path / "dossier"

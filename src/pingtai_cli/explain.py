@@ -29,7 +29,7 @@ from .describe import (
 )
 from .errors import PingtaiError, UnknownRule
 from .factkeys import label_of
-from .rulefiles import available, package_data_dir
+from .rulefiles import available, policy_dirs
 from .ruleset import Form, MaterialReq, ProcedureFact, Relaxation, Rule, Ruleset, load_ruleset
 
 FILLED_BY = {"applicant": "申报单位", "bureau": "推荐部门（主管部门）"}
@@ -168,8 +168,7 @@ def basis(rs: Ruleset, entry: Entry, extra: Path | None = None) -> dict[str, Any
     if not rs.document.source_file:
         return out
     rs_file = available(extra).get(rs.key)
-    search = ([rs_file.parent] if rs_file else []) + [package_data_dir("policies")]
-    path = policy_path(rs.document.source_file, search)
+    path = policy_path(rs.document.source_file, policy_dirs(rs_file))
     found = find_article(path, entry.article) if path else None
     if found:
         article, index = found

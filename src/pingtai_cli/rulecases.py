@@ -1,4 +1,4 @@
-"""Per-rule cases shipped beside the rulesets (`rulesets/cases/<key>.yaml`): facts in → status out.
+"""Per-rule cases shipped beside the rulesets (`rulesets/<key>/cases.yaml`): facts in → status out.
 
 Each case names its expected result in a sentence ("资产总额恰为100万元时满足辽宁第十二条（一）").
 The test suite runs every case; `pingtai rules explain` can show one passing and one
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import RulesetError
 from .factkeys import BY_KEY, unit_of
 from .models import Dossier, Fact, RuleResult, Status
+from .rulefiles import cases_path
 from .ruleset import Ruleset, available
 
 DEFAULT_AS_OF = date(2026, 3, 15)
@@ -37,11 +38,11 @@ class RuleCase(BaseModel):
 
 
 def cases_file(key: str, extra_dir: Path | None = None) -> Path | None:
-    """`cases/<key>.yaml` beside the ruleset file of `key`, if there is one."""
+    """`cases.yaml` in the folder of `key` (or `cases/<key>.yaml` beside a flat file), if there is one."""
     files = available(extra_dir)
     if key not in files:
         return None
-    path = files[key].parent / "cases" / f"{key}.yaml"
+    path = cases_path(files[key])
     return path if path.is_file() else None
 
 

@@ -290,12 +290,12 @@ def _quotes(rs: Ruleset) -> Iterator[tuple[str, str, str | None, str | None]]:
 def policy_text_of(path: Path, data: dict[str, Any]) -> tuple[Path | None, str | None, str | None]:
     """(text file, its content, the problem) for the `document.source_file` a ruleset file names."""
     from .articles import policy_path
-    from .rulefiles import package_data_dir
+    from .rulefiles import policy_dirs
 
     source = (data.get("document") or {}).get("source_file") if isinstance(data.get("document"), dict) else None
     if not source:
         return None, None, None
-    policy = policy_path(str(source), [path.parent, package_data_dir("policies")])
+    policy = policy_path(str(source), policy_dirs(path))
     if policy is None:
         return None, None, (f"{where_key([(path, data)], 'document', 'source_file')}: document.source_file: "
                             f"找不到 document.source_file 所指的政策原文 {source}"

@@ -5,12 +5,24 @@ five rulesets with pydantic costs ~0.4 s (the schema classes alone ~70 ms to
 build); reading the YAML with libyaml costs ~3 ms a file. So the listing reads
 files here, and the full, strict load (`ruleset.load_ruleset`) is kept for the
 commands that use the rules.
+
+A rulesets directory holds one folder per jurisdiction:
+
+    rulesets/<key>/ruleset.yaml    the ruleset
+    rulesets/<key>/cases.yaml      its per-rule cases
+    rulesets/<key>/<text>.txt      its policy text (`document.source_file`)
+    rulesets/<key>/README.md       its readings (written by scripts/sync_readings.py)
+
+A user's directory (`--rulesets-dir`, PINGTAI_RULESETS_DIR) may also use the older flat layout,
+`<key>.yaml` with `cases/<key>.yaml` and the text beside it or in `policies/`; both are read.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +30,8 @@ import yaml
 
 RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
-
+RULESET_FILE = "ruleset.yaml"  # inside a jurisdiction's folder
+CASES_FILE = "cases.yaml"
 
 
 def package_data_dir(name: str) -> Path:
@@ -30,6 +43,11 @@ def package_data_dir(name: str) -> Path:
     return here.parent.parent / name
 
 
+def shipped_dir() -> Path:
+    """The shipped rulesets: one folder per jurisdiction."""
+    return package_data_dir("rulesets")
+
+
 def ruleset_dirs(extra: Path | None = None) -> list[Path]:
     """User directories first (flag, then environment), the shipped rulesets last."""
     dirs: list[Path] = []
@@ -38,30 +56,108 @@ def ruleset_dirs(extra: Path | None = None) -> list[Path]:
     env = os.environ.get(RULESETS_ENV)
     if env:
         dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
-    dirs.append(package_data_dir("rulesets"))
+    dirs.append(shipped_dir())
     return dirs
+
+
+def key_of(path: Path) -> str:
+    """The jurisdiction key a ruleset file stands for: its folder's name, or a flat file's stem."""
+    return path.parent.name if path.name == RULESET_FILE else path.stem
+
+
+def rulesets_in(directory: Path) -> dict[str, Path]:
+    """Key → ruleset file of one directory, in either layout (a folder wins over a flat file)."""
+    found: dict[str, Path] = {}
+    if not directory.is_dir():
+        return found
+    for p in sorted(directory.glob("*.yaml")):
+        if not p.name.startswith("_"):
+            found[key_of(p)] = p
+    for p in sorted(directory.glob(f"*/{RULESET_FILE}")):
+        if not p.parent.name.startswith(("_", ".")) and p.is_file():
+            found[p.parent.name] = p
+    return found
+
+
+def ruleset_in(directory: Path, key: str) -> Path | None:
+    """The ruleset file of `key` in one directory, if it has one (folder first, then flat)."""
+    for p in (directory / key / RULESET_FILE, directory / f"{key}.yaml"):
+        if p.is_file():
+            return p
+    return None
+
+
+def cases_path(ruleset_file: Path) -> Path:
+    """Where the cases of a ruleset file are: `cases.yaml` in its folder, or `cases/<key>.yaml` beside a flat file."""
+    if ruleset_file.name == RULESET_FILE:
+        return ruleset_file.parent / CASES_FILE
+    return ruleset_file.parent / "cases" / f"{ruleset_file.stem}.yaml"
+
+
+def readme_path(ruleset_file: Path) -> Path:
+    """The README of a jurisdiction's folder (its readings)."""
+    return ruleset_file.parent / "README.md"
 
 
 def available(extra: Path | None = None) -> dict[str, Path]:
     """Jurisdiction key → file; a user file shadows a shipped one of the same key."""
     found: dict[str, Path] = {}
     for d in reversed(ruleset_dirs(extra)):
-        if d.is_dir():
-            for p in sorted(d.glob("*.yaml")):
-                if not p.name.startswith("_"):
-                    found[p.stem] = p
+        found.update(rulesets_in(d))
     order = listing_order()
     return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
+def shipped() -> dict[str, Path]:
+    """The jurisdictions this installation ships, in listing order (no user directory)."""
+    files = rulesets_in(shipped_dir())
+    order = listing_order()
+    return dict(sorted(files.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def policy_dirs(ruleset_file: Path | None = None) -> list[Path]:
+    """Where a ruleset's `document.source_file` is looked up: beside the file (and its `policies/`),
+    then every shipped jurisdiction's folder (a user's copy of a shipped ruleset names its text)."""
+    dirs = [ruleset_file.parent] if ruleset_file is not None else []
+    return dirs + [p.parent for p in rulesets_in(shipped_dir()).values()]
+
+
+LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3}
+_DOCUMENT_BLOCK = re.compile(r"^document:[^\n]*\n(?:(?:[ \t#][^\n]*)?\n)*", re.M)
+
+
 def listing_order() -> dict[str, int]:
-    """Display order from the shipped `_index.yaml` (data, so no code names a jurisdiction)."""
+    """Display order of the shipped rulesets: the national text first, then provinces, then cities
+    (then counties), each by issue date; derived from their `document:` headers, so no file or
+    code names a jurisdiction. User rulesets of other keys follow in alphabetical order."""
+    files = rulesets_in(shipped_dir())
+    stamp = tuple((str(p), _mtime(p)) for p in files.values())
+    return _order(stamp)
+
+
+def _mtime(path: Path) -> float:
     try:
-        text = (package_data_dir("rulesets") / "_index.yaml").read_text(encoding="utf-8")
-        keys = (yaml.load(text, Loader=YAML_LOADER) or {}).get("order") or []
-    except (OSError, yaml.YAMLError, AttributeError):
-        keys = []
-    return {str(k): i for i, k in enumerate(keys)}
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@lru_cache(maxsize=8)
+def _order(files: tuple[tuple[str, float], ...]) -> dict[str, int]:
+    rank = sorted((_header_rank(Path(p)), key_of(Path(p))) for p, _ in files)
+    return {key: i for i, (_, key) in enumerate(rank)}
+
+
+def _header_rank(path: Path) -> tuple[int, str]:
+    """(level rank, issue date) from the `document:` block alone: ~1 KB of YAML, not the whole file."""
+    try:
+        m = _DOCUMENT_BLOCK.search(path.read_text(encoding="utf-8"))
+        doc = (yaml.load(m.group(0), Loader=YAML_LOADER) or {}).get("document") if m else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, AttributeError):
+        doc = None
+    if not isinstance(doc, dict):
+        return len(LEVEL_RANK), ""
+    return LEVEL_RANK.get(str(doc.get("level")), len(LEVEL_RANK)), str(doc.get("issued") or "")
 
 
 def bad_date(node: yaml.Node | None) -> yaml.Node | None:
@@ -86,7 +182,9 @@ def bad_date(node: yaml.Node | None) -> yaml.Node | None:
 
 
 def is_shipped(path: Path) -> bool:
-    return path.resolve().parent == package_data_dir("rulesets").resolve()
+    """A file of the shipped rulesets (in its jurisdiction's folder), not of a user directory."""
+    home = shipped_dir().resolve()
+    return any(p.resolve() == path.resolve() for p in rulesets_in(home).values())
 
 
 # A ruleset from --rulesets-dir is untrusted: the shipped ones are ~30 KB and ~5,000 YAML nodes,
@@ -183,7 +281,7 @@ def summary(data: dict[str, Any], path: Path, on: date) -> dict[str, Any]:
     if isinstance(start, date):
         in_force = start <= on and (not isinstance(until, date) or on <= until)
     return {
-        "key": data.get("key", path.stem),
+        "key": data.get("key", key_of(path)),
         "name": data.get("name"),
         "title": doc.get("title"),
         "number": doc.get("number"),

@@ -22,8 +22,10 @@ from .rulefiles import (  # noqa: F401 - re-exported
     YAML_LOADER,
     available,
     bad_date,
+    key_of,
     package_data_dir,
     ruleset_dirs,
+    ruleset_in,
 )
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
@@ -612,16 +614,21 @@ def _resolve(path: Path, dirs_extra: Path | None, seen: tuple[str, ...] = ()) ->
             f"规则文件 {path}: extends 的上级规则 {parent!r} 不存在"
             "（放在同一文件夹，或用 --rulesets-dir 指定其所在文件夹）"
         )
-    base = _resolve(parent_path, dirs_extra, (*seen, data.get("key", path.stem)))
+    base = _resolve(parent_path, dirs_extra, (*seen, data.get("key", key_of(path))))
     merged = _deep_merge({k: v for k, v in base.items() if k != "extends"}, data)
     return dict(merged)
 
 
 def find_parent(path: Path, parent: str, dirs_extra: Path | None) -> Path | None:
-    """The file of an `extends:` key: beside the child first (a county ships with its city), then the search dirs."""
-    beside = path.parent / f"{parent}.yaml"
-    if beside.is_file() and beside.resolve() != path.resolve():
-        return beside
+    """The file of an `extends:` key: beside the child first (a county ships with its city), then the search dirs.
+
+    Beside means the same directory for a flat `<key>.yaml`, the sibling folders for a `<key>/ruleset.yaml`
+    (either layout on either side)."""
+    homes = [path.parent] if key_of(path) == path.stem else [path.parent.parent, path.parent]
+    for home in homes:
+        beside = ruleset_in(home, parent)
+        if beside is not None and beside.resolve() != path.resolve():
+            return beside
     return available(dirs_extra).get(parent)
 
 

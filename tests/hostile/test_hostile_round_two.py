@@ -227,7 +227,7 @@ def test_a_ruleset_file_past_the_size_cap_is_refused_before_parsing(
     folder = tmp_path / "rs"
     folder.mkdir()
     big = folder / "big.yaml"
-    text = (ROOT / "rulesets" / "national.yaml").read_text(encoding="utf-8").replace("key: national", "key: big")
+    text = (ROOT / "rulesets" / "national" / "ruleset.yaml").read_text(encoding="utf-8").replace("key: national", "key: big")
     big.write_text(text + "#" + "填充" * (3 * MB) + "\n", encoding="utf-8")  # ~9 MB of comment
     started = time.monotonic()
     code, rss, stderr = peak(private_dirs, "rules", "validate", big, ceiling_mb=1500)

@@ -38,14 +38,15 @@ def init(
     ] = None,
 ) -> None:
     """创建申报材料文件夹：申请表.xlsx（按本地区条件列出各填报项）、材料清单.md、README.txt。"""
-    from ..ruleset import available, load_ruleset, package_data_dir
+    from ..rulefiles import is_shipped
+    from ..ruleset import available, load_ruleset
     from ..skeleton import build_skeleton, write_dossier
     from .check import parse_as_of
     from .forms import applicant_form_keys
 
     ruleset = load_ruleset(jurisdiction, rulesets_dir)
     skeleton = build_skeleton(ruleset, parse_as_of(as_of), applicant_form_keys(ruleset))
-    shipped = available(rulesets_dir)[jurisdiction].parent == package_data_dir("rulesets")
+    shipped = is_shipped(available(rulesets_dir)[jurisdiction])
     skeleton = dataclasses.replace(skeleton, user_ruleset=not shipped)
     written = write_dossier(skeleton, directory, force=force)
     if not skeleton.in_force:

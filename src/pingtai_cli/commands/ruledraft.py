@@ -156,14 +156,16 @@ def test_cases(
     key: Annotated[str, typer.Argument(help="地区键。")],
     rulesets_dir: RulesetsDir = None,
 ) -> None:
-    """运行规则文件旁 cases/<键>.yaml 中的用例：每条规则在给定数据下应得的结果。不通过时退出码 1。"""
+    """运行规则文件夹中 cases.yaml（或平铺布局 cases/<键>.yaml）的用例：每条规则在给定数据下应得的结果。不通过时退出码 1。"""
     from ..rulecases import load_cases, run_case
     from ..ruleset import load_ruleset
 
     rs = load_ruleset(key, rulesets_dir)
     cases = load_cases(key, rulesets_dir)
     if not cases:
-        typer.echo(f"{key}：没有用例文件（cases/{key}.yaml）。")
+        from ..rulefiles import available, cases_path
+
+        typer.echo(f"{key}：没有用例文件（{cases_path(available(rulesets_dir)[key])}）。")
         raise typer.Exit(1)
     failed = total = 0
     for code, items in cases.items():
