@@ -21,6 +21,7 @@ from docx.table import Table
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from jurisdictions import keys
 from pingtai_cli import cli
 from pingtai_cli.commands import forms as forms_cmd
 from pingtai_cli.errors import OutputExists, PingtaiError
@@ -182,24 +183,22 @@ def rows_after_header(t: Table, first_label: str) -> list[list[str]]:
 # ---------------------------------------------------------------- every shipped template
 
 
-def test_the_expected_templates_are_shipped() -> None:
-    names = {p.relative_to(TEMPLATES).as_posix() for p in SHIPPED}
-    assert names == {
-        "national/recommendation_form.docx",
-        "national/application_report.docx",
-        "liaoning/recommendation_form.docx",
-        "liaoning/application_report.docx",
-        "xuchang/recommendation_form.docx",
-        "xuchang/application_report.docx",
-        "xuchang/authenticity_declaration.docx",
-        "heilongjiang/recommendation_summary.docx",
-        "heilongjiang/application_report.docx",
+def test_every_shipped_template_is_a_form_of_its_jurisdictions_ruleset() -> None:
+    """templates/<key>/<form id>.docx for the forms a ruleset names; _common/ for every jurisdiction."""
+    assert {p.relative_to(TEMPLATES).as_posix() for p in SHIPPED if p.parent.name == "_common"} == {
         "_common/summary.docx",
         "_common/review_opinion.docx",
     }
+    stray = [
+        p.relative_to(TEMPLATES).as_posix()
+        for p in SHIPPED
+        if p.parent.name != "_common"
+        and (p.parent.name not in keys() or p.stem not in {f.id for f in load_ruleset(p.parent.name).forms})
+    ]
+    assert SHIPPED and stray == []
 
 
-@pytest.mark.parametrize("key", ["national", "liaoning", "xuchang", "heilongjiang"])
+@pytest.mark.parametrize("key", [k for k in keys() if (TEMPLATES / k).is_dir()])
 def test_every_form_a_ruleset_names_has_a_shipped_template(key: str) -> None:
     rs = load_ruleset(key)
     assert rs.forms

@@ -23,6 +23,7 @@ from pingtai_cli import cli
 from pingtai_cli.checks import fmt
 from pingtai_cli.extract.uscc import check_char
 from pingtai_cli.factkeys import BY_KEY
+from pingtai_cli.rulefiles import shipped
 from pingtai_cli.ruleset import Ruleset, available, load_ruleset
 from pingtai_cli.skeleton import (
     FORM_SHEET,
@@ -110,8 +111,9 @@ def made(
     return request.param, directory
 
 
-def test_the_five_jurisdictions_are_all_available() -> None:
-    assert set(JURISDICTIONS) >= {"national", "liaoning", "heilongjiang", "xuchang", "shaoguan"}
+def test_every_shipped_jurisdiction_is_available() -> None:
+    on_disk = {p.parent.name for p in (Path(__file__).resolve().parents[1] / "rulesets").glob("*/ruleset.yaml")}
+    assert set(JURISDICTIONS) >= set(shipped()) == on_disk != set()
 
 
 def test_init_creates_the_workbook_the_material_list_and_the_readme(made: tuple[str, Path]) -> None:

@@ -31,7 +31,7 @@ def test_every_shipped_jurisdiction_has_cases() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "code", "case"), CASES, ids=[f"{c}:{case.name}" for _, c, case in CASES]
+    ("key", "code", "case"), CASES, ids=[f"{k}/{c}:{case.name}" for k, c, case in CASES]
 )
 def test_rule_case(key: str, code: str, case: RuleCase) -> None:
     ruleset = load_ruleset(key)

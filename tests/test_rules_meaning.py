@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from cli_helpers import invoke, ok
-from pingtai_cli.rulefiles import shipped
+from jurisdictions import keys, ruleset_file
 
 REPO = Path(__file__).resolve().parent.parent
 LOCATED = re.compile(r"^\S+\.yaml:(\d+): \S+: .+$")
@@ -208,7 +208,7 @@ def test_rules_explain_of_a_flag_rule_without_cases_does_not_crash(tmp_path: Pat
 
 
 def test_every_shipped_ruleset_and_example_is_still_valid():
-    files = sorted(str(p) for p in shipped().values())
+    files = [str(ruleset_file(k)) for k in keys()]
     files += sorted(str(p) for p in (REPO / "examples" / "rulesets").glob("*.yaml"))
     out = ok("rules", "validate", *files)
     assert out.count("有效") == len(files)

@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 from cli_helpers import invoke, ok
-from jurisdictions import policy_file, shipped_keys
+from jurisdictions import keys, policy_file
 from pingtai_cli.evaluate import evaluate
 from pingtai_cli.models import Dossier, Fact
 from pingtai_cli.rulecheck import _quotes
 from pingtai_cli.ruleset import load_file, load_ruleset, quote_in_text
 
-KEYS = shipped_keys()
+KEYS = keys()  # discovered: every jurisdiction folder (tests/jurisdictions.py)
 
 
 def thresholds(rs) -> set[tuple]:
@@ -33,7 +33,7 @@ def drafts(tmp_path_factory) -> dict[str, Path]:
     for key in KEYS:
         text = policy_file(key)
         ok("rules", "new", f"new-{key}", "--text", str(text), "--dir", str(out))
-        paths[key] = out / f"new-{key}.yaml"
+        paths[key] = out / f"new-{key}" / "ruleset.yaml"  # one folder per jurisdiction, as shipped
     return paths
 
 
@@ -91,8 +91,12 @@ def test_a_dossier_checked_under_a_fresh_draft_is_review(drafts):
 
 def test_the_text_is_copied_beside_and_nothing_is_overwritten_without_force(tmp_path: Path):
     text = policy_file("shaoguan")
-    ok("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
-    assert (tmp_path / text.name).read_text(encoding="utf-8") == text.read_text(encoding="utf-8")
+    out = ok("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
+    folder = tmp_path / "sg"  # the shipped layout: ruleset, cases and text in the jurisdiction's folder
+    assert (folder / text.name).read_text(encoding="utf-8") == text.read_text(encoding="utf-8")
+    assert (folder / "ruleset.yaml").is_file() and (folder / "cases.yaml").is_file()
+    assert f"rules validate {folder / 'ruleset.yaml'}" in out and f"--rulesets-dir {tmp_path}" in out
+    assert "不通过 0 条" in ok("rules", "test", "sg", "--rulesets-dir", str(tmp_path))
     again = invoke("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
     assert again.exit_code == 2 and "--force" in str(again.exception)
     ok("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path), "--force")
@@ -104,7 +108,7 @@ def test_a_gbk_text_is_read_and_a_bad_key_is_refused(tmp_path: Path):
     gbk.write_bytes(text.encode("gb18030"))
     out_dir = tmp_path / "out"
     ok("rules", "new", "hl2", "--text", str(gbk), "--dir", str(out_dir))
-    assert thresholds(load_ruleset("heilongjiang")) <= thresholds(load_file(out_dir / "hl2.yaml"))
+    assert thresholds(load_ruleset("heilongjiang")) <= thresholds(load_file(out_dir / "hl2" / "ruleset.yaml"))
     assert invoke("rules", "new", "Bad Key", "--text", str(gbk), "--dir", str(out_dir)).exit_code == 2
 
 
@@ -122,13 +126,13 @@ def test_a_county_text_drafted_with_extends_overrides_its_citys_codes(tmp_path: 
     text = tmp_path / "county.txt"
     text.write_text(COUNTY, encoding="utf-8")
     ok("rules", "new", "xuchang-mou", "--text", str(text), "--extends", "xuchang", "--dir", str(tmp_path))
-    data = yaml.safe_load((tmp_path / "xuchang-mou.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((tmp_path / "xuchang-mou" / "ruleset.yaml").read_text(encoding="utf-8"))
     assert data["extends"] == "xuchang"
     codes = {r["field"]: r["code"] for r in data["basic"] if r.get("field")}
     assert codes["total_assets"] == "XC-B05" and codes["smes_served"] == "XC-B16"
-    rs = load_file(tmp_path / "xuchang-mou.yaml", tmp_path)
+    rs = load_file(tmp_path / "xuchang-mou" / "ruleset.yaml", tmp_path)
     assert rs.rule("XC-B05").value == 30 and rs.rule("XC-B08").value == 8  # inherited untouched
-    out = ok("rules", "validate", str(tmp_path / "xuchang-mou.yaml"))
+    out = ok("rules", "validate", str(tmp_path / "xuchang-mou" / "ruleset.yaml"))
     assert "有效" in out and "继承 xuchang" in out
 
 
@@ -173,22 +177,24 @@ def test_a_text_with_no_date_drafts_issued_unknown_and_says_so(tmp_path: Path):
     text.write_text(COUNTY.replace("第三条 本办法自2026年1月1日起施行。\n", ""), encoding="utf-8")
     out = ok("rules", "new", "nodate", "--text", str(text), "--dir", str(tmp_path))
     assert "未能从文本读出发布与施行日期" in out
-    assert load_file(tmp_path / "nodate.yaml").document.issued is None
+    assert load_file(tmp_path / "nodate" / "ruleset.yaml").document.issued is None
 
 
-@pytest.mark.parametrize("key", ["national", "liaoning", "heilongjiang", "xuchang"])
+@pytest.mark.parametrize("key", KEYS)
 def test_the_drafted_materials_list_has_the_shipped_keys_and_articles(drafts, key):
     shipped = {(m.key, m.article) for m in load_ruleset(key).materials}
     drafted = {(m.key, m.article) for m in load_file(drafts[key]).materials}
     assert len(shipped & drafted) >= 0.9 * len(shipped), sorted(shipped - drafted)
 
 
-def test_the_draft_finds_the_credit_code_area_from_the_division_table(drafts):
-    for key in ("liaoning", "heilongjiang", "xuchang", "shaoguan"):
-        shipped, draft = load_ruleset(key), load_file(drafts[key])
-        assert draft.area is not None and draft.area.codes == shipped.area.codes, key
-        assert draft.area.article == shipped.area.article, key
-    assert load_file(drafts["national"]).area is None  # 国家认定不限于一个地区
+@pytest.mark.parametrize("key", KEYS)
+def test_the_draft_finds_the_credit_code_area_from_the_division_table(drafts, key):
+    shipped, draft = load_ruleset(key), load_file(drafts[key])
+    if shipped.area is None:  # 国家认定不限于一个地区
+        assert draft.area is None
+        return
+    assert draft.area is not None and draft.area.codes == shipped.area.codes
+    assert draft.area.article == shipped.area.article
 
 
 def test_a_text_with_no_articles_is_refused_not_drafted(tmp_path: Path):

@@ -49,7 +49,7 @@ def confirmed(node):
 def draft(tmp_path: Path, text: str, key: str, *extra: str) -> dict:
     (tmp_path / f"{key}.txt").write_text(text, encoding="utf-8")
     ok("rules", "new", key, "--text", str(tmp_path / f"{key}.txt"), "--dir", str(tmp_path / "out"), *extra)
-    return yaml.safe_load((tmp_path / "out" / f"{key}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((tmp_path / "out" / key / "ruleset.yaml").read_text(encoding="utf-8"))
 
 
 def test_issued_is_the_signature_date_and_in_force_from_the_date_the_text_names(tmp_path: Path):
@@ -102,7 +102,7 @@ def test_thresholds_that_differ_by_region_are_drafted_as_one_rule_and_a_region_s
     assert assets[0]["variants"][0]["value"] == 500 and "粤东西北" in assets[0]["note"]
     assert data["region_sets"] == [{"name": "珠三角", "divisions": [], "article": "第二条（一）",
                                     "quote": "珠三角地区申报单位资产总额不低于500万元", "status": "draft"}]
-    res = invoke("rules", "validate", str(tmp_path / "out" / "mouprov.yaml"))
+    res = invoke("rules", "validate", str(tmp_path / "out" / "mouprov" / "ruleset.yaml"))
     assert res.exit_code == 2 and "尚未列出属于“珠三角”的行政区划" in res.output
     assert "不通过 0 条" in ok("rules", "test", "mouprov", "--rulesets-dir", str(tmp_path / "out"))
 
@@ -112,7 +112,7 @@ def test_a_region_set_not_yet_listed_never_reads_an_applicant_as_outside_it(tmp_
     from pingtai_cli.models import Dossier, Fact
 
     draft(tmp_path, REGIONAL, "mouprov")
-    path = tmp_path / "out" / "mouprov.yaml"
+    path = tmp_path / "out" / "mouprov" / "ruleset.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     regions = data.pop("region_sets")
     path.write_text(yaml.safe_dump({**confirmed(data), "region_sets": regions}, allow_unicode=True), encoding="utf-8")

@@ -11,12 +11,13 @@ import pytest
 import yaml
 
 from cli_helpers import ok
-from pingtai_cli.rulefiles import key_of, shipped
+from jurisdictions import keys, ruleset_file
+from pingtai_cli.rulefiles import key_of
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = Path(__file__).parents[1] / "src" / "pingtai_cli" / "schemas" / "ruleset.schema.json"
-FILES = list(shipped().values()) + sorted((REPO / "examples" / "rulesets").glob("*.yaml"))
-NATIONAL = shipped()["national"]
+FILES = [ruleset_file(k) for k in keys()] + sorted((REPO / "examples" / "rulesets").glob("*.yaml"))
+NATIONAL = ruleset_file("national")
 
 
 def as_json(path: Path) -> dict:

@@ -368,6 +368,12 @@ def test_environment_variable_adds_a_jurisdiction(monkeypatch: pytest.MonkeyPatc
 # ---------------------------------------------------------------- layouts of a rulesets directory
 
 
+def test_discovery_finds_every_folder_on_disk() -> None:
+    """Parametrizing over a discovery that found nothing would run nothing, silently."""
+    on_disk = {p.parent.name for p in (REPO / "rulesets").glob("*/ruleset.yaml")}
+    assert on_disk and set(shipped_keys()) == on_disk and on_disk <= set(SHIPPED)
+
+
 def test_shipped_jurisdictions_sit_in_one_folder_each() -> None:
     for key in shipped_keys():
         folder = ruleset_file(key).parent

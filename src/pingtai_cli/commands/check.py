@@ -187,7 +187,7 @@ def exit_code(results: list[Any], missing: list[str]) -> int:
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
-    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", metavar="地区", help="地区：national / liaoning / heilongjiang / xuchang / shaoguan")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", metavar="地区", help="地区键（pingtai rules list 列出全部，含 --rulesets-dir 中的）")],
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="日期", help="检查日期 YYYY-MM-DD（默认今天）")] = None,
     fmt: Annotated[Fmt | None, typer.Option("--format", "-f", metavar="格式", help="terminal / json / jsonl / markdown / html / xlsx（默认按 --output 的扩展名，否则 terminal）")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件", help="写入文件（不覆盖已有文件，除非 --force）")] = None,

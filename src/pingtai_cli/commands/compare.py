@@ -95,7 +95,7 @@ def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None
 
 @app.command("compare-jurisdictions")
 def compare_jurisdictions(
-    keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部），如 national liaoning。")] = None,
+    keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部；pingtai rules list 列出可用的键）。")] = None,
     fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式（默认按 --output 的扩展名，否则 table）。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,

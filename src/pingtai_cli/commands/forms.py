@@ -588,7 +588,7 @@ def select(
 def fill_forms(
     dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个；或装有多个卷宗的文件夹")],
     jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", "-j", help="地区，如 xuchang、national")
+        str, typer.Option("--jurisdiction", "-j", help="地区键（pingtai rules list 列出全部）")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录；每个申报平台一个子文件夹")],
     template_dir: Annotated[

@@ -19,7 +19,7 @@ def init(
         typer.Option(
             "--jurisdiction",
             "-j",
-            help="地区：national / liaoning / heilongjiang / xuchang / shaoguan，或 --rulesets-dir 中规则文件的键",
+            help="地区键（pingtai rules list 列出全部），或 --rulesets-dir 中规则文件的键",
         ),
     ],
     as_of: Annotated[

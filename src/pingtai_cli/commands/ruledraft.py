@@ -70,7 +70,7 @@ def new(
     """由办法原文起草规则文件：条件、门槛、条文与原文引文、材料、表格、期限、放宽与排除条款，全部标为草稿（status: draft）。"""
     from ..draft import default_prefix, draft_cases, draft_ruleset
     from ..errors import PingtaiError
-    from ..rulefiles import available
+    from ..rulefiles import CASES_FILE, RULESET_FILE, available
     from ..ruleset import load_ruleset
 
     if not KEY_RE.match(key):
@@ -83,12 +83,14 @@ def new(
     code_prefix = prefix or default_prefix(key, taken)  # type: ignore[arg-type]
     data = draft_ruleset(key, body, text.name, code_prefix, parent)
     cases = draft_cases(data, date(2026, 3, 15))
-    target, copy, cases_path = out_dir / f"{key}.yaml", out_dir / text.name, out_dir / "cases" / f"{key}.yaml"
+    # One folder per jurisdiction, as the shipped rulesets: DIR/<key>/ruleset.yaml, cases.yaml, the text.
+    folder = out_dir / key
+    target, copy, cases_path = folder / RULESET_FILE, folder / text.name, folder / CASES_FILE
     same_text = copy.exists() and copy.resolve() == text.resolve()
-    _refuse_existing([target, cases_path] + ([] if same_text else [copy]), force)
+    flat = out_dir / f"{key}.yaml"  # an older flat file of the key: the folder would shadow it unseen
+    _refuse_existing([target, cases_path] + ([] if same_text else [copy]) + ([flat] if flat.exists() else []), force)
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "cases").mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         if not same_text:
             copy.write_text(body, encoding="utf-8")
         target.write_text(_header(key, text.name) + _dump(data), encoding="utf-8")
@@ -98,7 +100,7 @@ def new(
         from ..errors import os_reason
 
         raise PingtaiError(f"无法写入 {out_dir}（{os_reason(e)}）") from e
-    typer.echo(_summary(data, target, copy, cases_path, rulesets_dir is not None or out_dir != Path(".")))
+    typer.echo(_summary(data, target, copy, cases_path, out_dir))
 
 
 def _prefix_of(path: Path) -> str | None:
@@ -113,10 +115,10 @@ def _header(key: str, source: str) -> str:
     return (f"# 草稿：由 pingtai rules new 从 {source} 起草。每一条都标为 status: draft；\n"
             "# 逐条与原文核对（门槛值、单位、条文、事实字段），确认后删去该条的 status 行。\n"
             "# 整个文件确认后删去顶层的 status: draft。在此之前，检查结论一律为“待审核”。\n"
-            f"# 校验：pingtai rules validate {key}.yaml    用例：pingtai rules test {key} --rulesets-dir .\n")
+            f"# 校验：pingtai rules validate {key}/ruleset.yaml    用例：pingtai rules test {key} --rulesets-dir .\n")
 
 
-def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, _custom: bool) -> str:
+def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, out_dir: Path) -> str:
     def count(rules: list[dict[str, Any]], kind: str) -> int:
         total = 0
         for r in rules:
@@ -144,7 +146,7 @@ def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, _custo
         derived = sum(bool(f.get("ratio") or f.get("growth")) for f in data["facts"])
         lines.append(f"  新声明的事实字段 {len(data['facts'])} 个（推导 {derived} 个；待改名 {rename} 个：词表中没有对应的键）")
     lines += [f"  注意：{r}" for r in data["readings"] if "起草" in r and not r.startswith("草稿：")]
-    lines.append(f"下一步：pingtai rules validate {target}；pingtai rules test {data['key']} --rulesets-dir {target.parent}")
+    lines.append(f"下一步：pingtai rules validate {target}；pingtai rules test {data['key']} --rulesets-dir {out_dir}")
     return "\n".join(lines)
 
 

@@ -244,7 +244,7 @@ def render_show_markdown(o: dict[str, Any]) -> str:
 
 @rules_app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="地区键，如 national、liaoning、xuchang。")],
+    key: Annotated[str, typer.Argument(help="地区键（pingtai rules list 列出全部）。")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="输出格式。")] = ShowFormat.table,
     rulesets_dir: RulesetsDir = None,
     as_of: AsOf = None,
