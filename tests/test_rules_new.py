@@ -203,3 +203,11 @@ def test_a_text_with_no_articles_is_refused_not_drafted(tmp_path: Path):
     result = invoke("rules", "new", "notes", "--text", str(text), "--dir", str(tmp_path / "out"))
     assert result.exit_code == 2 and "不像一部认定办法" in str(result.exception)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_draft_never_hides_an_older_flat_file_of_its_key(tmp_path: Path):
+    """A bureau's directory of flat files: the new folder would shadow `sg.yaml` unseen."""
+    text = policy_file("shaoguan")
+    (tmp_path / "sg.yaml").write_text("key: sg\nname: 旧文件\n", encoding="utf-8")
+    refused = invoke("rules", "new", "sg", "--text", str(text), "--dir", str(tmp_path))
+    assert refused.exit_code == 2 and "sg.yaml" in str(refused.exception) and not (tmp_path / "sg").exists()
