@@ -580,7 +580,7 @@ class _OcrTiming:
 
 def _time_ocr() -> _OcrTiming:
     """Wrap the OCR engine's creation and each OCR run; pages OCR'd come from the result."""
-    from pingtai_cli.extract import ocr
+    from pingtai_cli.intake.sources import ocr
 
     timing = _OcrTiming()
     make_engine, run = ocr.engine, ocr.ocr_image

@@ -108,7 +108,7 @@ def openpyxl_values(data: bytes, read_only: bool) -> None:
 
 
 def xml_prepass(data: bytes) -> None:
-    from pingtai_cli.extract import grid
+    from pingtai_cli.intake.sources import grid
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     for part in grid._sheet_parts(archive).values():
@@ -123,7 +123,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from pingtai_cli.extract.excel import read_workbook
+    from pingtai_cli.intake.sources.excel import read_workbook
 
     data = build(args.served)
     print(f"workbook: {len(data) / 1024:.0f} KiB, served-SME list of {args.served} rows")

@@ -245,7 +245,9 @@ def read_variant(variant: Variant) -> dict[str, Any]:
     """What pingtai reads of the variant's two files, and whether that is fully right."""
     import time
 
-    from pingtai_cli.dossier import Limits, process_file
+    from pingtai_cli.intake.limits import Limits
+
+    from pingtai_cli.intake.dossier import process_file
 
     start = time.perf_counter()
     licence = process_file(variant.licence_name, variant.licence, Limits())
@@ -280,7 +282,7 @@ def ocr_speed(runs: int = 3) -> dict[str, Any]:
     import statistics
     import time
 
-    from pingtai_cli.extract import ocr
+    from pingtai_cli.intake.sources import ocr
 
     licence, _ = sources()
     sideways = turned(licence, 90)

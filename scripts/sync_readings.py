@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-from pingtai_cli.rulefiles import cases_path, package_data_dir, readme_path, shipped
-from pingtai_cli.ruleset import Ruleset, load_file
+from pingtai_cli.rules.files import cases_path, package_data_dir, readme_path, shipped
+from pingtai_cli.rules.schema import Ruleset, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS_README = ROOT / "rulesets" / "README.md"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner, Result
 
 from pingtai_cli import cli
-from pingtai_cli.errors import PingtaiError
+from pingtai_cli.core.errors import PingtaiError
 
 
 def invoke(*args: str) -> Result:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pingtai_cli.articles import policy_path
-from pingtai_cli.rulefiles import RULESET_FILE, available, policy_dirs, shipped
-from pingtai_cli.ruleset import load_ruleset
+from pingtai_cli.rules.articles import policy_path
+from pingtai_cli.rules.files import RULESET_FILE, available, policy_dirs, shipped
+from pingtai_cli.rules.schema import load_ruleset
 
 
 def keys() -> list[str]:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pingtai_cli.articles import (
+from pingtai_cli.outputs.explain import _entries, basis
+from pingtai_cli.rules.articles import (
     cn_to_int,
     find_article,
     int_to_cn,
@@ -14,9 +15,8 @@ from pingtai_cli.articles import (
     policy_path,
     split_articles,
 )
-from pingtai_cli.explain import _entries, basis
-from pingtai_cli.rulefiles import policy_dirs
-from pingtai_cli.ruleset import load_all, squash
+from pingtai_cli.rules.files import policy_dirs
+from pingtai_cli.rules.schema import load_all, squash
 
 
 def _text(source: str) -> str:

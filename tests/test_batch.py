@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import invoke
-from pingtai_cli import batch
-from pingtai_cli.progress import PlainProgress
+from pingtai_cli.api import batch
+from pingtai_cli.core.progress import PlainProgress
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 from typer.testing import CliRunner
 
-from pingtai_cli import cache, cli
+from pingtai_cli import cli
 from pingtai_cli.api import check_dossier, read_dossier
-from pingtai_cli.dossier import Limits
+from pingtai_cli.intake import cache
 from test_ocr_budget import AUDIT, FakeOcr, flat_page, scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ TEXTS = AUDIT[:LICENCE_PAGE] + [LICENCE] + AUDIT[LICENCE_PAGE + 1 :]
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often each expensive reader ran; OCR is faked (a flat grey page per text, see test_ocr_budget)."""
-    from pingtai_cli.extract import docx, excel, pdf, seal
+    from pingtai_cli.intake.sources import docx, excel, pdf, seal
 
     counts: Counter[str] = Counter()
 
@@ -55,7 +56,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     monkeypatch.setattr(docx, "read_docx", counting("docx", docx.read_docx))
     monkeypatch.setattr(excel, "read_workbook", counting("workbook", excel.read_workbook))
     fake = FakeOcr(TEXTS)
-    monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", counting("ocr", fake))
+    monkeypatch.setattr("pingtai_cli.intake.sources.ocr.ocr_text", counting("ocr", fake))
     return counts
 
 
@@ -190,7 +191,7 @@ def test_a_changed_extractor_version_reads_everything_again(
 ) -> None:
     folder = scanned_dossier(tmp_path)
     check(folder)
-    monkeypatch.setattr("pingtai_cli.extract.cached.EXTRACTOR_VERSION", "next")
+    monkeypatch.setattr("pingtai_cli.intake.cached.EXTRACTOR_VERSION", "next")
     reads.clear()
     check(folder)
     assert reads["ocr"] > 0 and reads["text layer"] > 0 and reads["workbook"] == 1
@@ -348,8 +349,8 @@ def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path
 
 @pytest.mark.parametrize("workbook", sorted(SAMPLES.glob("*/*.xlsx")), ids=lambda p: p.parent.name)
 def test_a_parsed_workbook_survives_the_json_round_trip(workbook: Path) -> None:
-    from pingtai_cli.extract.cached import decode, encode
-    from pingtai_cli.extract.excel import read_workbook
+    from pingtai_cli.intake.cached import decode, encode
+    from pingtai_cli.intake.sources.excel import read_workbook
 
     result = read_workbook(workbook.read_bytes(), workbook.name)
     stored = json.loads(json.dumps(encode(result), ensure_ascii=False))
@@ -367,7 +368,7 @@ def test_a_rechecked_real_scan_is_read_from_the_cache_without_the_ocr_engine(
     def no_ocr(*args: Any, **kwargs: Any) -> str:
         raise AssertionError("OCR ran on a re-check")
 
-    monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", no_ocr)
+    monkeypatch.setattr("pingtai_cli.intake.sources.ocr.ocr_text", no_ocr)
     assert check(folder) == first
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingtai_cli.materials import (
+from pingtai_cli.intake.materials import (
     catalogue,
     classify,
     classify_content,

@@ -13,9 +13,9 @@ import yaml
 
 from cli_helpers import invoke, ok
 from jurisdictions import keys, ruleset_file
-from pingtai_cli.errors import UnknownJurisdiction, UnknownRule
-from pingtai_cli.explain import _entries
-from pingtai_cli.ruleset import load_all
+from pingtai_cli.core.errors import UnknownJurisdiction, UnknownRule
+from pingtai_cli.outputs.explain import _entries
+from pingtai_cli.rules.schema import load_all
 
 KEYS = keys()  # discovered (tests/jurisdictions.py)
 
@@ -214,7 +214,7 @@ def test_the_relaxation_example_shows_a_failing_condition_becoming_relaxable():
 def test_every_code_of_every_ruleset_can_be_explained_with_its_article_text():
     from datetime import date
 
-    from pingtai_cli.explain import explanation
+    from pingtai_cli.outputs.explain import explanation
 
     missing = []
     for rs in load_all():

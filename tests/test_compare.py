@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from cli_helpers import invoke, ok
-from pingtai_cli.compare import ABSENT, comparison
-from pingtai_cli.errors import OutputExists, PingtaiError, UnknownJurisdiction
-from pingtai_cli.report.comparison import neutralise
-from pingtai_cli.ruleset import load_all, load_file
+from pingtai_cli.core.errors import OutputExists, PingtaiError, UnknownJurisdiction
+from pingtai_cli.outputs.comparison import ABSENT, comparison
+from pingtai_cli.outputs.report.comparison import neutralise
+from pingtai_cli.rules.schema import load_all, load_file
 
 run = invoke
 
@@ -241,8 +241,8 @@ def test_neutralise_prefixes_formula_starts_with_an_apostrophe(text):
 
 
 def test_rows_that_are_not_law_render_under_the_same_columns():
-    from pingtai_cli.compare import Cell, Row
-    from pingtai_cli.report.comparison import render_rows
+    from pingtai_cli.outputs.comparison import Cell, Row
+    from pingtai_cli.outputs.report.comparison import render_rows
 
     cmp = comparison([r for r in load_all() if r.key in ("national", "xuchang")])
     verdict = Row("dossier.verdict", "结论", "示例卷宗", {"national": Cell("不符合条件"), "xuchang": Cell("符合条件")})
@@ -251,7 +251,7 @@ def test_rows_that_are_not_law_render_under_the_same_columns():
 
 
 def test_chinese_numerals_compare_equal_to_digits_whatever_their_form() -> None:
-    from pingtai_cli.compare import _numerals
+    from pingtai_cli.outputs.comparison import _numerals
 
     assert _numerals("每年一次") == _numerals("每年1次")
     assert _numerals("一百零五家") == "105家" and _numerals("两年") == "2年"

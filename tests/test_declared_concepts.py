@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from cli_helpers import invoke, ok
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import Dossier, Fact, MaterialFile
-from pingtai_cli.ruleset import Ruleset, load_file
+from pingtai_cli.core.models import Dossier, Fact, MaterialFile
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.rules.schema import Ruleset, load_file
 from test_rules_meaning import ruleset as base_ruleset
 from test_rules_meaning import write
 

@@ -6,10 +6,11 @@ import io
 import zipfile
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 
-from pingtai_cli.dossier import Limits, process_file
-from pingtai_cli.extract.common import UnreadableFile
-from pingtai_cli.extract.docx import heading_of, read_docx
+from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.sources.common import UnreadableFile
+from pingtai_cli.intake.sources.docx import heading_of, read_docx
 
 
 def report_docx() -> bytes:

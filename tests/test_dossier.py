@@ -11,9 +11,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 
-from pingtai_cli.dossier import Limits, read_dossier
-from pingtai_cli.errors import DossierError
+from pingtai_cli.core.errors import DossierError
+from pingtai_cli.intake.dossier import read_dossier
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"
 

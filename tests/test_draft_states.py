@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pingtai_cli.compare import NOT_ENCODED, comparison
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.ruleset import Ruleset, load_ruleset
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.outputs.comparison import NOT_ENCODED, comparison
+from pingtai_cli.rules.schema import Ruleset, load_ruleset
 from test_evaluate import AS_OF, YEARLY, dossier
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import invoke
-from pingtai_cli.duplicates import DUPLICATE_ID, mark_duplicates
-from pingtai_cli.models import CheckResult, Fact, MaterialFile
+from pingtai_cli.core.models import CheckResult, Fact, MaterialFile
+from pingtai_cli.engine.duplicates import DUPLICATE_ID, mark_duplicates
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from pingtai_cli.api import read_dossier
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import CheckResult, Dossier
-from pingtai_cli.ruleset import load_ruleset
+from pingtai_cli.core.models import CheckResult, Dossier
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.rules.schema import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -159,7 +159,7 @@ def test_xuchang_staff_rule_shows_both_readings_of_the_text() -> None:
 
 def test_every_sample_result_validates_against_the_shipped_json_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from pingtai_cli.report.json import load_schema, render_json
+    from pingtai_cli.outputs.report.json import load_schema, render_json
 
     results = [result(n, k) for n, k in CASES]
     data = json.loads(render_json(results))

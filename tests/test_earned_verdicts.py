@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import invoke
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
-from pingtai_cli.ruleset import load_all, load_ruleset
+from pingtai_cli.core.models import Dossier, Evidence, Fact, MaterialFile
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.rules.schema import load_all, load_ruleset
 from test_evaluate import AS_OF, check, dossier
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
@@ -88,7 +88,7 @@ def test_a_month_precision_date_on_the_boundary_is_review() -> None:
 
 
 def test_forms_print_a_month_precision_date_as_written() -> None:
-    from pingtai_cli.forms import form_context as context
+    from pingtai_cli.outputs.forms.render import form_context as context
 
     ctx = context(_month_dated())
     assert ctx["registration_date"] == "2019年5月"
@@ -161,7 +161,7 @@ def test_an_undeclared_function_whose_data_meet_it_is_pointed_out() -> None:
 
 def test_a_financing_shortfall_is_a_failure_with_its_gap_not_missing_data() -> None:
     rs = load_ruleset("xuchang")
-    from pingtai_cli.evaluate import run_rule
+    from pingtai_cli.engine.verdict import run_rule
 
     facts = {"financing_activities": Fact("financing_activities", 6), "financing_amount": Fact("financing_amount", 0.8)}
     result = run_rule(rs.rule("XC-F10"), rs, facts)

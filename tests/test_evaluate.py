@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
-from pingtai_cli.ruleset import load_ruleset
+from pingtai_cli.core.models import Dossier, Evidence, Fact, MaterialFile
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.rules.schema import load_ruleset
 
 AS_OF = date(2026, 3, 15)
 
@@ -179,7 +179,7 @@ def test_json_output_has_the_spec_keys():
 
 
 def test_a_report_missing_sections_of_the_texts_layout_is_sent_to_review():
-    from pingtai_cli.materials_check import missing_report_sections
+    from pingtai_cli.engine.materials_check import missing_report_sections
 
     rs = load_ruleset("xuchang")
     d = Dossier("x", report_sections=["一、许昌市中小企业公共服务示范平台申请表", "（一）申请单位的基本情况", "（六）下一步发展设想"])
@@ -190,7 +190,7 @@ def test_a_report_missing_sections_of_the_texts_layout_is_sent_to_review():
 
 
 def test_a_report_with_every_section_misses_none():
-    from pingtai_cli.materials_check import missing_report_sections
+    from pingtai_cli.engine.materials_check import missing_report_sections
 
     rs = load_ruleset("xuchang")
     assert rs.application_report is not None

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingtai_cli.extract import grid
-from pingtai_cli.extract.excel import (
+from pingtai_cli.factkeys import FACT_KEYS
+from pingtai_cli.intake.sources import grid
+from pingtai_cli.intake.sources.excel import (
     WorkbookResult,
     qualified_counts,
     read_grids,
     read_workbook,
 )
-from pingtai_cli.extract.grid import MAX_COLS, MAX_ROWS, Grid
-from pingtai_cli.factkeys import FACT_KEYS
+from pingtai_cli.intake.sources.grid import MAX_COLS, MAX_ROWS, Grid
 
 NAME = "申请表.xlsx"
 
@@ -735,7 +735,7 @@ DECORATIONS = [
 
 @pytest.mark.parametrize("fk", FACT_KEYS, ids=lambda fk: fk.key)
 def test_every_synonym_with_any_decoration_finds_its_own_key(fk: Any) -> None:
-    from pingtai_cli.extract.excel import _label_hit
+    from pingtai_cli.intake.sources.excel import _label_hit
 
     for label in fk.labels:
         for decorate in DECORATIONS:
@@ -745,7 +745,7 @@ def test_every_synonym_with_any_decoration_finds_its_own_key(fk: Any) -> None:
 
 @given(st.text(max_size=60))
 def test_the_label_finder_accepts_any_text(text: str) -> None:
-    from pingtai_cli.extract.excel import _header_field, _label_hit, _label_like
+    from pingtai_cli.intake.sources.excel import _header_field, _label_hit, _label_like
 
     _label_hit(text)
     _label_like(text)
@@ -777,6 +777,6 @@ def test_bare_fill_in_words_are_answers_outside_a_fill_in_cell() -> None:
     ["主要服务设施、软件或仪器设备名称", "学历/学位", "技术职称/职业资格", "所学专业及毕业院校", "现任职务及主管工作", "主要服务内容及成效"],
 )
 def test_a_compound_list_header_is_still_a_header(header: str) -> None:
-    from pingtai_cli.extract.excel import _header_field
+    from pingtai_cli.intake.sources.excel import _header_field
 
     assert _header_field(header) is not None

@@ -23,9 +23,10 @@ from typer.testing import CliRunner
 
 from jurisdictions import keys
 from pingtai_cli import cli
-from pingtai_cli.commands import forms as forms_cmd
-from pingtai_cli.errors import OutputExists, PingtaiError
-from pingtai_cli.forms import (
+from pingtai_cli.cli.commands import forms as forms_cmd
+from pingtai_cli.core.errors import OutputExists, PingtaiError
+from pingtai_cli.core.models import Dossier, Fact
+from pingtai_cli.outputs.forms.render import (
     BLANK,
     FormError,
     form_context,
@@ -36,8 +37,7 @@ from pingtai_cli.forms import (
     template_variables,
     undeclared_variables,
 )
-from pingtai_cli.models import Dossier, Fact
-from pingtai_cli.ruleset import load_ruleset, package_data_dir
+from pingtai_cli.rules.schema import load_ruleset, package_data_dir
 
 TEMPLATES = package_data_dir("templates")
 SHIPPED = sorted(TEMPLATES.rglob("*.docx"))
@@ -143,7 +143,7 @@ def context_for(template: Path, *dossiers: Dossier) -> dict[str, Any]:
 
 
 def _is_summary(template: Path) -> bool:
-    from pingtai_cli.forms import template_variables
+    from pingtai_cli.outputs.forms.render import template_variables
 
     return "dossiers" in template_variables(template)
 
@@ -819,7 +819,9 @@ SAMPLE_PATHS = (
 @cache
 def read_sample(path: Path) -> Dossier:
     """Workbook facts and lists are what forms print; OCR is skipped to keep the tests fast."""
-    from pingtai_cli.dossier import Limits, read_dossier
+    from pingtai_cli.intake.limits import Limits
+
+    from pingtai_cli.intake.dossier import read_dossier
 
     return read_dossier(path, limits=Limits(max_ocr_pages=0, max_ocr_total=0))
 
@@ -889,7 +891,7 @@ def test_a_megabyte_fact_is_cut_to_a_bounded_length_with_a_mark(tmp_path: Path) 
 
 
 def test_templates_vars_lists_every_variable_a_template_may_use() -> None:
-    from pingtai_cli.forms import context_keys, variable_catalogue
+    from pingtai_cli.outputs.forms.render import context_keys, variable_catalogue
 
     assert {name for name, _ in variable_catalogue()} == context_keys()
     out = runner.invoke(cli.app, ["templates", "vars", "-j", "xuchang"]).output

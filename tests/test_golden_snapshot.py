@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from pingtai_cli import cli
 from pingtai_cli.api import check_many
-from pingtai_cli.report import render
+from pingtai_cli.outputs.report import render
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pingtai_cli.ruleset import Rule, Ruleset, load_ruleset
+from pingtai_cli.rules.schema import Rule, Ruleset, load_ruleset
 
 # ---------------------------------------------------------------- the texts, by hand
 

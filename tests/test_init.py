@@ -17,15 +17,13 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pingtai_cli.core.fmt import fmt
 from typer.testing import CliRunner
 
 from pingtai_cli import cli
-from pingtai_cli.checks import fmt
-from pingtai_cli.extract.uscc import check_char
 from pingtai_cli.factkeys import BY_KEY
-from pingtai_cli.rulefiles import shipped
-from pingtai_cli.ruleset import Ruleset, available, load_ruleset
-from pingtai_cli.skeleton import (
+from pingtai_cli.intake.sources.uscc import check_char
+from pingtai_cli.outputs.skeleton import (
     FORM_SHEET,
     MATERIALS_NAME,
     MATERIALS_SHEET,
@@ -36,6 +34,8 @@ from pingtai_cli.skeleton import (
     build_skeleton,
     extends_example,
 )
+from pingtai_cli.rules.files import shipped
+from pingtai_cli.rules.schema import Ruleset, available, load_ruleset
 
 AS_OF = date(2026, 3, 15)
 JURISDICTIONS = list(available())
@@ -219,7 +219,7 @@ def test_the_material_sheet_and_markdown_list_each_material_with_article_and_fil
 
 def test_a_suggested_file_name_is_recognised_as_its_material() -> None:
     materials = pytest.importorskip(
-        "pingtai_cli.materials", reason="material classifier not present"
+        "pingtai_cli.intake.materials", reason="material classifier not present"
     )
     for key in JURISDICTIONS:
         for m in build_skeleton(load_ruleset(key), AS_OF).materials:
@@ -322,7 +322,7 @@ def test_extends_example_uses_the_rulesets_code_prefix() -> None:
 
 # ---------------------------------------------------------------- round trip through the reader
 
-HAS_READER = importlib.util.find_spec("pingtai_cli.extract.excel") is not None
+HAS_READER = importlib.util.find_spec("pingtai_cli.intake.sources.excel") is not None
 needs_reader = pytest.mark.skipif(
     not HAS_READER, reason="extract/excel.py (the workbook reader) is not written yet"
 )
@@ -429,7 +429,7 @@ def _same(actual: Any, expected: Any) -> bool:
 
 
 def read_back(path: Path) -> Any:
-    from pingtai_cli.extract.excel import read_workbook
+    from pingtai_cli.intake.sources.excel import read_workbook
 
     return read_workbook(path.read_bytes(), path.name)
 
@@ -485,7 +485,7 @@ def test_the_readme_is_not_taken_for_a_material_when_the_folder_is_checked(
     made: tuple[str, Path],
 ) -> None:
     materials = pytest.importorskip(
-        "pingtai_cli.materials", reason="material classifier not present"
+        "pingtai_cli.intake.materials", reason="material classifier not present"
     )
     _, directory = made
     text = (directory / README_NAME).read_text("utf-8-sig")
@@ -522,7 +522,7 @@ def test_force_replaces_a_symlinked_output_without_touching_its_target(tmp_path:
 
 
 def test_a_text_not_in_force_on_the_date_is_flagged_in_the_readme() -> None:
-    from pingtai_cli.skeleton import readme_text
+    from pingtai_cli.outputs.skeleton import readme_text
 
     sk = build_skeleton(
         load_ruleset("shaoguan"), date(2028, 1, 1)

@@ -94,7 +94,7 @@ def test_the_summary_has_a_verdict_column_in_verdict_order_without_the_ineligibl
 def test_the_xuchang_survey_table_draws_ten_served_smes_with_a_stated_reproducible_seed(
     intake: Path, env: Path
 ) -> None:
-    from pingtai_cli.dossier import read_dossier
+    from pingtai_cli.intake.dossier import read_dossier
 
     served = {r["name"]: r for r in read_dossier(intake / "c_comprehensive").lists["served_smes"]}
     assert len(served) > 10
@@ -154,7 +154,7 @@ def test_the_review_opinion_lists_each_condition_ticks_the_materials_and_has_sig
 def test_fill_forms_reads_through_the_cache_check_filled(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The scanned dossier check has OCR'd is not OCR'd again by fill-forms (it read without the
     cache before: 16 s against 1.4 s)."""
-    from pingtai_cli.extract import ocr
+    from pingtai_cli.intake.sources import ocr
 
     scan = SAMPLES / "heilongjiang_scan_license"
     invoke("check", str(scan), "-j", "heilongjiang", "--as-of", AS_OF, "-f", "json")

@@ -11,8 +11,9 @@ import io
 from pathlib import Path
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 
-from pingtai_cli.dossier import Limits, process_file, read_dossier
+from pingtai_cli.intake.dossier import process_file, read_dossier
 
 STEP = 12  # grey levels between pages: survives JPEG compression inside the PDF
 
@@ -47,7 +48,7 @@ class FakeOcr:
 def fake_ocr(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     def install(texts: list[str]) -> FakeOcr:
         fake = FakeOcr(texts)
-        monkeypatch.setattr("pingtai_cli.extract.ocr.ocr_text", fake)
+        monkeypatch.setattr("pingtai_cli.intake.sources.ocr.ocr_text", fake)
         return fake
 
     return install

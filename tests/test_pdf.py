@@ -6,12 +6,13 @@ import io
 from pathlib import Path
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 
-from pingtai_cli.dossier import Limits, process_file
-from pingtai_cli.extract.common import UnreadableFile
-from pingtai_cli.extract.pdf import open_pdf, text_problem
-from pingtai_cli.extract.seal import detect_seal
-from pingtai_cli.extract.uscc import check_char
+from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.sources.common import UnreadableFile
+from pingtai_cli.intake.sources.pdf import open_pdf, text_problem
+from pingtai_cli.intake.sources.seal import detect_seal
+from pingtai_cli.intake.sources.uscc import check_char
 
 CJK_TTF = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"

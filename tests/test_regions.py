@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingtai_cli.regions import (
+from pingtai_cli.core.regions import (
     division,
     find_in_address,
     from_credit_code,

@@ -13,22 +13,22 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from pingtai_cli import materials_check
-from pingtai_cli.errors import OutputExists, PingtaiError
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import CheckResult, Dossier, Evidence, Fact, Finding, MaterialFile
-from pingtai_cli.output import write_output
-from pingtai_cli.report import FORMATS, render
-from pingtai_cli.report.json import load_schema, render_json, render_jsonl
-from pingtai_cli.report.terminal import (
+from pingtai_cli.core.errors import OutputExists, PingtaiError
+from pingtai_cli.core.models import CheckResult, Dossier, Evidence, Fact, Finding, MaterialFile
+from pingtai_cli.engine import materials_check
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.outputs.report import FORMATS, render
+from pingtai_cli.outputs.report.json import load_schema, render_json, render_jsonl
+from pingtai_cli.outputs.report.terminal import (
     print_results,
     print_summary,
     render_summary,
     render_terminal,
 )
-from pingtai_cli.report.view import clean
-from pingtai_cli.report.xlsx import safe_cell
-from pingtai_cli.ruleset import load_ruleset
+from pingtai_cli.outputs.report.view import clean
+from pingtai_cli.outputs.report.xlsx import safe_cell
+from pingtai_cli.outputs.writer import write_output
+from pingtai_cli.rules.schema import load_ruleset
 
 AS_OF = date(2026, 3, 15)
 HOSTILE = "<script>alert(1)</script>"

@@ -5,10 +5,11 @@ The jurisdictions are discovered (tests/jurisdictions.py): a new folder's cases 
 from __future__ import annotations
 
 import pytest
+from pingtai_cli.engine.cases import run_case
 
 from jurisdictions import keys
-from pingtai_cli.rulecases import RuleCase, load_cases, run_case
-from pingtai_cli.ruleset import available, load_ruleset
+from pingtai_cli.rules.cases import RuleCase, load_cases
+from pingtai_cli.rules.schema import available, load_ruleset
 
 SHIPPED = keys()
 

@@ -14,10 +14,10 @@ import yaml
 
 from cli_helpers import invoke, ok
 from jurisdictions import keys, policy_file
-from pingtai_cli.evaluate import evaluate
-from pingtai_cli.models import Dossier, Fact
-from pingtai_cli.rulecheck import _quotes
-from pingtai_cli.ruleset import load_file, load_ruleset, quote_in_text
+from pingtai_cli.core.models import Dossier, Fact
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.rules.schema import load_file, load_ruleset, quote_in_text
+from pingtai_cli.rules.validate import _quotes
 
 KEYS = keys()  # discovered: every jurisdiction folder (tests/jurisdictions.py)
 
@@ -140,7 +140,9 @@ def test_a_county_text_drafted_with_extends_overrides_its_citys_codes(tmp_path: 
 def test_the_shipped_rule_cases_give_the_same_result_on_the_draft(drafts, key):
     """Each shipped case of a threshold or flag rule, run on the drafted rule with the same fact,
     article and value: the draft decides it the same way (variants and relaxations included)."""
-    from pingtai_cli.rulecases import load_cases, run_case
+    from pingtai_cli.engine.cases import run_case
+
+    from pingtai_cli.rules.cases import load_cases
 
     shipped, draft = load_ruleset(key), load_file(drafts[key])
     measured = [r for r in shipped.all_rules() if r.check in ("threshold", "flag")]

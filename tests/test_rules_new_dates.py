@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from cli_helpers import ok
-from pingtai_cli.ruleset import load_ruleset
+from pingtai_cli.rules.schema import load_ruleset
 
 PROVINCE = """关于印发《某某省中小企业公共服务示范平台认定管理办法》的通知
 某工信规字〔2025〕3号
@@ -108,8 +108,8 @@ def test_thresholds_that_differ_by_region_are_drafted_as_one_rule_and_a_region_s
 
 
 def test_a_region_set_not_yet_listed_never_reads_an_applicant_as_outside_it(tmp_path: Path):
-    from pingtai_cli.evaluate import encoding_gaps, evaluate
-    from pingtai_cli.models import Dossier, Fact
+    from pingtai_cli.core.models import Dossier, Fact
+    from pingtai_cli.engine.verdict import encoding_gaps, evaluate
 
     draft(tmp_path, REGIONAL, "mouprov")
     path = tmp_path / "out" / "mouprov" / "ruleset.yaml"
@@ -152,8 +152,8 @@ SHARES = PROVINCE.replace(
 
 
 def test_a_three_year_growth_and_a_service_revenue_share_are_drafted_as_declared_derived_facts(tmp_path: Path):
-    from pingtai_cli.evaluate import evaluate
-    from pingtai_cli.models import Dossier
+    from pingtai_cli.core.models import Dossier
+    from pingtai_cli.engine.verdict import evaluate
 
     data = draft(tmp_path, SHARES, "mouprov")
     facts = {f["key"]: f for f in data["facts"]}

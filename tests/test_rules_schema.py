@@ -12,7 +12,7 @@ import yaml
 
 from cli_helpers import ok
 from jurisdictions import keys, ruleset_file
-from pingtai_cli.rulefiles import key_of
+from pingtai_cli.rules.files import key_of
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = Path(__file__).parents[1] / "src" / "pingtai_cli" / "schemas" / "ruleset.schema.json"

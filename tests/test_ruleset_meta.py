@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pingtai_cli.engine.cases import run_case
 
 from jurisdictions import code_prefix, keys, policy_file, ruleset_file, shipped_keys
-from pingtai_cli.derive import derive
-from pingtai_cli.errors import RulesetError
-from pingtai_cli.rulecases import RuleCase, case_dossier, load_cases, run_case
-from pingtai_cli.rulefiles import LEVEL_RANK, readme_path, shipped
-from pingtai_cli.ruleset import (
+from pingtai_cli.core.errors import RulesetError
+from pingtai_cli.engine.derive import derive
+from pingtai_cli.rules.cases import RuleCase, case_dossier, load_cases
+from pingtai_cli.rules.files import LEVEL_RANK, readme_path, shipped
+from pingtai_cli.rules.schema import (
     RULESETS_ENV,
     Rule,
     Ruleset,
@@ -401,7 +402,7 @@ def test_a_user_directory_in_either_layout_shadows_with_its_cases_and_finds_the_
     layout: str, tmp_path: Path
 ) -> None:
     from cli_helpers import invoke, ok
-    from pingtai_cli.rulecases import cases_file
+    from pingtai_cli.rules.cases import cases_file
 
     _user_copy("liaoning", tmp_path, layout, 90)
     path = available(tmp_path)["liaoning"]
@@ -430,7 +431,7 @@ def test_a_county_extends_a_city_beside_it_in_either_layout(layout: str, tmp_pat
 
 
 def test_listing_order_is_derived_from_level_and_issue_date(tmp_path: Path) -> None:
-    from pingtai_cli.rulefiles import _order
+    from pingtai_cli.rules.files import _order
 
     found = [load_ruleset(k) for k in shipped_keys()]
     ranks = [(LEVEL_RANK[rs.document.level], str(rs.document.issued)) for rs in found]

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from pingtai_cli.intake.limits import Limits
 
-from pingtai_cli.dossier import Limits, process_file
-from pingtai_cli.extract.docfacts import find_legal_rep, find_org_name
-from pingtai_cli.materials import classify_content, is_contents
+from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.facts.docfacts import find_legal_rep, find_org_name
+from pingtai_cli.intake.materials import classify_content, is_contents
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import degraded_scans as ds  # noqa: E402
@@ -80,8 +81,8 @@ def test_a_field_label_is_never_taken_as_a_value() -> None:
 
 def test_every_material_of_a_combined_scan_is_provided_and_a_recheck_ocrs_nothing(pages) -> None:  # type: ignore[no-untyped-def]
     """A scanned bundle: the licence on page 1, a credit report on page 2, the audit report on 3–4."""
-    from pingtai_cli import cache
-    from pingtai_cli.extract import pages as pages_module
+    from pingtai_cli.intake import cache
+    from pingtai_cli.intake.sources import pages as pages_module
 
     licence, audit = pages
     credit = ds._pages(ds.SAMPLES / "xuchang_unstamped" / "信用报告202603.pdf", (0,))[0]

@@ -50,8 +50,8 @@ def test_start_up_imports_no_pdf_ocr_excel_or_word_library(args):
 def test_rules_list_reads_headers_without_building_the_pydantic_ruleset_models():
     modules, proc = imported_modules("rules", "list")
     assert proc.returncode == 0 and "shaoguan" in proc.stdout
-    assert "pingtai_cli.rulefiles" in modules
-    assert "pingtai_cli.ruleset" not in modules
+    assert "pingtai_cli.rules.files" in modules
+    assert "pingtai_cli.rules.schema" not in modules
 
 
 @pytest.mark.parametrize("args", [("--help",), ("rules", "list")])

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingtai_cli.extract.units import (
+from pingtai_cli.factkeys import BY_KEY, FACT_KEYS
+from pingtai_cli.intake.sources.units import (
     ValueParseError,
     names_no_day,
     parse_bool,
@@ -19,7 +20,6 @@ from pingtai_cli.extract.units import (
     parse_number,
     parse_value,
 )
-from pingtai_cli.factkeys import BY_KEY, FACT_KEYS
 
 # ---------------------------------------------------------------------------
 # numbers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pingtai_cli.extract.uscc import (
+from pingtai_cli.intake.sources.uscc import (
     check_char,
     credit_code_near,
     division_code,

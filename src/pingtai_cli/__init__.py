@@ -13,17 +13,17 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "check_dossier", "read_dossier", "load_ruleset"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .api import check_dossier, read_dossier
-    from .ruleset import load_ruleset
+    from pingtai_cli.api import check_dossier, read_dossier
+    from pingtai_cli.rules.schema import load_ruleset
 
 
 def __getattr__(name: str) -> Any:
     if name in ("check_dossier", "read_dossier"):
-        from . import api
+        from pingtai_cli import api
 
         return getattr(api, name)
     if name == "load_ruleset":
-        from .ruleset import load_ruleset
+        from pingtai_cli.rules.schema import load_ruleset
 
         return load_ruleset
     raise AttributeError(name)

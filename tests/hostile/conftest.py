@@ -17,7 +17,7 @@ import pytest
 from hostile_corpus import Corpus, build_corpus, remove_corpus
 from hostile_helpers import assert_same_tree, snapshot
 
-from pingtai_cli.errors import PingtaiError
+from pingtai_cli.core.errors import PingtaiError
 
 # ---------------------------------------------------------------------------
 # the corpus and a private cache
@@ -76,7 +76,8 @@ def read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     in the timeout test; here the subject is what every command makes of the
     result.
     """
-    from pingtai_cli import batch, dossier
+    from pingtai_cli.api import batch
+    from pingtai_cli.intake import dossier
 
     real = dossier.read_dossier
 

@@ -19,7 +19,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from pingtai_cli import cli
-from pingtai_cli.errors import EXIT_USAGE, PingtaiError, os_reason
+from pingtai_cli.core.errors import EXIT_USAGE, PingtaiError, os_reason
 
 AS_OF = "2026-03-15"
 TRACEBACK = "Traceback (most recent call last)"

@@ -17,7 +17,7 @@ import pytest
 from hostile_corpus import DOSSIER_NAMES, FOLDER_NAMES, HOSTILE_TEXTS, Corpus
 from hostile_helpers import AS_OF, Run, invoke, leftovers, run_main
 
-from pingtai_cli.report.json import load_schema
+from pingtai_cli.outputs.report.json import load_schema
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 CHECK_FORMATS = ["terminal", "json", "jsonl", "markdown", "html", "xlsx"]

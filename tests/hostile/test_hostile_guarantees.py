@@ -22,8 +22,8 @@ from hostile_helpers import AS_OF, invoke, leftovers, run_main
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pingtai_cli import batch
-from pingtai_cli.dossier import decode_member_name, unsafe_member_name
+from pingtai_cli.api import batch
+from pingtai_cli.intake.dossier import decode_member_name, unsafe_member_name
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "pingtai_cli"
@@ -176,7 +176,7 @@ def test_the_ocr_engine_starts_with_telemetry_off_and_leaves_nothing_in_tmp(tmp_
     code = (
         "import os\n"
         "from PIL import Image\n"
-        "from pingtai_cli.extract.ocr import ocr_text\n"
+        "from pingtai_cli.intake.sources.ocr import ocr_text\n"
         "ocr_text(Image.new('RGB', (300, 100), 'white'))\n"
         "print(os.environ.get('ORT_DISABLE_TELEMETRY'))\n"
     )
@@ -202,8 +202,10 @@ def _interrupt(*_: Any, **__: Any) -> None:
 def test_ctrl_c_while_writing_leaves_no_temp_file_in_any_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_dirs: dict[str, Path]
 ) -> None:
-    from pingtai_cli import cache, output, skeleton
-    from pingtai_cli.commands import forms
+    from pingtai_cli.cli.commands import forms
+    from pingtai_cli.intake import cache
+    from pingtai_cli.outputs import skeleton
+    from pingtai_cli.outputs import writer as output
 
     monkeypatch.setattr(os, "fsync", _interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -381,7 +383,7 @@ def test_a_member_name_let_through_can_never_leave_the_dossier(name: str) -> Non
 @settings(max_examples=500, deadline=None)
 @given(text=st.text(alphabet=NAME_CHARS, max_size=120))
 def test_a_file_name_made_from_dossier_text_stays_one_plain_name(text: str) -> None:
-    from pingtai_cli.commands.forms import NAME_MAX, safe_name
+    from pingtai_cli.cli.commands.forms import NAME_MAX, safe_name
 
     name = safe_name(text, "dossier")
     assert name and len(name) <= NAME_MAX + 1

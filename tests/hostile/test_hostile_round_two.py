@@ -26,7 +26,7 @@ from hostile_corpus import GOOD_WORKBOOK, SAMPLES, Corpus, form_workbook
 from hostile_helpers import AS_OF, INTERNAL, TRACEBACK, invoke, leftovers, run_main
 from test_hostile_guarantees import slow_dossier
 
-from pingtai_cli import batch
+from pingtai_cli.api import batch
 
 MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
@@ -286,7 +286,7 @@ def test_a_template_bomb_is_a_plain_error_within_bounded_memory_and_time(
 def test_the_sandbox_refuses_huge_values_as_template_errors_and_renders_ordinary_ones() -> None:
     from jinja2.sandbox import SecurityError
 
-    from pingtai_cli.forms import sandbox_env
+    from pingtai_cli.outputs.forms.render import sandbox_env
 
     env = sandbox_env()
     for body in ("{{ range(10**9)|list }}", "{{ 'ab' * 60000 }}", "{{ 'x'.rjust(10**6) }}"):
@@ -553,7 +553,7 @@ def _disk_full_after(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, go
 def test_init_on_a_full_disk_leaves_no_folder_and_says_so_in_chinese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pingtai_cli import skeleton
+    from pingtai_cli.outputs import skeleton
 
     _disk_full_after(monkeypatch, skeleton, "write_atomic", good=1)
     run = invoke("init", tmp_path / "a" / "新卷宗", "-j", "xuchang").clean()
@@ -565,7 +565,7 @@ def test_init_on_a_full_disk_leaves_no_folder_and_says_so_in_chinese(
 def test_fill_forms_on_a_full_disk_names_the_file_and_leaves_no_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pingtai_cli.commands import forms
+    from pingtai_cli.cli.commands import forms
 
     _disk_full_after(monkeypatch, forms, "write_atomic", good=2)
     a = good_dossier(tmp_path / "in" / "a")

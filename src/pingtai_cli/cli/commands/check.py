@@ -1,0 +1,253 @@
+"""`pingtai check PATH... --jurisdiction KEY`: verdicts and gap reports, one dossier or a whole intake."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pingtai_cli.cli import app, echo
+from pingtai_cli.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PingtaiError
+
+
+class Fmt(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+
+
+AS_OF_YEARS = (1900, 2999)  # what "近三年", "上一年度" can be computed for; outside is a typo
+
+
+def parse_as_of(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        when = date.fromisoformat(text)
+    except ValueError as e:
+        raise PingtaiError(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from e
+    low, high = AS_OF_YEARS
+    if not low <= when.year <= high:
+        raise PingtaiError(f"--as-of 的年份应在 {low} 至 {high} 之间，收到 {text!r}")
+    return when
+
+
+LIMIT_SCALES = {"max_file_bytes": 2**20, "max_total_bytes": 2**20, "max_pixels": 1_000_000}
+# The largest value each limit flag takes (in the flag's unit): past it a value is a typo, and
+# sizes that large overflow the reads they bound.
+LIMIT_MAXIMA = {
+    "max_files": ("--max-files", 1_000_000),
+    "max_pages": ("--max-pages", 1_000_000),
+    "max_file_bytes": ("--max-file-mb", 4096),
+    "max_total_bytes": ("--max-total-mb", 65536),
+    "max_ocr_total": ("--max-ocr-pages", 1_000_000),
+    "max_pixels": ("--max-megapixels", 1000),
+}
+
+
+def limits_from(**flags: int | None) -> Any:
+    """CLI limit flags → dossier.Limits (defaults kept for flags not given).
+
+    Keys are Limits fields; byte sizes come in MB and pixels in millions.
+    """
+    for key, value in flags.items():
+        option, most = LIMIT_MAXIMA.get(key, (key, None))
+        if value is not None and most is not None and value > most:
+            raise PingtaiError(f"{option} 最大为 {most}，收到 {value}")
+    changes = {k: v * LIMIT_SCALES.get(k, 1) for k, v in flags.items() if v is not None}
+    if not changes:
+        return None
+    from dataclasses import replace
+
+    from pingtai_cli.intake.limits import Limits
+
+    return replace(Limits(), **changes)
+
+
+def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
+    """Check every dossier, with progress on stderr when there are several.
+
+    A terminal gets a live bar; anything else (a log, a pipe, cron) plain lines.
+    """
+    from pingtai_cli.api import batch
+
+    dossiers, missing = batch.discover(paths)
+    job.missing_paths = missing
+    for m in missing:
+        echo(f"错误：路径不存在或无法访问：{m}", err=True)
+    for f in batch.not_dossiers(paths):
+        echo(f"注意：{f} 不是卷宗（卷宗是文件夹或 .zip），未检查", err=True)
+    ordered: list[list[Any]] = [[] for _ in dossiers]
+    if len(dossiers) > 1 and not quiet and sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=_stderr()) as bar:
+            task = bar.add_task(f"检查 {len(dossiers)} 份卷宗", total=len(dossiers))
+            for i, results in batch.run(dossiers, job, lambda p: bar.advance(task)):
+                ordered[i] = results
+    elif len(dossiers) > 1 and not quiet:
+        from pingtai_cli.core.progress import PlainProgress
+
+        with PlainProgress(len(dossiers)) as lines:
+            for i, results in batch.run(dossiers, job, lines.finished, lines.started):
+                ordered[i] = results
+    else:
+        for i, results in batch.run(dossiers, job):
+            ordered[i] = results
+    results = [r for rs in ordered for r in rs]
+    if len(results) > 1:
+        from pingtai_cli.engine.duplicates import mark_duplicates
+
+        mark_duplicates(results)
+    return results
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+SUFFIX_FORMATS = {
+    ".json": Fmt.json,
+    ".jsonl": Fmt.jsonl,
+    ".md": Fmt.markdown,
+    ".markdown": Fmt.markdown,
+    ".html": Fmt.html,
+    ".htm": Fmt.html,
+    ".xlsx": Fmt.xlsx,
+    ".txt": Fmt.terminal,
+}
+
+
+def output_format(fmt: Fmt | None, output: Path | None) -> Fmt:
+    """The format asked for, else the one --output's extension names; a contradiction is an error."""
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or Fmt.terminal
+    if implied is not None and implied is not fmt:
+        raise PingtaiError(
+            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
+            f"请改用 --format {implied.value}，或换一个扩展名。"
+        )
+    return fmt
+
+
+def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose: bool, lang: str) -> None:
+    """Machine output alone on stdout (or in --output); the terminal report when no format is asked."""
+    from pingtai_cli.outputs.report import render
+    from pingtai_cli.outputs.writer import write_output
+
+    if fmt is Fmt.terminal and output is None:
+        from rich.console import Console
+
+        from pingtai_cli.outputs.report.terminal import print_results
+
+        print_results(Console(), results, verbose=verbose, lang=lang)
+        return
+    data = render(results, fmt.value, verbose=verbose, lang=lang)
+    if output is not None:
+        write_output(output, data, force=force)
+        echo(f"已写入 {output}", err=True)
+    elif isinstance(data, bytes):
+        raise PingtaiError(f"--format {fmt.value} 需要 --output 文件名。")
+    else:
+        if fmt in (Fmt.json, Fmt.jsonl):
+            from pingtai_cli.cli import json_for_stream
+
+            data = json_for_stream(data, sys.stdout)
+        elif fmt is Fmt.html and not _utf8(sys.stdout):
+            data = data.encode("ascii", "xmlcharrefreplace").decode("ascii")  # the page says UTF-8
+        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+
+
+def _utf8(stream: Any) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def exit_code(results: list[Any], missing: list[str]) -> int:
+    """Spec §3: 2 when a path is missing or nothing given could be checked at all."""
+    if missing or (results and all(r.error for r in results)):
+        return EXIT_USAGE
+    return EXIT_OK if results and all(r.verdict == "eligible" for r in results) else EXIT_FINDINGS
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", "-j", metavar="地区", help="地区键（pingtai rules list 列出全部，含 --rulesets-dir 中的）")],
+    as_of: Annotated[str | None, typer.Option("--as-of", metavar="日期", help="检查日期 YYYY-MM-DD（默认今天）")] = None,
+    fmt: Annotated[Fmt | None, typer.Option("--format", "-f", metavar="格式", help="terminal / json / jsonl / markdown / html / xlsx（默认按 --output 的扩展名，否则 terminal）")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件", help="写入文件（不覆盖已有文件，除非 --force）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="允许覆盖已有输出文件")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, metavar="N", help="并行进程数")] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示证据细节与全部条目")] = False,
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="报告语言 zh / en")] = "zh",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用提取结果缓存")] = False,
+    rulesets_dir: Annotated[Path | None, typer.Option("--rulesets-dir", metavar="目录", help="自定义规则目录", envvar="PINGTAI_RULESETS_DIR")] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.1, metavar="秒", help="单个卷宗的时限（秒），默认 300 秒"),
+    ] = None,
+    max_files: Annotated[int | None, typer.Option("--max-files", min=1, metavar="N", help="每个卷宗最多读取的文件数")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, metavar="N", help="每个 PDF 最多读取的页数")] = None,
+    max_file_mb: Annotated[int | None, typer.Option("--max-file-mb", min=1, metavar="N", help="单个文件大小上限 MB （压缩包成员按解压后计）")] = None,
+    max_total_mb: Annotated[int | None, typer.Option("--max-total-mb", min=1, metavar="N", help="每个卷宗读取的文件总大小上限 MB （解压后）")] = None,
+    max_ocr_pages: Annotated[int | None, typer.Option("--max-ocr-pages", min=0, metavar="N", help="每个卷宗文字识别（OCR）的页数上限")] = None,
+    max_megapixels: Annotated[int | None, typer.Option("--max-megapixels", min=1, metavar="N", help="单张图片或渲染页面的像素上限 （百万像素）")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度条")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="地址", help="在 Dask 分布式集群上检查，如 tcp://HOST:8786（需 pingtai[distributed]；卷宗须在各节点的同一路径）"),
+    ] = None,
+) -> None:
+    """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
+    from pingtai_cli.api.batch import Job
+    from pingtai_cli.rules.schema import load_ruleset
+
+    load_ruleset(jurisdiction, rulesets_dir)  # unknown jurisdiction → exit 2 before any reading
+    fmt = output_format(fmt, output)
+    if fmt is Fmt.xlsx and output is None:
+        raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
+    if output is not None and output.exists() and not force:
+        raise PingtaiError(f"输出文件已存在：{output}（使用 --force 覆盖）")
+    if output is not None:
+        from pingtai_cli.outputs.writer import refuse_inside
+
+        refuse_inside(output, paths)  # a report inside a dossier would be read as its material
+    from pingtai_cli.core.deadline import check_seconds
+
+    timeout = check_seconds(timeout)
+    limits = limits_from(
+        max_files=max_files,
+        max_pages=max_pages,
+        max_file_bytes=max_file_mb,
+        max_total_bytes=max_total_mb,
+        max_ocr_total=max_ocr_pages,
+        max_pixels=max_megapixels,
+    )
+    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits, not no_cache, timeout, jobs, scheduler=scheduler)
+    results = run_batch(paths, job, quiet)
+    if results:
+        emit(results, fmt, output, force, verbose, lang)
+    if len(results) > 1 and not quiet:
+        from pingtai_cli.outputs.report.terminal import print_summary
+
+        print_summary(_stderr(), results, lang=lang)
+    if not no_cache:
+        from pingtai_cli.intake import cache
+
+        cache.sweep()  # applicants' data does not stay in the cache for ever
+    raise typer.Exit(exit_code(results, job.missing_paths))

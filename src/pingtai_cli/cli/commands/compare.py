@@ -1,0 +1,129 @@
+"""`pingtai compare-jurisdictions [KEY ...]`: the regulations side by side, in five formats.
+
+The comparison is built as data (pingtai_cli.outputs.comparison) and rendered by
+report/comparison.py; this module only chooses, prints or writes. To add rows
+(a dossier's verdict under every jurisdiction): `cmp = build(keys, dir)`, append
+`Row`s to `cmp.rows`, then `emit(cmp, fmt, output, force)`.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pingtai_cli.cli import app, echo
+from pingtai_cli.cli.commands.rules import RulesetsDir
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+SUFFIX_FORMATS = {
+    ".xlsx": CompareFormat.xlsx,
+    ".csv": CompareFormat.csv,
+    ".json": CompareFormat.json,
+    ".md": CompareFormat.markdown,
+    ".markdown": CompareFormat.markdown,
+    ".txt": CompareFormat.table,
+}
+
+
+def compare_format(fmt: CompareFormat | None, output: Path | None) -> CompareFormat:
+    """The format asked for, else the one --output's extension names (as `check` does)."""
+    from pingtai_cli.core.errors import PingtaiError
+
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or CompareFormat.table
+    if implied is not None and implied is not fmt:
+        raise PingtaiError(
+            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
+            f"请改用 --format {implied.value}，或换一个扩展名。"
+        )
+    return fmt
+
+
+def build(keys: list[str], rulesets_dir: Path | None) -> Any:
+    """The Comparison for the given keys (all available when none), in the order given."""
+    from pingtai_cli.outputs.comparison import comparison
+    from pingtai_cli.rules.schema import available, load_ruleset
+
+    chosen = list(dict.fromkeys(keys)) or list(available(rulesets_dir))
+    return comparison([load_ruleset(k, rulesets_dir) for k in chosen])
+
+
+def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None:
+    """Print to stdout, or write `output` atomically (never over a file without --force)."""
+    from pingtai_cli.core.errors import PingtaiError
+    from pingtai_cli.outputs.report.comparison import render
+
+    rendered = render(cmp, fmt.value)
+    if fmt is CompareFormat.table:
+        from rich.console import Console
+
+        if output is None:
+            Console(highlight=False).print(rendered)
+            return
+        import io
+
+        recorder = Console(record=True, width=200, file=io.StringIO())
+        recorder.print(rendered)
+        rendered = recorder.export_text()
+    if output is None:
+        if isinstance(rendered, bytes):
+            raise PingtaiError("xlsx 格式需要用 --output 指定输出文件，例如 --output 对比.xlsx")
+        if fmt is CompareFormat.json:
+            from pingtai_cli.cli import json_for_stream
+
+            rendered = json_for_stream(rendered, sys.stdout)
+        sys.stdout.write(rendered)
+        return
+    from pingtai_cli.outputs.writer import write_output
+
+    write_output(output, rendered, force=force)
+    echo(f"已写入 {output}", err=True)
+
+
+@app.command("compare-jurisdictions")
+def compare_jurisdictions(
+    keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部；pingtai rules list 列出可用的键）。")] = None,
+    fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式（默认按 --output 的扩展名，否则 table）。")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件。")] = False,
+    rulesets_dir: RulesetsDir = None,
+    dossier: Annotated[Path | None, typer.Option("--dossier", "-d", help="同一卷宗在各地的结论与差距（卷宗文件夹或 .zip）。")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天），与 --dossier 同用。")] = None,
+) -> None:
+    """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
+    fmt = compare_format(fmt, output)
+    cmp = build(keys or [], rulesets_dir)
+    if dossier is not None:
+        if output is not None:
+            from pingtai_cli.outputs.writer import refuse_inside
+
+            refuse_inside(output, [dossier])
+        add_dossier(cmp, dossier, as_of, rulesets_dir)
+    emit(cmp, fmt, output, force)
+
+
+def add_dossier(cmp: Any, path: Path, as_of: str | None, rulesets_dir: Path | None) -> None:
+    """Check the dossier once under every column's ruleset and put verdicts and gaps on top."""
+    from pingtai_cli.api import check_many
+    from pingtai_cli.cli.commands.check import parse_as_of
+    from pingtai_cli.core.errors import DossierError
+    from pingtai_cli.outputs.comparison import dossier_rows, summary_line
+
+    if not path.exists():
+        raise DossierError(f"卷宗路径不存在：{path}")
+    results = check_many(path, [c.key for c in cmp.columns], as_of=parse_as_of(as_of), rulesets_dir=rulesets_dir)
+    cmp.rows[:0] = dossier_rows(results)
+    echo(summary_line(results), err=True)

@@ -1,0 +1,1 @@
+"""Lowest layer: errors, models, patterns, time budget, regions, progress; imports no other layer."""

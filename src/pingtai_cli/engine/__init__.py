@@ -1,0 +1,1 @@
+"""Pure evaluation of facts against a ruleset: derive, checks, consistency, materials, verdict."""

@@ -1,0 +1,86 @@
+"""The same applicant submitted twice in one intake: same credit code, same org name, or identical files.
+
+Each copy is checked on its own merits (its verdict stands), and each gets a `dossier.duplicate`
+warning naming the other copies and what they share, so the reviewer decides which one counts.
+A pure function of the results of a batch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from pingtai_cli.core.models import CheckResult, Finding
+
+DUPLICATE_ID = "dossier.duplicate"
+MAX_NAMED = 5  # other copies named in a finding; the rest are counted
+_FOLD = str.maketrans("（）【】　", "()[] ")
+
+
+def _name_key(name: str) -> str:
+    """单位名称 as compared: spaces and full/half-width brackets do not make another applicant."""
+    return re.sub(r"\s+", "", name.translate(_FOLD))
+
+
+def _short(path: str) -> str:
+    return PurePath(path).name or path
+
+
+def mark_duplicates(results: Sequence[CheckResult]) -> int:
+    """Add a `dossier.duplicate` finding to every copy; returns how many dossiers are copies."""
+    by_code: dict[str, list[int]] = defaultdict(list)
+    by_name: dict[str, list[int]] = defaultdict(list)
+    by_hash: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, r in enumerate(results):
+        code = r.facts.get("credit_code")
+        if code is not None and isinstance(code.value, str) and code.value.strip():
+            by_code[code.value.strip().upper()].append(i)
+        if r.org_name and _name_key(r.org_name):
+            by_name[_name_key(r.org_name)].append(i)
+        for f in r.files:
+            if f.sha256:
+                by_hash[f.sha256].append((i, f.path))
+    shared: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for shared_code, idx in by_code.items():
+        _pairs(shared, set(idx), f"统一社会信用代码相同（{shared_code}）")
+    for idx in by_name.values():
+        _pairs(shared, set(idx), "单位名称相同")
+    same_files: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for entries in by_hash.values():
+        for a, path in entries:
+            for b, _ in entries:
+                if a != b and path not in same_files[(a, b)]:
+                    same_files[(a, b)].append(path)
+    for (a, b), paths in same_files.items():
+        shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
+        shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
+    for i, others in shared.items():
+        r = results[i]
+        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in sorted(others.items())]
+        if len(parts) > MAX_NAMED:
+            parts = [*parts[:MAX_NAMED], f"另有 {len(parts) - MAX_NAMED} 份"]
+        files = sorted({p for (a, _), ps in same_files.items() if a == i for p in ps})
+        r.findings.append(
+            Finding(
+                DUPLICATE_ID,
+                "warning",
+                "疑似重复申报（同一申请单位提交了两份以上卷宗）："
+                + "；".join(parts)
+                + "。请确认以哪一份为准，其余不予受理。",
+                files,
+            )
+        )
+    return len(shared)
+
+
+def _pairs(shared: dict[int, dict[int, list[str]]], idx: set[int], why: str) -> None:
+    for a in idx:
+        for b in idx - {a}:
+            shared[a][b].append(why)
+
+
+def duplicate_note(result: CheckResult) -> str:
+    """The duplicate finding's message, or '' (for summary cells)."""
+    return next((f.message for f in result.findings if f.id == DUPLICATE_ID), "")

@@ -1,0 +1,1 @@
+"""Dossier → facts with evidence: listing and safety, classification, cache, sources/ and facts/."""

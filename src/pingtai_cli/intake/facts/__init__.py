@@ -1,0 +1,1 @@
+"""Facts read from documents (one module per document kind) and cross-source checks."""

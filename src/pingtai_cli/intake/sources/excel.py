@@ -1,0 +1,1273 @@
+"""Read the 申请表 workbook: facts found by their labels, the yearly table, the list sheets.
+
+People move cells, so nothing is read by address (spec §1.1–§1.3):
+
+- A fact is found by any synonym of its label (factkeys.FACT_KEYS), on any sheet.
+  Its value is the cell to the right (empty cells skipped, up to the next
+  label-like cell), else the cell below, else the text after a colon in the label
+  cell itself (`资产总额：320万元`). A merged range's value lives in its top-left
+  cell, and a merged label's right neighbour is the first cell after the merge.
+- Labels are compared after removing spaces, markers (`*`, `1.`, `（一）`) and
+  bracketed notes; a bracketed unit (`上年末总资产（万元）`) is the unit of a bare
+  number. The longest synonym in a cell wins, and only a few words may stand
+  around it (`申报单位名称` is 单位名称, `合作单位名称` is not), so that
+  `信息服务线下年服务企业数` never reads as `年服务中小企业数`.
+- Tables are found by their header rows, whatever the sheet is called: the
+  yearly operation table (either orientation) and the staff, served-SME,
+  equipment and partner lists. Their rows are not searched for labels.
+- A value that cannot be read is a `read.bad_value` finding naming sheet!cell and
+  the text, never a guess; the fact is then not set.
+
+`read_workbook` never raises for a bad file: an unreadable workbook is a
+`read.workbook_unreadable` finding in an otherwise empty result.
+
+Findings (all name the file, and sheet!cell where there is one):
+
+| id | severity | when |
+|---|---|---|
+| read.workbook_unreadable | error | empty, not a spreadsheet, corrupt, password-protected, too big |
+| read.sheet_unreadable | error | one sheet cannot be parsed; the others are read |
+| read.workbook_macros | info | the workbook carries VBA code (never run) |
+| read.sheet_truncated | warning | a sheet goes past 20,000 rows / 200 columns; the rest is not read |
+| read.bad_value | error | a value cannot be read (warning when the same key was read elsewhere) |
+| read.formula_no_value | error | a formula cell saved without its computed value |
+| read.conflicting_values | warning / info | one label with two values / two synonyms with two values |
+| read.yearly_duplicate_year | warning | a year appears twice in the yearly table |
+| read.staff_count_mismatch | warning | staff list length ≠ 从业人数 |
+| read.staff_qualified_mismatch | warning | qualified people in a complete staff list ≠ the form's count |
+| read.satisfaction_mismatch | warning | 满意 share of the served-SME list ≠ 用户满意度 (± 1 point) |
+| read.served_count_differs | info | served-SME list length ≠ 年服务中小企业数 (the list need not be complete) |
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pingtai_cli.core.models import Evidence, Fact, Finding, Severity
+from pingtai_cli.factkeys import BY_KEY, FACT_KEYS
+from pingtai_cli.intake.sources.grid import (
+    MAX_COLS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    NO_CACHE,
+    Grid,
+    SheetProblem,
+    UnreadableWorkbook,
+    cell_name,
+    is_empty,
+    load_grids,
+    reraise_unless_library,
+)
+from pingtai_cli.intake.sources.units import (
+    ValueParseError,
+    is_unit,
+    names_no_day,
+    normalize,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_value,
+)
+
+
+@dataclass
+class WorkbookResult:
+    """Everything read from the 申请表; `findings` says what could not be read and why."""
+
+    facts: dict[str, Fact] = field(default_factory=dict)
+    yearly: list[dict[str, Any]] = field(default_factory=list)
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    list_evidence: dict[str, Evidence] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    # Rows whose label is no built-in fact key: cleaned label -> [raw value, evidence]. A ruleset's
+    # declared facts (`facts:` label or key) are read from these at evaluation, so the reading (and
+    # its cache entry) does not depend on which ruleset the dossier is checked against.
+    other_labels: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
+    """Read the workbook (a path or its bytes); `name` is its dossier-relative path for evidence."""
+    result = WorkbookResult()
+    try:
+        data = source if isinstance(source, bytes) else _read_file(source)
+        grids, result.sheets, problems = load_grids(data)
+    except UnreadableWorkbook as exc:
+        result.findings.append(_unreadable(name, str(exc)))
+        return result
+    except BaseException as exc:  # a library choking on a malformed file is still the file's fault
+        reraise_unless_library(exc)
+        result.findings.append(
+            _unreadable(name, f"文件已损坏或格式不受支持（{type(exc).__name__}）")
+        )
+        return result
+    result.findings += [_sheet_problem(name, p) for p in problems]
+    if has_macros(data):
+        result.findings.append(_macros(name))
+    _Reader(name, result).read(grids)
+    return result
+
+
+def has_macros(data: bytes) -> bool:
+    """True for a workbook that carries VBA code (an .xlsm's vbaProject.bin)."""
+    import io
+    import zipfile
+
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return any(n.lower().endswith("vbaproject.bin") for n in names)
+
+
+def _macros(name: str) -> Finding:
+    message = (
+        f"申请表“{name}”含有宏（VBA代码）：pingtai 不运行宏，只读取单元格中保存的值；"
+        "审阅人用 Excel 打开此文件时请勿启用宏"
+    )
+    return Finding("read.workbook_macros", "info", message, [name])
+
+
+def read_grids(grids: list[Grid], name: str, *, how: str = "typed") -> WorkbookResult:
+    """The same reading over grids already in memory: Word and PDF tables (extract/tables.py).
+
+    `how` is recorded on every value's evidence (typed, text, ocr).
+    """
+    result = WorkbookResult(sheets=[g.name for g in grids])
+    reader = _Reader(name, result)
+    reader.how = how
+    reader.read(grids)
+    return result
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise UnreadableWorkbook(
+                f"文件过大（{path.stat().st_size // 1024 // 1024} MB），未读取"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableWorkbook(f"无法打开文件（{exc.strerror or type(exc).__name__}）") from exc
+
+
+def _unreadable(name: str, reason: str) -> Finding:
+    return Finding("read.workbook_unreadable", "error", f"申请表“{name}”无法读取：{reason}", [name])
+
+
+def _sheet_problem(name: str, problem: SheetProblem) -> Finding:
+    if problem.kind == "truncated":
+        message = (
+            f"{name} 工作表“{problem.sheet}”超过 {MAX_ROWS} 行或 {MAX_COLS} 列，"
+            f"只读取了前 {MAX_ROWS} 行、前 {MAX_COLS} 列"
+        )
+        return Finding(
+            "read.sheet_truncated",
+            "warning",
+            message,
+            [name],
+            evidence=Evidence(name, problem.sheet),
+        )
+    message = f"{name} 工作表“{problem.sheet}”无法读取（{problem.reason}），已跳过"
+    return Finding(
+        "read.sheet_unreadable", "error", message, [name], evidence=Evidence(name, problem.sheet)
+    )
+
+
+# ---------------------------------------------------------------------------
+# labels
+
+_BRACKET_RE = re.compile(r"[(\[【]([^()\[\]【】]*)[)\]】]")
+_LEAD_RE = re.compile(
+    r"^(?:[*※★☆#]+|[0-9]{1,2}(?:\.[0-9]{1,2})*[.、)](?=\D)|\([0-9]{1,2}\)"
+    r"|[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\)|[①-⑳])"
+)
+_OPENING, _CLOSING = "(（[【", ")）]】"
+_SPLIT_PREFIXES = {"其中", "含", "包括"}  # `其中：大专及以上学历…` — the label follows the colon
+_LABEL_PREFIXES = {
+    "",
+    "其中",
+    "申报",
+    "申请",
+    "依托",
+    "平台",
+    "本",
+    "本单位",
+    "近一年",
+    "上年度",
+    "上一年度",
+    "上年",
+    "全年",
+}
+_YEAR_PREFIX_RE = re.compile(r"^(?:19|20)[0-9]{2}(?:年度?)?$")  # 2025年服务中小企业数
+_LABEL_SUFFIXES = {"", "数", "数量", "人数", "总数", "总额", "额", "金", "全称", "名称", "合计"}
+_OTHER_LABELS = {
+    "职务",
+    "电话",
+    "传真",
+    "邮编",
+    "姓名",
+    "地址",
+    "备注",
+    "邮箱",
+    "联系方式",
+    "所属行业",
+    "行业",
+    "主营业务",
+    "经营范围",
+    "开户银行",
+    "银行账号",
+    "账号",
+    "职称",
+    "学历",
+    "固定电话",
+    "办公电话",
+    "移动电话",
+    "QQ",
+    "微信",
+    "通讯地址",
+    "详细地址",
+    "单位地址",
+    "企业地址",
+    "法人代表",
+    "负责人",
+    "平台负责人",
+    "主管部门",
+    "登记机关",
+    "服务领域",
+    "服务范围",
+    "服务对象",
+    "自有",
+    "租用",
+    "其中",
+    "序号",
+    "项目",
+    "内容",
+    "说明",
+    "填表说明",
+}
+_HINT_RE = re.compile(
+    r"^\s*(?:如[:：\s]|例如|例[:：]|请|注[:：]|说明[:：]|提示|填写|可多选|单位[:：])"
+)
+
+
+@lru_cache(maxsize=65536)
+def _clean_label(text: str) -> tuple[str, str | None]:
+    """(label without spaces, markers, blanks and bracketed notes; unit found in a bracket)."""
+    label = normalize(text).replace("_", "")
+    unit: str | None = None
+    for inner in _BRACKET_RE.findall(label):
+        inner = re.sub(r"^单位[:：]?", "", inner)
+        if unit is None and is_unit(inner):
+            unit = inner
+    while True:
+        stripped = _BRACKET_RE.sub("", label)
+        if stripped == label:
+            break
+        label = stripped
+    while (stripped := _LEAD_RE.sub("", label, count=1)) != label:
+        label = stripped
+    return label.strip("*:：.、"), unit
+
+
+def label_text(text: str) -> str:
+    """A label as the reader compares it: no spaces, markers, underscores or bracketed notes."""
+    return _clean_label(text)[0]
+
+
+_MAX_OTHER_LABELS = 300
+
+
+def _synonyms() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for fk in FACT_KEYS:
+        for synonym in fk.labels:
+            out.setdefault(_clean_label(synonym)[0], fk.key)
+    return out
+
+
+_SYNONYMS = _synonyms()
+
+
+def _alternation(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+_SYNONYM_RE = _alternation(list(_SYNONYMS))
+_MAX_LABEL_LEN = 48
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """(start, end) of the longest match at each position, longest first, then leftmost."""
+    if pattern.search(text) is None:
+        return []
+    spans = [(m.start(), m.end()) for p in range(len(text)) if (m := pattern.match(text, p))]
+    return sorted(spans, key=lambda s: (s[0] - s[1], s[0]))
+
+
+@dataclass(frozen=True)
+class _LabelHit:
+    key: str
+    unit: str | None  # unit written with the label: a bare number is in it
+    inline: str | None  # the value written in the label cell itself
+    synonym: str  # the label as listed in factkeys (cleaned)
+
+
+@lru_cache(maxsize=65536)
+def _label_hit(text: str) -> _LabelHit | None:
+    """The fact label a cell holds, with its unit and any value written after a colon."""
+    before, colon, after = _split_colon(text)
+    label, unit = _clean_label(before)
+    if colon and label in _SPLIT_PREFIXES:
+        label, unit = _clean_label(after)
+        colon, after = "", ""
+    if not label or len(label) > _MAX_LABEL_LEN:
+        return None
+    found = _match_label(label)
+    if found is None and label.endswith("时间"):  # 成立时间 is 成立日期, 填报时间 is 填报日期
+        found = _match_label(label[:-2] + "日期")
+        found = found if found and BY_KEY[found[0]].kind == "date" else None
+    if found is None:
+        return None
+    key, synonym, suffix_unit, inline = found
+    if colon and after.strip():
+        inline = after.strip()
+    return _LabelHit(key, unit or suffix_unit, inline, synonym)
+
+
+# Commas and semicolons between the fill-ins of one cell; never a thousands separator (3,200,000)
+_SEGMENT_RE = re.compile(r"[，；;]|(?<![0-9]),|,(?![0-9]{3})")
+# Words that are labels only inside a fill-in cell (`其中：自有 0 平方米，租用 1200 平方米`);
+# standing alone (`场地性质 | 租用`) they are answers, not labels.
+_SEGMENT_LABELS = {"自有": "owned_area", "租用": "rented_area", "购买价格": "equipment_price"}
+_SEGMENT_PREFIX_RE = re.compile(r"^(?:其中|含|包括)\s*[:：]?\s*")
+
+
+def _segment_hit(part: str) -> _LabelHit | None:
+    """A label written with its value in one segment of a fill-in cell, or None."""
+    hit = _label_hit(part)
+    if hit is not None and hit.inline is not None:
+        return hit
+    rest = _SEGMENT_PREFIX_RE.sub("", part)
+    for word, key in _SEGMENT_LABELS.items():
+        value = rest[len(word) :].strip()
+        if rest.startswith(word) and value[:1].isdigit():
+            return _LabelHit(key, None, value, word)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _fill_in_hits(text: str) -> tuple[_LabelHit, ...]:
+    """The labels of a cell the xuchang form fills in several times, each with its value.
+
+    `仪器、设备数量 12 台（套），购买价格 86.4 万元，占总资产 41.1 ％` and
+    `其中：自有 0 平方米，租用 1200 平方米`. Only a cell that starts with such a label and
+    holds at least two of them counts: `申报服务功能：信息，技术` or `资产总额：3,200,000元`
+    are one label with one value, read whole.
+    """
+    parts = [part.strip() for part in _SEGMENT_RE.split(text) if part.strip()]
+    if len(parts) < 2:
+        return ()
+    hits = [_segment_hit(part) for part in parts]
+    found = tuple(h for h in hits if h is not None)
+    if hits[0] is None or len(found) < 2:
+        return ()
+    return found
+
+
+def _split_colon(text: str) -> tuple[str, str, str]:
+    """(before, colon, after) at the first colon outside brackets (`（单位：万元）` is no split)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ":：":
+            return text[:i], ch, text[i + 1 :]
+    return text, "", ""
+
+
+def _match_label(label: str) -> tuple[str, str, str | None, str | None] | None:
+    """(key, synonym, unit written after the label, value written after it) for a cleaned label."""
+    if label in _SYNONYMS:
+        return _SYNONYMS[label], label, None, None
+    for start, end in _matches(_SYNONYM_RE, label):
+        prefix, synonym, suffix = label[:start], label[start:end], label[end:]
+        if prefix not in _LABEL_PREFIXES and not _YEAR_PREFIX_RE.match(prefix):
+            continue
+        key = _SYNONYMS[synonym]
+        if suffix in _LABEL_SUFFIXES:
+            return key, synonym, None, None
+        if is_unit(suffix):
+            return key, synonym, suffix, None
+        if BY_KEY[key].kind == "number" and re.search(r"[0-9]", suffix):
+            return key, synonym, None, suffix  # `从业人数25人`: a value written into the label cell
+    return None
+
+
+def _label_like(value: Any) -> bool:
+    """True for a cell that is a label (or a hint) rather than a value."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    text = value.strip()
+    if text.endswith((":", "：")) or _HINT_RE.match(text):
+        return True
+    cleaned = _clean_label(text)[0]
+    return cleaned in _OTHER_LABELS or _label_hit(text) is not None
+
+
+# ---------------------------------------------------------------------------
+# table headers
+
+_TABLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "yearly": {
+        "year": ("年度", "年份"),
+        "revenue": ("营业收入", "营业总收入", "主营业务收入"),
+        "service_revenue": ("服务收入", "服务性收入"),
+        "total_assets": ("资产总额", "总资产"),
+        "profit": ("利润总额", "利润"),
+        "tax": ("上缴税金", "上缴税费", "纳税总额", "纳税额", "缴纳税金"),
+        "smes_served": (
+            "服务中小企业数",
+            "服务企业数",
+            "服务中小企业数量",
+            "服务企业数量",
+            "年服务中小企业数",
+            "服务中小企业",
+        ),
+    },
+    "staff": {
+        "name": ("姓名",),
+        "age": ("年龄",),
+        "education": ("学历", "文化程度", "最高学历"),
+        "school": ("毕业学校", "毕业院校"),
+        "title": ("职称", "技术职称", "专业技术职称"),
+        "duty": ("主管工作", "负责工作", "主要工作", "分管工作", "工作岗位", "岗位", "职务"),
+    },
+    "served_smes": {
+        "name": ("服务企业名称", "企业名称", "服务对象名称", "受服务企业名称", "服务企业"),
+        "contact": ("联系人",),
+        "phone": ("联系电话", "电话", "手机"),
+        "content": ("服务内容", "服务项目", "服务内容简述"),
+        "satisfaction": ("企业满意度", "满意度", "服务满意度", "满意度评价", "服务评价"),
+    },
+    "equipment": {
+        "name": ("名称", "设备名称", "设施名称", "仪器设备名称", "软件名称", "设备软件名称"),
+        "quantity": ("数量", "台数", "台套数"),
+        "purchase_date": ("购买时间", "购置时间", "购买日期", "购置日期"),
+        "price": ("购买价格", "购置价格", "价格", "原值", "购置金额"),
+        "leading": ("是否处于行业领先水平", "是否行业领先", "先进性"),
+    },
+    "partners": {
+        "name": ("合作单位名称", "合作单位", "合作机构名称", "合作机构", "签订合作协议的单位"),
+        "agreement_date": ("签订时间", "协议签订时间", "签订日期", "合作时间"),
+        "content": ("合作内容", "合作领域"),
+    },
+}
+# kind → (fields that must be present, least number of fields)
+_TABLE_NEEDS: dict[str, tuple[tuple[frozenset[str], ...], int]] = {
+    "yearly": ((frozenset({"year"}),), 2),
+    "staff": ((frozenset({"name"}),), 4),
+    "served_smes": ((frozenset({"name"}), frozenset({"content", "satisfaction"})), 3),
+    "equipment": ((frozenset({"name"}), frozenset({"quantity", "purchase_date", "price"})), 3),
+    "partners": ((frozenset({"name"}),), 1),
+}
+_HEADERS: dict[str, tuple[str, str]] = {
+    _clean_label(s)[0]: (kind, fld)
+    for kind, fields in _TABLE_FIELDS.items()
+    for fld, synonyms in fields.items()
+    for s in synonyms
+}
+_HEADER_RE = _alternation(list(_HEADERS))
+_MAX_HEADER_LEN = 30
+_EXTRA_COLUMNS = {
+    "序号",
+    "编号",
+    "备注",
+    "说明",
+    "其他",
+    "性别",
+    "出生年月",
+    "身份证号",
+    "专业",
+    "所在地",
+    "地址",
+    "行业",
+    "规格型号",
+    "型号",
+    "用途",
+    "协议编号",
+}
+_SUBHEADER_WORDS = {"满意", "不满意", "很满意", "基本满意", "非常满意", "比较满意", "一般"}
+_FOOTER_RE = re.compile(
+    r"^\s*(?:合计|小计|总计|共计|注|备注|说明|填表|审核|负责人|单位负责人|填报人|盖章|签字)"
+)
+_YEAR_RE = re.compile(r"^((?:19|20)[0-9]{2})年?度?$")
+
+
+# What ends a name rather than a column header
+_ORG_SUFFIX_RE = re.compile(r"(?:公司|集团|大学|学院|学校|协会|商会|研究院|研究所|事务所|银行|分行|支行|中心|局|厅|委员会|基地)$")
+
+
+@lru_cache(maxsize=65536)
+def _header_field(text: str) -> tuple[str, str, str | None] | None:
+    """(table kind, field, bracketed unit) for a header cell text."""
+    label, unit = _clean_label(text)
+    if not label or len(label) > _MAX_HEADER_LEN:
+        return None
+    if label in _HEADERS:
+        return (*_HEADERS[label], unit)
+    spans = _matches(_HEADER_RE, label)
+    if not spans:
+        return None
+    start, end = spans[0]
+    if _ORG_SUFFIX_RE.search(label[end:]):
+        return None  # `许昌某某合作单位有限公司` is a value that contains a header word, not a header
+    return (*_HEADERS[label[start:end]], unit)
+
+
+def _year_of(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if 1990 <= value <= 2100 and float(value).is_integer() else None
+    if isinstance(value, str) and value:
+        return _year_of_text(value)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _year_of_text(text: str) -> int | None:
+    if len(text) > 24:
+        return None
+    match = _YEAR_RE.match(_clean_label(text)[0])
+    return int(match.group(1)) if match else None
+
+
+@dataclass
+class _Column:
+    col: int
+    unit: str | None
+    header: str
+
+
+@dataclass
+class _Table:
+    kind: str
+    header_row: int
+    columns: dict[str, _Column]
+    first_row: int  # first data row
+    ticks: dict[int, str] = field(default_factory=dict)  # satisfaction as tick columns: col → word
+    end_row: int = -1  # last row that belongs to the table (data or not)
+
+
+# ---------------------------------------------------------------------------
+# the reader
+
+
+@dataclass
+class _Candidate:
+    key: str
+    sheet: str
+    row: int
+    col: int
+    raw: Any
+    unit: str | None
+    synonym: str
+
+
+class _Reader:
+    """One pass over the grids: tables first, then labels outside them, then cross-checks."""
+
+    def __init__(self, name: str, result: WorkbookResult) -> None:
+        self.name = name
+        self.result = result
+        self.how = "typed"  # a form's cells are typed in by a person
+        self.candidates: dict[str, list[_Candidate]] = {}
+        self.yearly: dict[int, dict[str, Any]] = {}
+
+    def read(self, grids: list[Grid]) -> None:
+        for grid in grids:
+            skip = self._read_tables(grid)
+            self._collect_labels(grid, skip)
+            self._collect_other_labels(grid, skip)
+        self._settle_facts()
+        self.result.yearly = [self.yearly[y] for y in sorted(self.yearly)]
+        self.result.findings += list_checks(
+            self.name, self.result.facts, self.result.lists, self.result.list_evidence
+        )
+
+    # -- helpers
+
+    def _evidence(self, sheet: str, r: int, c: int, raw: Any = None) -> Evidence:
+        snippet = None if raw is None else _raw_text(raw)[:200]
+        return Evidence(self.name, sheet, cell_name(r, c), snippet=snippet, how=self.how)
+
+    def _finding(
+        self, fid: str, severity: Severity, message: str, key: str | None, evidence: Evidence | None
+    ) -> None:
+        self.result.findings.append(Finding(fid, severity, message, [self.name], key, evidence))
+
+    # -- tables
+
+    def _read_tables(self, grid: Grid) -> set[int]:
+        """Read every table on the sheet; the rows they cover."""
+        covered: set[int] = set()
+        r = 0
+        while r < grid.height:
+            table = _header_at(grid, r)
+            if table is not None and _is_title_of(grid, table):
+                table = None  # `签订合作协议的单位` over the real header row
+            if table is None:
+                transposed = self._transposed_yearly(grid, r)
+                if transposed > r:
+                    covered.update(range(r, transposed + 1))
+                    r = transposed + 1
+                    continue
+                r += 1
+                continue
+            if table.kind == "yearly":
+                self._read_yearly(grid, table)
+            else:
+                self._read_list(grid, table)
+            covered.update(range(r, table.end_row + 1))
+            r = max(table.end_row, r) + 1
+        return covered
+
+    def _read_list(self, grid: Grid, table: _Table) -> None:
+        rows = self.result.lists.setdefault(table.kind, [])
+        first = min(c.col for c in table.columns.values())
+        self.result.list_evidence.setdefault(
+            table.kind,
+            self._evidence(grid.name, table.header_row, first, _header_text(grid, table)),
+        )
+        for r in _data_rows(grid, table):
+            rows.append(_list_row(grid, table, r))
+
+    def _read_yearly(self, grid: Grid, table: _Table) -> None:
+        year_col = table.columns["year"].col
+        self.result.list_evidence.setdefault(
+            "yearly",
+            self._evidence(grid.name, table.header_row, year_col, _header_text(grid, table)),
+        )
+        for r in _data_rows(grid, table):
+            year = _year_of(grid.value(r, year_col))
+            if year is None:
+                table.end_row = r - 1
+                break
+            cells = {f: (r, col.col, col.unit) for f, col in table.columns.items() if f != "year"}
+            self._add_year(grid, year, (r, year_col), cells)
+
+    def _transposed_yearly(self, grid: Grid, r: int) -> int:
+        """Years across a header row, metrics down the rows; the last row read (r when none)."""
+        year_cols = {c: y for c, v in grid.filled(r) if (y := _year_of(v)) is not None}
+        if len(year_cols) < 2:
+            return r
+        metrics: dict[int, tuple[str, str | None]] = {}
+        end = r
+        for rr in range(r + 1, min(grid.height, r + 12)):
+            hit = _metric_label(grid, rr, min(year_cols))
+            if hit is None:
+                break
+            metrics[rr] = hit
+            end = rr
+        if not metrics:
+            return r
+        self.result.list_evidence.setdefault("yearly", self._evidence(grid.name, r, min(year_cols)))
+        for c, year in year_cols.items():
+            cells = {metric: (rr, c, unit) for rr, (metric, unit) in metrics.items()}
+            self._add_year(grid, year, (r, c), cells)
+        return end
+
+    def _add_year(
+        self,
+        grid: Grid,
+        year: int,
+        at: tuple[int, int],
+        cells: dict[str, tuple[int, int, str | None]],
+    ) -> None:
+        row: dict[str, Any] = {m: None for m in _TABLE_FIELDS["yearly"]}
+        row["year"] = year
+        for metric, (r, c, unit) in cells.items():
+            row[metric] = self._yearly_value(grid, metric, r, c, unit, year)
+        row["evidence"] = self._evidence(grid.name, *at)
+        if year in self.yearly:
+            self._finding(
+                "read.yearly_duplicate_year",
+                "warning",
+                f"{self.name} {grid.name}!{cell_name(*at)}：年度经营数据中 {year} 年出现了不止一次，"
+                f"采用先出现的一行",
+                "yearly",
+                row["evidence"],
+            )
+            return
+        self.yearly[year] = row
+
+    def _yearly_value(
+        self, grid: Grid, metric: str, r: int, c: int, unit: str | None, year: int
+    ) -> float | int | None:
+        ar, ac = grid.anchor(r, c)
+        raw = grid.raw(ar, ac)
+        if is_empty(raw):
+            return None
+        where = f"{self.name} {grid.name}!{cell_name(ar, ac)}"
+        label = f"{year}年{_YEARLY_LABELS[metric]}"
+        evidence = self._evidence(grid.name, ar, ac)
+        if raw is NO_CACHE:
+            self._no_cache(where, label, f"yearly.{metric}", evidence)
+            return None
+        target = "家" if metric == "smes_served" else "万元"
+        try:
+            value = parse_number(raw, target, unit)
+        except ValueParseError as exc:
+            self._bad_value(where, label, raw, exc, f"yearly.{metric}", evidence)
+            return None
+        if target == "家":
+            return int(value) if value.is_integer() else value
+        return value
+
+    # -- facts by label
+
+    def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
+        for r in range(grid.height):
+            if r in skip:
+                continue
+            for c, text in grid.filled(r):
+                if not isinstance(text, str):
+                    continue
+                inline_hits = _fill_in_hits(text)
+                if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
+                    inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
+                for found in inline_hits:
+                    self._add(
+                        found,
+                        _Candidate(found.key, grid.name, r, c, found.inline, found.unit, found.synonym),
+                    )
+                hit = None if inline_hits else _label_hit(text)
+                at = None if hit is None else _value_cell(grid, r, c)
+                if hit is None or at is None:
+                    continue
+                unit = hit.unit or _unit_beside(grid, *at)
+                self._add(
+                    hit, _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym)
+                )
+
+    def _collect_other_labels(self, grid: Grid, skip: set[int]) -> None:
+        """The first cell of each row outside tables that is text but no known label, with its value."""
+        others = self.result.other_labels
+        for r in range(grid.height):
+            if r in skip or len(others) >= _MAX_OTHER_LABELS:
+                continue
+            first = next(iter(grid.filled(r)), None)
+            if first is None or not isinstance(first[1], str) or _label_hit(first[1]) is not None:
+                continue
+            label = label_text(first[1])
+            at = _value_cell(grid, r, first[0])
+            if not label or len(label) > _MAX_LABEL_LEN or label in others or at is None:
+                continue
+            raw = grid.raw(*at)
+            if raw is NO_CACHE or raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            keep = raw if isinstance(raw, str | int | float | bool | date) else _raw_text(raw)
+            others[label] = [keep, self._evidence(grid.name, *at, raw)]
+
+    def _add(self, hit: _LabelHit, candidate: _Candidate) -> None:
+        found = self.candidates.setdefault(hit.key, [])
+        here = (candidate.sheet, candidate.row, candidate.col)
+        if not any((f.sheet, f.row, f.col) == here for f in found):
+            found.append(candidate)
+
+    def _settle_facts(self) -> None:
+        """First readable value wins; unreadable ones are findings; disagreements are warnings."""
+        for key, candidates in self.candidates.items():
+            chosen: tuple[_Candidate, Any, str | None] | None = None
+            failures: list[tuple[_Candidate, Exception | None]] = []
+            for cand in candidates:
+                if cand.raw is NO_CACHE:
+                    failures.append((cand, None))
+                    continue
+                try:
+                    value, unit = parse_value(key, cand.raw, cand.unit)
+                except ValueParseError as exc:
+                    failures.append((cand, exc))
+                    continue
+                if chosen is None:
+                    chosen = (cand, value, unit)
+                elif value != chosen[1]:
+                    self._conflict(key, chosen, cand, value)
+            for cand, error in failures:
+                self._report_failure(key, cand, error, settled=chosen is not None)
+            if chosen is not None:
+                cand, value, unit = chosen
+                evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
+                self.result.facts[key] = Fact(key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym)
+
+    def _report_failure(
+        self, key: str, cand: _Candidate, exc: Exception | None, settled: bool
+    ) -> None:
+        where = f"{self.name} {cand.sheet}!{cell_name(cand.row, cand.col)}"
+        label = BY_KEY[key].labels[0]
+        evidence = self._evidence(cand.sheet, cand.row, cand.col, None if exc is None else cand.raw)
+        if exc is None:
+            self._no_cache(where, label, key, evidence)
+        else:
+            self._bad_value(where, label, cand.raw, exc, key, evidence, settled)
+
+    def _bad_value(
+        self,
+        where: str,
+        label: str,
+        raw: Any,
+        exc: Exception,
+        key: str,
+        evidence: Evidence,
+        settled: bool = False,
+    ) -> None:
+        message = f"{where}：“{label}”的值“{_raw_text(raw)}”无法识别：{exc}"
+        if settled:
+            message += "（已采用同一项在其他位置填写的值）"
+        self._finding("read.bad_value", "warning" if settled else "error", message, key, evidence)
+
+    def _no_cache(self, where: str, label: str, key: str, evidence: Evidence) -> None:
+        message = (
+            f"{where}：“{label}”是公式，但文件中没有保存计算结果（生成文件的工具不计算公式）；"
+            f"请用 Excel 或 WPS 打开后保存再提交，或直接填写数值"
+        )
+        self._finding("read.formula_no_value", "error", message, key, evidence)
+
+    def _conflict(
+        self, key: str, chosen: tuple[_Candidate, Any, str | None], other: _Candidate, value: Any
+    ) -> None:
+        first, first_value, _ = chosen
+        a = f"{first.sheet}!{cell_name(first.row, first.col)}"
+        b = f"{other.sheet}!{cell_name(other.row, other.col)}"
+        evidence = self._evidence(other.sheet, other.row, other.col, other.raw)
+        if first.synonym == other.synonym:  # the same label filled in twice
+            message = (
+                f"{self.name}：“{first.synonym}”填写了不同的值：{a} 为“{_show(first_value)}”，"
+                f"{b} 为“{_show(value)}”；采用前者"
+            )
+            self._finding("read.conflicting_values", "warning", message, key, evidence)
+            return
+        message = (  # two labels of one key (联系电话 and 手机): both may be right
+            f"{self.name}：“{first.synonym}”（{a}）为“{_show(first_value)}”，“{other.synonym}”（{b}）"
+            f"为“{_show(value)}”，两者都作为“{BY_KEY[key].labels[0]}”读取，采用前者"
+        )
+        self._finding("read.conflicting_values", "info", message, key, evidence)
+
+
+_YEARLY_LABELS = {
+    "revenue": "营业收入",
+    "service_revenue": "服务收入",
+    "total_assets": "资产总额",
+    "profit": "利润总额",
+    "tax": "上缴税金",
+    "smes_served": "服务中小企业数",
+}
+_MAX_RIGHT = 20  # columns searched to the right of a label
+
+
+def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
+    """The cell holding a label's value: to the right (past empties), else below."""
+    r1, c1 = grid.span_end(r, c)
+    cc = c1 + 1
+    while cc < min(grid.width, c1 + 1 + _MAX_RIGHT):
+        ar, ac = grid.anchor(r, cc)
+        value = grid.raw(ar, ac)
+        if not is_empty(value):
+            if _label_like(value):
+                break
+            return ar, ac
+        cc = max(cc, grid.span_end(ar, ac)[1]) + 1
+    ar, ac = grid.anchor(r1 + 1, c)
+    value = grid.raw(ar, ac)
+    if (ar, ac) != (r, c) and not is_empty(value) and not _label_like(value):
+        return ar, ac
+    return None
+
+
+def _unit_beside(grid: Grid, r: int, c: int) -> str | None:
+    """`| 资产总额 | 320 | 万元 |`: a unit in the cell after the value is the number's unit."""
+    value = grid.raw(r, c)
+    if not isinstance(value, int | float) and not (
+        isinstance(value, str) and _is_bare_number(value)
+    ):
+        return None
+    nxt = grid.value(r, grid.span_end(r, c)[1] + 1)
+    if isinstance(nxt, str) and nxt.strip() and is_unit(nxt):
+        return normalize(nxt)
+    return None
+
+
+def _is_bare_number(text: str) -> bool:
+    return re.fullmatch(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?", normalize(text)) is not None
+
+
+def _raw_text(raw: Any) -> str:
+    if isinstance(raw, str):
+        return raw.strip()
+    if raw is NO_CACHE:
+        return ""
+    try:
+        return parse_text(raw)
+    except ValueParseError:
+        return str(raw)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------
+# tables: headers and rows
+
+
+def _metric_label(grid: Grid, r: int, before: int) -> tuple[str, str | None] | None:
+    """(yearly metric, unit) named in row r left of column `before` (a transposed yearly table)."""
+    for c in range(before):
+        value = grid.value(r, c)
+        hit = _header_field(value) if isinstance(value, str) and value.strip() else None
+        if hit and hit[0] == "yearly" and hit[1] != "year":
+            return hit[1], hit[2]
+    return None
+
+
+def _header_at(grid: Grid, r: int) -> _Table | None:
+    """The table whose header row is row r, if any."""
+    cells = grid.filled(r)
+    hits = [(c, v, h) for c, v in cells if isinstance(v, str) and (h := _header_field(v))]
+    if not hits:
+        return None
+    by_kind: dict[str, dict[str, _Column]] = {}
+    for c, value, (kind, fld, unit) in hits:
+        by_kind.setdefault(kind, {}).setdefault(fld, _Column(c, unit, value.strip()))
+    # cells that are no column header are values: then this is no header row
+    others = sum(
+        1
+        for _, v in cells
+        if not (isinstance(v, str) and (_header_field(v) or _is_extra_column(v)))
+    )
+    best: tuple[int, str] | None = None
+    for kind, columns in by_kind.items():
+        needs, least = _TABLE_NEEDS[kind]
+        fits = len(columns) >= max(least, others + 1) and all(
+            need & columns.keys() for need in needs
+        )
+        if fits and (best is None or len(columns) > best[0]):
+            best = (len(columns), kind)
+    if best is None:
+        return None
+    kind = best[1]
+    table = _Table(kind, r, by_kind[kind], first_row=_below_header(grid, r, by_kind[kind]))
+    if kind == "served_smes":
+        _find_ticks(grid, table)
+    return table
+
+
+def _is_extra_column(text: str) -> bool:
+    return _clean_label(text)[0] in _EXTRA_COLUMNS
+
+
+def _is_title_of(grid: Grid, table: _Table) -> bool:
+    """True when the row after `table`'s header is a fuller header of the same kind."""
+    if table.first_row >= grid.height:
+        return False
+    below = _header_at(grid, table.first_row)
+    return (
+        below is not None and below.kind == table.kind and len(below.columns) >= len(table.columns)
+    )
+
+
+def _below_header(grid: Grid, r: int, columns: dict[str, _Column]) -> int:
+    """The first row after the header's merged cells."""
+    return max(grid.span_end(r, col.col)[0] for col in columns.values()) + 1
+
+
+def _find_ticks(grid: Grid, table: _Table) -> None:
+    """The xuchang table: 企业满意度 over two columns 满意 | 不满意, ticked per row."""
+    r = table.first_row
+    cells = grid.filled(r)
+    words = {
+        c: normalize(v) for c, v in cells if isinstance(v, str) and normalize(v) in _SUBHEADER_WORDS
+    }
+    if words and all(c in words for c, _ in cells):
+        table.ticks = words
+        table.first_row = r + 1
+
+
+def _header_text(grid: Grid, table: _Table) -> str:
+    return " | ".join(col.header for col in sorted(table.columns.values(), key=lambda c: c.col))
+
+
+def _data_rows(grid: Grid, table: _Table) -> list[int]:
+    """Rows from the first data row until a blank row, a footer (合计, 注：…) or another table."""
+    cols = [col.col for col in table.columns.values()] + list(table.ticks)
+    span = range(min(cols), max(cols) + 1)
+    out: list[int] = []
+    r = table.first_row
+    while r < grid.height:
+        values = [grid.value(r, c) for c in cols]
+        if all(is_empty(v) or v is NO_CACHE for v in values):
+            break
+        first = next((v for c in span if isinstance(v := grid.value(r, c), str) and v.strip()), "")
+        if _FOOTER_RE.match(first) or (r > table.first_row and _header_at(grid, r) is not None):
+            break
+        out.append(r)
+        r += 1
+    table.end_row = max(r - 1, table.first_row - 1)
+    return out
+
+
+def _list_row(grid: Grid, table: _Table, r: int) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for fld, col in table.columns.items():
+        raw = grid.value(r, col.col)
+        row[fld] = None if is_empty(raw) or raw is NO_CACHE else _list_value(fld, raw, col.unit)
+    if table.ticks:
+        ticked = [word for c, word in table.ticks.items() if _ticked(grid.value(r, c))]
+        row["satisfaction"] = ticked[0] if len(ticked) == 1 else None  # none or both ticked
+    if table.kind == "equipment" and "price" in table.columns:
+        row["price"], row["price_raw"] = _price(
+            grid.value(r, table.columns["price"].col), table.columns["price"].unit
+        )
+    return row
+
+
+def _ticked(value: Any) -> bool:
+    if is_empty(value) or value is NO_CACHE:
+        return False
+    if isinstance(value, bool):
+        return value
+    return normalize(str(value)) not in {"×", "否", "0", "无", "-", "/"}
+
+
+_AGE_RE = re.compile(r"^([0-9]{1,3})(?:岁|周岁)?$")
+_QUANTITY_RE = re.compile(
+    r"^([0-9]+(?:\.[0-9]+)?)(?:台|套|个|件|部|辆|把|张|组|项|台套|台\(套\))?$"
+)
+
+
+def _list_value(fld: str, raw: Any, unit: str | None) -> Any:
+    """A list cell in a useful type when it reads cleanly, else the text as written."""
+    if fld == "age" or fld == "quantity":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return int(raw) if float(raw).is_integer() else raw
+        match = (_AGE_RE if fld == "age" else _QUANTITY_RE).match(normalize(str(raw)))
+        if match:
+            number = float(match.group(1))
+            return int(number) if number.is_integer() else number
+    if fld in ("purchase_date", "agreement_date"):
+        try:
+            when = parse_date(raw)
+        except ValueParseError:
+            pass
+        else:  # 2019年9月 stays a month: the form must not print a day nobody wrote
+            return f"{when.year}年{when.month}月" if names_no_day(raw) else when
+    return _raw_text(raw)
+
+
+def _price(raw: Any, unit: str | None) -> tuple[float | None, str | None]:
+    """(price in 万元 when a unit is known from the header or the value, the text as written)."""
+    if is_empty(raw) or raw is NO_CACHE:
+        return None, None
+    text = _raw_text(raw)
+    if unit is None and (isinstance(raw, int | float) or _is_bare_number(text)):
+        return None, text  # 35000 or 3.5? no unit, no guess
+    try:
+        return parse_number(raw, "万元", unit), text
+    except ValueParseError:
+        return None, text
+
+
+# ---------------------------------------------------------------------------
+# cross-checks between the lists and the form
+
+_EDU_YES = ("大专", "专科", "高职", "本科", "学士", "硕士", "博士", "研究生", "MBA", "EMBA", "大学")
+_TITLE_NO = re.compile(r"初级|助理|员级|技术员|高级工(?!程)|^无$")
+_TITLE_YES = (
+    "中级",
+    "高级",
+    "正高",
+    "副高",
+    "工程师",
+    "经济师",
+    "会计师",
+    "审计师",
+    "统计师",
+    "讲师",
+    "教授",
+    "研究员",
+    "农艺师",
+    "畜牧师",
+    "兽医师",
+    "政工师",
+    "律师",
+    "主治医师",
+    "主任医师",
+    "主管护师",
+    "主管药师",
+    "编辑",
+    "记者",
+    "翻译",
+    "规划师",
+    "建筑师",
+    "造价师",
+)
+
+
+def education_qualifies(text: Any) -> bool:
+    """大专及以上学历: 大专/专科/本科/硕士/博士/研究生 (not 中专, 高中 …)."""
+    value = normalize(str(text or "")).upper()
+    return any(w in value for w in _EDU_YES)
+
+
+def title_qualifies(text: Any) -> bool:
+    """中级及以上技术职称: 中级/高级/正高/副高 or a title of that rank (工程师, 经济师, 会计师 …).
+
+    助理…, 初级 and 技术员 are below it (but 助理研究员 is 中级).
+    """
+    value = normalize(str(text or ""))
+    if "助理研究员" in value:
+        return True
+    if _TITLE_NO.search(value):
+        return False
+    return any(w in value for w in _TITLE_YES)
+
+
+def qualified_counts(staff: list[dict[str, Any]]) -> tuple[int, int]:
+    """(people with 大专及以上学历 or 中级及以上职称, people with both).
+
+    The label reads “大专及以上学历和中级及以上技术职称的专业人员”. pingtai takes the
+    first count, the union, as the reading: “和” joins the two groups that count as
+    专业人员 (a person counts once, with either qualification), which is how the
+    national and provincial forms are filled in practice. The stricter reading (both
+    at once) is the second count; a form value equal to either is accepted.
+    """
+    either = both = 0
+    for person in staff:
+        edu, title = (
+            education_qualifies(person.get("education")),
+            title_qualifies(person.get("title")),
+        )
+        either += edu or title
+        both += edu and title
+    return either, both
+
+
+def satisfaction_share(served: list[dict[str, Any]]) -> tuple[float, int] | None:
+    """(share of 满意 answers in %, answers counted); 基本满意/很满意 count as 满意, 一般 does not."""
+    answers = [normalize(str(row.get("satisfaction") or "")) for row in served]
+    counted = [a for a in answers if a and ("满意" in a or a in ("一般", "√", "×"))]
+    if not counted:
+        return None
+    happy = sum(1 for a in counted if ("满意" in a and "不满意" not in a) or a == "√")
+    return 100.0 * happy / len(counted), len(counted)
+
+
+_SATISFACTION_TOLERANCE = 1.0  # percentage points: rounding in the form
+
+
+def list_checks(
+    name: str,
+    facts: dict[str, Fact],
+    lists: dict[str, list[dict[str, Any]]],
+    list_evidence: dict[str, Evidence],
+) -> list[Finding]:
+    """Counts and shares from the lists compared with the form's values."""
+    out: list[Finding] = []
+    staff, served = lists.get("staff") or [], lists.get("served_smes") or []
+
+    def number(key: str) -> float | None:
+        fact = facts.get(key)
+        return float(fact.value) if fact and isinstance(fact.value, int | float) else None
+
+    def add(fid: str, severity: Severity, message: str, key: str, kind: str) -> None:
+        out.append(
+            Finding(fid, severity, f"{name}：{message}", [name], key, list_evidence.get(kind))
+        )
+
+    total = number("staff_total")
+    where = _list_where(list_evidence.get("staff"))
+    if staff and total is not None and len(staff) != total:
+        add(
+            "read.staff_count_mismatch",
+            "warning",
+            f"人员名单{where}列出 {len(staff)} 人，申请表“从业人数”为 {total:g} 人，两者不一致",
+            "staff_total",
+            "staff",
+        )
+    qualified = number("staff_qualified")
+    has_quals = any(p.get("education") or p.get("title") for p in staff)
+    if staff and has_quals and qualified is not None and (total is None or len(staff) == total):
+        either, both = qualified_counts(staff)
+        if qualified not in (either, both):
+            add(
+                "read.staff_qualified_mismatch",
+                "warning",
+                f"按人员名单{where}的学历、职称，大专及以上学历或中级及以上职称的有 {either} 人"
+                f"（两者兼具的 {both} 人），申请表填写 {qualified:g} 人，两者不一致",
+                "staff_qualified",
+                "staff",
+            )
+    rate, share = number("satisfaction_rate"), satisfaction_share(served)
+    where = _list_where(list_evidence.get("served_smes"))
+    if rate is not None and share is not None and abs(share[0] - rate) > _SATISFACTION_TOLERANCE:
+        add(
+            "read.satisfaction_mismatch",
+            "warning",
+            f"服务企业名单{where}中 {share[1]} 家的评价里“满意”占 {share[0]:.1f}%，"
+            f"申请表“用户满意度”为 {rate:g}%，两者不一致",
+            "satisfaction_rate",
+            "served_smes",
+        )
+    partners, agencies = lists.get("partners") or [], number("agencies_aggregated")
+    if partners and agencies is not None and len(partners) != agencies:
+        add(
+            "read.partner_count_mismatch",
+            "warning",
+            f"合作单位名单{_list_where(list_evidence.get('partners'))}列出 {len(partners)} 家，"
+            f"申请表“集聚服务机构数”为 {agencies:g} 家，两者不一致",
+            "agencies_aggregated",
+            "partners",
+        )
+    smes = number("smes_served")
+    if served and smes is not None and len(served) != smes:
+        add(
+            "read.served_count_differs",
+            "info",
+            f"服务企业名单{where}列出 {len(served)} 家，申请表“年服务中小企业数”为 {smes:g} 家"
+            "（供核对）",
+            "smes_served",
+            "served_smes",
+        )
+    return out
+
+
+def _list_where(evidence: Evidence | None) -> str:
+    return f"（{evidence.sheet}）" if evidence and evidence.sheet else ""
+
+
+__all__ = [
+    "WorkbookResult",
+    "read_workbook",
+    "read_grids",
+    "list_checks",
+    "qualified_counts",
+    "education_qualifies",
+    "title_qualifies",
+    "satisfaction_share",
+]

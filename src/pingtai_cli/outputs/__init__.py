@@ -1,0 +1,1 @@
+"""What people read or keep: reports, forms, the init workbook, explain, compare; one writer."""

@@ -1,0 +1,1 @@
+"""Forms filled from a dossier's facts (Word templates, generic forms)."""

@@ -1,0 +1,824 @@
+"""Word forms from docxtpl templates: the dossier's facts formatted for print, rendered safely.
+
+A template is a .docx with Jinja tags (`{{ org_name }}`, `{%tr for p in staff %}`).
+Shipped templates live in `templates/<jurisdiction>/<form-id>.docx`; a bureau may
+bring its own (`--template-dir`), so rendering runs in a sandboxed Jinja
+environment with autoescape on, and every value is plain text: a fact reading
+`{{ 7*7 }}` or `<w:p>` prints as written. What the dossier lacks prints as a
+blank line (underscores) for hand filling, and `blank_fields` says which.
+
+Heavy libraries (docxtpl, python-docx, openpyxl) are imported inside functions.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pingtai_cli.core.errors import PingtaiError
+from pingtai_cli.core.models import Dossier
+from pingtai_cli.factkeys import FACT_KEYS, label_of
+
+BLANK = "________"  # a line to write on by hand
+BLANK_DATE = "______年____月____日"
+MAX_TEXT = 4000  # characters of one value; a form cell holds far less
+TEMPLATE_MAX_BYTES = 64 * 1024 * 1024  # uncompressed size of a template .docx
+TEMPLATE_MAX_MEMBERS = 2000
+
+# Lists of the dossier and the keys of their rows (spec §1.3); `no` is the row number.
+LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "staff": ("name", "age", "education", "school", "title", "duty"),
+    "served_smes": ("name", "contact", "phone", "content", "satisfaction"),
+    "equipment": ("name", "quantity", "purchase_date", "price", "leading"),
+    "partners": ("name", "content"),
+}
+YEARLY_FIELDS = (
+    "year",
+    "revenue",
+    "service_revenue",
+    "total_assets",
+    "profit",
+    "tax",
+    "smes_served",
+)
+YEARLY_ROWS = 3  # the forms ask for the recent years (近两年/近三年)
+LIST_LABELS = {
+    "staff": "主要管理人员和专业技术人员名单",
+    "served_smes": "服务的中小企业名单",
+    "equipment": "主要服务设备、仪器及软件清单",
+    "partners": "签订合作协议的单位",
+    "yearly": "平台运营管理（年度经营数据）",
+}
+# Keys computed here from facts and lists, with their labels for the blank-field report.
+COMPUTED_LABELS = {
+    "staff_qualified_share": "专业人员占从业人数比例",
+    "equipment_quantity_total": "仪器设备数量",
+    "equipment_price_total": "仪器设备购买价格合计",
+    "equipment_share": "仪器设备占总资产比例",
+}
+# Keys a caller adds for the jurisdiction (fill-forms does) and keys of summary forms.
+JURISDICTION_KEYS = (
+    "jurisdiction",
+    "jurisdiction_name",
+    "recognition_title",
+    "document_title",
+    "document_number",
+)
+SUMMARY_KEYS = ("dossiers", "dossier_count")
+# Keys fill-forms adds from the check of the dossier (結论, the 测评 sample, the 审核意见).
+CHECK_KEYS = (
+    "verdict",
+    "verdict_word",
+    "verdict_reasons",
+    "review_as_of",
+    "review_conditions",
+    "material_checklist",
+    "to_confirm",
+    "survey",
+    "survey_note",
+)
+SURVEY_SIZE = 10  # xuchang 附件1: 推荐单位组织测评情况（随机抽取，不少于10家）
+MAX_TO_CONFIRM = 40
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class FormError(PingtaiError):
+    """A template cannot be read or rendered; the message names the file."""
+
+
+# ---------------------------------------------------------------- values for print
+
+
+def clean_text(value: str) -> str:
+    """Plain text safe inside WordprocessingML: no XML-illegal control characters, bounded length."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ILLEGAL_XML.sub("", text)
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT] + "…（已截断）"
+    return text
+
+
+def format_number(value: float | int) -> str:
+    """320.0 → 320, 0.5 → 0.5, 1234.5678 → 1234.57: at most two decimals, no thousands separator."""
+    if isinstance(value, float) and value != value:  # NaN
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def format_value(value: Any) -> str:
+    """Any fact value as the text a form shows: 是/否, 2019年3月15日, 320, 信息、技术."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime):
+        return format_date(value.date())
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, int | float):
+        return format_number(value)
+    if isinstance(value, list | tuple | set):
+        return "、".join(t for t in (format_value(v) for v in value) if t)
+    return clean_text(str(value)).strip()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _share(part: float | None, whole: float | None) -> str:
+    if part is None or not whole:
+        return ""
+    return format_number(round(part / whole * 100, 1))
+
+
+# ---------------------------------------------------------------- the context
+
+
+def _rows(rows: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[str, str]]:
+    out = []
+    for i, row in enumerate(rows, start=1):
+        # A value the reader could not interpret (no unit) prints as the person wrote it.
+        item = {
+            k: format_value(row.get(k) if row.get(k) is not None else row.get(f"{k}_raw"))
+            for k in fields
+        }
+        item["no"] = str(i)
+        out.append(item)
+    return out
+
+
+def _served_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Served SMEs, with 满意/不满意 ticks for the two columns of the xuchang table."""
+    out = _rows(rows, LIST_FIELDS["served_smes"])
+    for item in out:
+        s = item["satisfaction"]
+        unhappy = "不满意" in s or s in ("否", "×")
+        happy = not unhappy and ("满意" in s or s in ("是", "√"))
+        item["satisfied"] = "√" if happy else ""
+        item["dissatisfied"] = "√" if unhappy else ""
+    return out
+
+
+def _partner_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Partners: the agreement's counterpart and what it serves (whatever column the sheet had)."""
+    shaped = [
+        {"name": r.get("name"), "content": r.get("content") or r.get("service") or r.get("scope")}
+        for r in rows
+    ]
+    return _rows(shaped, LIST_FIELDS["partners"])
+
+
+def _yearly_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+    usable = [r for r in rows if _number(r.get("year")) is not None]
+    usable.sort(key=lambda r: _number(r.get("year")) or 0)
+    recent = usable[-YEARLY_ROWS:]
+    return [{k: format_value(r.get(k)) for k in YEARLY_FIELDS} for r in recent]
+
+
+def _list_total(rows: list[dict[str, Any]], field: str) -> float | None:
+    """The sum of a list column, or None when a row's value is missing or unreadable."""
+    values = [_number(r.get(field)) for r in rows]
+    if not rows or None in values:
+        return None
+    return sum(v for v in values if v is not None)
+
+
+def _equipment_totals(dossier: Dossier, total_assets: float | None) -> dict[str, str]:
+    """What the applicant declared on the form wins; else the totals of the equipment list."""
+    rows = dossier.lists.get("equipment") or []
+    qty = _number(dossier.value("equipment_quantity"))
+    qty = _list_total(rows, "quantity") if qty is None else qty
+    price = _number(dossier.value("equipment_price"))
+    price = _list_total(rows, "price") if price is None else price
+    return {
+        "equipment_quantity_total": format_number(qty) if qty is not None else "",
+        "equipment_price_total": format_number(price) if price is not None else "",
+        "equipment_share": _share(price, total_assets),
+    }
+
+
+def _declared(
+    dossier: Dossier, function_fields: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, bool], set[str]]:
+    """(function → declared, the facts only undeclared functions test); nothing declared: all open.
+
+    `function_fields` (function → the fact keys its rules test) comes from the ruleset, so the
+    blank-field report leaves out exactly what the text asks of functions not applied for.
+    """
+    from pingtai_cli.engine.derive import declared_functions
+    from pingtai_cli.intake.facts.functions import FUNCTION_LABELS
+
+    declared = declared_functions(dossier)
+    shown = {name: not declared or name in declared for name in FUNCTION_LABELS}
+    fields = {name: set(keys) for name, keys in function_fields.items()}
+    wanted = set().union(*(keys for name, keys in fields.items() if shown.get(name, True)))
+    hidden = set().union(*(keys for name, keys in fields.items() if not shown.get(name, True)))
+    return shown, hidden - wanted
+
+
+def form_context(
+    dossier: Dossier, function_fields: Mapping[str, Iterable[str]] | None = None
+) -> dict[str, Any]:
+    """Everything a template may print about one dossier, as text; missing facts as a blank line.
+
+    Keys: every fact key of factkeys.FACT_KEYS; staff / served_smes / equipment /
+    partners (rows of text with `no`); yearly (the recent years, oldest first);
+    *_count; staff_qualified_share, equipment_*; declared (function → bool);
+    blank / blank_date (the markers);
+    blank_fields (keys whose value is missing); dossier_name.
+    """
+    ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
+    blanks: list[str] = []
+    from pingtai_cli.engine.derive import month_only
+
+    for fk in FACT_KEYS:
+        fact = dossier.facts.get(fk.key)
+        if month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
+            value = fact.value  # type: ignore[union-attr]
+            text = f"{value.year}年{value.month}月"
+        else:
+            text = format_value(dossier.value(fk.key))
+        if not text:
+            blanks.append(fk.key)
+            text = BLANK_DATE if fk.kind == "date" else BLANK
+        ctx[fk.key] = text
+
+    lists = dossier.lists
+    ctx["staff"] = _rows(lists.get("staff") or [], LIST_FIELDS["staff"])
+    ctx["served_smes"] = _served_rows(lists.get("served_smes") or [])
+    ctx["equipment"] = _rows(lists.get("equipment") or [], LIST_FIELDS["equipment"])
+    ctx["partners"] = _partner_rows(lists.get("partners") or [])
+    ctx["yearly"] = _yearly_rows(dossier.yearly)
+    for name in (*LIST_FIELDS, "yearly"):
+        ctx[f"{name}_count"] = len(ctx[name])
+        if not ctx[name]:
+            blanks.append(name)
+
+    total_assets = _number(dossier.value("total_assets"))
+    computed = {
+        "staff_qualified_share": _share(
+            _number(dossier.value("staff_qualified")), _number(dossier.value("staff_total"))
+        ),
+        **_equipment_totals(dossier, total_assets),
+    }
+    for key, text in computed.items():
+        if not text:
+            blanks.append(key)
+        ctx[key] = text or BLANK
+    ctx["declared"], not_declared = _declared(dossier, function_fields or {})
+    blanks = [k for k in blanks if k not in not_declared]
+    ctx["satisfied_count"] = sum(1 for r in ctx["served_smes"] if r["satisfied"])
+    ctx["dossier_name"] = clean_text(Path(dossier.path).name) if dossier.path else ""
+    # Filled by fill-forms from the check (check_context, survey_sample); empty for a bare render.
+    for key in CHECK_KEYS:
+        ctx[key] = [] if key in ("review_conditions", "material_checklist", "to_confirm", "survey") else ""
+    ctx["blank_fields"] = blanks
+    return ctx
+
+
+def summary_context(
+    contexts: list[dict[str, Any]], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The context of a form over several dossiers: `dossiers` is their contexts, numbered.
+
+    A summary row is a line of table cells, so a missing value is an empty cell there
+    rather than a line to write on.
+    """
+    rows = [
+        {**{k: "" if v in (BLANK, BLANK_DATE) else v for k, v in c.items()}, "no": str(i)}
+        for i, c in enumerate(contexts, start=1)
+    ]
+    return {
+        **(extra or {}),
+        "dossiers": rows,
+        "dossier_count": len(rows),
+        "blank": BLANK,
+        "blank_date": BLANK_DATE,
+    }
+
+
+def blank_label(key: str) -> str:
+    """The Chinese name of a field left blank, for the command's message."""
+    return LIST_LABELS.get(key) or COMPUTED_LABELS.get(key) or label_of(key)
+
+
+def variable_catalogue() -> list[tuple[str, str]]:
+    """(variable, what it holds, in Chinese) for every variable a template may use."""
+    out = [(fk.key, fk.labels[0] + (f"（{fk.unit}）" if fk.unit else "")) for fk in FACT_KEYS]
+    for name, fields in LIST_FIELDS.items():
+        out.append((name, f"{LIST_LABELS[name]}：逐行，每行有 no、{'、'.join(fields)}"))
+        out.append((f"{name}_count", f"{LIST_LABELS[name]}的行数"))
+    out.append(("yearly", f"{LIST_LABELS['yearly']}：逐年，每行有 {'、'.join(YEARLY_FIELDS)}"))
+    out.append(("yearly_count", "年度经营数据的年数"))
+    out += list(COMPUTED_LABELS.items())
+    out += [
+        ("declared", "申报的服务功能：declared.information 等为真时已申报"),
+        ("satisfied_count", "服务企业名单中满意的企业数"),
+        ("blank", "手写用的空白横线"),
+        ("blank_date", "手写用的空白日期"),
+        ("blank_fields", "没有数据的变量名列表"),
+        ("dossier_name", "卷宗文件夹名"),
+        ("jurisdiction", "地区键，如 xuchang"),
+        ("jurisdiction_name", "地区名称"),
+        ("recognition_title", "认定名称"),
+        ("document_title", "办法名称及文号"),
+        ("document_number", "办法文号"),
+        ("verdict", "检查结论：eligible / ineligible / incomplete / review"),
+        ("verdict_word", "检查结论（中文），汇总表的“结论”栏"),
+        ("verdict_reasons", "结论的理由"),
+        ("review_as_of", "检查日"),
+        ("review_conditions", "审核意见表：逐项条件，每行有 no、article、name、result、evidence"),
+        ("material_checklist", "附报材料目录：逐项材料，每行有 no、tick（☑/☐）、name、article、detail"),
+        ("to_confirm", "需审核人员确认的事项：每行有 no、text"),
+        ("survey", "测评企业（从服务企业名单随机抽取，不少于10家）：每行有 no、name、contact、phone"),
+        ("survey_note", "测评企业的抽取方法与随机种子"),
+        ("dossiers", "汇总表：逐个平台，每项有以上各变量及 no"),
+        ("dossier_count", "汇总表：平台个数"),
+    ]
+    return out
+
+
+def context_keys() -> set[str]:
+    """Every top-level variable a template can rely on (what `templates check` accepts)."""
+    keys = set(form_context(Dossier(path="")))
+    return keys | set(JURISDICTION_KEYS) | set(SUMMARY_KEYS) | set(CHECK_KEYS)
+
+
+# ---------------------------------------------------------------- from the check of the dossier
+
+
+def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple[list[dict[str, str]], str]:
+    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list.
+
+    The draw is `random.Random` seeded with the stated seed and the dossier's identity (its credit
+    code, else its folder name): the same dossier and seed always give the same companies, and two
+    dossiers of one intake get independent draws. Rows keep the list's order.
+    """
+    import random
+
+    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], LIST_FIELDS["served_smes"]) if r["name"]]
+    identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
+    if len(rows) <= size:
+        picked = rows
+        note = (
+            f"测评企业：服务企业名单共 {len(rows)} 家，不足 {size} 家，已全部列入，其余请推荐单位补充。"
+            if rows
+            else f"测评企业：卷宗中没有服务企业名单，请推荐单位自行抽取不少于 {size} 家。"
+        )
+    else:
+        chosen = sorted(random.Random(f"{seed}|{identity}").sample(range(len(rows)), size))
+        picked = [rows[i] for i in chosen]
+        note = (
+            f"测评企业：从服务企业名单 {len(rows)} 家中随机抽取 {size} 家（随机种子 {seed}，"
+            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同，可用 --survey-seed 指定种子）。"
+        )
+    out = [{"no": str(i), "name": r["name"], "contact": r["contact"], "phone": r["phone"]} for i, r in enumerate(picked, 1)]
+    return out, note
+
+
+def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
+    """What the check says of the dossier, for the 结论 column and the 审核意见 (text only)."""
+    from pingtai_cli.outputs.report.view import build_view, verdict_word
+
+    view = build_view(result, lang)
+    conditions = []
+    for group in ("basic", "functions", "exclusions"):
+        for row in view.rows[group]:
+            evidence = "；".join(x for x in (_measure(row), *row.evidence, *row.notes) if x)
+            conditions.append(
+                {"article": row.article, "name": row.name, "result": row.word, "evidence": clean_text(evidence)}
+            )
+    checklist = []
+    for row, m in zip(view.rows["materials"], result.materials, strict=True):
+        tick = "☑" if m.status == "present" else "☐"
+        detail = "、".join(m.files) if m.status == "present" else "；".join([row.word, *m.problems])
+        checklist.append(
+            {"tick": tick, "name": m.name + ("" if m.required else "（非必需）"), "article": m.article, "detail": clean_text(detail)}
+        )
+    return {
+        "verdict": result.verdict,
+        "verdict_word": verdict_word(result, lang),
+        "verdict_reasons": clean_text("；".join(result.reasons)) or "全部条件满足，材料齐全。",
+        "review_as_of": format_date(result.as_of),
+        "review_conditions": _numbered(conditions),
+        "material_checklist": _numbered(checklist),
+        "to_confirm": _numbered([{"text": clean_text(x)} for x in to_confirm(view)]),
+    }
+
+
+def _measure(row: Any) -> str:
+    if row.actual and row.required:
+        return f"实际 {row.actual}，要求 {row.required}"
+    return row.actual or ""
+
+
+def to_confirm(view: Any) -> list[str]:
+    """What the reviewer must still decide: review and relaxable items, other readings of a clause,
+    materials to look at, and the findings (contradictions, duplicates, unreadable files)."""
+    out: list[str] = []
+    for group in ("basic", "functions", "exclusions", "materials"):
+        for row in view.rows[group]:
+            head = " ".join(x for x in (row.article, row.name) if x)
+            if row.status in ("review", "relaxable", "invalid"):
+                out.append(f"{head}：{row.word}。{row.message}".rstrip("。") + "。")
+            out += [f"{head}：{note}" for note in row.notes]
+    for row in view.rows["consistency"]:
+        if row.status in ("error", "warning"):
+            out.append(row.message)
+    if view.result.error:
+        out.insert(0, f"卷宗无法检查：{view.result.error}")
+    unique = list(dict.fromkeys(out))
+    if len(unique) > MAX_TO_CONFIRM:
+        unique = [*unique[:MAX_TO_CONFIRM], f"……另有 {len(unique) - MAX_TO_CONFIRM} 项，详见 pingtai check 报告"]
+    return unique
+
+
+def _numbered(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{**r, "no": str(i)} for i, r in enumerate(rows, 1)]
+
+
+# ---------------------------------------------------------------- rendering
+
+
+# A bureau's template is code from outside: besides the sandbox's walls, what it can make is
+# bounded (sizes of values and of the output, ranges, lipsum), and so are its time and memory.
+TEMPLATE_MAX_VALUE = 100_000  # characters or items of one value a template computes
+TEMPLATE_MAX_OUTPUT = 32 * 1024 * 1024  # characters of one rendered part (document.xml)
+TEMPLATE_MAX_RANGE = 100_000  # items of one range()
+TEMPLATE_MAX_POWER_BITS = 4096  # size of an integer `**` may make
+TEMPLATE_SECONDS = 60.0  # one form
+TEMPLATE_MEMORY = 512 << 20  # bytes of address space one render may add (a form needs a few MB)
+
+
+@functools.cache
+def _limit_error() -> type[Exception]:
+    from jinja2.sandbox import SecurityError  # imported when a template is rendered, not before
+
+    class TemplateLimit(SecurityError):
+        """A bound of the sandbox was reached (a SecurityError, so Jinja treats it as one)."""
+
+    return TemplateLimit
+
+
+def _too_big(what: str) -> Exception:
+    return _limit_error()(f"{what}超过模板允许的上限")
+
+
+def _sized(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+def _bounded_binop(operator: str, left: Any, right: Any) -> None:
+    """Raise before an operator makes a huge value: 'a' * 10**9, 10 ** 10**9, s + s …"""
+    import math
+
+    ints = [x for x in (left, right) if isinstance(x, int) and not isinstance(x, bool)]
+    sizes = [n for n in (_sized(left), _sized(right)) if n is not None]
+    if operator == "*" and sizes and ints and max(sizes) * max(max(ints), 0) > TEMPLATE_MAX_VALUE:
+        raise _too_big("重复（*）得到的文字或列表长度")
+    if operator == "+" and len(sizes) == 2 and sum(sizes) > TEMPLATE_MAX_VALUE:
+        raise _too_big("拼接（+）得到的文字或列表长度")
+    power = operator == "**" and len(ints) == 2 and abs(left) > 1
+    if power and right * math.log2(abs(left)) > TEMPLATE_MAX_POWER_BITS:
+        raise _too_big("乘方（**）的结果")
+    if operator == "%" and isinstance(left, str) and _wide_format(left):
+        raise _too_big("格式化（%）的宽度")
+
+
+# A field width of a hundred thousand or more: printf style (%1000000d, %*d) or str.format's.
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(?:\d{6,}|\*)|\{[^{}]*:[^{}]*?\d{6,}[^{}]*\}")
+
+
+def _wide_format(text: str) -> bool:
+    return bool(_WIDE_FORMAT.search(text))
+
+
+def _bounded_range(*args: int) -> range:
+    rng = range(*args)
+    if len(rng) > TEMPLATE_MAX_RANGE:
+        raise _too_big(f"range() 的长度（{len(rng)}，上限 {TEMPLATE_MAX_RANGE}）")
+    return rng
+
+
+def _bounded_lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> Any:
+    from jinja2.utils import generate_lorem_ipsum
+
+    if n > 100 or max > 1000 or min > max:
+        raise _too_big("lipsum() 的篇幅")
+    return generate_lorem_ipsum(n=n, html=html, min=min, max=max)
+
+
+def _bounded_concat(parts: Iterable[str]) -> str:
+    """Join what a template printed, stopping at TEMPLATE_MAX_OUTPUT (a loop printing for ever)."""
+    out: list[str] = []
+    total = 0
+    for part in parts:
+        total += len(part)
+        if total > TEMPLATE_MAX_OUTPUT:
+            raise _too_big("填写结果的长度")
+        out.append(part)
+    return "".join(out)
+
+
+_PADDING_METHODS = {"ljust", "rjust", "center", "zfill", "expandtabs"}
+
+
+def _bounded_call(obj: Any, args: tuple[Any, ...]) -> None:
+    """'x'.ljust(10**9), '{:>1000000000}'.format(1): a width past the value bound."""
+    owner = getattr(obj, "__self__", None)
+    name = getattr(obj, "__name__", "")
+    if not isinstance(owner, str):
+        return
+    if name in _PADDING_METHODS and any(_huge(a) for a in args):
+        raise _too_big(f"{name}() 的宽度")
+    if name in ("format", "format_map") and _wide_format(owner):
+        raise _too_big("格式化的宽度")
+
+
+def _huge(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > TEMPLATE_MAX_VALUE
+
+
+def _bounded_filter(name: str, filter_func: Any) -> Any:
+    """center/indent/wordwrap with a huge width, format with a huge field width: refused."""
+    @functools.wraps(filter_func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if name == "format":
+            if args and isinstance(args[0], str) and _wide_format(args[0]):
+                raise _too_big("格式化的宽度")
+        elif any(_huge(v) for v in (*args[1:], *kwargs.values())):
+            raise _too_big(f"{name} 的宽度")
+        return filter_func(*args, **kwargs)
+
+    return bounded
+
+
+COMPILED_MAX = 64  # compiled template parts one environment keeps
+
+
+def sandbox_env() -> Any:
+    """A Jinja environment a template cannot escape from (no attribute tricks into Python), in
+    which it cannot make huge values either."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+        _compiled: dict[str, Any]
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _bounded_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+            _bounded_call(__obj, args)
+            return super().call(__context, __obj, *args, **kwargs)
+
+        def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:  # noqa: A002
+            # docxtpl compiles each part's XML on every render; the same template gives the same
+            # XML, so one compile per part serves every dossier (the sandbox acts at run time).
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                if len(self._compiled) >= COMPILED_MAX:
+                    self._compiled.clear()
+                compiled = self._compiled[source] = super().from_string(source)
+            return compiled
+
+    env = BoundedSandbox(autoescape=True)
+    env._compiled = {}
+    env.concat = _bounded_concat  # type: ignore[method-assign]
+    env.globals["range"] = _bounded_range
+    env.globals["lipsum"] = _bounded_lipsum
+    for name in ("center", "indent", "wordwrap", "format"):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
+    return env
+
+
+def _check_template_file(template: Path) -> bytes:
+    """A template is a bounded zip: refuse what is not one, or what inflates absurdly. Returns the
+    bytes that were checked, so that what is rendered is exactly what was checked."""
+    if not template.is_file():
+        raise FormError(f"模板文件不存在：{template}")
+    try:
+        data = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise FormError(f"模板 {template} 不是有效的 Word（.docx）文件：{e}") from e
+    if len(infos) > TEMPLATE_MAX_MEMBERS or sum(i.file_size for i in infos) > TEMPLATE_MAX_BYTES:
+        raise FormError(f"模板 {template} 解压后过大，拒绝处理。")
+    if not any(i.filename == "word/document.xml" for i in infos):
+        raise FormError(f"模板 {template} 缺少 word/document.xml，不是 Word 文档。")
+    from pingtai_cli.intake.sources.common import UnreadableFile
+    from pingtai_cli.intake.sources.docx import check_zip
+
+    try:  # a bureau's template is a file from elsewhere too: no DTD, no bomb in any part
+        check_zip(data, max_bytes=TEMPLATE_MAX_BYTES).close()
+    except UnreadableFile as e:
+        raise FormError(f"模板 {template} 不安全，拒绝处理：{e}") from e
+    return data
+
+
+@dataclass
+class Prepared:
+    """A template read, checked and analysed once per process: its bytes, the names it reads,
+    a sandbox whose compiled parts it reuses, and docxtpl's patched XML by source."""
+
+    data: bytes
+    variables: set[str]
+    sandbox_env: Any  # one BoundedSandbox per template, so its compiled parts are this template's
+    patched: dict[str, str] = field(default_factory=dict)
+
+
+PREPARED_MAX = 32  # templates kept per process (a run uses a handful)
+_prepared: dict[tuple[str, int, int], Prepared] = {}
+PARSES = [0]  # templates read and analysed in this process (the cache's test counts them)
+
+
+def prepared(template: Path) -> Prepared:
+    """The template's Prepared, reused while the file keeps its path, mtime and size."""
+    try:
+        st = template.stat()
+    except OSError as e:
+        raise FormError(f"模板文件不存在：{template}") from e
+    key = (str(template.resolve()), st.st_mtime_ns, st.st_size)
+    found = _prepared.get(key)
+    if found is None:
+        found = _prepare(template)
+        if len(_prepared) >= PREPARED_MAX:
+            _prepared.clear()
+        _prepared[key] = found
+    return found
+
+
+def _prepare(template: Path) -> Prepared:
+    from jinja2 import TemplateError
+
+    PARSES[0] += 1
+    data = _check_template_file(template)
+    env = sandbox_env()
+    ready = Prepared(data, set(), env)
+    tpl = _docx_template(template, ready)
+    try:
+        names = set(tpl.get_undeclared_template_variables(jinja_env=env))
+    except TemplateError as e:
+        raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
+    except Exception as e:
+        raise FormError(f"无法读取模板 {template}：{e}") from e
+    ready.variables = names - set(env.globals)
+    return ready
+
+
+def _docx_template(template: Path, ready: Prepared) -> Any:
+    """A fresh DocxTemplate over the checked bytes; docxtpl's XML patching is done once per part."""
+    from docxtpl import DocxTemplate
+
+    class Reusing(DocxTemplate):
+        def patch_xml(self, src_xml: str) -> str:
+            done = ready.patched.get(src_xml)
+            if done is None:
+                if len(ready.patched) >= COMPILED_MAX:
+                    ready.patched.clear()
+                done = ready.patched[src_xml] = super().patch_xml(src_xml)
+            return done
+
+    try:
+        tpl = Reusing(io.BytesIO(ready.data))
+        tpl.init_docx()
+    except Exception as e:  # python-docx raises a variety of errors on broken packages
+        raise FormError(f"无法打开模板 {template}：{e}") from e
+    return tpl
+
+
+def template_variables(template: Path) -> set[str]:
+    """Top-level names the template reads (loop variables and Jinja's own globals excluded)."""
+    return set(prepared(template).variables)
+
+
+def undeclared_variables(template: Path) -> set[str]:
+    """Variables of the template that no fact or list provides (typos, foreign templates)."""
+    return template_variables(template) - context_keys()
+
+
+def render_form(
+    template: Path, context: dict[str, Any], out: Path, seconds: float = TEMPLATE_SECONDS
+) -> list[str]:
+    """Render `template` with `context` into `out` (.docx); return the blank fields it shows.
+
+    The caller chooses `out` (fill-forms writes to a temporary name and renames).
+    """
+    from jinja2 import TemplateError
+
+    from pingtai_cli.core.deadline import TimeLimit, memory_limit, time_limit
+
+    ready = prepared(template)
+    tpl = _docx_template(template, ready)
+    try:
+        with time_limit(seconds), memory_limit(TEMPLATE_MEMORY):
+            tpl.render(context, jinja_env=ready.sandbox_env, autoescape=True)
+        tpl.save(str(out))
+    except TemplateError as e:
+        said = str(e) if isinstance(e, _limit_error()) else f"{type(e).__name__}: {e}"
+        raise FormError(f"模板 {template} 无法填写：{said}") from e
+    except TimeLimit:
+        raise FormError(f"模板 {template} 填写超过时限 {seconds:g} 秒，已中止（模板中可能有过大的循环）") from None
+    except (MemoryError, OverflowError, RecursionError) as e:
+        raise FormError(f"模板 {template} 填写所需内存或递归超过上限，已中止（{_why(e)}）") from None
+    blanks = context.get("blank_fields") or []
+    return [k for k in blanks if k in ready.variables]
+
+
+_WHY = {MemoryError: "内存不足", OverflowError: "数值过大", RecursionError: "递归过深"}
+
+
+def _why(e: Exception) -> str:
+    return next((why for kind, why in _WHY.items() if isinstance(e, kind)), "超过上限")
+
+
+# ---------------------------------------------------------------- xlsx from a rendered table
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^-?(?:0|[1-9]\d{0,8})(?:\.\d+)?$")
+
+
+def neutralise_cell(text: str) -> str | float | int:
+    """A cell value that a spreadsheet will not run: formulas get a leading apostrophe.
+
+    Plain short numbers (not phone numbers or codes) become numbers so a bureau can sum them.
+    """
+    text = clean_text(text)
+    if text in (BLANK, BLANK_DATE):  # a hand-filling line means nothing in a spreadsheet
+        return ""
+    if _PLAIN_NUMBER.match(text):
+        return float(text) if "." in text else int(text)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
+    """Write the tables of a rendered form to a workbook: same rows and cells, one sheet.
+
+    Taking the rendered .docx as the source keeps the .xlsx identical in content to
+    the Word form, for shipped and bureau templates alike.
+    """
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from openpyxl import Workbook
+
+    doc = Document(str(docx_path))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append([neutralise_cell(title)])
+    for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, doc).text.strip()
+            if text and text != title:
+                ws.append([neutralise_cell(text)])
+        elif tag == "tbl":
+            _append_table(ws, Table(child, doc))
+    wb.save(str(xlsx_path))
+
+
+def _append_table(ws: Any, table: Any) -> None:
+    for row in table.rows:
+        values: list[str | float | int] = []
+        previous = None
+        for cell in row.cells:
+            same = cell._tc is previous  # a horizontally merged cell repeats
+            previous = cell._tc
+            values.append("" if same else neutralise_cell(cell.text.strip()))
+        if not _is_padding(values):
+            ws.append(values)
+    ws.append([])
+
+
+def _is_padding(values: list[str | float | int]) -> bool:
+    """A blank row left for hand filling (at most a row number in the first cell)."""
+    return all(v == "" for v in values[1:]) and (values[0] == "" or isinstance(values[0], int))
