@@ -25,6 +25,7 @@ test: $(STAMP) fonts
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP) fonts
 	$(BIN)/python bench/run.py

@@ -245,9 +245,8 @@ def read_variant(variant: Variant) -> dict[str, Any]:
     """What pingtai reads of the variant's two files, and whether that is fully right."""
     import time
 
-    from pingtai_cli.intake.limits import Limits
-
     from pingtai_cli.intake.dossier import process_file
+    from pingtai_cli.intake.limits import Limits
 
     start = time.perf_counter()
     licence = process_file(variant.licence_name, variant.licence, Limits())

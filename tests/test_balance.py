@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.balance import balance_total
 from test_pdf import text_pdf
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 from typer.testing import CliRunner
 
 from pingtai_cli import cli
 from pingtai_cli.api import check_dossier, read_dossier
 from pingtai_cli.intake import cache
+from pingtai_cli.intake.limits import Limits
 from test_ocr_budget import AUDIT, FakeOcr, flat_page, scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,9 +6,9 @@ import io
 import zipfile
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import UnreadableFile
 from pingtai_cli.intake.sources.docx import heading_of, read_docx
 

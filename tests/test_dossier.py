@@ -11,10 +11,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.core.errors import DossierError
 from pingtai_cli.intake.dossier import read_dossier
+from pingtai_cli.intake.limits import Limits
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"
 

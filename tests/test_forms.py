@@ -819,9 +819,8 @@ SAMPLE_PATHS = (
 @cache
 def read_sample(path: Path) -> Dossier:
     """Workbook facts and lists are what forms print; OCR is skipped to keep the tests fast."""
-    from pingtai_cli.intake.limits import Limits
-
     from pingtai_cli.intake.dossier import read_dossier
+    from pingtai_cli.intake.limits import Limits
 
     return read_dossier(path, limits=Limits(max_ocr_pages=0, max_ocr_total=0))
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from pingtai_cli.core.fmt import fmt
 from typer.testing import CliRunner
 
 from pingtai_cli import cli
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.factkeys import BY_KEY
 from pingtai_cli.intake.sources.uscc import check_char
 from pingtai_cli.outputs.skeleton import (

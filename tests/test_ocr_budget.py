@@ -11,9 +11,9 @@ import io
 from pathlib import Path
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.intake.dossier import process_file, read_dossier
+from pingtai_cli.intake.limits import Limits
 
 STEP = 12  # grey levels between pages: survives JPEG compression inside the PDF
 

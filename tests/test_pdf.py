@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import UnreadableFile
 from pingtai_cli.intake.sources.pdf import open_pdf, text_problem
 from pingtai_cli.intake.sources.seal import detect_seal

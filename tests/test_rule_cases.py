@@ -5,9 +5,9 @@ The jurisdictions are discovered (tests/jurisdictions.py): a new folder's cases 
 from __future__ import annotations
 
 import pytest
-from pingtai_cli.engine.cases import run_case
 
 from jurisdictions import keys
+from pingtai_cli.engine.cases import run_case
 from pingtai_cli.rules.cases import RuleCase, load_cases
 from pingtai_cli.rules.schema import available, load_ruleset
 

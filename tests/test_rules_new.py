@@ -141,7 +141,6 @@ def test_the_shipped_rule_cases_give_the_same_result_on_the_draft(drafts, key):
     """Each shipped case of a threshold or flag rule, run on the drafted rule with the same fact,
     article and value: the draft decides it the same way (variants and relaxations included)."""
     from pingtai_cli.engine.cases import run_case
-
     from pingtai_cli.rules.cases import load_cases
 
     shipped, draft = load_ruleset(key), load_file(drafts[key])

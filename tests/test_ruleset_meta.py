@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pingtai_cli.engine.cases import run_case
 
 from jurisdictions import code_prefix, keys, policy_file, ruleset_file, shipped_keys
 from pingtai_cli.core.errors import RulesetError
+from pingtai_cli.engine.cases import run_case
 from pingtai_cli.engine.derive import derive
 from pingtai_cli.rules.cases import RuleCase, case_dossier, load_cases
 from pingtai_cli.rules.files import LEVEL_RANK, readme_path, shipped

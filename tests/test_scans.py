@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.facts.docfacts import find_legal_rep, find_org_name
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.materials import classify_content, is_contents
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.api import read_dossier
 from pingtai_cli.intake.dossier import process_file
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.tables import Box, boxes_grid
 from test_pdf import LICENCE, text_pdf
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 from hostile_corpus import GOOD_ORG, GOOD_WORKBOOK, HOSTILE_TEXTS, ODD_NAMES, Corpus
-from pingtai_cli.intake.limits import Limits
 
 from pingtai_cli.core.errors import DossierError
 from pingtai_cli.core.models import Dossier
 from pingtai_cli.intake.dossier import read_dossier
+from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.excel import read_workbook
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Fact, RuleResult, Status
 from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import Rule
@@ -24,17 +25,6 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
 }
 OP_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于"}
-
-
-def fmt(value: Any) -> str:
-    """320.0 → '320', 0.5 → '0.5', True → '是'."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    if isinstance(value, list):
-        return "；".join(str(v) for v in value) or "（空）"
-    return str(value)
 
 
 def _result(rule: Rule, status: Status, facts: Facts, **kw: Any) -> RuleResult:

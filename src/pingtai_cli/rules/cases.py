@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pingtai_cli.core.errors import RulesetError
-from pingtai_cli.core.models import Dossier, Fact, RuleResult, Status
+from pingtai_cli.core.models import Dossier, Fact, Status
 from pingtai_cli.factkeys import BY_KEY, unit_of
 from pingtai_cli.rules.files import cases_path
 from pingtai_cli.rules.schema import Ruleset, available
@@ -91,24 +91,6 @@ def case_dossier(case: RuleCase) -> Dossier:
     facts = {k: Fact(k, v, unit_of(k)) for k, v in case.facts.items()}
     lists = {k: [dict(r) for r in rows] for k, rows in case.lists.items()}
     return Dossier(path=f"case:{case.name}", facts=facts, yearly=[dict(r) for r in case.yearly], lists=lists)
-
-
-def run_case(ruleset: Ruleset, code: str, case: RuleCase) -> RuleResult:
-    """Evaluate one rule on a case the way `evaluate()` does (exclusions apply when they match)."""
-    from pingtai_cli.engine.checks import matches_exclusion
-    from pingtai_cli.engine.derive import derive
-    from pingtai_cli.engine.verdict import run_rule
-
-    rule = ruleset.rule(code)
-    from pingtai_cli.engine.derive import derive_declared
-
-    dossier = case_dossier(case)
-    facts = derive(dossier, case.as_of, ruleset=ruleset)
-    derive_declared(ruleset, dossier, facts)
-    exclusion_codes = {r.code for x in ruleset.exclusions for r in x.walk()}
-    if code in exclusion_codes:
-        return matches_exclusion(rule, facts)
-    return run_rule(rule, ruleset, facts)
 
 
 def examples(ruleset: Ruleset, code: str, extra_dir: Path | None = None) -> dict[str, RuleCase]:

@@ -28,15 +28,16 @@ from typing import Any
 
 import yaml
 
+from pingtai_cli.core.yamlload import YAML_LOADER
+
 RULESETS_ENV = "PINGTAI_RULESETS_DIR"
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster, same results
 RULESET_FILE = "ruleset.yaml"  # inside a jurisdiction's folder
 CASES_FILE = "cases.yaml"
 
 
 def package_data_dir(name: str) -> Path:
     """Where shipped data lives: inside the wheel (`_data/`), or the repo root in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the pingtai_cli package
     bundled = here / "_data" / name
     if bundled.is_dir():
         return bundled

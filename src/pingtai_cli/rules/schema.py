@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pingtai_cli.core.errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
-from pingtai_cli.core.yamlload import YAML_LOADER
+from pingtai_cli.core.yamlload import YAML_LOADER  # noqa: F401 - re-exported
 from pingtai_cli.rules.files import (  # noqa: F401 - re-exported
     RULESETS_ENV,
     available,

@@ -12,8 +12,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from pingtai_cli import __version__
 from pingtai_cli.core.models import CheckResult
+from pingtai_cli.core.version import __version__
 from pingtai_cli.outputs.report.labels import check_lang, t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
@@ -31,7 +31,7 @@ def _template() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("pingtai_cli", "report/templates"),
+        loader=jinja2.PackageLoader("pingtai_cli", "outputs/report/templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

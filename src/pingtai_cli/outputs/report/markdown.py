@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
-from pingtai_cli import __version__
 from pingtai_cli.core.models import CheckResult
+from pingtai_cli.core.version import __version__
 from pingtai_cli.outputs.report.labels import check_lang, t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
