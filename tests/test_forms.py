@@ -23,9 +23,10 @@ from typer.testing import CliRunner
 
 from jurisdictions import keys
 from pingtai_cli import cli
-from pingtai_cli.cli.commands import forms as forms_cmd
+from pingtai_cli.api import forms as forms_api
 from pingtai_cli.core.errors import OutputExists, PingtaiError
 from pingtai_cli.core.models import Dossier, Fact
+from pingtai_cli.outputs.forms import fill as forms_cmd
 from pingtai_cli.outputs.forms.render import (
     BLANK,
     FormError,
@@ -575,7 +576,7 @@ def fake_reader(monkeypatch: pytest.MonkeyPatch) -> dict[str, Dossier]:
         code = "914110" + hashlib.sha256(path.name.encode()).hexdigest()[:12].upper()
         return made.get(path.name) or make_dossier(str(path), credit_code=code)
 
-    monkeypatch.setattr(forms_cmd, "load_dossier", load)
+    monkeypatch.setattr(forms_api, "load_dossier", load)
     return made
 
 

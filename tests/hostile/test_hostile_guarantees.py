@@ -202,10 +202,10 @@ def _interrupt(*_: Any, **__: Any) -> None:
 def test_ctrl_c_while_writing_leaves_no_temp_file_in_any_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, private_dirs: dict[str, Path]
 ) -> None:
-    from pingtai_cli.cli.commands import forms
     from pingtai_cli.intake import cache
     from pingtai_cli.outputs import skeleton
     from pingtai_cli.outputs import writer as output
+    from pingtai_cli.outputs.forms import fill as forms
 
     monkeypatch.setattr(os, "fsync", _interrupt)
     with pytest.raises(KeyboardInterrupt):
@@ -383,7 +383,7 @@ def test_a_member_name_let_through_can_never_leave_the_dossier(name: str) -> Non
 @settings(max_examples=500, deadline=None)
 @given(text=st.text(alphabet=NAME_CHARS, max_size=120))
 def test_a_file_name_made_from_dossier_text_stays_one_plain_name(text: str) -> None:
-    from pingtai_cli.cli.commands.forms import NAME_MAX, safe_name
+    from pingtai_cli.outputs.forms.fill import NAME_MAX, safe_name
 
     name = safe_name(text, "dossier")
     assert name and len(name) <= NAME_MAX + 1

@@ -565,7 +565,7 @@ def test_init_on_a_full_disk_leaves_no_folder_and_says_so_in_chinese(
 def test_fill_forms_on_a_full_disk_names_the_file_and_leaves_no_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pingtai_cli.cli.commands import forms
+    from pingtai_cli.outputs.forms import fill as forms
 
     _disk_full_after(monkeypatch, forms, "write_atomic", good=2)
     a = good_dossier(tmp_path / "in" / "a")

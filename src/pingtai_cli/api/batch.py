@@ -297,3 +297,32 @@ def _drain(results: Any) -> list[Any]:
             out.append(results.get(timeout=0.2))
         except queue.Empty:
             return out
+
+
+def announce(paths: list[Path], job: Job, say: Callable[[str], None]) -> list[Path]:
+    """The dossiers the paths hold; what is missing or not a dossier is said (and kept in `job`)."""
+    dossiers, missing = discover(paths)
+    job.missing_paths = missing
+    for m in missing:
+        say(f"错误：路径不存在或无法访问：{m}")
+    for f in not_dossiers(paths):
+        say(f"注意：{f} 不是卷宗（卷宗是文件夹或 .zip），未检查")
+    return dossiers
+
+
+def check_all(
+    dossiers: list[Path],
+    job: Job,
+    progress: Callable[[Path], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
+) -> list[CheckResult]:
+    """Every dossier's results in the order given, the same applicant's copies marked as duplicates."""
+    from pingtai_cli.engine.duplicates import mark_duplicates
+
+    ordered: list[list[CheckResult]] = [[] for _ in dossiers]
+    for i, results in run(dossiers, job, progress, on_start):
+        ordered[i] = results
+    results = [r for rs in ordered for r in rs]
+    if len(results) > 1:
+        mark_duplicates(results)
+    return results

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import app, echo
-from pingtai_cli.core.errors import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PingtaiError
+from pingtai_cli.core.errors import PingtaiError
 
 
 class Fmt(StrEnum):
@@ -21,22 +20,6 @@ class Fmt(StrEnum):
     markdown = "markdown"
     html = "html"
     xlsx = "xlsx"
-
-
-AS_OF_YEARS = (1900, 2999)  # what "近三年", "上一年度" can be computed for; outside is a typo
-
-
-def parse_as_of(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        when = date.fromisoformat(text)
-    except ValueError as e:
-        raise PingtaiError(f"--as-of 应为 YYYY-MM-DD 格式的日期，收到 {text!r}") from e
-    low, high = AS_OF_YEARS
-    if not low <= when.year <= high:
-        raise PingtaiError(f"--as-of 的年份应在 {low} 至 {high} 之间，收到 {text!r}")
-    return when
 
 
 LIMIT_SCALES = {"max_file_bytes": 2**20, "max_total_bytes": 2**20, "max_pixels": 1_000_000}
@@ -78,35 +61,19 @@ def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
     """
     from pingtai_cli.api import batch
 
-    dossiers, missing = batch.discover(paths)
-    job.missing_paths = missing
-    for m in missing:
-        echo(f"错误：路径不存在或无法访问：{m}", err=True)
-    for f in batch.not_dossiers(paths):
-        echo(f"注意：{f} 不是卷宗（卷宗是文件夹或 .zip），未检查", err=True)
-    ordered: list[list[Any]] = [[] for _ in dossiers]
+    dossiers = batch.announce(paths, job, lambda m: echo(m, err=True))
     if len(dossiers) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress
 
         with Progress(transient=True, console=_stderr()) as bar:
             task = bar.add_task(f"检查 {len(dossiers)} 份卷宗", total=len(dossiers))
-            for i, results in batch.run(dossiers, job, lambda p: bar.advance(task)):
-                ordered[i] = results
-    elif len(dossiers) > 1 and not quiet:
+            return batch.check_all(dossiers, job, lambda p: bar.advance(task))
+    if len(dossiers) > 1 and not quiet:
         from pingtai_cli.core.progress import PlainProgress
 
         with PlainProgress(len(dossiers)) as lines:
-            for i, results in batch.run(dossiers, job, lines.finished, lines.started):
-                ordered[i] = results
-    else:
-        for i, results in batch.run(dossiers, job):
-            ordered[i] = results
-    results = [r for rs in ordered for r in rs]
-    if len(results) > 1:
-        from pingtai_cli.engine.duplicates import mark_duplicates
-
-        mark_duplicates(results)
-    return results
+            return batch.check_all(dossiers, job, lines.finished, lines.started)
+    return batch.check_all(dossiers, job)
 
 
 def _stderr() -> Any:
@@ -177,13 +144,6 @@ def _utf8(stream: Any) -> bool:
         return False
 
 
-def exit_code(results: list[Any], missing: list[str]) -> int:
-    """Spec §3: 2 when a path is missing or nothing given could be checked at all."""
-    if missing or (results and all(r.error for r in results)):
-        return EXIT_USAGE
-    return EXIT_OK if results and all(r.verdict == "eligible" for r in results) else EXIT_FINDINGS
-
-
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
@@ -214,7 +174,7 @@ def check(
     ] = None,
 ) -> None:
     """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
-    from pingtai_cli.api.batch import Job
+    from pingtai_cli.api import check_batch
     from pingtai_cli.rules.schema import load_ruleset
 
     load_ruleset(jurisdiction, rulesets_dir)  # unknown jurisdiction → exit 2 before any reading
@@ -238,8 +198,19 @@ def check(
         max_ocr_total=max_ocr_pages,
         max_pixels=max_megapixels,
     )
-    job = Job([jurisdiction], parse_as_of(as_of), rulesets_dir, limits, not no_cache, timeout, jobs, scheduler=scheduler)
-    results = run_batch(paths, job, quiet)
+    checked = check_batch(
+        paths,
+        jurisdiction,
+        as_of=as_of,
+        rulesets_dir=rulesets_dir,
+        limits=limits,
+        use_cache=not no_cache,
+        timeout=timeout,
+        jobs=jobs,
+        scheduler=scheduler,
+        run=lambda given, job: run_batch(given, job, quiet),
+    )
+    results = checked.results
     if results:
         emit(results, fmt, output, force, verbose, lang)
     if len(results) > 1 and not quiet:
@@ -250,4 +221,4 @@ def check(
         from pingtai_cli.intake import cache
 
         cache.sweep()  # applicants' data does not stay in the cache for ever
-    raise typer.Exit(exit_code(results, job.missing_paths))
+    raise typer.Exit(checked.exit_code)

@@ -54,11 +54,9 @@ def compare_format(fmt: CompareFormat | None, output: Path | None) -> CompareFor
 
 def build(keys: list[str], rulesets_dir: Path | None) -> Any:
     """The Comparison for the given keys (all available when none), in the order given."""
-    from pingtai_cli.outputs.comparison import comparison
-    from pingtai_cli.rules.schema import available, load_ruleset
+    from pingtai_cli.api import compare_jurisdictions
 
-    chosen = list(dict.fromkeys(keys)) or list(available(rulesets_dir))
-    return comparison([load_ruleset(k, rulesets_dir) for k in chosen])
+    return compare_jurisdictions(keys, rulesets_dir=rulesets_dir)
 
 
 def emit(cmp: Any, fmt: CompareFormat, output: Path | None, force: bool) -> None:
@@ -117,13 +115,8 @@ def compare_jurisdictions(
 
 def add_dossier(cmp: Any, path: Path, as_of: str | None, rulesets_dir: Path | None) -> None:
     """Check the dossier once under every column's ruleset and put verdicts and gaps on top."""
-    from pingtai_cli.api import check_many
-    from pingtai_cli.cli.commands.check import parse_as_of
-    from pingtai_cli.core.errors import DossierError
-    from pingtai_cli.outputs.comparison import dossier_rows, summary_line
+    from pingtai_cli.api import add_dossier as add
+    from pingtai_cli.outputs.comparison import summary_line
 
-    if not path.exists():
-        raise DossierError(f"卷宗路径不存在：{path}")
-    results = check_many(path, [c.key for c in cmp.columns], as_of=parse_as_of(as_of), rulesets_dir=rulesets_dir)
-    cmp.rows[:0] = dossier_rows(results)
+    results = add(cmp, path, as_of=as_of, rulesets_dir=rulesets_dir)
     echo(summary_line(results), err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -38,17 +37,10 @@ def init(
     ] = None,
 ) -> None:
     """创建申报材料文件夹：申请表.xlsx（按本地区条件列出各填报项）、材料清单.md、README.txt。"""
-    from pingtai_cli.cli.commands.check import parse_as_of
-    from pingtai_cli.cli.commands.forms import applicant_form_keys
-    from pingtai_cli.outputs.skeleton import build_skeleton, write_dossier
-    from pingtai_cli.rules.files import is_shipped
-    from pingtai_cli.rules.schema import available, load_ruleset
+    from pingtai_cli.api import init_dossier
 
-    ruleset = load_ruleset(jurisdiction, rulesets_dir)
-    skeleton = build_skeleton(ruleset, parse_as_of(as_of), applicant_form_keys(ruleset))
-    shipped = is_shipped(available(rulesets_dir)[jurisdiction])
-    skeleton = dataclasses.replace(skeleton, user_ruleset=not shipped)
-    written = write_dossier(skeleton, directory, force=force)
+    made = init_dossier(directory, jurisdiction, as_of=as_of, force=force, rulesets_dir=rulesets_dir)
+    skeleton, written, shipped = made.skeleton, made.written, made.shipped
     if not skeleton.in_force:
         err(f"注意：{skeleton.document}在 {skeleton.as_of.isoformat()} 不在有效期内。")
     if skeleton.materials_note is not None:

@@ -50,7 +50,7 @@ class ExplainFormat(StrEnum):
 
 
 def _as_of(text: str | None) -> date:
-    from pingtai_cli.cli.commands.check import parse_as_of
+    from pingtai_cli.core.dates import parse_as_of
 
     return parse_as_of(text)
 
@@ -373,99 +373,21 @@ def explain(
 # ---------------------------------------------------------------- validate
 
 
-def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
-    """(problems as `file:line: field: reason`, warnings, the ruleset when valid)."""
-    import yaml
-
-    from pingtai_cli.core.errors import PingtaiError, RulesetError
-    from pingtai_cli.rules.files import RulesetFileError, read_bounded, refuse_aliases
-    from pingtai_cli.rules.schema import load_file
-
-    try:
-        text = read_bounded(path)
-    except RulesetFileError as e:
-        return [f"{path}:?: (文件): {e}"], [], None
-    except (OSError, UnicodeDecodeError) as e:
-        return [f"{path}:?: (文件): 无法读取（{e}）"], [], None
-    try:
-        refuse_aliases(yaml.compose(text, Loader=yaml.SafeLoader))
-    except RulesetFileError as e:
-        return [f"{path}:?: (YAML): {e}"], [], None
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else "?"
-        return [f"{path}:{line}: (YAML): {e.problem or e}"], [], None
-    except yaml.YAMLError as e:
-        return [f"{path}:?: (YAML): {e}"], [], None
-    try:
-        rs = load_file(path, extra)
-    except RulesetError as e:
-        problems = e.problems or [f"{path.name}:?: (文件): {e.args[0]}"]
-        return [_with_line(p, path, text) for p in problems], [], None
-    except PingtaiError as e:
-        return [f"{path}:?: (文件): {e}"], [], None
-    return _meaning(rs, path, extra)
-
-
-def _meaning(rs: Any, path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
-    """What a valid file means: unknown keys, unmeetable counts, prefixes, quotes (rulecheck.py)."""
-    from pingtai_cli.core.errors import PingtaiError
-    from pingtai_cli.rules.schema import parent_chain
-    from pingtai_cli.rules.validate import meaning_problems, quote_problems, where_key
-
-    try:
-        chain = parent_chain(path, extra)
-    except PingtaiError as e:
-        return [f"{path}:?: (文件): {e}"], [], None
-    problems, warnings = meaning_problems(rs, chain)
-    quoted, unchecked = quote_problems(rs, chain)
-    problems += quoted
-    warnings += unchecked
-    if rs.status == "draft" or rs.draft_codes() or rs.not_encoded:
-        warnings.append(_draft_words(rs, where_key(chain, "status")))
-    return problems, [f"提示：{w}" for w in warnings], None if problems else rs
-
-
-def _draft_words(rs: Any, where: str) -> str:
-    parts = []
-    if rs.status == "draft":
-        parts.append("整个规则文件为草稿（status: draft）")
-    if rs.draft_codes():
-        parts.append(f"{len(rs.draft_codes())} 条规则待确认（status: draft）")
-    if rs.not_encoded:
-        parts.append("未编码：" + "、".join(dict.fromkeys(n.section for n in rs.not_encoded)))
-    return f"{where}: status: " + "；".join(parts) + "。检查结论将为“待审核”，直到全部确认"
-
-
-def _with_line(problem: str, path: Path, text: str) -> str:
-    """`national.yaml: 规则编号 NA-B03 重复` → `…/national.yaml:57: NA-B03: 规则编号 NA-B03 重复`."""
-    import re
-
-    if problem.startswith(f"{path.name}:") and not problem.startswith(f"{path.name}: "):
-        return f"{path}{problem[len(path.name):]}"  # already `name:line: field: reason`
-    head, _, rest = problem.partition(": ")
-    if head != path.name:
-        return problem
-    m = re.search(r"[A-Z]{2,4}-[A-Z]\d{2}[a-z]?", rest)
-    line = "?"
-    if m:
-        hits = [i for i, ln in enumerate(text.splitlines(), 1) if re.search(rf"code:\s*['\"]?{m.group(0)}\b", ln)]
-        line = str(hits[-1]) if hits else "?"
-    field = m.group(0) if m else "(文件)"
-    return f"{path}:{line}: {field}: {rest}"
-
-
 @rules_app.command("validate")
 def validate(
     files: Annotated[list[Path], typer.Argument(help="要校验的规则文件（YAML）。", exists=False)],
     rulesets_dir: RulesetsDir = None,
 ) -> None:
     """校验规则文件：结构、字段、编号、引用；有问题逐行列出（文件:行: 字段: 原因），退出码 2。"""
+    from pingtai_cli.api import validate_ruleset
+
     failed = 0
     for path in files:
         if path.name.startswith("_"):  # _index.yaml and the like: not a ruleset
             echo(f"{path}：跳过（以 _ 开头的文件不是规则文件）")
             continue
-        problems, warnings, rs = validate_file(path, rulesets_dir)
+        checked = validate_ruleset(path, rulesets_dir)
+        problems, warnings, rs = checked.problems, checked.warnings, checked.ruleset
         for w in warnings:
             echo(w)
         if problems:
@@ -473,6 +395,7 @@ def validate(
             for p in problems:
                 echo(p)
             continue
+        assert rs is not None  # no problems: validate_file returns the ruleset it loaded
         typer.echo(
             f"{path}：有效 — {rs.name}（{rs.key}），条件 {len(rs.all_rules())} 条，"
             f"材料 {len(rs.materials)} 项，表格 {len(rs.forms)} 项，程序 {len(rs.procedure)} 项"

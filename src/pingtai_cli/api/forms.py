@@ -1,0 +1,145 @@
+"""`fill_forms`: an intake's Word/Excel forms filled from its dossiers, as `pingtai fill-forms` does.
+
+The dossiers are read and checked through the batch machinery (workers, time limits, the
+extraction cache, duplicates), kept in verdict order, and the forms planned, written whole or
+not at all, and optionally converted to PDF (outputs/forms/fill.py). Messages for people go to
+`say` (the CLI: stderr); nothing here imports Typer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pingtai_cli.api.batch import Job, _errors, announce, check_all
+from pingtai_cli.core.dates import as_of_date
+from pingtai_cli.core.deadline import check_seconds
+from pingtai_cli.core.errors import EXIT_FINDINGS, DossierError, PingtaiError, os_reason
+from pingtai_cli.core.models import CheckResult, Dossier
+from pingtai_cli.outputs.forms import fill
+from pingtai_cli.outputs.forms.fill import DOSSIER_TIMEOUT, Say, _quiet
+from pingtai_cli.rules.schema import load_ruleset
+
+Runner = Callable[[list[Path], Job], list[CheckResult]]  # paths → results (the CLI adds progress)
+
+
+@dataclass
+class FilledForms:
+    """What a run wrote (in the order the CLI prints it) and the exit code it stands for."""
+
+    written: list[Path] = field(default_factory=list)
+    exit_code: int = 0  # 1 (EXIT_FINDINGS): a dossier could not be read and was skipped
+
+
+def load_dossier(path: Path) -> Dossier:
+    from pingtai_cli.intake.dossier import read_dossier
+
+    return read_dossier(path)
+
+
+def read_and_check(path: Path, job: Any) -> list[CheckResult]:
+    """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept.
+
+    Module-level, so that the batch's workers (and remote ones) can run it.
+    """
+    from pingtai_cli.engine.verdict import evaluate
+    from pingtai_cli.intake.cache import enabled
+
+    try:
+        with enabled(job.use_cache):
+            dossier = load_dossier(path)
+    except DossierError as e:
+        return _errors(path, job, str(e))
+    out = []
+    for key in job.jurisdictions:
+        result = evaluate(dossier, load_ruleset(key, job.rulesets_dir), job.as_of)
+        result.source = dossier
+        out.append(result)
+    return out
+
+
+def fill_forms(
+    dossiers: Sequence[str | Path],
+    jurisdiction: str,
+    out: str | Path,
+    *,
+    template_dir: Path | None = None,
+    force: bool = False,
+    pdf: bool = False,
+    as_of: date | str | None = None,
+    rulesets_dir: Path | None = None,
+    timeout: float = DOSSIER_TIMEOUT,
+    jobs: int = 1,
+    include_all: bool = False,
+    survey_seed: int | None = None,
+    use_cache: bool = True,
+    scheduler: str | None = None,
+    say: Say = _quiet,
+    run: Runner | None = None,
+) -> FilledForms:
+    """Fill the jurisdiction's forms for the dossiers into `out` (one folder per applicant).
+
+    Raises PingtaiError (with its exit code) when nothing can be done; a dossier that cannot be
+    read is skipped, said, and makes the exit code 1.
+    """
+    rs = load_ruleset(jurisdiction, rulesets_dir)
+    if template_dir is not None and not template_dir.is_dir():
+        raise PingtaiError(f"模板目录不存在：{template_dir}")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise PingtaiError(f"输出路径不是文件夹：{out}")
+    out = out.resolve()
+    timeout = check_seconds(timeout) or DOSSIER_TIMEOUT
+    when = as_of_date(as_of)
+    seed = survey_seed if survey_seed is not None else int(when.strftime("%Y%m%d"))
+    limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
+    job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=read_and_check, scheduler=scheduler)
+    paths = fill.given([Path(p) for p in dossiers], out, say)
+    results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
+    failed = [r for r in results if r.error or r.source is None]
+    for r in failed:
+        say(f"跳过无法读取的卷宗：{r.error}")
+    failed_any = bool(failed or job.missing_paths)
+    entries = [(Path(r.dossier), r) for r in results if not (r.error or r.source is None)]
+    if not entries:
+        raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
+    for path, r in entries:
+        if r.source is not None:
+            for line in fill.problem_lines(path, r.source) + fill.verdict_lines(path, r, rs):
+                say(line)
+    entries, left_out = fill.select(entries, include_all)
+    for line in left_out:
+        say(line)
+    if not entries:
+        say("没有可列入的卷宗，未生成表格（加 --include-all 列入全部卷宗）。")
+        return FilledForms([], EXIT_FINDINGS if failed_any else 0)
+    read = [(path, r.source) for path, r in entries if r.source is not None]
+    todo, notes = fill.plan(read, rs, out, template_dir, [r for _, r in entries], seed)
+    for note in notes:
+        say(note)
+    generic: list[Path] = []
+    if not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
+        generic = fill.generic_jobs(read, rs, out, when, force=force, say=say)
+    if not todo and not generic:
+        say("没有可生成的表格。")
+        return FilledForms([], 0)
+    fill.check_outputs(todo, out, force=force, pdf=pdf)
+    folders = fill.new_folders(out, todo)
+    existed = {p for job in todo for p in job.outputs(pdf) if p.exists()}
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fill.write_jobs(todo, out, written, timeout, jobs if scheduler is None else 1)
+    except BaseException as e:
+        fill.undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
+        if isinstance(e, OSError):
+            raise PingtaiError(f"无法创建输出目录 {e.filename or out}（{os_reason(e)}）") from e
+        raise
+    for line in fill.blank_report(todo) + fill.survey_lines(todo):
+        say(line)
+    if pdf:
+        written += fill.pdfs(todo, say)
+    return FilledForms(generic + written, EXIT_FINDINGS if failed_any else 0)
