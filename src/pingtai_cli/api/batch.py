@@ -17,7 +17,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli.api import check_many, error_result
+from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
+from pingtai_cli.engine.duplicates import mark_duplicates
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
@@ -88,7 +91,6 @@ def not_dossiers(paths: list[Path]) -> list[Path]:
 
 
 def check_path(path: Path, job: Job) -> list[CheckResult]:
-    from pingtai_cli.api import check_many
 
     return check_many(
         path,
@@ -110,7 +112,6 @@ def _safe_check(path: Path, job: Job) -> list[CheckResult]:
 
 def _check_in_time(path: Path, job: Job, limit: float) -> list[CheckResult]:
     """One dossier in this process, stopped by an alarm past the limit (no worker to kill)."""
-    from pingtai_cli.core.deadline import TimeLimit, time_limit
 
     try:
         with time_limit(limit):
@@ -123,7 +124,6 @@ _TIMED_OUT = "超过单个卷宗时限 {limit:g} 秒，已中止"
 
 
 def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
-    from pingtai_cli.api import error_result
     from pingtai_cli.rules.schema import load_ruleset
 
     out = []
@@ -317,7 +317,6 @@ def check_all(
     on_start: Callable[[Path], None] | None = None,
 ) -> list[CheckResult]:
     """Every dossier's results in the order given, the same applicant's copies marked as duplicates."""
-    from pingtai_cli.engine.duplicates import mark_duplicates
 
     ordered: list[list[CheckResult]] = [[] for _ in dossiers]
     for i, results in run(dossiers, job, progress, on_start):

@@ -18,6 +18,7 @@ from typing import Any
 
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.core.models import CheckResult
+from pingtai_cli.core.version import __version__
 
 CONNECT_TIMEOUT = "10s"
 INSTALL_HINT = '--scheduler 需要 Dask 分布式组件：pip install "pingtai[distributed]"'
@@ -25,7 +26,6 @@ INSTALL_HINT = '--scheduler 需要 Dask 分布式组件：pip install "pingtai[d
 
 def worker_version() -> str:
     """Run on every worker before the batch: a worker with another pingtai would judge otherwise."""
-    from pingtai_cli.core.version import __version__
     from pingtai_cli.intake.cached import EXTRACTOR_VERSION
 
     return f"{__version__}/{EXTRACTOR_VERSION}"

@@ -19,6 +19,8 @@ from pingtai_cli.core.dates import as_of_date
 from pingtai_cli.core.deadline import check_seconds
 from pingtai_cli.core.errors import EXIT_FINDINGS, DossierError, PingtaiError, os_reason
 from pingtai_cli.core.models import CheckResult, Dossier
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.intake.cache import enabled
 from pingtai_cli.outputs.forms import fill
 from pingtai_cli.outputs.forms.fill import DOSSIER_TIMEOUT, Say, _quiet
 from pingtai_cli.rules.schema import load_ruleset
@@ -45,8 +47,6 @@ def read_and_check(path: Path, job: Any) -> list[CheckResult]:
 
     Module-level, so that the batch's workers (and remote ones) can run it.
     """
-    from pingtai_cli.engine.verdict import evaluate
-    from pingtai_cli.intake.cache import enabled
 
     try:
         with enabled(job.use_cache):

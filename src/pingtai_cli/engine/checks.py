@@ -13,6 +13,7 @@ from typing import Any
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Fact, RuleResult, Status
+from pingtai_cli.core.patterns import search
 from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import Rule
 
@@ -215,7 +216,6 @@ def _lines(fact: Fact) -> list[str]:
 
 
 def _matching(patterns: list[str], lines: list[str]) -> list[str]:
-    from pingtai_cli.core.patterns import search  # RE2: a ruleset's pattern runs in linear time
 
     return [line for line in lines if any(search(p, _obtained(line)) for p in patterns)]
 

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
+from pingtai_cli.engine.derive import month_only
 from pingtai_cli.rules.schema import Ruleset
 
 
@@ -26,7 +28,6 @@ def _where(fact: Fact | None) -> str:
 
 def _shown(fact: Fact) -> str:
     """320.0 → 320万元; a date as 2019-03-15."""
-    from pingtai_cli.core.fmt import fmt
 
     value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
     return value + (fact.unit or "" if isinstance(fact.value, int | float) else "")
@@ -61,7 +62,6 @@ def unit_slip(a: Any, b: Any) -> str | None:
 
 def _same(key: str, mine: Fact, doc: Fact, same: Callable[[Any, Any], bool]) -> bool:
     """A date written to the month agrees with any day of that month (2019年5月 and 2019-05-20)."""
-    from pingtai_cli.engine.derive import month_only
 
     if isinstance(mine.value, date) and isinstance(doc.value, date) and (month_only(mine) or month_only(doc)):
         return (mine.value.year, mine.value.month) == (doc.value.year, doc.value.month)

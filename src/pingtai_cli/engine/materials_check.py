@@ -12,6 +12,7 @@ from typing import Any
 
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile, MaterialResult, Severity
 from pingtai_cli.engine.consistency import COMPARED
+from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import MaterialReq, Ruleset
 
 
@@ -131,7 +132,6 @@ VALIDITY = {"seal": _seal, "previous_year": _previous_year, "as_of_month": _as_o
 
 def _unproven(key: str, files: list[MaterialFile]) -> str | None:
     """Why readable files may not be the material: they yield none of the facts a genuine one shows."""
-    from pingtai_cli.factkeys import label_of
 
     entry = _catalog_entry(key)
     shows = getattr(entry, "shows", ())

@@ -33,6 +33,7 @@ from pingtai_cli.engine.materials_check import (
     list_minimum_findings,
     submission_month_findings,
 )
+from pingtai_cli.intake.facts.functions import normalise_function
 from pingtai_cli.rules.schema import Rule, Ruleset
 
 Facts = dict[str, Fact]
@@ -226,7 +227,6 @@ def decide(
 
 def _unknown_functions(dossier: Dossier, ruleset: Ruleset) -> list[Finding]:
     """A declared function this text does not list is not counted: say so rather than drop it."""
-    from pingtai_cli.intake.facts.functions import normalise_function
 
     fact = dossier.facts.get("functions_declared")
     raw = fact.value if fact and isinstance(fact.value, list) else []

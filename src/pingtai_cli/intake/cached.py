@@ -24,7 +24,11 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from pingtai_cli.core.models import Evidence, Fact, Finding
 from pingtai_cli.intake import cache
+from pingtai_cli.intake.sources.ocr import load_image
+from pingtai_cli.intake.sources.pages import SEAL_DPI
+from pingtai_cli.intake.sources.pdf import open_pdf
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -183,7 +187,6 @@ class PdfSource:
 
     def _open(self) -> PdfFile:
         if self._pdf is None:
-            from pingtai_cli.intake.sources.pdf import open_pdf
 
             self._pdf = open_pdf(
                 self._data, max_pages=self._limits.max_pages, max_pixels=self._limits.max_pixels
@@ -210,7 +213,6 @@ class PdfSource:
         return self._open().render(index)
 
     def render_for_seal(self, index: int) -> Image.Image:
-        from pingtai_cli.intake.sources.pages import SEAL_DPI
 
         return self._open().render(index, dpi=SEAL_DPI)
 
@@ -248,7 +250,6 @@ def image_pages(data: bytes, limits: Limits, memo: FileMemo, max_ocr: int) -> Pa
     an error of the file as usual; once it has decoded, later reads whose OCR
     and seal are recorded never decode it again.
     """
-    from pingtai_cli.intake.sources.ocr import load_image
     from pingtai_cli.intake.sources.pages import Pages
 
     images: list[Image.Image] = []
@@ -323,7 +324,6 @@ def workbook(data: bytes, name: str) -> WorkbookResult:
 
 
 def _registry() -> dict[str, type]:
-    from pingtai_cli.core.models import Evidence, Fact, Finding
     from pingtai_cli.intake.sources.excel import WorkbookResult
 
     return {c.__name__: c for c in (WorkbookResult, Evidence, Fact, Finding)}

@@ -25,7 +25,19 @@ from typing import TYPE_CHECKING
 
 from pingtai_cli.core.errors import DossierError, os_reason
 from pingtai_cli.core.models import Dossier, Finding, MaterialFile
+from pingtai_cli.intake.facts.crosscheck import merge_forms
+from pingtai_cli.intake.facts.docfacts import EXTRACTORS, seal_facts, seen_seal
 from pingtai_cli.intake.limits import MB, Limits
+from pingtai_cli.intake.sources.common import NotChecked, UnreadableFile
+from pingtai_cli.intake.sources.tables import (
+    MAX_FORM_PAGES,
+    MAX_SCAN_FORM_PAGES,
+    docx_grids,
+    looks_like_form,
+    ocr_grid,
+    pdf_grids,
+    read_form,
+)
 
 if TYPE_CHECKING:
     from pingtai_cli.intake.sources.pages import Pages
@@ -74,7 +86,6 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
     A pure function of (name, data, limits): the content-hash cache wraps it.
     """
     from pingtai_cli.intake.materials import classify_name
-    from pingtai_cli.intake.sources.common import NotChecked
 
     material = MaterialFile(path=name, kind=kind_of(name))
     hits = classify_name(name)
@@ -96,7 +107,6 @@ def process_file(name: str, data: bytes, limits: Limits) -> MaterialFile:
 
 
 def _reason(exc: Exception) -> str:
-    from pingtai_cli.intake.sources.common import UnreadableFile
 
     if isinstance(exc, UnreadableFile):
         return str(exc)
@@ -113,7 +123,6 @@ def _pages_of(material: MaterialFile, data: bytes, limits: Limits) -> Iterator[P
     (extract/cached.py): read once per content, saved when the file is done.
     """
     from pingtai_cli.intake import cached
-    from pingtai_cli.intake.sources.common import NotChecked
     from pingtai_cli.intake.sources.pages import Pages
 
     suffix = PurePosixPath(material.path).suffix.lower()
@@ -149,7 +158,6 @@ def _read_content(
     material: MaterialFile, pages: Pages, name_hits: list[tuple[str, str]], limits: Limits
 ) -> list[tuple[str, str]]:
     """Classify by content and read the facts each material carries; returns the content matches."""
-    from pingtai_cli.intake.facts.docfacts import EXTRACTORS, seal_facts, seen_seal
     from pingtai_cli.intake.materials import first_pages, name_of, sealed
 
     name_keys = [k for k, _ in name_hits]
@@ -181,15 +189,6 @@ LIST_KEYS = {"staff_list", "served_sme_list", "equipment_list"}  # files whose t
 def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
     """The 申请表 (or a list) typed in a Word or PDF file's tables, or laid out on a scan's
     OCR lines, through the workbook's label reader."""
-    from pingtai_cli.intake.sources.tables import (
-        MAX_FORM_PAGES,
-        MAX_SCAN_FORM_PAGES,
-        docx_grids,
-        looks_like_form,
-        ocr_grid,
-        pdf_grids,
-        read_form,
-    )
 
     keys = set(material.material_keys) | {k for k in pages.starts}
     whole = not keys & FORM_KEYS or "application_form" in keys  # every page is form or list
@@ -469,7 +468,6 @@ def _symlink_message(root: Path, path: str, rel: str) -> str:
 def _file_loader(path: Path, limits: Limits) -> Callable[[], bytes]:
     def load() -> bytes:
         """Read without following a symlink or blocking on a FIFO swapped in since the listing."""
-        from pingtai_cli.intake.sources.common import NotChecked, UnreadableFile
 
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
@@ -571,7 +569,6 @@ def _member_loader(
 ) -> Callable[[], bytes]:
     def load() -> bytes:
         """Read a member in memory, stopping at the size cap whatever its header declared."""
-        from pingtai_cli.intake.sources.common import UnreadableFile
 
         cap = min(limits.max_file_bytes, info.file_size)
         chunks, size = [], 0
@@ -713,14 +710,12 @@ def read_dossier(path: Path, *, limits: Limits | None = None) -> Dossier:
                 )
             )
     dossier.report_sections = _report_sections(dossier.files)
-    from pingtai_cli.intake.facts.crosscheck import merge_forms
 
     merge_forms(dossier)
     return dossier
 
 
 def _process_entry(entry: Entry, limits: Limits) -> MaterialFile:
-    from pingtai_cli.intake.sources.common import NotChecked, UnreadableFile
 
     try:
         data = entry.load()

@@ -27,7 +27,7 @@ from pingtai_cli.outputs.describe import (
     structure_text,
     threshold_text,
 )
-from pingtai_cli.rules.articles import int_to_cn, parse_ref
+from pingtai_cli.rules.articles import CN_DIGITS, CN_UNITS, cn_to_int, int_to_cn, parse_ref
 from pingtai_cli.rules.schema import FunctionReq, Rule, Ruleset
 
 ABSENT = "—（未规定）"
@@ -363,7 +363,6 @@ def _names(keys: list[str], names: dict[str, str]) -> str:
 
 
 def _numerals(text: str) -> str:
-    from pingtai_cli.rules.articles import CN_DIGITS, CN_UNITS, cn_to_int
 
     numerals = "".join([*CN_DIGITS, *CN_UNITS])
     return re.sub(f"[{numerals}]+", lambda m: str(cn_to_int(m.group(0))), text)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pingtai_cli.core.errors import PingtaiError, UnknownRule
 from pingtai_cli.core.fmt import fmt
+from pingtai_cli.engine.cases import run_case
 from pingtai_cli.engine.checks import OP_WORDS
 from pingtai_cli.factkeys import label_of
 from pingtai_cli.outputs.describe import (
@@ -28,8 +29,11 @@ from pingtai_cli.outputs.describe import (
     short_label,
     structure_text,
     threshold_text,
+    when_text,
 )
 from pingtai_cli.rules.articles import find_article, parse_ref, policy_path
+from pingtai_cli.rules.cases import RuleCase
+from pingtai_cli.rules.cases import examples as shipped
 from pingtai_cli.rules.files import available, policy_dirs
 from pingtai_cli.rules.schema import (
     Form,
@@ -238,7 +242,6 @@ def _jsonable(value: Any) -> Any:
 
 def run_example(rs: Ruleset, code: str, case: Any, source: str) -> dict[str, Any]:
     """A case as `explain` shows it, with what the engine says (the cases driver's own runner)."""
-    from pingtai_cli.engine.cases import run_case
 
     out = {"source": source, "name": case.name, "facts": _jsonable(dict(case.facts)),
            "yearly": _jsonable(list(case.yearly)) or None, "as_of": case.as_of.isoformat(), "expected": case.status}
@@ -251,7 +254,6 @@ def run_example(rs: Ruleset, code: str, case: Any, source: str) -> dict[str, Any
 
 def synthesised_case(rule: Rule, want: Literal["pass", "fail"], on: date) -> Any:
     """A case built from the rule's own numbers, or None when they do not allow one."""
-    from pingtai_cli.rules.cases import RuleCase
 
     facts = _synth(rule, want == "pass")
     if facts is None:
@@ -261,7 +263,6 @@ def synthesised_case(rule: Rule, want: Literal["pass", "fail"], on: date) -> Any
 
 def examples(rs: Ruleset, kind: str, rule: Rule, on: date, extra: Path | None = None) -> dict[str, Any]:
     """One passing and one failing example: the ruleset's cases, else synthesised from the rule."""
-    from pingtai_cli.rules.cases import examples as shipped
 
     try:
         cases = shipped(rs, rule.code, extra)
@@ -333,7 +334,6 @@ def relaxation_examples(rs: Ruleset, relax: Relaxation, on: date) -> dict[str, A
     facts = _synth(rule, False) if rule else None
     if rule is None or facts is None:
         return {"pass": None, "fail": None}
-    from pingtai_cli.rules.cases import RuleCase
 
     flags = {f: True for f in relax.flags}
     claimed = RuleCase(name=f"{rule.code} 未达标，声明适用放宽条款", as_of=on, facts={**facts, **flags}, status="relaxable")
@@ -390,7 +390,6 @@ def _rule_what(kind: str, rule: Rule) -> str:
 
 
 def requirement_variant(v: Any, unit: str | None = None) -> str:
-    from pingtai_cli.outputs.describe import when_text
 
     return f"{when_text(v.when)}时，门槛为{fmt(v.value)}{unit or ''}（“{v.quote}”）"
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pingtai_cli.core.errors import RulesetError
 from pingtai_cli.core.models import Dossier, Fact, Status
 from pingtai_cli.factkeys import BY_KEY, unit_of
-from pingtai_cli.rules.files import cases_path
-from pingtai_cli.rules.schema import Ruleset, available
+from pingtai_cli.rules.files import RulesetFileError, cases_path, load_untrusted, read_bounded
+from pingtai_cli.rules.schema import Ruleset, available, load_ruleset
 
 DEFAULT_AS_OF = date(2026, 3, 15)
 
@@ -51,7 +51,6 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
     path = cases_file(key, extra_dir)
     if path is None:
         return {}
-    from pingtai_cli.rules.files import RulesetFileError, load_untrusted, read_bounded
 
     try:
         data = load_untrusted(read_bounded(path))[0] or {}
@@ -81,7 +80,6 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
 
 def _declared(key: str, extra_dir: Path | None) -> set[str]:
     """The fact keys the ruleset itself declares (`facts:`), which its cases may set."""
-    from pingtai_cli.rules.schema import load_ruleset
 
     return {f.key for f in load_ruleset(key, extra_dir).facts}
 

@@ -21,7 +21,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from pingtai_cli.core.errors import PingtaiError
+from pingtai_cli.factkeys import BY_KEY, label_of
+from pingtai_cli.intake.facts.functions import FUNCTION_LABELS, normalise_function
 from pingtai_cli.rules.articles import ITEM_HEAD, Article, cn_to_int, int_to_cn, split_articles
+from pingtai_cli.rules.articles import split_articles as split
 
 NUM = r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十百]+)"
 UNIT = r"(?P<unit>万元|亿元|平方米|人次|个自然年度|家|人|次|年|%|％)"
@@ -140,7 +144,6 @@ def variant_condition(quote: str) -> dict[str, Any] | None:
 
 
 def function_of(item: Item) -> str | None:
-    from pingtai_cli.intake.facts.functions import normalise_function
 
     head = re.split(r"[。.，,：:]", item.text, maxsplit=1)[0]
     return normalise_function(head) if len(head) <= 8 else None
@@ -241,7 +244,6 @@ class Drafter:
 
 
 def threshold_rule(d: Drafter, c: Candidate, section: str) -> dict[str, Any]:
-    from pingtai_cli.factkeys import label_of
 
     fact = c.key or d.new_fact(re.sub(r"(不低于|不少于|达到|以上|在).*$", "", c.quote) or c.quote, c.unit)
     letter = "B" if section == "basic" else "F"
@@ -331,7 +333,6 @@ def review_rule(d: Drafter, item: Item, section: str) -> dict[str, Any]:
 
 
 def flag_rule(d: Drafter, item: Item, key: str, quote: str, section: str) -> dict[str, Any]:
-    from pingtai_cli.factkeys import label_of
 
     letter = "B" if section == "basic" else "F"
     note = None
@@ -398,7 +399,6 @@ def draft_functions(d: Drafter, articles: list[Article], fallback: Article | Non
 
 
 def draft_function_item(d: Drafter, item: Item) -> dict[str, Any] | None:
-    from pingtai_cli.intake.facts.functions import FUNCTION_LABELS
 
     function = function_of(item)
     if function is None:
@@ -635,7 +635,6 @@ def document_header(text: str, source_file: str) -> dict[str, Any]:
         "recognition_title": re.split(r"认定|管理办法", title)[0] or title,
     }
     if in_force:
-        from pingtai_cli.rules.articles import split_articles as split
 
         art = next((a for a in split(text).values() if in_force.group(1) in a.text), None)
         if art:
@@ -701,7 +700,6 @@ def draft_ruleset(key: str, text: str, source_file: str, prefix: str, parent: An
     d = Drafter(key, text, source_file, prefix, parent)
     articles = list(split_articles(text).values())
     if not articles:
-        from pingtai_cli.core.errors import PingtaiError
 
         raise PingtaiError(f"{source_file} 中没有“第一条”“第二条”……形式的条款，不像一部认定办法，未起草。")
     basic_articles = [a for a in articles if is_basic_article(a)]
@@ -787,7 +785,6 @@ def draft_cases(data: dict[str, Any], on: date) -> dict[str, list[dict[str, Any]
 
 
 def _case(rule: dict[str, Any], passing: bool, on: date) -> dict[str, Any] | None:
-    from pingtai_cli.factkeys import BY_KEY
 
     values = [float(rule["value"])] + [float(x["value"]) for x in rule.get("variants", []) if "region" in x["when"]]
     v = max(values) if passing else min(values)  # by region: met under every bar, or under none

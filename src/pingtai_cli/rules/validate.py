@@ -19,15 +19,23 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli.core import regions
 from pingtai_cli.core.errors import PingtaiError, RulesetError
-from pingtai_cli.rules.files import RulesetFileError, read_bounded, refuse_aliases
+from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, DOCUMENT_KEYS
+from pingtai_cli.rules.articles import policy_path
+from pingtai_cli.rules.files import RulesetFileError, policy_dirs, read_bounded, refuse_aliases
 from pingtai_cli.rules.schema import (
     Cited,
     Rule,
     Ruleset,
+    _read_yaml,
+    _squash_map,
     cited_items,
+    load_file,
     nearest_passage,
+    parent_chain,
     quote_in_text,
+    squash,
 )
 
 SECTION_LETTERS = {"basic": "B", "functions": "F", "exclusions": "X", "materials": "M", "forms": "T",
@@ -72,7 +80,6 @@ def where_text(path: Path, quote: str) -> str:
 
 def where_key(chain: Chain, *keys: str) -> str:
     """`file:line` of a top-level key path such as functions → count (first file of the chain that has it)."""
-    from pingtai_cli.rules.schema import _read_yaml
 
     for path, _ in chain:
         try:
@@ -90,7 +97,6 @@ def where_key(chain: Chain, *keys: str) -> str:
 
 def known_fact_keys(rs: Ruleset) -> dict[str, str]:
     """Every fact key a rule may test: the contract's, derived, document facts and the ruleset's own."""
-    from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, DOCUMENT_KEYS
 
     keys = {k: fk.labels[0] for k, fk in BY_KEY.items()}
     keys.update({k: v[0] for k, v in DERIVED_KEYS.items()})
@@ -175,7 +181,6 @@ def _unknown_facts(rs: Ruleset, chain: Chain) -> list[str]:
 
 def _region_problems(rs: Ruleset, chain: Chain) -> list[str]:
     """Each division a region set names must be one division of the table (广州市, not 广州 or 朝阳区)."""
-    from pingtai_cli.core import regions
 
     out = []
     for r in rs.region_sets:
@@ -299,8 +304,6 @@ def _quotes(rs: Ruleset) -> Iterator[tuple[str, str, str | None, str | None]]:
 
 def policy_text_of(path: Path, data: dict[str, Any]) -> tuple[Path | None, str | None, str | None]:
     """(text file, its content, the problem) for the `document.source_file` a ruleset file names."""
-    from pingtai_cli.rules.articles import policy_path
-    from pingtai_cli.rules.files import policy_dirs
 
     source = (data.get("document") or {}).get("source_file") if isinstance(data.get("document"), dict) else None
     if not source:
@@ -351,7 +354,6 @@ def quote_problems(rs: Ruleset, chain: Chain) -> tuple[list[str], list[str]]:
 
 
 def _squash(text: str) -> str:
-    from pingtai_cli.rules.schema import squash
 
     return squash(text)
 
@@ -365,7 +367,6 @@ __all__ = ["Cited", "Rule", "meaning_problems", "quote_problems"]
 
 def _quote_char(quote: str, at: int) -> str:
     """The quote's own `at`-th character, counted as the folded comparison counts (spaces skipped)."""
-    from pingtai_cli.rules.schema import _squash_map
 
     folded, where = _squash_map(quote)
     if folded != _squash(quote):
@@ -378,7 +379,6 @@ def _nearest_division(name: str, siblings: list[str], codes: list[str]) -> str:
     the provinces the set's other names and codes are in (the whole country has 银川市 nearer)."""
     import difflib
 
-    from pingtai_cli.core import regions
 
     provinces = {d.code[:2] for n in siblings if n != name for d in regions.find_in_address(n)}
     provinces |= {c[:2] for c in codes if c[:2].isdigit()}
@@ -396,7 +396,6 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
     """(problems as `file:line: field: reason`, warnings, the ruleset when valid): `rules validate`."""
     import yaml
 
-    from pingtai_cli.rules.schema import load_file
 
     try:
         text = read_bounded(path)
@@ -425,7 +424,6 @@ def validate_file(path: Path, extra: Path | None) -> tuple[list[str], list[str],
 
 def _meaning(rs: Any, path: Path, extra: Path | None) -> tuple[list[str], list[str], Any]:
     """What a valid file means: unknown keys, unmeetable counts, prefixes, quotes (above)."""
-    from pingtai_cli.rules.schema import parent_chain
 
     try:
         chain = parent_chain(path, extra)

@@ -20,7 +20,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
+from pingtai_cli.factkeys import BY_KEY
 
 # how a source is ranked when two disagree: a lower rank wins
 _RANK = {"typed": 0, "text": 1, "unit_inferred": 2, "ocr": 3, None: 4}
@@ -38,14 +40,12 @@ _LIST_CHECK_IDS = (
 
 
 def _label(key: str) -> str:
-    from pingtai_cli.factkeys import BY_KEY
 
     fk = BY_KEY.get(key)
     return fk.labels[0] if fk else key
 
 
 def _shown(fact: Fact) -> str:
-    from pingtai_cli.core.fmt import fmt
 
     value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
     return value + (fact.unit or "" if isinstance(fact.value, int | float) and not isinstance(fact.value, bool) else "")

@@ -18,6 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from pingtai_cli.core.models import Evidence, Fact
+from pingtai_cli.intake.sources.common import UnreadableFile
 
 if TYPE_CHECKING:
     from pingtai_cli.intake.sources.balance import BalanceTotal
@@ -307,7 +308,6 @@ def seal_facts(pages: Pages, file: str, *, last_pages: int = SEAL_PAGES) -> dict
 
     No fact when no page could be looked at: the seal is then for a person to check.
     """
-    from pingtai_cli.intake.sources.common import UnreadableFile
 
     checked = list(range(pages.count - 1, max(-1, pages.count - 1 - last_pages), -1))
     best = None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from pingtai_cli.intake.sources import quality
 from pingtai_cli.intake.sources.common import UnreadableFile
 
 if TYPE_CHECKING:
@@ -181,7 +182,6 @@ class Pages:
 
     def _diagnose(self, index: int, text: str) -> None:
         """A page OCR found (almost) nothing on: say why, measured, and what to do."""
-        from pingtai_cli.intake.sources import quality
 
         if not quality.unread(text):
             return

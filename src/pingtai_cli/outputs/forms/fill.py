@@ -22,7 +22,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pingtai_cli.core.errors import OutputExists, PingtaiError
+from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
+from pingtai_cli.engine.duplicates import duplicate_note
 from pingtai_cli.outputs.writer import file_mode
 
 if TYPE_CHECKING:
@@ -359,7 +360,6 @@ def _render_in_worker(job: Job, out: Path, limit: float) -> list[str]:
 
 def render_job(job: Job, out: Path, limit: float, written: list[Path]) -> list[str]:
     """One form (and its .xlsx), written atomically inside `out`; returns its blank fields."""
-    from pingtai_cli.core.errors import os_reason
     from pingtai_cli.outputs.forms.render import docx_tables_to_xlsx, render_form
 
     current = job.target
@@ -526,7 +526,6 @@ def select(
 ) -> tuple[list[tuple[Path, CheckResult]], list[str]]:
     """An intake's dossiers in verdict order; ineligible ones (an exclusion applies, or a condition
     fails) and second copies of an applicant left out unless `include_all`. (kept, lines to say)"""
-    from pingtai_cli.engine.duplicates import duplicate_note
 
     if len(entries) < 2:
         return entries, []

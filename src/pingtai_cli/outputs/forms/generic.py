@@ -13,7 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier
+from pingtai_cli.engine.checks import STATUS_WORDS
+from pingtai_cli.engine.verdict import evaluate
+from pingtai_cli.factkeys import label_of, unit_of
+from pingtai_cli.outputs.forms.render import format_value
+from pingtai_cli.outputs.skeleton import build_skeleton, materials_markdown
 from pingtai_cli.rules.schema import Rule, Ruleset
 
 GENERIC = "（通用格式）"
@@ -27,8 +33,6 @@ def targets(folder: Path) -> list[Path]:
 
 
 def _value(dossier: Dossier, key: str) -> str:
-    from pingtai_cli.factkeys import unit_of
-    from pingtai_cli.outputs.forms.render import format_value
 
     fact = dossier.facts.get(key)
     if fact is None or fact.value in (None, ""):
@@ -51,9 +55,6 @@ def _table(doc: Any, head: list[str], rows: list[list[str]]) -> None:
 
 def _condition_rows(rs: Ruleset, dossier: Dossier, as_of: date) -> list[list[str]]:
     """条件 | 要求 | 申报情况 | 依据, for the basic conditions and the declared functions."""
-    from pingtai_cli.core.fmt import fmt
-    from pingtai_cli.engine.checks import STATUS_WORDS
-    from pingtai_cli.engine.verdict import evaluate
 
     result = evaluate(dossier, rs, as_of)
     rows = []
@@ -75,7 +76,6 @@ def recommendation_form(rs: Ruleset, dossier: Dossier, as_of: date, out: Path) -
     doc.add_heading(f"{rs.document.recognition_title}推荐表{GENERIC}", level=1)
     doc.add_paragraph(f"依据：{rs.document.cited}。本表由 pingtai 按规则文件生成，不是官方格式；"
                       "当年申报通知规定了表格格式的，以通知为准。")
-    from pingtai_cli.factkeys import label_of
 
     _table(doc, ["项目", "内容"], [[label_of(k), _value(dossier, k)] for k in HEAD_FACTS])
     doc.add_heading("认定条件对照", level=2)
@@ -88,7 +88,6 @@ def recommendation_form(rs: Ruleset, dossier: Dossier, as_of: date, out: Path) -
 def application_form(rs: Ruleset, dossier: Dossier, as_of: date, out: Path) -> None:
     from docx import Document
 
-    from pingtai_cli.outputs.skeleton import build_skeleton
 
     sk = build_skeleton(rs, as_of)
     doc = Document()
@@ -101,7 +100,6 @@ def application_form(rs: Ruleset, dossier: Dossier, as_of: date, out: Path) -> N
 
 
 def materials_list(rs: Ruleset, as_of: date, out: Path) -> None:
-    from pingtai_cli.outputs.skeleton import build_skeleton, materials_markdown
 
     out.write_text(materials_markdown(build_skeleton(rs, as_of)), encoding="utf-8")
 

@@ -24,7 +24,11 @@ from typing import Any
 
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.core.models import Dossier
+from pingtai_cli.engine.derive import declared_functions, month_only
 from pingtai_cli.factkeys import FACT_KEYS, label_of
+from pingtai_cli.intake.facts.functions import FUNCTION_LABELS
+from pingtai_cli.intake.sources.common import UnreadableFile
+from pingtai_cli.intake.sources.docx import check_zip
 
 BLANK = "________"  # a line to write on by hand
 BLANK_DATE = "______年____月____日"
@@ -226,8 +230,6 @@ def _declared(
     `function_fields` (function → the fact keys its rules test) comes from the ruleset, so the
     blank-field report leaves out exactly what the text asks of functions not applied for.
     """
-    from pingtai_cli.engine.derive import declared_functions
-    from pingtai_cli.intake.facts.functions import FUNCTION_LABELS
 
     declared = declared_functions(dossier)
     shown = {name: not declared or name in declared for name in FUNCTION_LABELS}
@@ -250,7 +252,6 @@ def form_context(
     """
     ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
     blanks: list[str] = []
-    from pingtai_cli.engine.derive import month_only
 
     for fk in FACT_KEYS:
         fact = dossier.facts.get(fk.key)
@@ -631,8 +632,6 @@ def _check_template_file(template: Path) -> bytes:
         raise FormError(f"模板 {template} 解压后过大，拒绝处理。")
     if not any(i.filename == "word/document.xml" for i in infos):
         raise FormError(f"模板 {template} 缺少 word/document.xml，不是 Word 文档。")
-    from pingtai_cli.intake.sources.common import UnreadableFile
-    from pingtai_cli.intake.sources.docx import check_zip
 
     try:  # a bureau's template is a file from elsewhere too: no DTD, no bomb in any part
         check_zip(data, max_bytes=TEMPLATE_MAX_BYTES).close()
