@@ -91,3 +91,66 @@ def test_an_unreachable_scheduler_is_a_clear_error_not_a_traceback(intake: Path)
     res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-q", "-f", "json",
                  "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
     assert res.exit_code == 2 and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in str(res.exception)
+
+
+SLOW = "slow_dossier"  # the dossier the test hook holds up on a worker
+
+
+def held_up(path: Path, job: object) -> list:
+    """A batch task (the test hook) that holds one dossier up far past any limit, as a
+    pathological file would, and checks the others as usual."""
+    import time
+
+    from pingtai_cli.api.batch import check_path
+
+    if path.name == SLOW:
+        time.sleep(600)
+    return check_path(path, job)
+
+
+@pytest.fixture(scope="module")
+def held_run(intake: Path, scheduler: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[list, str, float]:
+    """A cluster batch with --timeout 4 in which one dossier never ends: what it yields, what
+    the plain progress lines said, and how long it took."""
+    import io
+    import time
+    from datetime import date
+
+    from pingtai_cli.api import batch
+    from pingtai_cli.core.progress import PlainProgress
+
+    slow = tmp_path_factory.mktemp("held") / SLOW
+    shutil.copytree(SAMPLES / "liaoning_eligible", slow)
+    paths = [intake / "liaoning_eligible", slow, intake / "national_low_assets"]
+    job = batch.Job(["liaoning"], date.fromisoformat(AS_OF), timeout=4.0, task=held_up, scheduler=scheduler)
+    out = io.StringIO()
+    started = time.monotonic()
+    with PlainProgress(len(paths), out=out, slow_after=1.0) as lines:
+        got = list(batch.run(paths, job, lines.finished, lines.started))
+    return [(paths[i], rs) for i, rs in got], out.getvalue(), time.monotonic() - started
+
+
+def test_a_dossier_past_the_timeout_on_the_cluster_is_an_error_and_the_rest_goes_on(held_run) -> None:
+    got, _, took = held_run
+    by_name = {p.name: rs for p, rs in got}
+    assert sorted(by_name) == sorted(["liaoning_eligible", SLOW, "national_low_assets"])  # each once
+    assert len(got) == 3
+    [held] = by_name[SLOW]
+    assert held.verdict == "incomplete" and "超过单个卷宗时限 4 秒" in (held.error or "")
+    assert all(not r.error for name in ("liaoning_eligible", "national_low_assets") for r in by_name[name])
+    assert took < 60  # the held task did not hold the batch up for its 600 s
+
+
+def test_the_cluster_progress_names_a_dossier_that_runs_long(held_run) -> None:
+    _, said, _ = held_run
+    assert f"仍在检查 {SLOW}" in said and "进度 3/3（100%）" in said
+
+
+def test_the_cluster_is_whole_again_after_a_task_was_stopped(intake: Path, scheduler: str, held_run) -> None:
+    """The worker that held the task was restarted: the next batch runs on both workers."""
+    from distributed import Client
+
+    with Client(scheduler, set_as_default=False) as c:
+        c.wait_for_workers(2, timeout=60)
+    remote = json.loads(_run(intake, "-f", "json", "--scheduler", scheduler))
+    assert len(remote) == 6

@@ -6,11 +6,20 @@ identical. What the workers need: the same pingtai version installed (checked be
 is sent), and the dossiers at the same path (a shared file system), since a task carries a
 path, not the files. The extraction cache is each worker machine's own.
 
+A task tells this process when it starts (a Dask event on the run's own topic), which gives
+the progress its 仍在检查 names and the time limit its clock. Dask cannot stop a running task:
+past the limit the dossier is an error result here, its task is cancelled, and its worker is
+restarted by its nanny (what `dask worker` runs under by default), which is the only way to
+end a task's thread. A worker without a nanny is left alone, since restarting it would shut it
+down for good; its thread then runs on until the dossier ends, its result unused.
+
 Optional: `pip install "pingtai[distributed]"`; imported only when `--scheduler` is given.
 """
 
 from __future__ import annotations
 
+import queue
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +30,7 @@ from pingtai_cli.core.models import CheckResult
 from pingtai_cli.core.version import __version__
 
 CONNECT_TIMEOUT = "10s"
+RESTART_TIMEOUT = 60  # seconds for a nanny to replace a worker stopped past the time limit
 INSTALL_HINT = '--scheduler 需要 Dask 分布式组件：pip install "pingtai[distributed]"'
 
 
@@ -31,11 +41,24 @@ def worker_version() -> str:
     return f"{__version__}/{EXTRACTOR_VERSION}"
 
 
-def check_task(path: str, job: Any) -> list[CheckResult]:
-    """One dossier on a worker: exactly what a local worker process does with it."""
+def check_task(path: str, job: Any, topic: str | None = None, index: int = -1) -> list[CheckResult]:
+    """One dossier on a worker: exactly what a local worker process does with it, once it has
+    said on `topic` that it started (the time limit counts from then, not from submission)."""
     from pingtai_cli.api.batch import _safe_check
 
+    if topic is not None:
+        _announce(topic, index)
     return _safe_check(Path(path), job)
+
+
+def _announce(topic: str, index: int) -> None:
+    from distributed import get_worker
+
+    try:
+        worker = get_worker()
+    except ValueError:  # not on a worker (a task run in-process by a test): nobody listens
+        return
+    worker.log_event(topic, {"index": index, "worker": worker.address})
 
 
 def _client(address: str) -> Any:
@@ -64,32 +87,90 @@ def _check_workers(client: Any, address: str) -> None:
 
 
 def run_on_cluster(
-    paths: list[Path], job: Any, progress: Callable[[Path], None] | None = None
+    paths: list[Path],
+    job: Any,
+    progress: Callable[[Path], None] | None = None,
+    on_start: Callable[[Path], None] | None = None,
 ) -> Iterator[tuple[int, list[CheckResult]]]:
-    """Yield (index, results) per dossier as the cluster finishes them; a lost task is an error result."""
+    """Yield (index, results) per dossier as the cluster finishes them (`on_start`, `progress`:
+    told of each); a lost task, or one past the time limit, is an error result."""
     from dataclasses import replace
-
-    from distributed import as_completed
-
-    from pingtai_cli.api.batch import _errors
 
     local = replace(job, scheduler=None, missing_paths=[])  # what a task needs, nothing of the run
     client = _client(job.scheduler)
     try:
         _check_workers(client, job.scheduler)
         run_id = uuid.uuid4().hex[:12]
-        futures = {
-            client.submit(check_task, str(p), local, key=f"pingtai-{run_id}-{i}", pure=False): i
-            for i, p in enumerate(paths)
-        }
-        for future in as_completed(futures, loop=client.loop):
-            index = futures[future]
-            try:
-                results = future.result()
-            except Exception as e:  # the worker died (KilledWorker) or the task could not run
-                results = _errors(paths[index], job, f"分布式任务失败：{type(e).__name__}: {e}")
-            if progress:
-                progress(paths[index])
-            yield index, results
+        topic = f"pingtai-{run_id}"
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        client.subscribe_topic(topic, lambda event: events.put(("start", event[1])))
+        futures = []
+        for i, p in enumerate(paths):
+            future = client.submit(check_task, str(p), local, topic, i, key=f"{topic}-{i}", pure=False)
+            future.add_done_callback(lambda _f, i=i: events.put(("done", i)))
+            futures.append(future)
+        yield from _follow(client, futures, paths, job, events, progress, on_start)
     finally:
         client.close()
+
+
+def _follow(
+    client: Any,
+    futures: list[Any],
+    paths: list[Path],
+    job: Any,
+    events: queue.Queue[tuple[str, Any]],
+    progress: Callable[[Path], None] | None,
+    on_start: Callable[[Path], None] | None,
+) -> Iterator[tuple[int, list[CheckResult]]]:
+    from pingtai_cli.api.batch import _TIMED_OUT, BATCH_TIMEOUT, _errors
+
+    limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
+    running: dict[int, tuple[float, str]] = {}  # index → (started here, worker address)
+    finished: set[int] = set()  # a dossier is reported once: a late result after the limit is dropped
+    while len(finished) < len(paths):
+        try:
+            kind, data = events.get(timeout=0.5)
+        except queue.Empty:
+            kind, data = "", None
+        if kind == "start" and data["index"] not in finished:
+            running[data["index"]] = (time.monotonic(), data["worker"])
+            if on_start:
+                on_start(paths[data["index"]])
+        elif kind == "done" and data not in finished:
+            running.pop(data, None)
+            finished.add(data)
+            if progress:
+                progress(paths[data])
+            yield data, _outcome(futures[data], paths[data], job)
+        now = time.monotonic()
+        for index, (started, worker) in list(running.items()):
+            if index in running and now - started > limit:
+                futures[index].cancel()
+                _stop(client, worker)
+                # the worker's other tasks start again elsewhere, and say so again
+                running = {i: v for i, v in running.items() if v[1] != worker}
+                finished.add(index)
+                if progress:
+                    progress(paths[index])
+                yield index, _errors(paths[index], job, _TIMED_OUT.format(limit=limit))
+
+
+def _outcome(future: Any, path: Path, job: Any) -> list[CheckResult]:
+    from pingtai_cli.api.batch import _errors
+
+    try:
+        results: list[CheckResult] = future.result()
+    except Exception as e:  # the worker died (KilledWorker) or the task could not run
+        return _errors(path, job, f"分布式任务失败：{type(e).__name__}: {e}")
+    return results
+
+
+def _stop(client: Any, worker: str) -> None:
+    """End a task's thread the only way Dask can: its nanny restarts the worker process."""
+    try:
+        info = client.scheduler_info()["workers"].get(worker) or {}
+        if info.get("nanny"):
+            client.restart_workers([worker], timeout=RESTART_TIMEOUT, raise_for_error=False)
+    except Exception:  # noqa: BLE001 - the worker may be gone already; the batch goes on
+        pass
