@@ -525,6 +525,36 @@ def test_the_sandbox_keeps_a_template_away_from_python_internals(tmp_path: Path)
         render_form(tpl, form_context(make_dossier()), tmp_path / "out.docx")
 
 
+def test_only_paragraphs_with_tabs_or_line_breaks_go_through_docxtpls_listing_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docxtpl's resolve_listing (three nested regexes over every paragraph of every part, a fifth
+    of a render) is kept for the paragraphs it changes; the document is the one docxtpl makes."""
+    import io
+
+    from docxtpl import DocxTemplate
+
+    tpl = tmp_path / "listing.docx"
+    doc = Document()
+    doc.add_paragraph("单位：{{ org_name }}")
+    doc.add_paragraph("说明：{{ note }}")
+    for i in range(30):
+        doc.add_paragraph(f"第{i}行，没有换行")
+    doc.save(str(tpl))
+    context = {"org_name": "甲\t乙", "note": "第一行\n第二行\f下一页\a新段"}
+    render_form(tpl, context, tmp_path / "ours.docx")
+    plain = DocxTemplate(str(tpl))
+    plain.render(context, autoescape=True)
+    plain.save(str(tmp_path / "docxtpl.docx"))
+    parts = [zipfile.ZipFile(tmp_path / n).read("word/document.xml") for n in ("ours.docx", "docxtpl.docx")]
+    assert parts[0] == parts[1] and b"<w:br/>" in parts[0] and b"<w:tab/>" in parts[0]
+    seen: list[str] = []
+    real = DocxTemplate.resolve_listing
+    monkeypatch.setattr(DocxTemplate, "resolve_listing", lambda self, xml: seen.append(xml) or real(self, xml))
+    render_form(tpl, context, tmp_path / "again.docx")
+    assert len(seen) == 2 and all("没有换行" not in x for x in seen)  # the two paragraphs, not the 30
+
+
 def test_a_file_that_is_not_a_docx_is_refused_as_a_template(tmp_path: Path) -> None:
     bad = tmp_path / "fake.docx"
     bad.write_bytes(b"not a zip")

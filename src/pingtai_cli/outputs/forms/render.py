@@ -690,6 +690,10 @@ def _prepare(template: Path) -> Prepared:
     return ready
 
 
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # a paragraph as docxtpl finds it
+_LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into tabs, breaks, paragraphs
+
+
 def _docx_template(template: Path, ready: Prepared) -> Any:
     """A fresh DocxTemplate over the checked bytes; docxtpl's XML patching is done once per part."""
     from docxtpl import DocxTemplate
@@ -702,6 +706,15 @@ def _docx_template(template: Path, ready: Prepared) -> Any:
                     ready.patched.clear()
                 done = ready.patched[src_xml] = super().patch_xml(src_xml)
             return done
+
+        def resolve_listing(self, xml: str) -> str:
+            # docxtpl runs three nested regexes over every paragraph, run and text of a rendered
+            # part (a fifth of a render); it changes only text holding a tab, \a, newline or \f.
+            # A paragraph without one is kept as it is; docxtpl's own code resolves the others.
+            if not _LISTING.search(xml):
+                return xml
+            resolve = super().resolve_listing
+            return _PARAGRAPH.sub(lambda m: resolve(m[0]) if _LISTING.search(m[0]) else m[0], xml)
 
     try:
         tpl = Reusing(io.BytesIO(ready.data))
