@@ -530,7 +530,6 @@ def test_only_paragraphs_with_tabs_or_line_breaks_go_through_docxtpls_listing_pa
 ) -> None:
     """docxtpl's resolve_listing (three nested regexes over every paragraph of every part, a fifth
     of a render) is kept for the paragraphs it changes; the document is the one docxtpl makes."""
-
     from docxtpl import DocxTemplate
 
     tpl = tmp_path / "listing.docx"
