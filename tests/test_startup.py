@@ -60,3 +60,99 @@ def test_help_and_rules_list_import_no_pydantic(args):
     modules, proc = imported_modules(*args)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "pydantic" not in top_level(modules)
+
+
+# ---------------------------------------------------------------------------
+# the lazy command group (cli/lazy.py): what `main()` runs gives typer's own output
+
+import typer  # noqa: E402
+import typer.testing  # noqa: E402
+
+from pingtai_cli import cli  # noqa: E402
+from pingtai_cli.cli import lazy  # noqa: E402
+
+
+def every_command_path(group, prefix=()):
+    """("",), ("check",), ("rules",), ("rules", "list"), ... of the fully built typer group."""
+    paths = [prefix]
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            paths += every_command_path(cmd, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+def _at(group, path):
+    for name in path:
+        group = group.commands[name]
+    return group
+
+
+def run_both(monkeypatch, args):
+    """(typer's output and exit code, the lazy group's) for `pingtai ARGS`."""
+    cli._register()
+    runner = typer.testing.CliRunner()
+    env = {"COLUMNS": "100"}
+    eager = runner.invoke(cli.app, list(args), env=env, prog_name="pingtai")
+    with monkeypatch.context() as m:
+        m.setattr(typer.testing, "_get_command", lazy.lazy_command)
+        built_lazily = runner.invoke(cli.app, list(args), env=env, prog_name="pingtai")
+    return [(r.stdout + r.stderr, r.exit_code) for r in (eager, built_lazily)]
+
+
+def test_every_help_usage_error_and_unknown_command_reads_as_typer_builds_it(monkeypatch):
+    cli._register()
+    full = typer.main.get_command(cli.app)
+    paths = every_command_path(full)
+    groups = {p for p in paths if hasattr(_at(full, p), "commands")}
+    assert ("check",) in paths and ("rules", "list") in paths and ("templates", "check") in paths
+    for path in paths:
+        tails = [["--help"], ["--no-such-option"]] + ([["no-such-command"]] if path in groups else [])
+        for tail in tails:
+            eager, built_lazily = run_both(monkeypatch, [*path, *tail])
+            assert built_lazily == eager, (path, tail)
+            assert eager[0].strip(), (path, tail)  # something was printed: the comparison compared output
+
+
+def test_a_command_is_built_only_when_it_runs(monkeypatch):
+    built = []
+    real = lazy.get_command_from_info
+
+    def spy(info, **kwargs):
+        built.append(info.callback.__name__)
+        return real(info, **kwargs)
+
+    monkeypatch.setattr(lazy, "get_command_from_info", spy)
+    cli._register()
+    group = lazy.lazy_command(cli.app)
+    with pytest.raises(SystemExit):
+        group(["--help"], prog_name="pingtai")
+    assert built == []  # the group's help lists the commands from their names and texts
+    with pytest.raises(SystemExit):
+        group(["rules", "list", "--help"], prog_name="pingtai")
+    assert built == ["list_rulesets"] or len(built) == 1
+
+
+@pytest.mark.parametrize("args", [("--help",), ("rules", "--help"), ("check", "--help")])
+def test_help_imports_no_markdown_or_traceback_renderer(args):
+    """typer.rich_utils imports rich.markdown (markdown-it, pygments) and rich.traceback at its top;
+    pingtai's help uses neither, so they stay unimported (cli/lazy.py: light_rich_utils)."""
+    modules, proc = imported_modules(*args)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Usage" in proc.stdout and "rich.table" in modules  # typer's rich help was rendered
+    assert {"rich.markdown", "markdown_it", "pygments", "rich.traceback", "rich.pretty"} & modules == set()
+
+
+def test_the_deferred_classes_are_the_real_ones_when_used():
+    import importlib
+    import sys
+
+    lazy.light_rich_utils()
+    rich_utils = importlib.import_module("typer.rich_utils")
+    md = rich_utils.Markdown("**x**")
+    from rich.markdown import Markdown
+
+    assert type(md) is Markdown and isinstance(md, rich_utils.Markdown)
+    assert sys.modules["rich.markdown"].Markdown is Markdown  # the stand-in module is gone
+    assert rich_utils.Traceback.from_exception.__func__ is __import__("rich.traceback").traceback.Traceback.from_exception.__func__

@@ -173,7 +173,10 @@ def main() -> None:
     _stop_on_signals()
     _register()
     try:
-        app()
+        from pingtai_cli.cli.lazy import lazy_command, light_rich_utils
+
+        light_rich_utils()  # typer's help renderer, without the markdown and traceback modules it never uses here
+        lazy_command(app)()  # as app() does, building only the command that runs
     except PingtaiError as e:
         err(f"错误：{e}")
         sys.exit(e.exit_code)

@@ -1,0 +1,165 @@
+"""Start-up of the Typer app: build only the command that runs, and keep typer's help light.
+
+Typer turns every registered command into a click command (evaluating each signature's
+annotations and building every option) before it parses the command line: ~40 ms for
+pingtai's twenty commands, spent again on every run. `lazy_command(app)` gives the same click
+group, but each command in it is built when it is run or asked for its own help; a group's
+help lists the others from their names and help texts alone, which is all it shows of them.
+
+Typer's help renderer (typer.rich_utils) imports rich.markdown (markdown-it, pygments) and
+rich.traceback (rich.pretty, attrs) at its top, for the "markdown" markup mode and for pretty
+tracebacks: ~100 ms, and pingtai uses neither. `light_rich_utils()` imports typer.rich_utils
+with those two names bound to stand-ins that import the real class when first used, so the
+help is rendered by typer's own code, unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import sys
+import types
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.main import get_command_from_info, get_command_name, solve_typer_info_defaults
+from typer.models import CommandInfo, TyperInfo
+
+try:  # typer vendors click from 0.23 on; the base classes above are what it builds either way
+    from typer import _click as click
+except ImportError:  # pragma: no cover - an older typer
+    import click  # type: ignore[no-redef]
+
+
+class LazyGroup(TyperGroup):
+    """A TyperGroup whose commands are built from their Typer definitions when one is resolved.
+
+    Until then each name maps to a stand-in with the command's name and help texts (what a
+    group's help shows of it); `resolve_command`, which click calls to run a command or show
+    its help, swaps the stand-in for the command typer builds.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.builders: dict[str, Callable[[], click.Command]] = {}
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, cmd, rest = super().resolve_command(ctx, args)
+        if name in self.builders:
+            cmd = self.commands[name] = self.builders.pop(name)()
+        return name, cmd, rest
+
+
+def lazy_command(app: typer.Typer) -> click.Command:
+    """What `typer.main.get_command(app)` returns, with the commands built on first use."""
+    if app._add_completion or (len(app.registered_commands) == 1 and not app.registered_groups):
+        return typer.main.get_command(app)  # a shape typer builds otherwise: keep its own path
+    settings = {
+        "pretty_exceptions_short": app.pretty_exceptions_short,
+        "rich_markup_mode": app.rich_markup_mode,
+    }
+    return _lazy_group(TyperInfo(app), settings, app.suggest_commands)
+
+
+def _lazy_group(info: TyperInfo, settings: dict[str, Any], suggest: bool) -> TyperGroup:
+    source = info.typer_instance
+    assert source is not None
+    shell = copy.copy(source)  # the group's own options and texts, none of its commands
+    shell.registered_commands, shell.registered_groups = [], []
+    shell_info = copy.copy(info)
+    shell_info.typer_instance = shell
+    if solve_typer_info_defaults(info).cls is not None:
+        return typer.main.get_group_from_info(info, suggest_commands=suggest, **settings)
+    shell_info.cls = LazyGroup
+    group = typer.main.get_group_from_info(shell_info, suggest_commands=suggest, **settings)
+    assert isinstance(group, LazyGroup)
+    for command_info in source.registered_commands:
+        name, stand_in = _command_stand_in(command_info, settings)
+        group.commands[name] = stand_in
+        group.builders[name] = partial(get_command_from_info, command_info, **settings)
+    for sub_info in source.registered_groups:
+        solved = solve_typer_info_defaults(sub_info)
+        if not solved.name:  # typer merges an unnamed sub-app's commands in: build it now
+            sub = typer.main.get_group_from_info(sub_info, suggest_commands=suggest, **settings)
+            group.commands.update(sub.commands)
+            continue
+        group.commands[solved.name] = TyperGroup(
+            name=solved.name,
+            help=solved.help,
+            short_help=solved.short_help,
+            hidden=solved.hidden,
+            deprecated=solved.deprecated,
+            rich_help_panel=solved.rich_help_panel,
+            rich_markup_mode=settings["rich_markup_mode"],
+        )
+        group.builders[solved.name] = partial(_lazy_group, sub_info, settings, suggest)
+    return group
+
+
+def _command_stand_in(info: CommandInfo, settings: dict[str, Any]) -> tuple[str, TyperCommand]:
+    """The name and help texts typer gives the command (as in typer.main.get_command_from_info)."""
+    import inspect
+
+    assert info.callback is not None
+    name = info.name or get_command_name(info.callback.__name__)
+    text = inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help)
+    return name, TyperCommand(
+        name=name,
+        help=text,
+        short_help=info.short_help,
+        hidden=info.hidden,
+        deprecated=info.deprecated,
+        rich_help_panel=info.rich_help_panel,
+        rich_markup_mode=settings["rich_markup_mode"],
+    )
+
+
+# (module, class) imported by typer.rich_utils at its top that pingtai's help never uses
+DEFERRED = (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"))
+
+
+def light_rich_utils() -> None:
+    """Import typer.rich_utils with the classes in DEFERRED standing in until first used."""
+    if "typer.rich_utils" in sys.modules:
+        return
+    placed = []
+    for module, name in DEFERRED:
+        if module not in sys.modules:
+            stand_in = types.ModuleType(module)
+            setattr(stand_in, name, _deferred(module, name))
+            sys.modules[module] = stand_in
+            placed.append((module, stand_in))
+    try:
+        importlib.import_module("typer.rich_utils")
+    finally:
+        for module, stand_in in placed:
+            if sys.modules.get(module) is stand_in:
+                del sys.modules[module]
+
+
+class _Deferred(type):
+    """A stand-in class: instances, class attributes and isinstance go to the real class."""
+
+    _where: tuple[str, str]
+
+    def real(cls) -> type:
+        module, name = cls._where
+        return getattr(importlib.import_module(module), name)
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        return cls.real()(*args, **kwargs)
+
+    def __getattr__(cls, attr: str) -> Any:
+        if attr.startswith("__"):  # typing and copy probe dunders: not a use of the class
+            raise AttributeError(attr)
+        return getattr(cls.real(), attr)
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return isinstance(obj, cls.real())
+
+
+def _deferred(module: str, name: str) -> type:
+    return _Deferred(name, (), {"_where": (module, name), "__module__": module})
