@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -156,3 +157,38 @@ def test_the_deferred_classes_are_the_real_ones_when_used():
     assert type(md) is Markdown and isinstance(md, rich_utils.Markdown)
     assert sys.modules["rich.markdown"].Markdown is Markdown  # the stand-in module is gone
     assert rich_utils.Traceback.from_exception.__func__ is __import__("rich.traceback").traceback.Traceback.from_exception.__func__
+
+
+# ---------------------------------------------------------------------------
+# a cold check of a text-layer dossier
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
+NOT_FOR_A_TEXT_CHECK = {
+    "numpy", "openpyxl", "jinja2", "docxtpl", "pdfplumber", "pdfminer", "rapidocr_onnxruntime",
+    "onnxruntime", "markdown_it", "pygments",
+}
+
+
+def test_a_cold_text_dossier_check_imports_no_numpy_ocr_xlsx_or_template_library(tmp_path, monkeypatch):
+    """numpy (~100 ms) came in with the seal test of a text page; seal.py now uses PIL alone."""
+    monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path))
+    modules, proc = imported_modules(
+        "check", str(SAMPLES / "liaoning_eligible"), "-j", "liaoning", "--as-of", "2026-03-15",
+        "-f", "json", "-q", "--no-cache",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert '"seal"' in proc.stdout or "印章" in proc.stdout  # the seal test ran on its pages
+    assert top_level(modules) & NOT_FOR_A_TEXT_CHECK == set()
+
+
+def test_a_ruleset_file_is_parsed_once_when_it_loads(monkeypatch):
+    """Its line index is built only to say where a validation problem is (load_file)."""
+    from pingtai_cli.rules import schema
+    from pingtai_cli.rules.files import available
+
+    reads = []
+    real = schema._read_yaml
+    monkeypatch.setattr(schema, "_read_yaml", lambda path: reads.append(path) or real(path))
+    path = available()["liaoning"]
+    schema.load_file(path)
+    assert reads == [path]

@@ -686,10 +686,10 @@ def _in_chinese(msg: str) -> str:
 def load_file(path: Path, extra_dir: Path | None = None) -> Ruleset:
     """Load and validate one ruleset file (resolving `extends:`)."""
     data = _resolve(path, extra_dir)
-    _, lines = _read_yaml(path)
     try:
         rs = Ruleset.model_validate(data)
     except ValidationError as e:
+        _, lines = _read_yaml(path)  # the file's lines, only to say where a problem is
         raise RulesetError(f"规则文件 {path} 校验失败：", _problems(e, path, lines)) from e
     _check_references(rs, path)
     from pingtai_cli.factkeys import DECLARED_LABELS

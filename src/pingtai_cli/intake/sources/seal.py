@@ -9,6 +9,7 @@ on a coarse grid of the downscaled page, so a page costs a few milliseconds.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -54,8 +55,11 @@ def red_mask(rgb: np.ndarray, *, loose: bool = False) -> np.ndarray:
 
 
 def detect_seal(img: Image.Image) -> SealResult:
-    """Whether the page carries a red seal, with a score and where it is."""
-    import numpy as np
+    """Whether the page carries a red seal, with a score and where it is.
+
+    Done with PIL's channel operations and plain Python, not numpy: a text-layer dossier is
+    checked for seals too, and importing numpy would cost it more than the whole test.
+    """
     from PIL import Image
 
     page = img if img.mode == "RGB" else img.convert("RGB")  # only read below, never changed
@@ -63,13 +67,13 @@ def detect_seal(img: Image.Image) -> SealResult:
     if scale < 1.0:
         size = (max(1, round(page.width * scale)), max(1, round(page.height * scale)))
         page = page.resize(size, Image.Resampling.BOX)  # cell averages: a third of bicubic's time
-    mask = red_mask(np.asarray(page))
-    if mask.sum() < 30:
+    mask = _red_pixels(page)
+    if mask.histogram()[RED] < 30:
         return SealResult(False, 0.0)
-    grid = _coarse(mask)
-    short_side = min(mask.shape) / CELL
+    grid, width = _coarse(mask)
+    short_side = min(page.size) / CELL
     best = SealResult(False, 0.0)
-    for cells in _components(grid):
+    for cells in _components(grid, width):
         score = _seal_score(cells, short_side)
         if score > best.score:
             ys, xs = zip(*cells, strict=True)
@@ -81,16 +85,35 @@ def detect_seal(img: Image.Image) -> SealResult:
     return best
 
 
-def _coarse(mask: np.ndarray) -> np.ndarray:
-    """Cells holding at least two red pixels: joins the strokes of a ring, drops speckle."""
-    h, w = (mask.shape[0] // CELL) * CELL, (mask.shape[1] // CELL) * CELL
-    blocks = mask[:h, :w].reshape(h // CELL, CELL, w // CELL, CELL)
-    return blocks.sum(axis=(1, 3)) >= 2
+RED = CELL * CELL  # a red pixel's value in the mask: a cell's mean is then its count of red pixels
 
 
-def _components(grid: np.ndarray) -> list[list[tuple[int, int]]]:
+def _red_pixels(page: Image.Image) -> Image.Image:
+    """An 8-bit mask, RED where red_mask (strict) holds, else 0: r >= 110, r - g >= 50, r - b >= 40."""
+    from PIL import ImageChops
+
+    r, g, b = page.split()
+    tests = (
+        r.point(lambda v: RED if v >= 110 else 0),
+        ImageChops.subtract(r, g).point(lambda v: RED if v >= 50 else 0),  # r - g, floored at 0
+        ImageChops.subtract(r, b).point(lambda v: RED if v >= 40 else 0),
+    )
+    return ImageChops.darker(ImageChops.darker(tests[0], tests[1]), tests[2])
+
+
+def _coarse(mask: Image.Image) -> tuple[bytes, int]:
+    """Cells holding at least two red pixels (joins the strokes of a ring, drops speckle), as one
+    byte per cell row by row (1 = red), and the grid's width."""
+    w, h = (mask.width // CELL) * CELL, (mask.height // CELL) * CELL
+    if w == 0 or h == 0:
+        return b"", 0
+    counts = mask.crop((0, 0, w, h)).reduce(CELL)  # each cell's mean: its count of red pixels
+    return counts.point(lambda v: 1 if v >= 2 else 0).tobytes(), w // CELL
+
+
+def _components(grid: bytes, width: int) -> list[list[tuple[int, int]]]:
     """8-connected clusters of red cells, gaps of one cell bridged (a worn seal's broken ring)."""
-    red = {(int(y), int(x)) for y, x in zip(*grid.nonzero(), strict=True)}
+    red = {divmod(i, width) for i, v in enumerate(grid) if v}  # (row, column), row by row
     clusters: list[list[tuple[int, int]]] = []
     while red:
         start = red.pop()
@@ -112,24 +135,22 @@ def _components(grid: np.ndarray) -> list[list[tuple[int, int]]]:
 
 def _seal_score(cells: list[tuple[int, int]], short_side: float) -> float:
     """0 when size or shape rule a seal out; else how much of a ring the cluster's rim covers."""
-    import numpy as np
-
-    pts = np.array(cells, dtype=float)
-    ys, xs = pts[:, 0], pts[:, 1]
-    h, w = ys.max() - ys.min() + 1, xs.max() - xs.min() + 1
+    ys = [float(y) for y, _ in cells]
+    xs = [float(x) for _, x in cells]
+    h, w = max(ys) - min(ys) + 1, max(xs) - min(xs) + 1
     if not MIN_REL_SIZE <= max(h, w) / short_side <= MAX_REL_SIZE:
         return 0.0
     if min(h, w) / max(h, w) < 0.6:
         return 0.0
-    cy, cx = (ys.max() + ys.min()) / 2, (xs.max() + xs.min()) / 2
+    cy, cx = (max(ys) + min(ys)) / 2, (max(xs) + min(xs)) / 2
     # Normalise to a unit circle (an oval seal becomes round).
-    dy, dx = (ys - cy) / (h / 2), (xs - cx) / (w / 2)
-    rho = np.hypot(dy, dx)
-    outside = float((rho > 1.08).mean())  # a filled box has ~15 % there, a ring none
-    rim = rho >= 0.7
-    if not rim.any():
+    dy = [(y - cy) / (h / 2) for y in ys]
+    dx = [(x - cx) / (w / 2) for x in xs]
+    rho = [math.hypot(a, b) for a, b in zip(dy, dx, strict=True)]
+    outside = sum(1 for r in rho if r > 1.08) / len(rho)  # a filled box has ~15 % there, a ring none
+    rim = [(a, b) for a, b, r in zip(dy, dx, rho, strict=True) if r >= 0.7]
+    if not rim:
         return 0.0
-    angles = np.arctan2(dy[rim], dx[rim])
-    sectors = np.unique(((angles + np.pi) / (2 * np.pi) * SECTORS).astype(int) % SECTORS)
+    sectors = {int((math.atan2(a, b) + math.pi) / (2 * math.pi) * SECTORS) % SECTORS for a, b in rim}
     coverage = len(sectors) / SECTORS
     return max(0.0, coverage - 6 * max(0.0, outside - 0.02))
