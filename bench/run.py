@@ -244,6 +244,53 @@ def case_startup(runs: int) -> list[Case]:
     both = (imported(["--help"]) | imported(["rules", "list"])) & HEAVY
     name = "start-up: PDF/OCR/Excel/Word/pydantic modules"
     cases.append(Case(name, "modules", [len(both)], "none", not both, note=", ".join(sorted(both))))
+    cases += startup_ratios(2 * runs + 1)
+    return cases
+
+
+# Issue 13 item 7: pingtai's start-up against importing the libraries it cannot do without, in
+# the same venv. (name, baseline imports, pingtai's arguments, target ratio)
+HELP_BASELINE = "import typer, rich.console"
+CHECK_BASELINE = "import typer, rich.console, pypdfium2, python_calamine, docx, pydantic, yaml"
+COLD_CHECK = [
+    "check", str(SAMPLES / "liaoning_eligible"), "-j", "liaoning", "--as-of", AS_OF, "-f", "json", "-q", "--no-cache",
+]  # fmt: skip
+STARTUP_RATIOS = (
+    ("pingtai --help", HELP_BASELINE, ["--help"], 1.3),
+    ("cold text-dossier check (--no-cache)", CHECK_BASELINE, COLD_CHECK, 2.0),
+)
+
+
+def startup_ratios(runs: int) -> list[Case]:
+    """Each pair run in turn (baseline, pingtai, baseline, pingtai ...), so a neighbour's load falls
+    on both alike; the ratio is the median of the pairs' ratios. `--only startup` runs these too."""
+    cases = []
+    for label, imports, args, target in STARTUP_RATIOS:
+        base_cmd, cmd = [sys.executable, "-c", imports], pingtai(*args)
+        timed(base_cmd), timed(cmd)  # bytecode written, files in the OS cache
+        wait_idle(WAIT)
+        mark = len(OTHERS)
+        base, ours = [], []
+        for _ in range(runs):
+            base.append(timed(base_cmd)[0] * 1000)
+            ours.append(timed(cmd)[0] * 1000)
+        ratio = statistics.median(o / b for o, b in zip(ours, base, strict=True))
+        others = since(mark)
+        cases.append(Case(f"baseline: python -c '{imports}'", "ms", base, others=others[::2]))
+        cases.append(
+            Case(
+                f"start-up: {label}",
+                "ms",
+                ours,
+                f"≤ {target}× baseline",
+                ratio <= target,
+                ratio=ratio,
+                ratio_of="to the baseline above, median of interleaved pairs",
+                others=others[1::2],
+                note=f"ratio of medians {statistics.median(ours) / statistics.median(base):.2f}×, "
+                f"of minima {min(ours) / min(base):.2f}×; {runs} pairs",
+            )
+        )
     return cases
 
 
@@ -717,11 +764,13 @@ def main() -> None:
         return
     runs, text_n, scan_runs, batch_runs = (3, 20, 1, 1) if opts.quick else (7, 100, 3, 3)
     started = time.perf_counter()
-    texts, scans = build_corpus(text_n, len(SCAN_SOURCES))
     only = set(filter(None, opts.only.split(",")))
 
     def want(group: str) -> bool:
         return not only or group in only
+
+    corpus = any(want(g) for g in ("text", "scans", "batch", "cluster"))  # `--only startup`: none
+    texts, scans = build_corpus(text_n, len(SCAN_SOURCES)) if corpus else ([], [])
 
     cases = case_machine(runs) if want("machine") else []
     cases += case_startup(runs) if want("startup") else []
