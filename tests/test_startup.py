@@ -192,3 +192,13 @@ def test_a_ruleset_file_is_parsed_once_when_it_loads(monkeypatch):
     path = available()["liaoning"]
     schema.load_file(path)
     assert reads == [path]
+
+
+@pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("fill-forms", "--help")])
+def test_help_imports_only_the_cli_and_core_layers(args):
+    """A command module names its defaults from core/, never from a layer below that only its
+    body needs (fill-forms' --timeout default lives in core/deadline.py)."""
+    modules, proc = imported_modules(*args)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    layers = {m.split(".")[1] for m in modules if m.startswith("pingtai_cli.")}
+    assert layers <= {"cli", "core"}

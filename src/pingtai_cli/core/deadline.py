@@ -17,6 +17,8 @@ from typing import Any
 
 from pingtai_cli.core.errors import PingtaiError
 
+DOSSIER_TIMEOUT = 300.0  # seconds to read one dossier, as `check` allows (fill-forms' --timeout)
+
 MAX_SECONDS = 7 * 24 * 3600.0  # a week: anything longer is a typo, and setitimer overflows near 1e308
 
 

@@ -12,8 +12,10 @@ from typing import Annotated
 import typer
 
 from pingtai_cli.cli import app, echo
+from pingtai_cli.core.deadline import (
+    DOSSIER_TIMEOUT,  # not from outputs: `pingtai --help` imports this module
+)
 from pingtai_cli.core.errors import EXIT_FINDINGS, PingtaiError
-from pingtai_cli.outputs.forms.fill import DOSSIER_TIMEOUT
 
 templates_app = typer.Typer(
     no_args_is_help=True, help="表格模板：可用的变量，检查模板里的变量是否都有数据来源。"

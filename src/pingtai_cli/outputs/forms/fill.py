@@ -22,6 +22,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from pingtai_cli.core.deadline import (
+    DOSSIER_TIMEOUT as DOSSIER_TIMEOUT,  # re-exported for api/forms
+)
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
 from pingtai_cli.engine.duplicates import duplicate_note
 from pingtai_cli.outputs.writer import file_mode
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
 
 NAME_MAX = 60  # characters of a file or folder name made from dossier data
 PDF_TIMEOUT = 120  # seconds for one LibreOffice run (one folder of forms)
-DOSSIER_TIMEOUT = 300.0  # seconds to read one dossier, as `check` allows
 COMMON_SUMMARY = "_common/summary.docx"
 COMMON_SUMMARY_NAME = "申报汇总表"
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069/\\:*?"<>|]')
