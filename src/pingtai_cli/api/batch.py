@@ -7,7 +7,6 @@ fresh one, so one pathological dossier cannot hang a bureau's intake.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import queue
 import time
@@ -225,6 +224,8 @@ def _pool(
     progress: Callable[[Path], None] | None,
     on_start: Callable[[Path], None] | None = None,
 ) -> Iterator[tuple[int, list[CheckResult]]]:
+    import multiprocessing as mp  # here, not at the top: one dossier (or --jobs 1) never needs it
+
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
     tasks: Any = ctx.Queue()
     results: Any = ctx.Queue()
