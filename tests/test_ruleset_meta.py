@@ -19,6 +19,7 @@ from pingtai_cli.engine.cases import run_case
 from pingtai_cli.engine.derive import derive
 from pingtai_cli.rules.cases import RuleCase, case_dossier, load_cases
 from pingtai_cli.rules.files import LEVEL_RANK, readme_path, shipped
+from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.schema import (
     RULESETS_ENV,
     Rule,
@@ -35,7 +36,6 @@ from pingtai_cli.rules.schema import (
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "rulesets"
 SHIPPED = keys()  # discovered: every jurisdiction folder (tests/jurisdictions.py)
-MEASURABLE = {"threshold", "flag", "one_of", "text_match", "any_of"}
 ARTICLE_RE = re.compile(r"^(第[一二三四五六七八九十百]+条(（[一二三四五六七八九十]+）)?|附件\d+)$")
 
 
@@ -147,7 +147,7 @@ def test_loader_rejects_a_malformed_code_and_says_the_format(tmp_path: Path) -> 
 
 
 def _measurable(rs: Ruleset) -> list[Rule]:
-    return [r for r in rs.all_rules() if r.check in MEASURABLE]
+    return [r for r in rs.all_rules() if not kind_of(r).qualitative]  # every kind pingtai decides
 
 
 @pytest.mark.parametrize("key", SHIPPED)

@@ -36,6 +36,10 @@ class UnknownRule(PingtaiError):
     """No rule with that code."""
 
 
+class UnknownKind(PingtaiError):
+    """No check kind with that name."""
+
+
 class OutputExists(PingtaiError):
     """An output file exists and --force was not given."""
 

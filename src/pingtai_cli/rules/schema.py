@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pingtai_cli.core.errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
 from pingtai_cli.core.yamlload import YAML_LOADER  # noqa: F401 - re-exported
+from pingtai_cli.rules import kinds
 from pingtai_cli.rules.files import (  # noqa: F401 - re-exported
     RULESETS_ENV,
     available,
@@ -30,7 +31,10 @@ from pingtai_cli.rules.files import (  # noqa: F401 - re-exported
 
 CODE_RE = re.compile(r"^[A-Z]{2,4}-[A-Z]\d{2}[a-z]?$")
 
-CheckKind = Literal["threshold", "flag", "review", "any_of", "text_match", "one_of", "in_area"]
+if TYPE_CHECKING:
+    CheckKind = str
+else:  # the registry's names (a new kind is a module of rules/kinds/), checked as a Literal
+    CheckKind = Literal[kinds.NAMES]
 Op = Literal[">=", ">", "<=", "<", "=="]
 FunctionKey = Literal["information", "technology", "startup", "training", "financing", "comprehensive"]
 
@@ -218,17 +222,8 @@ class Rule(Cited):
 
     @model_validator(mode="after")
     def _kind_needs(self) -> Rule:
-        needs = {
-            "threshold": ("field", "value"),
-            "flag": ("field",),
-            "text_match": ("field", "patterns"),
-            "one_of": ("field", "allowed"),
-            "in_area": (),
-            "any_of": ("options",),
-            "review": (),
-        }[self.check]
-        missing = [n for n in needs if not getattr(self, n)]
-        if missing and not (self.check == "threshold" and self.value == 0):
+        missing = kinds.kind_of(self).missing_fields(self)
+        if missing:
             raise ValueError(f"check={self.check} 需要字段: {', '.join(missing)}")
         return self
 

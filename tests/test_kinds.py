@@ -1,0 +1,76 @@
+"""The check kinds are a registry: one module each, documented under fixed headings, its example run.
+
+As sqlfluff runs every rule's pass/fail fixtures and ruff prints every rule's documentation, each
+kind's `## 示例` is a fixture evaluated here through the engine, so `pingtai rules kinds NAME`
+cannot say what the engine does not do.
+"""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+from pingtai_cli.engine.checks import evaluate_rule
+from pingtai_cli.rules import kinds
+from pingtai_cli.rules.kinds.base import facts_of
+from pingtai_cli.rules.schema import Rule, Ruleset
+
+SRC = Path(kinds.__file__).resolve().parents[2]  # src/pingtai_cli
+KINDS_DIR = Path(kinds.__file__).parent
+HELPERS = {"base", "words"}  # modules of the package that are not kinds
+ALL = list(kinds.REGISTRY.values())
+CASES = [(k, c) for k in ALL for c in k.example().cases]
+
+
+def test_every_module_of_the_package_is_a_registered_kind():
+    modules = {m.name for m in pkgutil.iter_modules([str(KINDS_DIR)])} - HELPERS
+    assert modules == set(kinds.REGISTRY)
+    for name, kind in kinds.REGISTRY.items():
+        assert kind.name == name and type(kind).__module__ == f"pingtai_cli.rules.kinds.{name}"
+
+
+@pytest.mark.parametrize("kind", ALL, ids=lambda k: k.name)
+def test_each_kind_is_documented_under_the_fixed_headings(kind):
+    headings = re.findall(r"^## +(.+?)\s*$", kind.doc, re.MULTILINE)
+    assert tuple(headings) == kinds.HEADINGS
+    sections = kind.sections()
+    assert sections[""].startswith(f"{kind.title}（{kind.name}）：") and kind.summary
+    assert all(sections[h] for h in kinds.HEADINGS)
+    for field in kind.needs:  # every field the schema demands is documented as required
+        assert f"`{field}`（必填）" in sections["字段"], field
+
+
+@pytest.mark.parametrize("kind", ALL, ids=lambda k: k.name)
+def test_each_kind_has_a_passing_and_a_failing_example(kind):
+    example = kind.example()
+    assert example.rule["check"] == kind.name
+    if kind.qualitative:  # a reviewer decides: its example shows the review item
+        assert example.want("review")
+    else:
+        assert example.want("pass") and example.want("fail")
+
+
+@pytest.mark.parametrize(("kind", "case"), CASES, ids=lambda x: getattr(x, "name", ""))
+def test_the_documented_example_is_what_the_engine_says(kind, case):
+    rule = Rule.model_validate(kind.example().rule)
+    result = evaluate_rule(rule, facts_of(case.facts))
+    assert (result.status, result.message) == (case.status, case.message)
+
+
+def test_the_ruleset_schema_lists_the_registered_kinds():
+    schema = Ruleset.model_json_schema()
+    assert tuple(schema["$defs"]["Rule"]["properties"]["check"]["enum"]) == kinds.NAMES
+    example = kinds.get("flag").example().rule
+    with pytest.raises(ValueError, match="threshold"):
+        Rule.model_validate({**example, "check": "thresold"})
+
+
+@pytest.mark.parametrize("kind", [k for k in ALL if k.needs], ids=lambda k: k.name)
+def test_the_schema_asks_each_kind_for_its_own_fields(kind):
+    rule = kind.example().rule
+    for field in kind.needs:
+        with pytest.raises(ValueError, match=f"check={kind.name} 需要字段: {field}"):
+            Rule.model_validate({k: v for k, v in rule.items() if k != field})
