@@ -74,3 +74,34 @@ def test_the_schema_asks_each_kind_for_its_own_fields(kind):
     for field in kind.needs:
         with pytest.raises(ValueError, match=f"check={kind.name} 需要字段: {field}"):
             Rule.model_validate({k: v for k, v in rule.items() if k != field})
+
+
+# A comparison of a rule's kind with a name, or a kind name compared or listed: the registry's
+# job. `status == "review"` is a status, not a kind, so `review` is matched only after `check`.
+KIND_NAMES = "|".join(n for n in kinds.NAMES if n != "review")
+CHAIN = re.compile(
+    r"""(\.check\b|\[["']check["']\]|get\(["']check["']\))\s*(==|!=|\bin\b|\bnot\s+in\b)"""
+    r"""|(==|!=)\s*["'](""" + KIND_NAMES + r""")["']"""
+    r"""|\bin\s*[(\[{]\s*["'](""" + KIND_NAMES + r""")["']"""
+    r"""|\[(self|rule|r)\.check\]"""
+    r"""|\bmatch\s+\S*check\b|\bcase\s+["'](""" + KIND_NAMES + r""")["']"""
+)
+
+
+def test_no_module_outside_the_registry_dispatches_on_the_kind_name():
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if KINDS_DIR in path.parents:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if CHAIN.search(line.split("#")[0]):
+                found.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
+    assert not found, "ask the kind (rules/kinds) instead:\n" + "\n".join(found)
+
+
+def test_the_chain_pattern_finds_what_it_forbids():
+    for line in ('if rule.check == "threshold":', 'r["check"] != "review"', 'r.get("check") == kind',
+                 'all(r.check in ("threshold", "review") for r in rules)', '}[self.check]', 'kind == "any_of"',
+                 'match rule.check:', 'case "one_of":'):
+        assert CHAIN.search(line), line
+    assert not CHAIN.search('if r.status == "review":')

@@ -25,9 +25,9 @@ from pingtai_cli.outputs.describe import (
     count_text,
     material_qualifiers,
     structure_text,
-    threshold_text,
 )
 from pingtai_cli.rules.articles import CN_DIGITS, CN_UNITS, cn_to_int, int_to_cn, parse_ref
+from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.schema import FunctionReq, Rule, Ruleset
 
 ABSENT = "—（未规定）"
@@ -160,13 +160,10 @@ def _rule_cell(rules: list[Rule], primary: str | None) -> Cell | None:
         return None
     texts = []
     for r in rules:
-        text = threshold_text(r) if r.check == "threshold" else r.title
-        if r.check == "threshold" and primary and r.field != primary:
-            text = label_of(r.field or "") + text
-        texts.append(text)
+        texts.append(kind_of(r).cell(r, primary))
     articles = list(dict.fromkeys(r.article for r in rules))
     first = rules[0]
-    ranked = len(rules) == 1 and first.check == "threshold" and first.field == primary and first.op in (">=", ">")
+    ranked = len(rules) == 1 and kind_of(first).numeric and first.field == primary and first.op in (">=", ">")
     single = first if ranked else None
     return Cell(
         "；".join(texts),
@@ -191,7 +188,7 @@ def _basic_rows(rulesets: list[Ruleset]) -> list[Row]:
         rows.append(_row(f"basic.{f}", "基本条件", label_of(f), rulesets, partial(_basic_cell, fields=(f,))))
 
     def qualitative(rs: Ruleset) -> Cell | None:
-        rules = [r for r in _walk(rs.basic) if r.check == "review"]
+        rules = [r for r in _walk(rs.basic) if kind_of(r).qualitative]
         return Cell(f"{len(rules)}项", None, [r.code for r in rules]) if rules else None
 
     rows.append(_row("basic.review", "基本条件", "定性条件（人工审核）", rulesets, qualitative))
@@ -211,11 +208,11 @@ def _function_rows(rulesets: list[Ruleset]) -> list[Row]:
     for key in sorted(dict.fromkeys(keys), key=lambda k: FUNCTION_ORDER.index(k) if k in FUNCTION_ORDER else 99):
         items = [item for rs in rulesets if (item := _function(rs, key)) is not None]
         rules = _walk(r for f in items for r in f.rules)
-        plain = len(items) == len(rulesets) and all(r.check in ("threshold", "review") for r in rules)
+        plain = len(items) == len(rulesets) and all(kind_of(r).numeric or kind_of(r).qualitative for r in rules)
         if not plain:
             rows.append(_row(f"functions.{key}", "服务功能", f"{items[0].name}（构成）", rulesets,
                              partial(_structure_cell, key=key)))
-        for f in dict.fromkeys(r.field for r in rules if r.check == "threshold" and r.field):
+        for f in dict.fromkeys(r.field for r in rules if kind_of(r).numeric and r.field):
             rows.append(_row(f"functions.{key}.{f}", "服务功能", f"{items[0].name}·{label_of(f)}", rulesets,
                              partial(_function_cell, key=key, field=f)))
     return rows

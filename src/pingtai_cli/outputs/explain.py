@@ -19,22 +19,20 @@ from typing import Any, Literal
 from pingtai_cli.core.errors import PingtaiError, UnknownRule
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.engine.cases import run_case
-from pingtai_cli.engine.checks import OP_WORDS
 from pingtai_cli.factkeys import label_of
 from pingtai_cli.outputs.describe import (
     count_text,
     material_qualifiers,
     requirement_text,
     rule_line,
-    short_label,
     structure_text,
-    threshold_text,
-    when_text,
 )
 from pingtai_cli.rules.articles import find_article, parse_ref, policy_path
 from pingtai_cli.rules.cases import RuleCase
 from pingtai_cli.rules.cases import examples as shipped
 from pingtai_cli.rules.files import available, policy_dirs
+from pingtai_cli.rules.kinds import kind_of
+from pingtai_cli.rules.kinds.threshold import requirement_variant
 from pingtai_cli.rules.schema import (
     Form,
     MaterialReq,
@@ -46,7 +44,6 @@ from pingtai_cli.rules.schema import (
 )
 
 FILLED_BY = {"applicant": "申报单位", "bureau": "推荐部门（主管部门）"}
-INTEGER_UNITS = {"家", "人", "次", "人次", "项", "个"}
 Entry = Rule | MaterialReq | Form | ProcedureFact | Relaxation
 
 
@@ -192,42 +189,9 @@ def basis(rs: Ruleset, entry: Entry, extra: Path | None = None) -> dict[str, Any
 # ---------------------------------------------------------------- examples
 
 
-def _step(value: float, unit: str | None) -> float:
-    if unit in INTEGER_UNITS or (value >= 10 and float(value).is_integer()):
-        return 1.0
-    return 0.1
-
-
 def _synth(rule: Rule, passing: bool) -> dict[str, Any] | None:
     """Facts that make a rule pass (or fail), built from its own numbers; None when not possible."""
-    if rule.field is None and rule.check != "any_of":
-        return None
-    field = rule.field or ""
-    if rule.check == "threshold" and rule.value is not None:
-        v, step = rule.value, _step(rule.value, rule.unit)
-        at_edge = rule.op in (">=", "<=", "==")
-        up = rule.op in (">=", ">")
-        if passing:
-            value = v if at_edge else (v + step if up else v - step)
-        else:
-            value = (v - step if up else v + step) if at_edge else v
-        if value < 0:
-            return None
-        return {field: round(value, 4) if not float(value).is_integer() else int(value)}
-    if rule.check == "flag":
-        return {field: passing}
-    if rule.check == "one_of":
-        return {field: rule.allowed[0] if passing else "其他"}
-    if rule.check == "any_of" and rule.options:
-        facts: dict[str, Any] = {}
-        for opt in (rule.options[:1] if passing else rule.options):
-            for r in opt.rules:
-                part = _synth(r, passing)
-                if part is None and r.check != "review":
-                    return None
-                facts.update(part or {})
-        return facts
-    return None
+    return kind_of(rule).synthesise(rule, passing)
 
 
 def _jsonable(value: Any) -> Any:
@@ -280,13 +244,7 @@ def examples(rs: Ruleset, kind: str, rule: Rule, on: date, extra: Path | None = 
 
 
 def _synth_name(rule: Rule, want: str) -> str:
-    if rule.check == "threshold":
-        edge = "恰为门槛值" if want == "pass" and rule.op in (">=", "<=", "==") else ""
-        return f"{short_label(rule.field or '')}{edge or ('达到' if want == 'pass' else '未达到')}要求（{threshold_text(rule, False)}）"
-    if rule.check == "any_of":
-        return "满足第一种情形的全部条件" if want == "pass" else "各情形均未满足"
-    # the rule's own title: a bare 满足/不满足 says nothing (and is shorter than a case name may be)
-    return f"{rule.title}：{'满足' if want == 'pass' else '不满足'}"
+    return kind_of(rule).case_name(rule, want)
 
 
 def examples_for(rs: Ruleset, kind: str, entry: Entry, on: date, extra: Path | None = None) -> dict[str, Any]:
@@ -330,7 +288,7 @@ def _material_file_name(req: MaterialReq) -> str:
 
 def relaxation_examples(rs: Ruleset, relax: Relaxation, on: date) -> dict[str, Any]:
     """The first covered threshold, failed: with the relaxation claimed it is `relaxable`, without it `fail`."""
-    rule = next((r for r in rs.all_rules() if relax.code in r.relaxable_by and r.check == "threshold"), None)
+    rule = next((r for r in rs.all_rules() if relax.code in r.relaxable_by and kind_of(r).numeric), None)
     facts = _synth(rule, False) if rule else None
     if rule is None or facts is None:
         return {"pass": None, "fail": None}
@@ -364,34 +322,11 @@ def what_text(kind: str, entry: Entry, rs: Ruleset) -> str:
 
 
 def _rule_what(kind: str, rule: Rule) -> str:
-    field = f"“{label_of(rule.field)}”（{rule.field}）" if rule.field else ""
     if kind == "exclusion":
+        field = f"“{label_of(rule.field)}”（{rule.field}）" if rule.field else ""
         return (f"排除情形：申请表{field}逐行比对，出现下列任一表述即属于“{rule.title}”，不能参加认定；"
                 "可能属于的交人工审核（结论为“待审核”）；未填写的为缺少数据（没有认定请填“无”）。")
-    if rule.check == "threshold":
-        text = f"申请表{field}{OP_WORDS[rule.op]}{fmt(rule.value)}{rule.unit or ''}"
-        variants = [f"{v.article}：当{requirement_variant(v, rule.unit)}" for v in rule.variants]
-        return text + "。" + ("".join(f"另：{v}。" for v in variants))
-    if rule.check == "flag":
-        return f"申请表{field}须为“是”（{rule.title}）。"
-    if rule.check == "one_of":
-        return f"申请表{field}须为{'、'.join(rule.allowed)}之一。"
-    if rule.check == "text_match":
-        if rule.review_patterns:
-            return (f"申请表{field}逐行比对：文本写明的（{rule.title}）视为满足；可能属于但文本未写明的交人工审核"
-                    "（结论为“待审核”）；文本未列的不满足。")
-        return f"申请表{field}逐行比对，写明“{rule.title}”一类内容的视为满足；填写了但无法判断的交人工审核（结论为“待审核”）。"
-    if rule.check == "in_area":
-        return ("按行政区划（GB/T 2260）判断：统一社会信用代码第3–8位与申请表“所在地区”“注册地址”所指的县（市、区）"
-                "在本办法的地区范围内即满足；二者不一致或无法确定的交人工审核（结论为“待审核”）。")
-    if rule.check == "any_of":
-        return f"满足下列任一情形即可：{structure_text([rule])}。"
-    return f"定性条件：{rule.title}。pingtai 不自动判断，列为人工审核项，不改变结论。"
-
-
-def requirement_variant(v: Any, unit: str | None = None) -> str:
-
-    return f"{when_text(v.when)}时，门槛为{fmt(v.value)}{unit or ''}（“{v.quote}”）"
+    return kind_of(rule).what(rule)
 
 
 def _material_what(req: MaterialReq) -> str:
@@ -422,11 +357,8 @@ def fix_text(kind: str, entry: Entry) -> str:
     if isinstance(entry, MaterialReq):
         quals = "、".join(material_qualifiers(entry))
         return f"把“{entry.name}”放入申报文件夹，文件名写明材料名称便于识别" + (f"；注意：{quals}" if quals else "") + "。"
-    if isinstance(entry, Rule) and entry.check == "review":
-        return "在申请报告相应章节写明情况并附佐证材料，供评审人员核实。"
-    if isinstance(entry, Rule) and kind != "exclusion":
-        where = f"申请表“{label_of(entry.field)}”" if entry.field else "申请表中与该条件相关的数据"
-        return f"核对{where}的填写及佐证材料；确未达到（{requirement_text(entry)}）的，待条件具备后再申报。"
+    if isinstance(entry, Rule) and (kind != "exclusion" or kind_of(entry).qualitative):
+        return kind_of(entry).fix(entry)
     if kind == "exclusion":
         return "属于该情形的单位不参加本级认定；已获更高层级认定的，按该层级的规定管理。"
     if isinstance(entry, Form):

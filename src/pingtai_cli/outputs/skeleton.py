@@ -22,6 +22,8 @@ from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, FactKey, label_of
 from pingtai_cli.outputs.writer import file_mode
+from pingtai_cli.rules.kinds import kind_of
+from pingtai_cli.rules.kinds.threshold import bound
 from pingtai_cli.rules.schema import FunctionReq, MaterialReq, Rule, Ruleset, When
 
 WORKBOOK_NAME = "申请表.xlsx"
@@ -130,9 +132,6 @@ DEFAULT_HINTS = {
 FORM_HEADERS = ("项目", "填写内容", "说明", "单位")
 COL_LABEL, COL_VALUE, COL_HINT, COL_UNIT = 1, 2, 3, 4
 NOTE_PREFIX = "注："
-COUNT_UNITS = {"家", "人", "次", "人次", "年", "项"}
-OP_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于"}
-COUNT_OP_WORDS = {">=": "不少于", ">": "多于", "<=": "不多于", "<": "少于", "==": "等于"}
 # Short names for suggested file names; each contains a word materials.yaml recognises.
 FILE_STEMS = {
     "application_report": "申请报告",
@@ -238,19 +237,12 @@ def _when_text(when: When) -> str:
 
 
 def _bound(op: str, value: float | None, unit: str | None) -> str:
-    words = COUNT_OP_WORDS if unit in COUNT_UNITS else OP_WORDS
-    return f"{words.get(op, op)}{fmt(value)}{unit or ''}"
+    return bound(op, value, unit)
 
 
 def _requirement(rule: Rule) -> str:
     """What a rule asks of its field, in the words of a form's 说明 column, with the article."""
-    if rule.check == "threshold":
-        text = _bound(rule.op, rule.value, rule.unit)
-        if rule.field in DERIVED_KEYS:
-            text = label_of(rule.field or "") + text
-    else:
-        text = rule.title
-    return f"{text}（{rule.article}）"
+    return f"{kind_of(rule).form_hint(rule)}（{rule.article}）"
 
 
 def _rule_hints(rule: Rule, prefix: str = "") -> Iterator[tuple[str, str]]:

@@ -24,8 +24,10 @@ from typing import Any
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.factkeys import BY_KEY, label_of
 from pingtai_cli.intake.facts.functions import FUNCTION_LABELS, normalise_function
+from pingtai_cli.rules import kinds
 from pingtai_cli.rules.articles import ITEM_HEAD, Article, cn_to_int, int_to_cn, split_articles
 from pingtai_cli.rules.articles import split_articles as split
+from pingtai_cli.rules.kinds import kind_of
 
 NUM = r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十百]+)"
 UNIT = r"(?P<unit>万元|亿元|平方米|人次|个自然年度|家|人|次|年|%|％)"
@@ -221,7 +223,7 @@ class Drafter:
             rules = [x for r in self.parent.basic for x in r.walk()]
         else:
             rules = [x for f in self.parent.functions.items if f.function == function for r in f.rules for x in r.walk()]
-        return next((r.code for r in rules if r.field == fact and r.check == "threshold"), None)
+        return next((r.code for r in rules if r.field == fact and kind_of(r).numeric), None)
 
     def parent_rule(self, code: str) -> Any:
         """The parent's rule with this code (None without --extends or for a new code)."""
@@ -443,7 +445,7 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
                         "quote": sentence if item.number is None else quote, "status": "draft"})
             covered = [cn_to_int(n) for n in re.findall(rf"[（(]([{_NUMERALS}]+)[）)]", sentence)]
             # inside an item, the relaxation covers the conditions it names (资产总额可适当放宽), else all of the item
-            subject = [r for r in rules if r["article"] == item.ref and r["check"] != "review" and r["quote"][:4] in sentence]
+            subject = [r for r in rules if r["article"] == item.ref and _decided(r) and r["quote"][:4] in sentence]
             for r in rules:
                 if item.number is not None and subject and r not in subject:
                     continue
@@ -451,9 +453,14 @@ def draft_relaxations(d: Drafter, articles: list[Article], rules: list[dict[str,
                 same_article = ref.startswith(a.heading)
                 in_item = item.number is not None and ref == item.ref
                 named = any(ref == f"{a.heading}（{int_to_cn(n)}）" for n in covered)
-                if covers_all and r["check"] != "review" or r["check"] != "review" and (in_item or (item.number is None and same_article and (named or not covered))):  # 第九条 …可适当放宽认定条件: the conditions of other articles
+                if covers_all and _decided(r) or _decided(r) and (in_item or (item.number is None and same_article and (named or not covered))):  # 第九条 …可适当放宽认定条件: the conditions of other articles
                     r.setdefault("relaxable_by", []).append(code)
     return out
+
+
+def _decided(rule: dict[str, Any]) -> bool:
+    """A drafted rule pingtai decides (a relaxation covers it), not a point for a reviewer."""
+    return not kinds.get(rule["check"]).qualitative
 
 
 def draft_exclusions(d: Drafter, articles: list[Article]) -> list[dict[str, Any]]:
@@ -776,7 +783,7 @@ def draft_cases(data: dict[str, Any], on: date) -> dict[str, list[dict[str, Any]
     rules = [x for r in data.get("basic", []) for x in _walk(r)]
     rules += [x for item in data.get("functions", {}).get("items", []) for r in item["rules"] for x in _walk(r)]
     for r in rules:
-        if r["check"] != "threshold":
+        if not kinds.get(r["check"]).numeric:
             continue
         cases = [_case(r, True, on), _case(r, False, on)]
         if all(cases):

@@ -119,22 +119,25 @@ def _header(key: str, source: str) -> str:
 
 
 def _summary(data: dict[str, Any], target: Path, copy: Path, cases: Path, out_dir: Path) -> str:
-    def count(rules: list[dict[str, Any]], kind: str) -> int:
+    from pingtai_cli.rules import kinds
+
+    def count(rules: list[dict[str, Any]], attribute: str) -> int:
+        """Drafted rules (options included) whose kind has that attribute: numeric, qualitative."""
         total = 0
         for r in rules:
-            total += r.get("check") == kind
+            total += getattr(kinds.get(r["check"]), attribute)
             for opt in r.get("options", []):
-                total += count(opt["rules"], kind)
+                total += count(opt["rules"], attribute)
         return total
 
     basic = data.get("basic", [])
     functions = data.get("functions")
     fn_rules = [r for item in functions["items"] for r in item["rules"]] if functions else []
-    thresholds, reviews = count(basic, "threshold"), count(basic, "review")
+    thresholds, reviews = count(basic, "numeric"), count(basic, "qualitative")
     lines = [
         f"已起草 {target}（草稿），原文复制为 {copy}，用例 {cases}：",
         f"  基本条件：门槛 {thresholds} 条，定性 {reviews} 条，其他 {len(basic) - thresholds - reviews} 条",
-        (f"  服务功能：{len(functions['items'])} 项（门槛 {count(fn_rules, 'threshold')} 条），"
+        (f"  服务功能：{len(functions['items'])} 项（门槛 {count(fn_rules, 'numeric')} 条），"
          f"至少满足 {functions['count'].get('by_platform_type') or functions['count']['min']} 项")
         if functions else f"  服务功能：沿用 {data.get('extends')}（本办法未另作规定）",
         f"  排除情形 {len(data.get('exclusions', []))} 条，材料 {len(data.get('materials', []))} 项，"
