@@ -7,12 +7,14 @@ cannot say what the engine does not do.
 
 from __future__ import annotations
 
+import json
 import pkgutil
 import re
 from pathlib import Path
 
 import pytest
 
+from cli_helpers import invoke, ok
 from pingtai_cli.engine.checks import evaluate_rule
 from pingtai_cli.rules import kinds
 from pingtai_cli.rules.kinds.base import facts_of
@@ -105,3 +107,43 @@ def test_the_chain_pattern_finds_what_it_forbids():
                  'match rule.check:', 'case "one_of":'):
         assert CHAIN.search(line), line
     assert not CHAIN.search('if r.status == "review":')
+
+
+def test_the_rulesets_readme_table_of_kinds_is_the_registrys():
+    text = (SRC.parents[1] / "rulesets" / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- kinds:start -->\n", 1)[1].split("<!-- kinds:end -->", 1)[0]
+    assert block == kinds.table(), "regenerate: pingtai rules kinds --format markdown"
+
+
+# ---------------------------------------------------------------- pingtai rules kinds
+
+
+def test_rules_kinds_lists_every_kind_with_its_chinese_name():
+    out = ok("rules", "kinds")
+    for kind in ALL:
+        assert kind.name in out and kind.title in out
+
+
+@pytest.mark.parametrize("kind", ALL, ids=lambda k: k.name)
+def test_rules_kinds_name_prints_its_documentation_as_ruff_rule_does(kind):
+    out = ok("rules", "kinds", kind.name)
+    for heading in kinds.HEADINGS:
+        assert f"## {heading}" in out
+    for case in kind.example().cases:
+        assert case.message in out
+
+
+def test_rules_kinds_json_gives_the_sections_and_the_example():
+    data = json.loads(ok("rules", "kinds", "threshold", "--format", "json"))
+    assert data["name"] == "threshold" and data["needs"] == ["field", "value"]
+    assert list(data["sections"]) == list(kinds.HEADINGS)
+    assert {c["status"] for c in data["example"]["cases"]} >= {"pass", "fail"}
+    listing = json.loads(ok("rules", "kinds", "--format", "json"))
+    assert [k["name"] for k in listing] == list(kinds.NAMES)
+    assert ok("rules", "kinds", "--format", "markdown") == kinds.table()
+
+
+def test_an_unknown_kind_is_a_clear_error_naming_the_kinds():
+    res = invoke("rules", "kinds", "thresold")
+    assert res.exit_code == 2
+    assert "threshold" in str(res.exception) and "Traceback" not in res.output

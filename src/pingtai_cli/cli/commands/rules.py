@@ -1,4 +1,4 @@
-"""`pingtai rules list | show | explain | validate`: the encoded regulations, shown to a person.
+"""`pingtai rules list | show | explain | kinds | validate`: the encoded regulations, shown to a person.
 
 Only typer is imported at module level; everything else is imported inside the
 commands so that `pingtai --help` stays fast. `rules list` reads ruleset
@@ -368,6 +368,44 @@ def explain(
         say(safe_cell(head, style="bold cyan"))
         for line in body:
             say(safe_cell("  " + line, style="bold" if line.startswith("▶ ") else ""))
+
+
+# ---------------------------------------------------------------- kinds
+
+
+def render_kinds_list(kinds: list[dict[str, Any]]) -> str:
+    lines = ["规则文件中每条规则用 `check:` 选一种检查类型；`pingtai rules kinds 名称` 查看说明。", ""]
+    width = max(len(k["name"]) for k in kinds)
+    lines += [f"  {k['name']:<{width}}  {k['title']}：{k['summary']}" for k in kinds]
+    return "\n".join(lines) + "\n"
+
+
+def render_kind(doc: dict[str, Any]) -> str:
+    note = "（示例中的 facts 是推导后的事实；每个结论与消息都由测试按引擎的实际输出核对。）"
+    return f"# {doc['name']}（{doc['title']}）\n\n{doc['text']}\n\n{note}\n"
+
+
+@rules_app.command("kinds")
+def kinds(
+    name: Annotated[str | None, typer.Argument(help="检查类型，如 threshold、any_of；省略时列出全部。")] = None,
+    fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="输出格式（一种类型的说明：text 与 markdown 相同）。")] = ExplainFormat.text,
+) -> None:
+    """检查类型的说明（如 `ruff rule`）：检查什么、字段、示例（由测试运行核对）、读法。"""
+    from pingtai_cli.rules import kinds as registry
+
+    if name is None:
+        if fmt == "json":
+            _print_json(registry.listing())
+        elif fmt == "markdown":
+            sys.stdout.write(registry.table())
+        else:
+            sys.stdout.write(render_kinds_list(registry.listing()))
+        return
+    doc = registry.documentation(registry.get(name))
+    if fmt == "json":
+        _print_json(doc)
+    else:
+        sys.stdout.write(render_kind(doc))
 
 
 # ---------------------------------------------------------------- validate
