@@ -36,7 +36,10 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
         assert f"pingtai_cli/_data/templates/{src.relative_to(ROOT / 'templates').as_posix()}" in names
     assert "pingtai_cli/schemas/check.schema.json" in names
     assert "pingtai_cli/py.typed" in names
-    assert "pingtai_cli/materials.yaml" in names
+    from pingtai_cli import vocab
+
+    for name in vocab.FILES:  # the vocabulary: fact keys, lists, functions, materials, …
+        assert f"pingtai_cli/vocab/{name}" in names
     assert "pingtai_cli/schemas/ruleset.schema.json" in names  # `pingtai rules schema`, for editors
     assert "pingtai_cli/drafting.yaml" in names  # `pingtai rules new`'s vocabulary
 

@@ -14,8 +14,8 @@ from typing import Any
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Fact, RuleResult, Status
 from pingtai_cli.core.patterns import search
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import Rule
+from pingtai_cli.vocab import label_of
 
 Facts = dict[str, Fact]
 OPS: dict[str, Callable[[Any, Any], bool]] = {

@@ -1,4 +1,4 @@
-"""The material catalogue (materials.yaml) and classification of files to material keys (spec §2).
+"""The material catalogue (vocab/materials.yaml) and classification of files to material keys (spec §2).
 
 A file is recognised by its name and by its content, and every match says
 why (“文件名含“营业执照””, “第1页内容含“统一社会信用代码””). Name and title
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from dataclasses import replace
 from pathlib import PurePosixPath
+
+from pingtai_cli import vocab
+from pingtai_cli.vocab import Material, Vocabulary
 
 TITLE_LINES = 4  # the opening lines of the first page with text, where a title stands
 TITLE_CHARS = 80  # … at most this many characters of them
@@ -24,50 +25,25 @@ CONTENTS_LINES = 60  # a table of contents fits on a page
 SCAN_TITLE_PAGES = 5  # of a scan, pages OCR'd (their top band) looking for a title
 
 
-@dataclass(frozen=True)
-class Material:
-    key: str
-    name: str
-    file_names: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()
-    content: tuple[tuple[str, ...], ...] = ()
-    sheet: str | None = None
-    report_sections: tuple[str, ...] = ()
-    needs_text: bool = False
-    seal: bool = False
-    shows: tuple[str, ...] = ()  # facts a genuine copy yields, at least one of them
-    extra: bool = False
+_folded: tuple[Vocabulary, dict[str, Material]] | None = None
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, Material]:
-    """Material key → Material, in the order of materials.yaml."""
-    import yaml
-
-    from pingtai_cli.core.yamlload import (
-        YAML_LOADER,  # libyaml when present: ~20 ms less on every check
-    )
-
-    raw = yaml.load(  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
-        resources.files("pingtai_cli").joinpath("materials.yaml").read_text("utf-8"),
-        Loader=YAML_LOADER,
-    )
-    return {key: _material(key, entry) for key, entry in raw.items()}
+    """Material key → Material, in the order of vocab/materials.yaml, its words folded for matching."""
+    global _folded
+    current = vocab.get()
+    if _folded is None or _folded[0] is not current:
+        _folded = (current, {key: _fold_material(m) for key, m in current.materials.items()})
+    return _folded[1]
 
 
-def _material(key: str, entry: dict) -> Material:
-    return Material(
-        key=key,
-        name=entry["name"],
-        file_names=tuple(_fold(w) for w in entry.get("file_names") or ()),
-        titles=tuple(_fold(w) for w in entry.get("titles") or ()),
-        content=tuple(tuple(_fold(w) for w in group) for group in entry.get("content") or ()),
-        sheet=entry.get("sheet"),
-        report_sections=tuple(_fold(w) for w in entry.get("report_sections") or ()),
-        needs_text=bool(entry.get("needs_text", False)),
-        seal=bool(entry.get("seal", False)),
-        shows=tuple(entry.get("shows") or ()),
-        extra=bool(entry.get("extra", False)),
+def _fold_material(m: Material) -> Material:
+    return replace(
+        m,
+        file_names=tuple(_fold(w) for w in m.file_names),
+        titles=tuple(_fold(w) for w in m.titles),
+        content=tuple(tuple(_fold(w) for w in group) for group in m.content),
+        report_sections=tuple(_fold(w) for w in m.report_sections),
     )
 
 

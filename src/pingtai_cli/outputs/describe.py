@@ -8,29 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import FunctionCount, MaterialReq, Rule, Variant, When
+from pingtai_cli.vocab import label_of
 
 SYMBOLS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "==": "＝"}
-VALIDITY_WORDS = {"seal": "加盖公章", "previous_year": "上一年度", "as_of_month": "提交当月"}
-# Short names inside a structure sentence, where the full label would drown the numbers.
-SHORT_LABELS = {
-    "financing_activities": "活动",
-    "financing_amount": "融资",
-    "guarantee_amount": "新增担保",
-    "financing_business_share": "融资性业务占比",
-    "small_agri_share": "支小支农占比",
-    "info_offline_smes": "线下服务企业",
-    "info_activities": "活动",
-    "tech_activities": "活动",
-    "startup_events": "活动",
-    "training_person_times": "培训",
-}
-
 
 def short_label(field: str) -> str:
-    label = SHORT_LABELS.get(field) or label_of(field)
+    """A fact's short name inside a structure sentence (vocab `short`), else its label, without 是否."""
+    fk = vocab.get().facts.get(field)
+    label = (fk.short if fk else "") or label_of(field)
     return label[2:] if label.startswith("是否") else label
 
 
@@ -130,7 +118,8 @@ def count_text(count: FunctionCount) -> str:
 def material_qualifiers(req: MaterialReq) -> list[str]:
     """复印件, 加盖公章, 上一年度, 仅当…, 非必需."""
     words: list[str] = [] if req.copy_kind == "原件或复印件" else [req.copy_kind]
-    words += [VALIDITY_WORDS.get(v, v) for v in req.validity]
+    kinds = vocab.get().validity
+    words += [kinds[v].word if v in kinds else v for v in req.validity]
     if req.when is not None:
         words.append(f"仅当{when_text(req.when)}")
     return words
