@@ -76,7 +76,7 @@ def test_a_seventh_function_is_a_yaml_entry_read_evaluated_reported_and_asked_by
     with vocab.use(seventh_vocabulary(tmp_path)) as v:
         assert list(v.functions)[-1] == "legal"
         assert "有效" in ok("rules", "validate", str(path))
-        from pingtai_cli.derive import normalise_function
+        from pingtai_cli.intake.facts.functions import normalise_function
 
         assert normalise_function("法律服务功能") == "legal"
 
@@ -128,7 +128,7 @@ def test_derived_inputs_short_labels_and_shown_facts_name_keys_of_the_vocabulary
 
 
 def test_every_suggested_file_name_is_recognised_as_its_material():
-    from pingtai_cli.materials import classify_name
+    from pingtai_cli.intake.materials import classify_name
 
     for key, m in vocab.get().materials.items():
         if m.stem:
@@ -141,7 +141,7 @@ def test_the_check_schema_names_the_vocabularys_functions():
 
 
 def test_validity_kinds_each_have_a_check():
-    from pingtai_cli.materials_check import VALIDITY
+    from pingtai_cli.engine.materials_check import VALIDITY
 
     assert set(VALIDITY) == set(vocab.get().validity)
 
@@ -151,9 +151,9 @@ def test_validity_kinds_each_have_a_check():
 
 def test_init_writes_the_partner_agreement_date_the_reader_reads(tmp_path: Path):
     # partners.agreement_date was read but never written by init nor printed by the forms (issue 13)
-    from pingtai_cli.extract.excel import read_workbook
-    from pingtai_cli.forms import form_context
-    from pingtai_cli.models import Dossier
+    from pingtai_cli.core.models import Dossier
+    from pingtai_cli.intake.sources.excel import read_workbook
+    from pingtai_cli.outputs.forms.render import form_context
 
     folder = tmp_path / "d"
     ok("init", str(folder), "-j", "national", "--as-of", "2026-03-15")

@@ -318,7 +318,7 @@ class _LabelHit:
     key: str
     unit: str | None  # unit written with the label: a bare number is in it
     inline: str | None  # the value written in the label cell itself
-    synonym: str  # the label as listed in factkeys (cleaned)
+    synonym: str  # the label as listed in vocab/facts.yaml (cleaned)
 
 
 @lru_cache(maxsize=65536)
