@@ -10,12 +10,10 @@ not taken for a business licence.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import replace
 from pathlib import PurePosixPath
 
 from pingtai_cli import vocab
-from pingtai_cli.vocab import Material, Vocabulary
+from pingtai_cli.vocab import Material
 
 TITLE_LINES = 4  # the opening lines of the first page with text, where a title stands
 TITLE_CHARS = 80  # … at most this many characters of them
@@ -25,26 +23,9 @@ CONTENTS_LINES = 60  # a table of contents fits on a page
 SCAN_TITLE_PAGES = 5  # of a scan, pages OCR'd (their top band) looking for a title
 
 
-_folded: tuple[Vocabulary, dict[str, Material]] | None = None
-
-
 def catalogue() -> dict[str, Material]:
     """Material key → Material, in the order of vocab/materials.yaml, its words folded for matching."""
-    global _folded
-    current = vocab.get()
-    if _folded is None or _folded[0] is not current:
-        _folded = (current, {key: _fold_material(m) for key, m in current.materials.items()})
-    return _folded[1]
-
-
-def _fold_material(m: Material) -> Material:
-    return replace(
-        m,
-        file_names=tuple(_fold(w) for w in m.file_names),
-        titles=tuple(_fold(w) for w in m.titles),
-        content=tuple(tuple(_fold(w) for w in group) for group in m.content),
-        report_sections=tuple(_fold(w) for w in m.report_sections),
-    )
+    return vocab.material_catalogue()
 
 
 def name_of(key: str) -> str:
@@ -53,9 +34,7 @@ def name_of(key: str) -> str:
     return material.name if material else key
 
 
-def _fold(text: str) -> str:
-    """Full-width folded, upper case, without whitespace: how words are compared."""
-    return "".join(unicodedata.normalize("NFKC", text).upper().split())
+_fold = vocab.fold  # full-width folded, upper case, no whitespace: how words are compared
 
 
 def classify_name(name: str) -> list[tuple[str, str]]:

@@ -482,7 +482,7 @@ def draft_exclusions(d: Drafter, articles: list[Article]) -> list[dict[str, Any]
 
 def material_key(text: str) -> str | None:
     """The catalogue material whose name or file-name words the item names (longest word wins)."""
-    from pingtai_cli.intake.materials import catalogue
+    from pingtai_cli.vocab import material_catalogue as catalogue
 
     folded = fold(text).upper().replace("的", "")  # 相关认定的文件 names 认定文件
     best: tuple[int, str] | None = None

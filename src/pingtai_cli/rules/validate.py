@@ -108,7 +108,7 @@ def known_fact_keys(rs: Ruleset) -> dict[str, str]:
 
 
 def known_material_keys(rs: Ruleset) -> dict[str, str]:
-    from pingtai_cli.intake.materials import catalogue
+    from pingtai_cli.vocab import material_catalogue as catalogue
 
     keys = {k: m.name for k, m in catalogue().items()}
     keys.update({m.key: m.name for m in rs.new_materials})

@@ -280,7 +280,7 @@ def load(directory: Path = DIRECTORY) -> Vocabulary:
 
     import yaml
 
-    YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+    from pingtai_cli.core.yamlload import YAML_LOADER  # libyaml when present: ~10x faster
     raw: dict[str, Any] = {}
     sha = hashlib.sha256()
     for name in FILES:
@@ -405,3 +405,34 @@ def function_of(name: str) -> str | None:
         if any(text.startswith(s) for s in function.stems):
             return key
     return None
+
+
+def fold(text: str) -> str:
+    """Full-width folded, upper case, without whitespace: how material words are compared."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).upper().split())
+
+
+_folded: tuple[Vocabulary, dict[str, Material]] | None = None
+
+
+def material_catalogue() -> dict[str, Material]:
+    """Material key → Material in the order of materials.yaml, its words folded for matching."""
+    global _folded
+    current = get()
+    if _folded is None or _folded[0] is not current:
+        _folded = (current, {key: _folded_material(m) for key, m in current.materials.items()})
+    return _folded[1]
+
+
+def _folded_material(m: Material) -> Material:
+    from dataclasses import replace
+
+    return replace(
+        m,
+        file_names=tuple(fold(w) for w in m.file_names),
+        titles=tuple(fold(w) for w in m.titles),
+        content=tuple(tuple(fold(w) for w in group) for group in m.content),
+        report_sections=tuple(fold(w) for w in m.report_sections),
+    )
