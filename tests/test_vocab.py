@@ -76,7 +76,7 @@ def test_a_seventh_function_is_a_yaml_entry_read_evaluated_reported_and_asked_by
     with vocab.use(seventh_vocabulary(tmp_path)) as v:
         assert list(v.functions)[-1] == "legal"
         assert "有效" in ok("rules", "validate", str(path))
-        from pingtai_cli.intake.facts.functions import normalise_function
+        from pingtai_cli.vocab import function_of as normalise_function
 
         assert normalise_function("法律服务功能") == "legal"
 
