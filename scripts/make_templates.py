@@ -572,7 +572,8 @@ def partner_rows(g: Grid, label_span: int = 1) -> None:
         "p",
         [
             C("", label_span, vmerge="continue"),
-            C("{{ p.name }}", align="left"),
+            # the agreement's date (partners.agreement_date, the 签订时间 column) when the list gives one
+            C("{{ p.name }}{% if p.agreement_date %}（{{ p.agreement_date }}签订）{% endif %}", align="left"),
             C("{{ p.content }}", align="left"),
         ],
         pad_to=5,

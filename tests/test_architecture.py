@@ -14,7 +14,11 @@ from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
-LAYERS = next(c for c in CONFIG["contracts"] if c["type"] == "layers")["layers"]
+LAYERS = [  # a layer of independent siblings is written `a | b`
+    name.strip()
+    for layer in next(c for c in CONFIG["contracts"] if c["type"] == "layers")["layers"]
+    for name in layer.split("|")
+]
 OUTSIDE_LAYERS = {"pingtai_cli", "pingtai_cli.__main__"}  # the lazy public API and `python -m`
 
 

@@ -197,6 +197,25 @@ def test_a_changed_extractor_version_reads_everything_again(
     assert reads["ocr"] > 0 and reads["text layer"] > 0 and reads["workbook"] == 1
 
 
+def test_a_changed_vocabulary_reads_the_workbook_again(tmp_path: Path, reads: Counter[str]) -> None:
+    import shutil
+
+    from pingtai_cli import vocab
+
+    check(TEXT_DOSSIER)
+    folder = tmp_path / "vocab"
+    shutil.copytree(vocab.DIRECTORY, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    facts = folder / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace("[平台名称]", "[平台名称, 示范平台名称]"), "utf-8")
+    reads.clear()
+    with vocab.use(folder):
+        check(TEXT_DOSSIER)
+    assert reads["workbook"] == 1 and reads["text layer"] == 0  # the labels changed, not the files' text
+    reads.clear()
+    check(TEXT_DOSSIER)
+    assert reads["workbook"] == 0  # the package's vocabulary again: its entry is still there
+
+
 def test_a_changed_page_limit_is_a_different_entry(tmp_path: Path, reads: Counter[str]) -> None:
     check(TEXT_DOSSIER)
     reads.clear()

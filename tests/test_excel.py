@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pingtai_cli.factkeys import FACT_KEYS
+from pingtai_cli import vocab
 from pingtai_cli.intake.sources import grid
 from pingtai_cli.intake.sources.excel import (
     WorkbookResult,
@@ -22,6 +22,8 @@ from pingtai_cli.intake.sources.excel import (
     read_workbook,
 )
 from pingtai_cli.intake.sources.grid import MAX_COLS, MAX_ROWS, Grid
+
+FACT_KEYS = tuple(vocab.get().facts.values())
 
 NAME = "申请表.xlsx"
 

@@ -392,6 +392,19 @@ def test_partners_fill_the_cooperation_rows(xuchang_report: Any) -> None:
     assert ["合作资源", "许昌学院", "人才培训"] in rows
 
 
+@pytest.mark.parametrize("key", [k for k in keys() if (TEMPLATES / k / "application_report.docx").is_file()])
+def test_a_partner_agreements_date_is_printed_beside_the_partner(key: str, tmp_path: Path) -> None:
+    # partners.agreement_date (签订时间) was read from the workbook but never printed (issue 13)
+    d = make_dossier()
+    d.lists["partners"] = [{"name": "许昌学院", "content": "人才培训", "agreement_date": "2023年5月"},
+                           {"name": "许昌职业技术学院", "content": "技术咨询"}]
+    doc = render(TEMPLATES / key / "application_report.docx", form_context(d), tmp_path)
+    t = table_with_header(doc, "签订合作协议的单位", "主要服务内容")
+    rows = [[c.text for c in r.cells][-2:] for r in t.rows]
+    assert ["许昌学院（2023年5月签订）", "人才培训"] in rows
+    assert ["许昌职业技术学院", "技术咨询"] in rows  # no date given: none printed
+
+
 @pytest.mark.parametrize("key", [k for k in keys() if (TEMPLATES / k / "recommendation_form.docx").is_file()])
 def test_recommendation_form_cover_carries_the_org_name(key: str, tmp_path: Path) -> None:
     doc = render(

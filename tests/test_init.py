@@ -19,9 +19,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from pingtai_cli import cli
+from pingtai_cli import cli, vocab
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.factkeys import BY_KEY
 from pingtai_cli.intake.sources.uscc import check_char
 from pingtai_cli.outputs.skeleton import (
     FORM_SHEET,
@@ -29,7 +28,6 @@ from pingtai_cli.outputs.skeleton import (
     MATERIALS_SHEET,
     README_NAME,
     WORKBOOK_NAME,
-    YEARLY_HEADERS,
     YEARLY_SHEET,
     build_skeleton,
     extends_example,
@@ -37,6 +35,9 @@ from pingtai_cli.outputs.skeleton import (
 from pingtai_cli.rules.files import shipped
 from pingtai_cli.rules.schema import Ruleset, available, load_ruleset
 
+BY_KEY = vocab.get().facts
+# The yearly table as spec §1.2 names its columns (the workbook init writes must carry them).
+YEARLY_HEADERS = ("年度", "营业收入", "服务收入", "资产总额", "利润总额", "上缴税金", "服务中小企业数")
 AS_OF = date(2026, 3, 15)
 JURISDICTIONS = list(available())
 OUR_FILES = {WORKBOOK_NAME, MATERIALS_NAME, README_NAME}

@@ -36,7 +36,10 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
         assert f"pingtai_cli/_data/templates/{src.relative_to(ROOT / 'templates').as_posix()}" in names
     assert "pingtai_cli/schemas/check.schema.json" in names
     assert "pingtai_cli/py.typed" in names
-    assert "pingtai_cli/materials.yaml" in names
+    from pingtai_cli import vocab
+
+    for name in vocab.FILES:  # the vocabulary: fact keys, lists, functions, materials, …
+        assert f"pingtai_cli/vocab/{name}" in names
     assert "pingtai_cli/schemas/ruleset.schema.json" in names  # `pingtai rules schema`, for editors
     assert "pingtai_cli/drafting.yaml" in names  # `pingtai rules new`'s vocabulary
 
@@ -47,11 +50,11 @@ def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
 
 
 def test_the_readme_lists_every_fact_key_pingtai_adds_to_the_contract() -> None:
-    from pingtai_cli.factkeys import FACT_KEYS
+    from pingtai_cli import vocab
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## 契约的扩展", 1)[1].split("\n## ", 1)[0]
-    missing = [fk.key for fk in FACT_KEYS if fk.extra and f"| `{fk.key}` |" not in section]
+    missing = [fk.key for fk in vocab.get().facts.values() if fk.extra and f"| `{fk.key}` |" not in section]
     assert missing == []
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pingtai_cli.factkeys import BY_KEY, FACT_KEYS
+from pingtai_cli import vocab
 from pingtai_cli.intake.sources.units import (
     ValueParseError,
     names_no_day,
@@ -20,6 +20,9 @@ from pingtai_cli.intake.sources.units import (
     parse_number,
     parse_value,
 )
+
+BY_KEY = vocab.get().facts
+FACT_KEYS = tuple(BY_KEY.values())
 
 # ---------------------------------------------------------------------------
 # numbers

@@ -128,21 +128,29 @@ def audit_year_findings(dossier: Dossier, as_of: date) -> list[Finding]:
     return out
 
 
-# fact key → (the material whose document states it, same?, label): what is compared
-COMPARISONS: dict[str, tuple[str, Callable[[Any, Any], bool], str]] = {
-    "credit_code": ("business_license", lambda a, b: str(a).upper() == str(b).upper(), "统一社会信用代码"),
-    "org_name": ("business_license", lambda a, b: _norm_name(a) == _norm_name(b), "单位名称"),
-    "registration_date": ("business_license", lambda a, b: a == b, "成立（注册）日期"),
-    "total_assets": ("audit_report", _assets_close, "资产总额"),
+# fact key → (the material whose document states it, same?): what is compared
+COMPARISONS: dict[str, tuple[str, Callable[[Any, Any], bool]]] = {
+    "credit_code": ("business_license", lambda a, b: str(a).upper() == str(b).upper()),
+    "org_name": ("business_license", lambda a, b: _norm_name(a) == _norm_name(b)),
+    "registration_date": ("business_license", lambda a, b: a == b),
+    "total_assets": ("audit_report", _assets_close),
 }
-COMPARED = {key: material for key, (material, _, _) in COMPARISONS.items()}
+COMPARED = {key: material for key, (material, _) in COMPARISONS.items()}
+
+
+def compared_label(key: str) -> str:
+    """The fact's name when the workbook is set against a document (vocab `compare_label`)."""
+    from pingtai_cli import vocab
+
+    fk = vocab.get().facts[key]
+    return fk.compare_label or fk.label
 
 
 def cross_check(dossier: Dossier, ruleset: Ruleset, as_of: date) -> list[Finding]:
     """Every consistency finding for one dossier under one ruleset."""
     out: list[Finding] = []
-    for key, (material, same, label) in COMPARISONS.items():
-        out += _compare(dossier, material, key, same, label)
+    for key, (material, same) in COMPARISONS.items():
+        out += _compare(dossier, material, key, same, compared_label(key))
     out += credit_code_findings(dossier, ruleset)
     out += audit_year_findings(dossier, as_of)
     return out

@@ -10,8 +10,10 @@ import math
 from datetime import date
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.models import Dossier, Evidence, Fact, Finding
-from pingtai_cli.intake.facts.functions import normalise_function
+
+normalise_function = vocab.function_of  # 信息服务功能 → information (vocab/functions.yaml)
 
 
 def declared_functions(dossier: Dossier) -> set[str]:
@@ -358,7 +360,7 @@ def _derive_from_lists(dossier: Dossier, facts: dict[str, Fact]) -> None:
 
 
 # a count the 申请表 states → the list whose rows are what it counts, and how they are named
-_COUNTED_LISTS = (("smes_served", "served_smes", "家", "服务企业名单"), ("staff_total", "staff", "人", "人员名单"))
+_COUNTED_LISTS = (("smes_served", "served_smes", "家"), ("staff_total", "staff", "人"))
 
 
 def _count_from_lists(lists: dict[str, Any], where: dict[str, Any], facts: dict[str, Fact]) -> None:
@@ -366,7 +368,8 @@ def _count_from_lists(lists: dict[str, Any], where: dict[str, Any], facts: dict[
     staff list, typed in a workbook sheet or read from a list PDF). A list need not be complete
     nor limited to the year, so (as with the lists against typed figures) it never decides a
     threshold: checks.check_threshold sends it to review, with the count and where it was read."""
-    for key, kind, unit, name in _COUNTED_LISTS:
+    for key, kind, unit in _COUNTED_LISTS:
+        name = vocab.get().lists[kind].name
         rows = lists.get(kind) or []
         if rows and key not in facts and f"{key}_list" not in facts:
             facts[f"{key}_list"] = Fact(f"{key}_list", len(rows), unit, where.get(kind), f"{name}列出 {len(rows)} {unit}")

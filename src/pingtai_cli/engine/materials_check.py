@@ -10,10 +10,11 @@ import re
 from datetime import date
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile, MaterialResult, Severity
 from pingtai_cli.engine.consistency import COMPARED
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.schema import MaterialReq, Ruleset
+from pingtai_cli.vocab import label_of
 
 
 def _catalog_entry(key: str) -> Any:
@@ -168,7 +169,7 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
             doubt += f"，其内容是“{shown}”"
             return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=[doubt], fix=_fix(req, [doubt]), **base)
         if undecided or doubt:
-            note = doubt or "无法自动核实有效性（" + "、".join(VALIDITY_WORDS[v] for v in req.validity) + "），请人工核对"
+            note = doubt or "无法自动核实有效性（" + "、".join(_checks(v) for v in req.validity) + "），请人工核对"
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=[note], **base)
         return MaterialResult(status="present", files=names, satisfied_by="file", **base)
     if other:
@@ -177,7 +178,10 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
     return MaterialResult(status="missing", fix=fix, **base)
 
 
-VALIDITY_WORDS = {"seal": "公章", "previous_year": "审计年度", "as_of_month": "报告日期"}
+def _checks(kind: str) -> str:
+    """What a validity kind's check reads from the file (公章, 审计年度), from vocab/validity.yaml."""
+    v = vocab.get().validity.get(kind)
+    return v.checks if v else kind
 
 
 def _fix(req: MaterialReq, problems: list[str]) -> str:
@@ -208,9 +212,6 @@ def contradicted(materials: list[MaterialResult], findings: list[Finding]) -> No
                     m.fix = f"核对“{m.name}”原件与申请表，确认哪一方正确（{m.article}）。"
 
 
-LIST_NAMES = {"staff": "人员名单", "served_smes": "服务企业名单", "equipment": "设备清单", "partners": "合作单位名单"}
-
-
 def list_minimum_findings(ruleset: Ruleset, dossier: Dossier) -> list[Finding]:
     """A list the text's 申请报告 layout asks for with at least N rows, given with fewer."""
     layout = ruleset.application_report
@@ -223,7 +224,7 @@ def list_minimum_findings(ruleset: Ruleset, dossier: Dossier) -> list[Finding]:
             continue
         ev = dossier.list_evidence.get(need.list)
         msg = (
-            f"{LIST_NAMES[need.list]}只列出 {len(rows)} 家（个），{need.article}“{need.quote}”要求申请报告中"
+            f"{vocab.get().lists[need.list].name}只列出 {len(rows)} 家（个），{need.article}“{need.quote}”要求申请报告中"
             f"至少 {need.min} 家：请在申请报告中补足名单（差 {need.min - len(rows)} 家）。"
         )
         files = [ev.file] if ev else []

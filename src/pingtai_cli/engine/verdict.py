@@ -33,8 +33,8 @@ from pingtai_cli.engine.materials_check import (
     list_minimum_findings,
     submission_month_findings,
 )
-from pingtai_cli.intake.facts.functions import normalise_function
 from pingtai_cli.rules.schema import Rule, Ruleset
+from pingtai_cli.vocab import function_of as normalise_function
 
 Facts = dict[str, Fact]
 

@@ -304,9 +304,11 @@ def _docx_shaped(content: DocxContent) -> bool:
 
 def workbook(data: bytes, name: str) -> WorkbookResult:
     """The parsed 申请表; keyed by the name too, since its findings and evidence name the file."""
+    from pingtai_cli import vocab
     from pingtai_cli.intake.sources.excel import WorkbookResult, read_workbook
 
-    key = _key(EXTRACTOR_VERSION, "workbook", name, hashlib.sha256(data).hexdigest())
+    # the reader finds facts and lists by the vocabulary's labels: another vocabulary, another entry
+    key = _key(EXTRACTOR_VERSION, vocab.get().digest, "workbook", name, hashlib.sha256(data).hexdigest())
     hit = cache.get(WORKBOOKS, key)
     if hit is not None:
         with contextlib.suppress(Exception):  # any surprise in a stored value: read the file

@@ -1,4 +1,4 @@
-"""The material catalogue (materials.yaml) and classification of files to material keys (spec §2).
+"""The material catalogue (vocab/materials.yaml) and classification of files to material keys (spec §2).
 
 A file is recognised by its name and by its content, and every match says
 why (“文件名含“营业执照””, “第1页内容含“统一社会信用代码””). Name and title
@@ -10,11 +10,10 @@ not taken for a business licence.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import PurePosixPath
+
+from pingtai_cli import vocab
+from pingtai_cli.vocab import Material
 
 TITLE_LINES = 4  # the opening lines of the first page with text, where a title stands
 TITLE_CHARS = 80  # … at most this many characters of them
@@ -24,51 +23,9 @@ CONTENTS_LINES = 60  # a table of contents fits on a page
 SCAN_TITLE_PAGES = 5  # of a scan, pages OCR'd (their top band) looking for a title
 
 
-@dataclass(frozen=True)
-class Material:
-    key: str
-    name: str
-    file_names: tuple[str, ...] = ()
-    titles: tuple[str, ...] = ()
-    content: tuple[tuple[str, ...], ...] = ()
-    sheet: str | None = None
-    report_sections: tuple[str, ...] = ()
-    needs_text: bool = False
-    seal: bool = False
-    shows: tuple[str, ...] = ()  # facts a genuine copy yields, at least one of them
-    extra: bool = False
-
-
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, Material]:
-    """Material key → Material, in the order of materials.yaml."""
-    import yaml
-
-    from pingtai_cli.core.yamlload import (
-        YAML_LOADER,  # libyaml when present: ~20 ms less on every check
-    )
-
-    raw = yaml.load(  # noqa: S506 - a safe loader (CSafeLoader or SafeLoader)
-        resources.files("pingtai_cli").joinpath("materials.yaml").read_text("utf-8"),
-        Loader=YAML_LOADER,
-    )
-    return {key: _material(key, entry) for key, entry in raw.items()}
-
-
-def _material(key: str, entry: dict) -> Material:
-    return Material(
-        key=key,
-        name=entry["name"],
-        file_names=tuple(_fold(w) for w in entry.get("file_names") or ()),
-        titles=tuple(_fold(w) for w in entry.get("titles") or ()),
-        content=tuple(tuple(_fold(w) for w in group) for group in entry.get("content") or ()),
-        sheet=entry.get("sheet"),
-        report_sections=tuple(_fold(w) for w in entry.get("report_sections") or ()),
-        needs_text=bool(entry.get("needs_text", False)),
-        seal=bool(entry.get("seal", False)),
-        shows=tuple(entry.get("shows") or ()),
-        extra=bool(entry.get("extra", False)),
-    )
+    """Material key → Material, in the order of vocab/materials.yaml, its words folded for matching."""
+    return vocab.material_catalogue()
 
 
 def name_of(key: str) -> str:
@@ -77,9 +34,7 @@ def name_of(key: str) -> str:
     return material.name if material else key
 
 
-def _fold(text: str) -> str:
-    """Full-width folded, upper case, without whitespace: how words are compared."""
-    return "".join(unicodedata.normalize("NFKC", text).upper().split())
+_fold = vocab.fold  # full-width folded, upper case, no whitespace: how words are compared
 
 
 def classify_name(name: str) -> list[tuple[str, str]]:

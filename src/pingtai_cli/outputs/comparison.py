@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.outputs.describe import (
     count_text,
     material_qualifiers,
@@ -29,11 +29,11 @@ from pingtai_cli.outputs.describe import (
 from pingtai_cli.rules.articles import CN_DIGITS, CN_UNITS, cn_to_int, int_to_cn, parse_ref
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.schema import FunctionReq, Rule, Ruleset
+from pingtai_cli.vocab import label_of
 
 ABSENT = "—（未规定）"
 NOT_ENCODED = "—（未编码）"  # the text may well set one: the ruleset has not written it down yet
 LEVEL_WORDS = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级"}
-FUNCTION_ORDER = ("information", "technology", "startup", "training", "financing", "comprehensive")
 # Basic-condition rows in reading order; a row may gather facts that mean the same thing
 # (xuchang counts 自然年度, the others years since registration).
 BASIC_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -205,7 +205,8 @@ def _function_rows(rulesets: list[Ruleset]) -> list[Row]:
 
     rows = [_row("functions.count", "服务功能", "功能要求（至少满足）", rulesets, count)]
     keys = [f.function for rs in rulesets for f in rs.functions.items]
-    for key in sorted(dict.fromkeys(keys), key=lambda k: FUNCTION_ORDER.index(k) if k in FUNCTION_ORDER else 99):
+    order = list(vocab.get().functions)  # vocab/functions.yaml
+    for key in sorted(dict.fromkeys(keys), key=lambda k: order.index(k) if k in order else len(order)):
         items = [item for rs in rulesets if (item := _function(rs, key)) is not None]
         rules = _walk(r for f in items for r in f.rules)
         plain = len(items) == len(rulesets) and all(kind_of(r).numeric or kind_of(r).qualitative for r in rules)
@@ -419,7 +420,6 @@ def verdict_word(result: Any) -> str:
 
 def gaps_of(result: Any) -> list[str]:
     """What stands between a dossier and recognition, in words: 资产总额差 180 万元; 缺件：审计报告."""
-    from pingtai_cli.factkeys import label_of
 
     out: list[str] = []
     if outside_area(result):

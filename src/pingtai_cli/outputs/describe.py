@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.kinds.any_of import structure_text  # noqa: F401 - re-exported
 from pingtai_cli.rules.kinds.words import short_label, when_text  # noqa: F401 - re-exported
 from pingtai_cli.rules.schema import FunctionCount, MaterialReq, Rule
-
-VALIDITY_WORDS = {"seal": "加盖公章", "previous_year": "上一年度", "as_of_month": "提交当月"}
 
 
 def threshold_text(rule: Rule, with_variants: bool = True) -> str:
@@ -39,7 +38,8 @@ def count_text(count: FunctionCount) -> str:
 def material_qualifiers(req: MaterialReq) -> list[str]:
     """复印件, 加盖公章, 上一年度, 仅当…, 非必需."""
     words: list[str] = [] if req.copy_kind == "原件或复印件" else [req.copy_kind]
-    words += [VALIDITY_WORDS.get(v, v) for v in req.validity]
+    kinds = vocab.get().validity
+    words += [kinds[v].word if v in kinds else v for v in req.validity]
     if req.when is not None:
         words.append(f"仅当{when_text(req.when)}")
     return words

@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError, UnknownRule
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.engine.cases import run_case
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.outputs.describe import (
     count_text,
     material_qualifiers,
@@ -42,6 +42,7 @@ from pingtai_cli.rules.schema import (
     Ruleset,
     load_ruleset,
 )
+from pingtai_cli.vocab import label_of
 
 FILLED_BY = {"applicant": "申报单位", "bureau": "推荐部门（主管部门）"}
 Entry = Rule | MaterialReq | Form | ProcedureFact | Relaxation
@@ -260,9 +261,9 @@ def examples_for(rs: Ruleset, kind: str, entry: Entry, on: date, extra: Path | N
 def material_examples(req: MaterialReq, on: date) -> dict[str, Any]:
     """A folder that satisfies the material, and one that does not (the first validity rule broken)."""
     name = _material_file_name(req)
-    good = {"seal": "加盖红色公章", "previous_year": f"{on.year - 1}年度", "as_of_month": f"{on.year}年{on.month}月出具"}
-    bad = {"seal": "未检测到红色公章", "previous_year": f"{on.year - 2}年度（不是上一年度）",
-           "as_of_month": "出具月份早于提交当月"}
+    kinds = vocab.get().validity  # vocab/validity.yaml: what a conforming file shows, and one that is not
+    good = {k: v.dated(v.met, on) for k, v in kinds.items() if v.met}
+    bad = {k: v.dated(v.unmet, on) for k, v in kinds.items() if v.unmet}
     quals = [good[v] for v in req.validity if v in good]
     passing = f"申报文件夹中有“{name}”" + (f"（{'，'.join(quals)}）" if quals else "") + "。"
     broken = next((bad[v] for v in req.validity if v in bad), None)

@@ -18,13 +18,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, FactKey, label_of
 from pingtai_cli.outputs.writer import file_mode
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.kinds.threshold import bound
 from pingtai_cli.rules.schema import FunctionReq, MaterialReq, Rule, Ruleset, When
+from pingtai_cli.vocab import FactKey, label_of
 
 WORKBOOK_NAME = "申请表.xlsx"
 MATERIALS_NAME = "材料清单.md"
@@ -33,40 +34,7 @@ FORM_SHEET = "基本信息"
 YEARLY_SHEET = "运营情况"
 MATERIALS_SHEET = "材料清单"
 
-# Derived facts (derive.py) and the form inputs they are computed from.
-DERIVED_INPUTS: dict[str, tuple[str, ...]] = {
-    "operating_years": ("registration_date",),
-    "full_calendar_years": ("registration_date",),
-    "staff_qualified_ratio": ("staff_total", "staff_qualified"),
-    "smes_growth": (),  # the yearly table (运营情况), not a form row
-    "is_legal_person": ("org_type",),
-    "functions_only_comprehensive": ("functions_declared",),
-    "smes_growth_three_years": (),  # the yearly table
-    "registered_area": ("region", "credit_code", "registered_address"),
-    "renewal_at_term_end": ("is_renewal", "prior_recognitions"),
-    "staff_qualified_ratio_both": ("staff_total",),  # and the staff list
-}
-YEARLY_HEADERS = (
-    "年度",
-    "营业收入",
-    "服务收入",
-    "资产总额",
-    "利润总额",
-    "上缴税金",
-    "服务中小企业数",
-)
 YEARS_SHOWN = 3
-# List sheets of spec §1.3: catalogue sheet key → (sheet name, headers).
-LIST_SHEETS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "staff": ("人员名单", ("姓名", "年龄", "学历", "毕业学校", "职称", "主管工作")),
-    "served_smes": (
-        "服务企业名单",
-        ("服务企业名称", "联系人", "联系电话", "服务内容", "企业满意度"),
-    ),
-    "equipment": ("设备清单", ("名称", "数量", "购买时间", "购买价格（万元）", "是否处于行业领先水平")),
-    "partners": ("合作单位", ("合作单位名称", "合作内容")),
-}
-
 ALWAYS = (
     "org_name",
     "platform_name",
@@ -101,30 +69,7 @@ SECTION_TITLES = (  # numbered in order of appearance (一、二、…), as sect
     "申请报告所需信息",
     "联系方式",
 )
-TEXT_FORMAT_KEYS = {"credit_code", "contact_phone", "postal_code"}  # keep leading zeros, no 1.2E+17
 BOOL_CHOICES = ("是", "否")
-# Hints for rows no rule speaks of. Every row has a hint: see FORM_HEADERS.
-DEFAULT_HINTS = {
-    "org_name": "按营业执照或法人证书填写全称",
-    "platform_name": "平台对外使用的名称",
-    "registered_address": "按营业执照或法人证书填写",
-    "legal_representative": "按营业执照或法人证书填写",
-    "registered_capital": "按营业执照或法人证书填写",
-    "contact_person": "申报工作联系人",
-    "contact_phone": "手机或固定电话",
-    "email": "接收通知用",
-    "postal_code": "6位数字",
-    "website": "平台网址及ICP备案号",
-    "application_date": "提交申报材料的日期",
-    "mobile_phone": "联系人手机",
-    "fax": "没有可填“无”",
-    "owned_area": "服务场地中自有的面积",
-    "rented_area": "服务场地中租用的面积",
-    "equipment_quantity": "主要服务设备、仪器及软件的总台（套）数，与设备清单一致",
-    "equipment_price": "上述设备的购买价格合计",
-    "qualifications": "获得的专业服务资质、许可、备案，写明发证机关",
-    "government_support": "近年得到的政府资金、政策扶持，写明年份、部门和金额",
-}
 # The form's columns. The reader (extract/excel.py) takes the first non-empty cell
 # right of a label as its value, skipping empty ones, and stops at a note (注：…):
 # so every row carries a note right after the value cell, and the unit comes after
@@ -132,27 +77,6 @@ DEFAULT_HINTS = {
 FORM_HEADERS = ("项目", "填写内容", "说明", "单位")
 COL_LABEL, COL_VALUE, COL_HINT, COL_UNIT = 1, 2, 3, 4
 NOTE_PREFIX = "注："
-# Short names for suggested file names; each contains a word materials.yaml recognises.
-FILE_STEMS = {
-    "application_report": "申请报告",
-    "business_license": "营业执照副本",
-    "audit_report": "审计报告",
-    "premises_proof": "经营场所证明",
-    "service_evidence": "服务证明材料",
-    "recognition_docs": "已获认定文件",
-    "qualification_certs": "资质证明",
-    "authenticity_declaration": "真实性声明",
-    "other_supporting": "其他证明材料",
-    "credit_report": "信用报告",
-    "equipment_list": "设备清单",
-    "management_rules": "管理制度",
-    "staff_list": "人员名单",
-    "served_sme_list": "服务企业名单",
-    "development_plan": "发展规划",
-    "local_tax_proof": "纳税证明",
-}
-DOCX_MATERIALS = {"application_report"}  # written in Word, spec §1
-VALIDITY_TEXT = {"seal": "加盖公章", "previous_year": "上一年度", "as_of_month": "提交当月"}
 
 
 # ---------------------------------------------------------------- the model
@@ -221,15 +145,16 @@ class Skeleton:
 
 
 def inputs_of(key: str) -> tuple[str, ...]:
-    """The form keys a fact comes from: itself, or the inputs of a derived fact."""
-    return DERIVED_INPUTS.get(key, (key,))
+    """The form keys a fact comes from: itself, or the inputs of a derived fact (vocab/facts.yaml)."""
+    derived = vocab.get().derived.get(key)
+    return derived.inputs if derived is not None and derived.inputs is not None else (key,)
 
 
 def _when_text(when: When) -> str:
     """再次申报 / 不具有独立法人资格 / 平台类型为“综合性”."""
     label = label_of(when.field)
     if isinstance(when.equals, bool):
-        if when.field in DERIVED_KEYS:
+        if when.field in vocab.get().derived:
             return label if when.equals else f"不{label}"
         if label.startswith("是否") and when.equals:
             return label.removeprefix("是否")
@@ -256,7 +181,7 @@ def _rule_hints(rule: Rule, prefix: str = "") -> Iterator[tuple[str, str]]:
             yield key, prefix + text
     for r in rule.readings:
         target = r.field or rule.field or ""
-        other = label_of(target) if target != rule.field and target in DERIVED_KEYS else ""
+        other = label_of(target) if target != rule.field and target in vocab.get().derived else ""
         text = (
             f"另一读法：{other}{_bound(rule.op, r.value, rule.unit)}"
             if r.value is not None
@@ -344,7 +269,7 @@ def _declared_inputs(key: str, rs: Ruleset) -> list[str]:
 
 
 def _choices(key: str, rs: Ruleset) -> tuple[tuple[str, ...], bool]:
-    fk = BY_KEY.get(key)
+    fk = vocab.get().facts.get(key)
     declared = rs.declared_fact(key) if fk is None else None
     if (fk is not None and fk.kind == "bool") or (declared is not None and declared.type == "bool"):
         return BOOL_CHOICES, True
@@ -359,7 +284,7 @@ def _choices(key: str, rs: Ruleset) -> tuple[tuple[str, ...], bool]:
 def _form_label(key: str, rs: Ruleset) -> str | None:
     """The label a rule of this text names for the key (shaoguan: 办公场所面积, 专职从业人数), so the
     form asks for the figure the clause tests, not a neighbour under the same key."""
-    fk = BY_KEY.get(key)
+    fk = vocab.get().facts.get(key)
     for rule in rs.all_rules():
         if rule.field == key and rule.labels and (fk is None or rule.labels[0] in fk.labels):
             return rule.labels[0]
@@ -367,7 +292,7 @@ def _form_label(key: str, rs: Ruleset) -> str | None:
 
 
 def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
-    fk = BY_KEY.get(key)
+    fk = vocab.get().facts.get(key)
     declared = rs.declared_fact(key) if fk is None else None
     if declared is not None:  # the reader finds it by this label (derive.read_declared)
         fk = FactKey(key, (declared.label,), declared.type, declared.unit)
@@ -377,7 +302,7 @@ def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
     hint = "；".join(h for h in (base, *rule_hints) if h)
     if not hint:
         is_bool = fk is not None and fk.kind == "bool"
-        hint = DEFAULT_HINTS.get(key) or ("从下拉列表中选择 是 或 否" if is_bool else "如实填写")
+        hint = (fk.default_hint if fk else "") or ("从下拉列表中选择 是 或 否" if is_bool else "如实填写")
     choices, strict = _choices(key, rs)
     return FormRow(
         key=key,
@@ -386,7 +311,7 @@ def _row(key: str, rule_hints: list[str], rs: Ruleset) -> FormRow:
         hint=hint,
         choices=choices,
         strict=strict,
-        as_text=key in TEXT_FORMAT_KEYS,
+        as_text=fk is not None and fk.as_text,
     )
 
 
@@ -417,9 +342,10 @@ def form_sections(rs: Ruleset, form_keys: Iterable[str] = ()) -> list[FormSectio
     applicant's forms print besides (`form_keys`), contacts."""
     hints = needed_inputs(rs)
     wanted = _unique([*ALWAYS, *hints])
-    order = {key: i for i, key in enumerate(BY_KEY)}
+    facts = vocab.get().facts
+    order = {key: i for i, key in enumerate(facts)}
     asked = sorted(
-        (k for k in set(form_keys) if k in BY_KEY and BY_KEY[k].kind != "bool"), key=order.__getitem__
+        (k for k in set(form_keys) if k in facts and facts[k].kind != "bool"), key=order.__getitem__
     )
     wanted += [k for k in asked if k in BASIC_KEYS and k not in wanted]
     for key in CONTACT:
@@ -476,13 +402,8 @@ def _requirements(req: MaterialReq, as_of: date) -> tuple[str, ...]:
     words: list[str] = (
         [] if req.copy_kind == "原件或复印件" else [req.copy_kind]
     )  # the text says nothing
-    for v in req.validity:
-        if v == "previous_year":
-            words.append(f"上一年度（{as_of.year - 1}年）")
-        elif v == "as_of_month":
-            words.append(f"提交当月（{as_of.year}年{as_of.month}月）出具")
-        else:
-            words.append(VALIDITY_TEXT.get(v, v))
+    kinds = vocab.get().validity
+    words += [kinds[v].dated(kinds[v].require, as_of) if v in kinds else v for v in req.validity]
     if req.when is not None:
         words.append(f"仅{_when_text(req.when)}时提交")
     if not req.required:
@@ -492,26 +413,25 @@ def _requirements(req: MaterialReq, as_of: date) -> tuple[str, ...]:
 
 def suggested_file_name(number: int, req: MaterialReq, as_of: date) -> str:
     """`03审计报告2025.pdf`: a number for order, a name pingtai recognises, the year or month it is for."""
-    stem = FILE_STEMS.get(req.key, req.name[:10])
-    if "previous_year" in req.validity:
-        stem += str(as_of.year - 1)
-    elif "as_of_month" in req.validity:
-        stem += f"{as_of.year}{as_of.month:02d}"
-    ext = ".docx" if req.key in DOCX_MATERIALS else ".pdf"
+    v = vocab.get()
+    material = v.materials.get(req.key)
+    stem = material.stem if material and material.stem else req.name[:10]
+    # the first dated kind, in the vocabulary's order (上一年度 before 提交当月)
+    dated = next((k for k in v.validity.values() if k.stem and k.key in req.validity), None)
+    if dated is not None:
+        stem += dated.dated(dated.stem, as_of)
+    ext = ".docx" if material and material.docx else ".pdf"
     return f"{number:02d}{stem}{ext}"
 
 
 def _alternative(key: str) -> str | None:
     """Where else the material may be given (spec §2): a sheet of this workbook or a report section."""
-    try:
-        from pingtai_cli.intake.materials import catalogue
-    except ImportError:  # the catalogue module is optional for the skeleton
-        return None
-    entry = catalogue().get(key)
+    v = vocab.get()
+    entry = v.materials.get(key)
     if entry is None:
         return None
-    if entry.sheet and entry.sheet in LIST_SHEETS:
-        return f"或填写申请表“{LIST_SHEETS[entry.sheet][0]}”工作表"
+    if entry.sheet and entry.sheet in v.list_sheets:
+        return f"或填写申请表“{v.list_sheets[entry.sheet].sheet}”工作表"
     if entry.report_sections:
         return "或写入申请报告的相应章节"
     return None
@@ -646,8 +566,7 @@ def _materials_note_md(sk: Skeleton) -> list[str]:
         "```",
         "",
         f"然后运行 `pingtai init 新文件夹 --jurisdiction {sk.jurisdiction}_{sk.as_of.year} --rulesets-dir 该目录`，",
-        "生成的材料清单即包含这些材料。`validity` 可取 seal（加盖公章）、previous_year（上一年度）、",
-        "as_of_month（提交当月）；`copy_kind` 可取 原件、复印件、原件或复印件。",
+        *_validity_lines(),
         "",
         "可用的材料键（pingtai 能按文件名和内容识别）：",
         "",
@@ -656,14 +575,16 @@ def _materials_note_md(sk: Skeleton) -> list[str]:
     ]
 
 
-def _material_keys() -> list[tuple[str, str]]:
-    """Material keys of spec §2 with their names, from the catalogue when it is there."""
-    try:
-        from pingtai_cli.intake.materials import catalogue
+def _validity_lines() -> list[str]:
+    """`validity` 可取 seal（加盖公章）、…, over two lines, the last kind on the second."""
+    kinds = [f"{k}（{v.word}）" for k, v in vocab.get().validity.items()]
+    first = "生成的材料清单即包含这些材料。`validity` 可取 " + "".join(f"{k}、" for k in kinds[:-1])
+    return [first, f"{kinds[-1]}；`copy_kind` 可取 原件、复印件、原件或复印件。"]
 
-        return [(k, m.name) for k, m in catalogue().items() if not m.extra]
-    except ImportError:
-        return [(k, v) for k, v in FILE_STEMS.items()]
+
+def _material_keys() -> list[tuple[str, str]]:
+    """Material keys of spec §2 with their names (vocab/materials.yaml)."""
+    return [(k, m.name) for k, m in vocab.get().materials.items() if not m.extra]
 
 
 def readme_text(sk: Skeleton) -> str:
@@ -833,7 +754,7 @@ def _form_row(ws: Any, row: int, fr: FormRow, st: _Styles) -> None:
 
 def _yearly_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
     ws.title = YEARLY_SHEET
-    headers = YEARLY_HEADERS
+    headers = vocab.get().yearly.headers
     _merged_line(
         ws, 1, len(headers), "运营情况（金额单位：万元；服务中小企业数单位：家）", st.section
     )
@@ -851,25 +772,20 @@ def _yearly_sheet(ws: Any, sk: Skeleton, st: _Styles) -> None:
     _print_setup(ws, landscape=True, title_rows="2:2")
 
 
-def _list_sheet(ws: Any, name: str, headers: tuple[str, ...], st: _Styles) -> None:
+def _list_sheet(ws: Any, sheet: vocab.ListSheet, st: _Styles) -> None:
+    """A list sheet of vocab/lists.yaml: its headers, their notes and dropdowns."""
     from openpyxl.comments import Comment
+    from openpyxl.utils import get_column_letter
 
-    ws.title = name
+    ws.title = sheet.sheet
+    headers = sheet.headers
     _header_row(ws, 1, headers, st)
-    notes = {
-        "购买价格": "单位：万元",
-        "购买时间": "如 2023年5月",
-        "企业满意度": "满意 / 不满意",
-        "合作单位名称": "签订合作协议的单位",
-    }
-    for col, text in enumerate(headers, start=1):
-        if text in notes:
-            ws.cell(row=1, column=col).comment = Comment(notes[text], "pingtai")
-    if "企业满意度" in headers:
-        from openpyxl.utils import get_column_letter
-
-        letter = get_column_letter(headers.index("企业满意度") + 1)
-        _add_list_validation(ws, ("满意", "不满意"), True, f"{letter}2:{letter}2000")
+    for col, column in enumerate(sheet.columns, start=1):
+        if column.note:
+            ws.cell(row=1, column=col).comment = Comment(column.note, "pingtai")
+        if column.choices:
+            letter = get_column_letter(col)
+            _add_list_validation(ws, column.choices, True, f"{letter}2:{letter}2000")
     _widths(ws, [max(12, 4 * len(h) + 4) for h in headers])
     ws.freeze_panes = "A2"
     _print_setup(ws, landscape=len(headers) > 4, title_rows="1:1")
@@ -928,8 +844,8 @@ def workbook_bytes(sk: Skeleton) -> bytes:
     wb = Workbook()
     _form_sheet(wb.active, sk, st)
     _yearly_sheet(wb.create_sheet(), sk, st)
-    for name, headers in LIST_SHEETS.values():
-        _list_sheet(wb.create_sheet(), name, headers, st)
+    for sheet in vocab.get().list_sheets.values():
+        _list_sheet(wb.create_sheet(), sheet, st)
     _materials_sheet(wb.create_sheet(), sk, st)
     wb.properties.title = sk.title
     wb.properties.creator = "pingtai"

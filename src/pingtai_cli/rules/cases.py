@@ -13,11 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import RulesetError
 from pingtai_cli.core.models import Dossier, Fact, Status
-from pingtai_cli.factkeys import BY_KEY, unit_of
 from pingtai_cli.rules.files import RulesetFileError, cases_path, load_untrusted, read_bounded
 from pingtai_cli.rules.schema import Ruleset, available, load_ruleset
+from pingtai_cli.vocab import unit_of
 
 DEFAULT_AS_OF = date(2026, 3, 15)
 
@@ -70,7 +71,7 @@ def load_cases(key: str, extra_dir: Path | None = None) -> dict[str, list[RuleCa
                     for x in e.errors()
                 ]
                 continue
-            unknown = [k for k in case.facts if k not in BY_KEY and k not in _declared(key, extra_dir)]
+            unknown = [k for k in case.facts if k not in vocab.get().facts and k not in _declared(key, extra_dir)]
             problems += [f"{path.name}: {code}[{i}]: 未知的事实字段 {k}" for k in unknown]
             out.setdefault(str(code), []).append(case)
     if problems:

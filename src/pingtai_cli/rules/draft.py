@@ -21,13 +21,14 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError
-from pingtai_cli.factkeys import BY_KEY, label_of
-from pingtai_cli.intake.facts.functions import FUNCTION_LABELS, normalise_function
 from pingtai_cli.rules import kinds
 from pingtai_cli.rules.articles import ITEM_HEAD, Article, cn_to_int, int_to_cn, split_articles
 from pingtai_cli.rules.articles import split_articles as split
 from pingtai_cli.rules.kinds import kind_of
+from pingtai_cli.vocab import function_label, label_of
+from pingtai_cli.vocab import function_of as normalise_function
 
 NUM = r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三四五六七八九十百]+)"
 UNIT = r"(?P<unit>万元|亿元|平方米|人次|个自然年度|家|人|次|年|%|％)"
@@ -415,13 +416,13 @@ def draft_function_item(d: Drafter, item: Item) -> dict[str, Any] | None:
     rules = flags + (branches.get(0, []) if len(branches) <= 1 else [])
     if len(branches) > 1:  # 服务机构 …；或 … 融资担保机构: alternatives
         rules.append({"code": d.code("F"), "name": f"function.{function}.alternatives",
-                      "title": f"{FUNCTION_LABELS[function]}的几种情形满足其一", "article": item.ref,
+                      "title": f"{function_label(function)}的几种情形满足其一", "article": item.ref,
                       "quote": item.text, "check": "any_of", "status": "draft",
                       "options": [{"name": f"情形{i + 1}", "rules": rs} for i, rs in sorted(branches.items())],
                       "note": "按文本中的“或”分为几种情形；请核对每种情形包含哪些条件。"})
     if not rules:
         rules.append(review_rule(d, item, "functions"))
-    return {"function": function, "name": FUNCTION_LABELS[function], "article": item.ref, "quote": item.text,
+    return {"function": function, "name": function_label(function), "article": item.ref, "quote": item.text,
             "status": "draft", "rules": rules}
 
 
@@ -488,7 +489,7 @@ def draft_exclusions(d: Drafter, articles: list[Article]) -> list[dict[str, Any]
 
 def material_key(text: str) -> str | None:
     """The catalogue material whose name or file-name words the item names (longest word wins)."""
-    from pingtai_cli.intake.materials import catalogue
+    from pingtai_cli.vocab import material_catalogue as catalogue
 
     folded = fold(text).upper().replace("的", "")  # 相关认定的文件 names 认定文件
     best: tuple[int, str] | None = None
@@ -529,7 +530,7 @@ def draft_materials(d: Drafter, articles: list[Article]) -> tuple[list[dict[str,
                                  "quote": text.rstrip("；;。."), "status": "draft"}
         if "复印件" in text and "原件" not in text:
             entry["copy_kind"] = "复印件"
-        validity = [v for v, cue in (("seal", "公章"), ("previous_year", "上一年度"), ("as_of_month", "当月")) if cue in text]
+        validity = [k for k, v in vocab.get().validity.items() if v.cue in text]
         if validity:
             entry["validity"] = validity
         if text.startswith(("其他", "能够证明", "能够说明")):
@@ -804,7 +805,7 @@ def _case(rule: dict[str, Any], passing: bool, on: date) -> dict[str, Any] | Non
         facts = {"registration_date": date(on.year - int(v) - 1, 12, 31) if passing else date(on.year - int(v), 1, 2)}
     elif rule["field"] == "staff_qualified_ratio":
         facts = {"staff_total": 100, "staff_qualified": v if passing else below}
-    elif rule["field"] in BY_KEY:
+    elif rule["field"] in vocab.get().facts:
         facts = {rule["field"]: _n(v if passing else below)}
     else:
         return None

@@ -8,14 +8,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
 from pingtai_cli.core.yamlload import YAML_LOADER  # noqa: F401 - re-exported
 from pingtai_cli.rules import kinds
@@ -36,7 +48,35 @@ if TYPE_CHECKING:
 else:  # the registry's names (a new kind is a module of rules/kinds/), checked as a Literal
     CheckKind = Literal[kinds.NAMES]
 Op = Literal[">=", ">", "<=", "<", "=="]
-FunctionKey = Literal["information", "technology", "startup", "training", "financing", "comprehensive"]
+
+
+@dataclass(frozen=True)
+class _OneOfVocabulary:
+    """A key of a vocabulary table (vocab/*.yaml), checked when a ruleset is read and listed as the
+    schema's enum: a new function or validity kind is a YAML entry, not an edit here."""
+
+    table: str  # an attribute of vocab.Vocabulary: functions, validity, list_sheets
+
+    def keys(self) -> list[str]:
+        return list(getattr(vocab.get(), self.table))
+
+    def __call__(self, value: Any) -> Any:
+        keys = self.keys()
+        if value not in keys:  # pydantic's own words for a Literal, so messages read as before
+            expected = ", ".join(f"'{k}'" for k in keys[:-1]) + f" or '{keys[-1]}'" if len(keys) > 1 else f"'{keys[0]}'"
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return value
+
+    def __get_pydantic_json_schema__(self, core: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = handler(core)
+        schema["enum"] = self.keys()
+        return schema
+
+
+_FUNCTIONS, _VALIDITY, _LISTS = (_OneOfVocabulary(t) for t in ("functions", "validity", "list_sheets"))
+FunctionKey = Annotated[str, BeforeValidator(_FUNCTIONS), _FUNCTIONS]  # vocab/functions.yaml
+ValidityKind = Annotated[str, BeforeValidator(_VALIDITY), _VALIDITY]  # vocab/validity.yaml
+ListKey = Annotated[str, BeforeValidator(_LISTS), _LISTS]  # vocab/lists.yaml (the list sheets)
 
 
 class Strict(BaseModel):
@@ -96,10 +136,10 @@ class DeclaredFact(Strict):
 
     def inputs(self) -> list[str]:
         """The fact keys it is computed from (yearly-table columns excluded)."""
-        from pingtai_cli.factkeys import YEARLY_COLUMNS
+        from pingtai_cli import vocab
 
         names = [self.ratio.numerator, self.ratio.denominator] if self.ratio else []
-        return [n for n in names if n not in YEARLY_COLUMNS]
+        return [n for n in names if n not in vocab.get().yearly_columns]
 
 
 class NewMaterial(Strict):
@@ -312,7 +352,7 @@ class MaterialReq(Cited):
     key: str
     name: str
     copy_kind: Literal["原件", "复印件", "原件或复印件"] = "原件或复印件"
-    validity: list[Literal["seal", "previous_year", "as_of_month"]] = []
+    validity: list[ValidityKind] = []
     when: When | None = None
     required: bool = True  # False: missing only gives a hint (national 第十七条（八） 其他材料)
     note: str | None = None
@@ -330,7 +370,7 @@ class Form(Cited):
 class ListMinimum(Cited):
     """A list the 申请报告 must carry with at least `min` rows (xuchang 附件2 四、…（30家以上））."""
 
-    list: Literal["staff", "served_smes", "equipment", "partners"]
+    list: ListKey
     min: int
 
 
@@ -687,7 +727,7 @@ def load_file(path: Path, extra_dir: Path | None = None) -> Ruleset:
         _, lines = _read_yaml(path)  # the file's lines, only to say where a problem is
         raise RulesetError(f"规则文件 {path} 校验失败：", _problems(e, path, lines)) from e
     _check_references(rs, path)
-    from pingtai_cli.factkeys import DECLARED_LABELS
+    from pingtai_cli.vocab import DECLARED_LABELS
 
     for f in rs.facts:
         DECLARED_LABELS.setdefault(f.key, f.label)

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core import regions
 from pingtai_cli.core.errors import PingtaiError, RulesetError
-from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, DOCUMENT_KEYS
 from pingtai_cli.rules.articles import policy_path
 from pingtai_cli.rules.files import RulesetFileError, policy_dirs, read_bounded, refuse_aliases
 from pingtai_cli.rules.schema import (
@@ -98,16 +98,17 @@ def where_key(chain: Chain, *keys: str) -> str:
 def known_fact_keys(rs: Ruleset) -> dict[str, str]:
     """Every fact key a rule may test: the contract's, derived, document facts and the ruleset's own."""
 
-    keys = {k: fk.labels[0] for k, fk in BY_KEY.items()}
-    keys.update({k: v[0] for k, v in DERIVED_KEYS.items()})
-    keys.update(DOCUMENT_KEYS)
+    v = vocab.get()
+    keys = {k: fk.labels[0] for k, fk in v.facts.items()}
+    keys.update({k: d.label for k, d in v.derived.items()})
+    keys.update(v.documents)
     keys.update({f.key: f.label for f in rs.facts})
     keys.update({f"region:{r.name}": f"属于{r.name}" for r in rs.region_sets})
     return keys
 
 
 def known_material_keys(rs: Ruleset) -> dict[str, str]:
-    from pingtai_cli.intake.materials import catalogue
+    from pingtai_cli.vocab import material_catalogue as catalogue
 
     keys = {k: m.name for k, m in catalogue().items()}
     keys.update({m.key: m.name for m in rs.new_materials})

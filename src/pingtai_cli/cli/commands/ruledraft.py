@@ -239,17 +239,18 @@ def schema() -> None:
 
 
 def key_rows(rulesets: list[Any]) -> dict[str, list[dict[str, Any]]]:
-    from pingtai_cli.factkeys import BY_KEY, DERIVED_KEYS, DOCUMENT_KEYS, YEARLY_COLUMNS
+    from pingtai_cli import vocab
     from pingtai_cli.intake.materials import catalogue
 
+    v = vocab.get()
     facts = [{"key": k, "label": "、".join(fk.labels), "type": fk.kind, "unit": fk.unit,
-              "origin": "pingtai 扩展" if fk.extra else "申请表"} for k, fk in BY_KEY.items()]
-    facts += [{"key": k, "label": label, "type": "number" if unit else "bool", "unit": unit, "origin": "推导"}
-              for k, (label, unit) in DERIVED_KEYS.items()]
-    facts += [{"key": k, "label": label, "type": "text", "unit": None, "origin": "材料原文"} for k, label in DOCUMENT_KEYS.items()]
+              "origin": "pingtai 扩展" if fk.extra else "申请表"} for k, fk in v.facts.items()]
+    facts += [{"key": k, "label": d.label, "type": "number" if d.unit else "bool", "unit": d.unit, "origin": "推导"}
+              for k, d in v.derived.items()]
+    facts += [{"key": k, "label": label, "type": "text", "unit": None, "origin": "材料原文"} for k, label in v.documents.items()]
     for rs in rulesets:
         facts += [{"key": f.key, "label": f.label, "type": f.type, "unit": f.unit, "origin": f"{rs.key} 声明"} for f in rs.facts]
-    columns = [{"key": k, "label": label} for k, label in YEARLY_COLUMNS.items()]
+    columns = [{"key": k, "label": label} for k, label in v.yearly_columns.items()]
     materials = [{"key": k, "name": m.name, "origin": "pingtai 扩展" if m.extra else "材料目录"} for k, m in catalogue().items()]
     for rs in rulesets:
         materials += [{"key": m.key, "name": m.name, "origin": f"{rs.key} 声明"} for m in rs.new_materials]

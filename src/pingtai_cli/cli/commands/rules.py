@@ -280,7 +280,7 @@ STATUS_WORDS = {"pass": "满足", "fail": "不满足", "missing": "缺少数据"
 
 def _facts_line(example: dict[str, Any]) -> str:
     from pingtai_cli.core.fmt import fmt
-    from pingtai_cli.factkeys import label_of
+    from pingtai_cli.vocab import label_of
 
     facts = example.get("facts") or {}
     parts = [f"{label_of(k)}={fmt(v)}" for k, v in facts.items()]

@@ -20,9 +20,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
-from pingtai_cli.factkeys import BY_KEY
 
 # how a source is ranked when two disagree: a lower rank wins
 _RANK = {"typed": 0, "text": 1, "unit_inferred": 2, "ocr": 3, None: 4}
@@ -41,7 +41,7 @@ _LIST_CHECK_IDS = (
 
 def _label(key: str) -> str:
 
-    fk = BY_KEY.get(key)
+    fk = vocab.get().facts.get(key)
     return fk.labels[0] if fk else key
 
 

@@ -2,7 +2,7 @@
 
 People move cells, so nothing is read by address (spec §1.1–§1.3):
 
-- A fact is found by any synonym of its label (factkeys.FACT_KEYS), on any sheet.
+- A fact is found by any synonym of its label (vocab/facts.yaml), on any sheet.
   Its value is the cell to the right (empty cells skipped, up to the next
   label-like cell), else the cell below, else the text after a colon in the label
   cell itself (`资产总额：320万元`). A merged range's value lives in its top-left
@@ -48,8 +48,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.models import Evidence, Fact, Finding, Severity
-from pingtai_cli.factkeys import BY_KEY, FACT_KEYS
 from pingtai_cli.intake.sources.grid import (
     MAX_COLS,
     MAX_FILE_BYTES,
@@ -281,11 +281,14 @@ def label_text(text: str) -> str:
 
 
 _MAX_OTHER_LABELS = 300
+# The reader's tables are built once, at import, from the vocabulary (vocab/facts.yaml, lists.yaml).
+_VOCAB = vocab.get()
+BY_KEY = _VOCAB.facts
 
 
 def _synonyms() -> dict[str, str]:
     out: dict[str, str] = {}
-    for fk in FACT_KEYS:
+    for fk in BY_KEY.values():
         for synonym in fk.labels:
             out.setdefault(_clean_label(synonym)[0], fk.key)
     return out
@@ -315,7 +318,7 @@ class _LabelHit:
     key: str
     unit: str | None  # unit written with the label: a bare number is in it
     inline: str | None  # the value written in the label cell itself
-    synonym: str  # the label as listed in factkeys (cleaned)
+    synonym: str  # the label as listed in vocab/facts.yaml (cleaned)
 
 
 @lru_cache(maxsize=65536)
@@ -344,7 +347,7 @@ def _label_hit(text: str) -> _LabelHit | None:
 _SEGMENT_RE = re.compile(r"[，；;]|(?<![0-9]),|,(?![0-9]{3})")
 # Words that are labels only inside a fill-in cell (`其中：自有 0 平方米，租用 1200 平方米`);
 # standing alone (`场地性质 | 租用`) they are answers, not labels.
-_SEGMENT_LABELS = {"自有": "owned_area", "租用": "rented_area", "购买价格": "equipment_price"}
+_SEGMENT_LABELS = {fk.segment: fk.key for fk in BY_KEY.values() if fk.segment}
 _SEGMENT_PREFIX_RE = re.compile(r"^(?:其中|含|包括)\s*[:：]?\s*")
 
 
@@ -425,58 +428,13 @@ def _label_like(value: Any) -> bool:
 # ---------------------------------------------------------------------------
 # table headers
 
+# table kind → field → the headers it is found by (vocab/lists.yaml)
 _TABLE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "yearly": {
-        "year": ("年度", "年份"),
-        "revenue": ("营业收入", "营业总收入", "主营业务收入"),
-        "service_revenue": ("服务收入", "服务性收入"),
-        "total_assets": ("资产总额", "总资产"),
-        "profit": ("利润总额", "利润"),
-        "tax": ("上缴税金", "上缴税费", "纳税总额", "纳税额", "缴纳税金"),
-        "smes_served": (
-            "服务中小企业数",
-            "服务企业数",
-            "服务中小企业数量",
-            "服务企业数量",
-            "年服务中小企业数",
-            "服务中小企业",
-        ),
-    },
-    "staff": {
-        "name": ("姓名",),
-        "age": ("年龄",),
-        "education": ("学历", "文化程度", "最高学历"),
-        "school": ("毕业学校", "毕业院校"),
-        "title": ("职称", "技术职称", "专业技术职称"),
-        "duty": ("主管工作", "负责工作", "主要工作", "分管工作", "工作岗位", "岗位", "职务"),
-    },
-    "served_smes": {
-        "name": ("服务企业名称", "企业名称", "服务对象名称", "受服务企业名称", "服务企业"),
-        "contact": ("联系人",),
-        "phone": ("联系电话", "电话", "手机"),
-        "content": ("服务内容", "服务项目", "服务内容简述"),
-        "satisfaction": ("企业满意度", "满意度", "服务满意度", "满意度评价", "服务评价"),
-    },
-    "equipment": {
-        "name": ("名称", "设备名称", "设施名称", "仪器设备名称", "软件名称", "设备软件名称"),
-        "quantity": ("数量", "台数", "台套数"),
-        "purchase_date": ("购买时间", "购置时间", "购买日期", "购置日期"),
-        "price": ("购买价格", "购置价格", "价格", "原值", "购置金额"),
-        "leading": ("是否处于行业领先水平", "是否行业领先", "先进性"),
-    },
-    "partners": {
-        "name": ("合作单位名称", "合作单位", "合作机构名称", "合作机构", "签订合作协议的单位"),
-        "agreement_date": ("签订时间", "协议签订时间", "签订日期", "合作时间"),
-        "content": ("合作内容", "合作领域"),
-    },
+    kind: {c.key: c.labels for c in sheet.columns} for kind, sheet in _VOCAB.lists.items()
 }
 # kind → (fields that must be present, least number of fields)
 _TABLE_NEEDS: dict[str, tuple[tuple[frozenset[str], ...], int]] = {
-    "yearly": ((frozenset({"year"}),), 2),
-    "staff": ((frozenset({"name"}),), 4),
-    "served_smes": ((frozenset({"name"}), frozenset({"content", "satisfaction"})), 3),
-    "equipment": ((frozenset({"name"}), frozenset({"quantity", "purchase_date", "price"})), 3),
-    "partners": ((frozenset({"name"}),), 1),
+    kind: (sheet.needs, sheet.least) for kind, sheet in _VOCAB.lists.items()
 }
 _HEADERS: dict[str, tuple[str, str]] = {
     _clean_label(s)[0]: (kind, fld)
@@ -722,7 +680,7 @@ class _Reader:
         if raw is NO_CACHE:
             self._no_cache(where, label, f"yearly.{metric}", evidence)
             return None
-        target = "家" if metric == "smes_served" else "万元"
+        target = _YEARLY_UNITS[metric]
         try:
             value = parse_number(raw, target, unit)
         except ValueParseError as exc:
@@ -862,14 +820,8 @@ class _Reader:
         self._finding("read.conflicting_values", "info", message, key, evidence)
 
 
-_YEARLY_LABELS = {
-    "revenue": "营业收入",
-    "service_revenue": "服务收入",
-    "total_assets": "资产总额",
-    "profit": "利润总额",
-    "tax": "上缴税金",
-    "smes_served": "服务中小企业数",
-}
+_YEARLY_LABELS = {c.key: c.header for c in _VOCAB.yearly.columns}
+_YEARLY_UNITS = {c.key: c.unit for c in _VOCAB.yearly.columns if c.unit}
 _MAX_RIGHT = 20  # columns searched to the right of a label
 
 
@@ -1096,37 +1048,10 @@ def _price(raw: Any, unit: str | None) -> tuple[float | None, str | None]:
 # ---------------------------------------------------------------------------
 # cross-checks between the lists and the form
 
-_EDU_YES = ("大专", "专科", "高职", "本科", "学士", "硕士", "博士", "研究生", "MBA", "EMBA", "大学")
-_TITLE_NO = re.compile(r"初级|助理|员级|技术员|高级工(?!程)|^无$")
-_TITLE_YES = (
-    "中级",
-    "高级",
-    "正高",
-    "副高",
-    "工程师",
-    "经济师",
-    "会计师",
-    "审计师",
-    "统计师",
-    "讲师",
-    "教授",
-    "研究员",
-    "农艺师",
-    "畜牧师",
-    "兽医师",
-    "政工师",
-    "律师",
-    "主治医师",
-    "主任医师",
-    "主管护师",
-    "主管药师",
-    "编辑",
-    "记者",
-    "翻译",
-    "规划师",
-    "建筑师",
-    "造价师",
-)
+_QUALIFICATIONS = _VOCAB.qualifications  # vocab/qualifications.yaml
+_EDU_YES = _QUALIFICATIONS.education
+_TITLE_NO = re.compile("|".join(_QUALIFICATIONS.title_below))
+_TITLE_YES = _QUALIFICATIONS.title_qualifying
 
 
 def education_qualifies(text: Any) -> bool:
@@ -1141,7 +1066,7 @@ def title_qualifies(text: Any) -> bool:
     助理…, 初级 and 技术员 are below it (but 助理研究员 is 中级).
     """
     value = normalize(str(text or ""))
-    if "助理研究员" in value:
+    if any(w in value for w in _QUALIFICATIONS.title_always):
         return True
     if _TITLE_NO.search(value):
         return False

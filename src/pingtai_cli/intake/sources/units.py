@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, DecimalException
 from typing import Any
 
-from pingtai_cli.factkeys import BY_KEY
+from pingtai_cli import vocab
 
 
 class ValueParseError(ValueError):
@@ -478,7 +478,7 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
 
     `default_unit` is the unit of a bare number (from the label, `资产总额（元）`).
     """
-    fk = BY_KEY[key]
+    fk = vocab.get().facts[key]
     if fk.kind == "number":
         unit = fk.unit or ""
         value = parse_number(raw, unit, default_unit)

@@ -17,10 +17,10 @@ from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier
 from pingtai_cli.engine.checks import STATUS_WORDS
 from pingtai_cli.engine.verdict import evaluate
-from pingtai_cli.factkeys import label_of, unit_of
 from pingtai_cli.outputs.forms.render import format_value
 from pingtai_cli.outputs.skeleton import build_skeleton, materials_markdown
 from pingtai_cli.rules.schema import Rule, Ruleset
+from pingtai_cli.vocab import label_of, unit_of
 
 GENERIC = "（通用格式）"
 FILES = ("推荐表（通用格式）.docx", "申请表（通用格式）.docx", "材料清单.md")

@@ -22,13 +22,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.core.models import Dossier
 from pingtai_cli.engine.derive import declared_functions, month_only
-from pingtai_cli.factkeys import FACT_KEYS, label_of
-from pingtai_cli.intake.facts.functions import FUNCTION_LABELS
 from pingtai_cli.intake.sources.common import UnreadableFile
 from pingtai_cli.intake.sources.docx import check_zip
+from pingtai_cli.vocab import label_of
 
 BLANK = "________"  # a line to write on by hand
 BLANK_DATE = "______年____月____日"
@@ -36,30 +36,19 @@ MAX_TEXT = 4000  # characters of one value; a form cell holds far less
 TEMPLATE_MAX_BYTES = 64 * 1024 * 1024  # uncompressed size of a template .docx
 TEMPLATE_MAX_MEMBERS = 2000
 
-# Lists of the dossier and the keys of their rows (spec §1.3); `no` is the row number.
-LIST_FIELDS: dict[str, tuple[str, ...]] = {
-    "staff": ("name", "age", "education", "school", "title", "duty"),
-    "served_smes": ("name", "contact", "phone", "content", "satisfaction"),
-    "equipment": ("name", "quantity", "purchase_date", "price", "leading"),
-    "partners": ("name", "content"),
-}
-YEARLY_FIELDS = (
-    "year",
-    "revenue",
-    "service_revenue",
-    "total_assets",
-    "profit",
-    "tax",
-    "smes_served",
-)
 YEARLY_ROWS = 3  # the forms ask for the recent years (近两年/近三年)
-LIST_LABELS = {
-    "staff": "主要管理人员和专业技术人员名单",
-    "served_smes": "服务的中小企业名单",
-    "equipment": "主要服务设备、仪器及软件清单",
-    "partners": "签订合作协议的单位",
-    "yearly": "平台运营管理（年度经营数据）",
-}
+
+
+def list_fields() -> dict[str, tuple[str, ...]]:
+    """Lists of the dossier and the keys of their rows (vocab/lists.yaml); `no` is the row number."""
+    return {k: s.fields for k, s in vocab.get().list_sheets.items()}
+
+
+def list_title(key: str) -> str | None:
+    """主要管理人员和专业技术人员名单 for staff (yearly included); None for another key."""
+    sheet = vocab.get().lists.get(key)
+    return sheet.title if sheet else None
+
 # Keys computed here from facts and lists, with their labels for the blank-field report.
 COMPUTED_LABELS = {
     "staff_qualified_share": "专业人员占从业人数比例",
@@ -174,7 +163,7 @@ def _rows(rows: Iterable[dict[str, Any]], fields: tuple[str, ...]) -> list[dict[
 
 def _served_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Served SMEs, with 满意/不满意 ticks for the two columns of the xuchang table."""
-    out = _rows(rows, LIST_FIELDS["served_smes"])
+    out = _rows(rows, list_fields()["served_smes"])
     for item in out:
         s = item["satisfaction"]
         unhappy = "不满意" in s or s in ("否", "×")
@@ -185,19 +174,17 @@ def _served_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def _partner_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Partners: the agreement's counterpart and what it serves (whatever column the sheet had)."""
-    shaped = [
-        {"name": r.get("name"), "content": r.get("content") or r.get("service") or r.get("scope")}
-        for r in rows
-    ]
-    return _rows(shaped, LIST_FIELDS["partners"])
+    """Partners: the agreement's counterpart, what it serves (whatever column the sheet had) and
+    when it was signed."""
+    shaped = [{**r, "content": r.get("content") or r.get("service") or r.get("scope")} for r in rows]
+    return _rows(shaped, list_fields()["partners"])
 
 
 def _yearly_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
     usable = [r for r in rows if _number(r.get("year")) is not None]
     usable.sort(key=lambda r: _number(r.get("year")) or 0)
     recent = usable[-YEARLY_ROWS:]
-    return [{k: format_value(r.get(k)) for k in YEARLY_FIELDS} for r in recent]
+    return [{k: format_value(r.get(k)) for k in vocab.get().yearly.fields} for r in recent]
 
 
 def _list_total(rows: list[dict[str, Any]], field: str) -> float | None:
@@ -232,7 +219,7 @@ def _declared(
     """
 
     declared = declared_functions(dossier)
-    shown = {name: not declared or name in declared for name in FUNCTION_LABELS}
+    shown = {name: not declared or name in declared for name in vocab.get().functions}
     fields = {name: set(keys) for name, keys in function_fields.items()}
     wanted = set().union(*(keys for name, keys in fields.items() if shown.get(name, True)))
     hidden = set().union(*(keys for name, keys in fields.items() if not shown.get(name, True)))
@@ -244,7 +231,7 @@ def form_context(
 ) -> dict[str, Any]:
     """Everything a template may print about one dossier, as text; missing facts as a blank line.
 
-    Keys: every fact key of factkeys.FACT_KEYS; staff / served_smes / equipment /
+    Keys: every fact key of vocab/facts.yaml; staff / served_smes / equipment /
     partners (rows of text with `no`); yearly (the recent years, oldest first);
     *_count; staff_qualified_share, equipment_*; declared (function → bool);
     blank / blank_date (the markers);
@@ -253,7 +240,7 @@ def form_context(
     ctx: dict[str, Any] = {"blank": BLANK, "blank_date": BLANK_DATE}
     blanks: list[str] = []
 
-    for fk in FACT_KEYS:
+    for fk in vocab.get().facts.values():
         fact = dossier.facts.get(fk.key)
         if month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
             value = fact.value  # type: ignore[union-attr]
@@ -265,13 +252,13 @@ def form_context(
             text = BLANK_DATE if fk.kind == "date" else BLANK
         ctx[fk.key] = text
 
-    lists = dossier.lists
-    ctx["staff"] = _rows(lists.get("staff") or [], LIST_FIELDS["staff"])
+    lists, fields = dossier.lists, list_fields()
+    for name, keys in fields.items():
+        ctx[name] = _rows(lists.get(name) or [], keys)
     ctx["served_smes"] = _served_rows(lists.get("served_smes") or [])
-    ctx["equipment"] = _rows(lists.get("equipment") or [], LIST_FIELDS["equipment"])
     ctx["partners"] = _partner_rows(lists.get("partners") or [])
     ctx["yearly"] = _yearly_rows(dossier.yearly)
-    for name in (*LIST_FIELDS, "yearly"):
+    for name in (*fields, "yearly"):
         ctx[f"{name}_count"] = len(ctx[name])
         if not ctx[name]:
             blanks.append(name)
@@ -321,16 +308,17 @@ def summary_context(
 
 def blank_label(key: str) -> str:
     """The Chinese name of a field left blank, for the command's message."""
-    return LIST_LABELS.get(key) or COMPUTED_LABELS.get(key) or label_of(key)
+    return list_title(key) or COMPUTED_LABELS.get(key) or label_of(key)
 
 
 def variable_catalogue() -> list[tuple[str, str]]:
     """(variable, what it holds, in Chinese) for every variable a template may use."""
-    out = [(fk.key, fk.labels[0] + (f"（{fk.unit}）" if fk.unit else "")) for fk in FACT_KEYS]
-    for name, fields in LIST_FIELDS.items():
-        out.append((name, f"{LIST_LABELS[name]}：逐行，每行有 no、{'、'.join(fields)}"))
-        out.append((f"{name}_count", f"{LIST_LABELS[name]}的行数"))
-    out.append(("yearly", f"{LIST_LABELS['yearly']}：逐年，每行有 {'、'.join(YEARLY_FIELDS)}"))
+    v = vocab.get()
+    out = [(fk.key, fk.labels[0] + (f"（{fk.unit}）" if fk.unit else "")) for fk in v.facts.values()]
+    for name, sheet in v.list_sheets.items():
+        out.append((name, f"{sheet.title}：逐行，每行有 no、{'、'.join(sheet.fields)}"))
+        out.append((f"{name}_count", f"{sheet.title}的行数"))
+    out.append(("yearly", f"{v.yearly.title}：逐年，每行有 {'、'.join(v.yearly.fields)}"))
     out.append(("yearly_count", "年度经营数据的年数"))
     out += list(COMPUTED_LABELS.items())
     out += [
@@ -378,7 +366,7 @@ def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple
     """
     import random
 
-    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], LIST_FIELDS["served_smes"]) if r["name"]]
+    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"]) if r["name"]]
     identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
     if len(rows) <= size:
         picked = rows

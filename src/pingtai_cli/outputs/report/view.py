@@ -24,8 +24,8 @@ from pingtai_cli.core.models import (
     MaterialResult,
     RuleResult,
 )
-from pingtai_cli.factkeys import label_of, unit_of
 from pingtai_cli.outputs.report.labels import t
+from pingtai_cli.vocab import label_of, unit_of
 
 Group = Literal["basic", "functions", "exclusions", "materials", "consistency"]
 GROUPS: tuple[Group, ...] = ("basic", "functions", "exclusions", "materials", "consistency")

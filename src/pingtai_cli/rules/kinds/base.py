@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 
 from pingtai_cli.core.models import Fact, RuleResult, Status
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.kinds.words import short_label
+from pingtai_cli.vocab import label_of
 
 if TYPE_CHECKING:  # the schema imports this package to list the kinds; the kinds only read rules
     from pingtai_cli.rules.schema import Rule

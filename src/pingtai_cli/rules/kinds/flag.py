@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import RuleResult
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.kinds.base import Evaluate, Facts, Kind, field_words, missing, result
 from pingtai_cli.rules.kinds.words import short_label
+from pingtai_cli.vocab import label_of
 
 if TYPE_CHECKING:
     from pingtai_cli.rules.schema import Rule

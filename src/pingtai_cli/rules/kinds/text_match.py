@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Fact, RuleResult
-from pingtai_cli.factkeys import label_of
 from pingtai_cli.rules.kinds.base import Evaluate, Facts, Kind, field_words, missing, result
+from pingtai_cli.vocab import label_of
 
 if TYPE_CHECKING:
     from pingtai_cli.rules.schema import Rule

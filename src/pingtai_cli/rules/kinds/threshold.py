@@ -6,11 +6,12 @@ import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Fact, RuleResult
-from pingtai_cli.factkeys import DERIVED_KEYS, label_of
 from pingtai_cli.rules.kinds.base import Evaluate, Facts, Kind, field_words, missing, result
 from pingtai_cli.rules.kinds.words import SYMBOLS, short_label, when_text
+from pingtai_cli.vocab import label_of
 
 if TYPE_CHECKING:
     from pingtai_cli.rules.schema import Rule, Variant
@@ -120,7 +121,7 @@ class Threshold(Kind):
 
     def form_hint(self, rule: Rule) -> str:
         text = bound(rule.op, rule.value, rule.unit)
-        return label_of(rule.field or "") + text if rule.field in DERIVED_KEYS else text
+        return label_of(rule.field or "") + text if rule.field in vocab.get().derived else text
 
     def cell(self, rule: Rule, primary: str | None) -> str:
         text = self.requirement(rule)

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pingtai_cli.factkeys import label_of
+from pingtai_cli import vocab
+from pingtai_cli.vocab import label_of
 
 if TYPE_CHECKING:
     from pingtai_cli.rules.schema import When
 
 SYMBOLS = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "==": "＝"}
-# Short names inside a structure sentence, where the full label would drown the numbers.
-SHORT_LABELS = {
-    "financing_activities": "活动",
-    "financing_amount": "融资",
-    "guarantee_amount": "新增担保",
-    "financing_business_share": "融资性业务占比",
-    "small_agri_share": "支小支农占比",
-    "info_offline_smes": "线下服务企业",
-    "info_activities": "活动",
-    "tech_activities": "活动",
-    "startup_events": "活动",
-    "training_person_times": "培训",
-}
 
 
 def short_label(field: str) -> str:
-    label = SHORT_LABELS.get(field) or label_of(field)
+    """A fact's short name inside a structure sentence (vocab `short`), where the full label would
+    drown the numbers; else its label, without 是否."""
+    fk = vocab.get().facts.get(field)
+    label = (fk.short if fk else "") or label_of(field)
     return label[2:] if label.startswith("是否") else label
 
 
