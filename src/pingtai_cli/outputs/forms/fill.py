@@ -225,6 +225,18 @@ REVIEW_OPINION = "_common/review_opinion.docx"
 REVIEW_OPINION_NAME = "审核意见表"
 
 
+def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset) -> dict[str, Any]:
+    """What `plan` needs of one dossier, made where it was read (a batch worker), so that the
+    run's one process does not build every dossier's context and check view in turn."""
+    from pingtai_cli.outputs.forms.render import check_context, form_context
+
+    return {
+        "form": form_context(dossier, rs.function_fields()),
+        "check": check_context(result),
+        "findings": len(result.findings),
+    }
+
+
 def plan(
     dossiers: list[tuple[Path, Dossier]],
     rs: Ruleset,
@@ -282,10 +294,14 @@ def plan(
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
     for n_dossier, (path, dossier) in enumerate(dossiers):
-        ctx = {**form_context(dossier, rs.function_fields()), **extra}
+        made = checks[n_dossier].form_parts if checks else None
+        ctx = {**(made["form"] if made else form_context(dossier, rs.function_fields())), **extra}
         if checks:
             survey, note = survey_sample(dossier, seed)
-            ctx.update(check_context(checks[n_dossier]), survey=survey, survey_note=note)
+            check = checks[n_dossier]
+            # the worker's is the check as it was; a batch adds findings after (duplicates)
+            kept = made is not None and made["findings"] == len(check.findings)
+            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note)
         contexts.append(ctx)
         folder = safe_name(_dossier_stem(path), "dossier")
         unique, n = folder, 2
@@ -344,8 +360,11 @@ def write_jobs(
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     try:
         chunk = max(1, len(jobs) // (workers * 4))
-        results = pool.map(partial(_render_in_worker, out=out, limit=limit), jobs, chunksize=chunk)
-        for job, blanks in zip(jobs, results, strict=True):
+        # The summaries first: their .xlsx (openpyxl's import, the form read back) then overlaps
+        # the dossiers' forms instead of being the last thing the run waits for.
+        ordered = sorted(jobs, key=lambda job: not job.xlsx)
+        results = pool.map(partial(_render_in_worker, out=out, limit=limit), ordered, chunksize=chunk)
+        for job, blanks in zip(ordered, results, strict=True):
             job.blanks = blanks
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
