@@ -344,7 +344,8 @@ def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path
     for value in [*seen, final]:
         assert value is None or (value["fill"] in ("甲" * 200_000, "乙" * 200_000))
     assert final is not None and final["round"] == 39
-    assert not [p for p in Path(cache_dir).rglob("*") if p.name.startswith(".tmp-")]
+    entries = [p.relative_to(cache_dir).as_posix() for p in Path(cache_dir).rglob("*") if p.is_file()]
+    assert entries == [f"files/ab/{KEY}.json"]  # no temporary file left beside it
 
 
 @pytest.mark.parametrize("workbook", sorted(SAMPLES.glob("*/*.xlsx")), ids=lambda p: p.parent.name)

@@ -17,12 +17,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from pingtai_cli.core.files import write_atomic
 
 CACHE_ENV = "PINGTAI_CACHE_DIR"
 RETENTION_DAYS = 30  # an entry not used for this long goes at the next daily sweep
@@ -103,20 +104,17 @@ def put(namespace: str, key: str, value: Any) -> None:
     if not _state.enabled:
         return
     p = _path(namespace, key)
+
+    def dump(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(value, fh, ensure_ascii=False)
+
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=".tmp-", suffix=".json")
-    except OSError:
+        # not flushed to disk: an entry a power cut tears is a miss, read again (see the docstring)
+        write_atomic(p, dump, durable=False)
+    except OSError:  # a full or read-only cache costs time, never the check
         return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(value, fh, ensure_ascii=False)
-        os.replace(tmp, p)
-    except BaseException as e:  # Ctrl-C included: never leave a half entry behind
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if not isinstance(e, OSError):
-            raise
 
 
 def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
@@ -129,12 +127,13 @@ def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-_ENTRY_NAME = re.compile(r"(?:[0-9a-f]{64}|\.tmp-[^/]*)\.json")
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json|\.[0-9a-f]{64}\.json\.[^/]*\.tmp|\.tmp-[^/]*\.json")
 _SHARD_NAME = re.compile(r"[0-9a-f]{2}")
 
 
 def _entries(root: Path) -> Iterator[Path]:
-    """The files this cache wrote: `<namespace>/<2 hex>/<sha256>.json` (and its temp files).
+    """The files this cache wrote: `<namespace>/<2 hex>/<sha256>.json` and its temporary files
+    (`.<sha256>.json.<random>.tmp`, and `.tmp-<random>.json` of versions before 2026-12).
 
     Nothing else under the cache dir is ever touched, so a PINGTAI_CACHE_DIR pointed at
     the wrong folder by mistake costs nothing.
