@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
-from pingtai_cli.core.files import file_mode, is_inside, write_atomic
-
-__all__ = ["file_mode", "refuse_inside", "write_output"]
+from pingtai_cli.core.files import is_inside, write_atomic
 
 
 def _same_file(a: Path, b: Path) -> bool:
