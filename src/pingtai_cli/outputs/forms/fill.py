@@ -54,7 +54,6 @@ INSTALL_HINT = (
 )
 
 
-
 Say = Callable[[str], None]  # where a message for people goes (the CLI: stderr)
 
 
