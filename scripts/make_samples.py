@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from pingtai_cli.intake.sources.uscc import CHARSET, check_char
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sample_dossiers"
 SCAN_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
@@ -57,16 +59,6 @@ JURISDICTION_TITLE = {
 # Identifiers: GB 32100-2015 统一社会信用代码 (with its GB 11714 organisation code)
 # --------------------------------------------------------------------------
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def uscc_check_char(first17: str) -> str:
-    """The 18th character of a 统一社会信用代码 (GB 32100-2015, modulus 31)."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARS[(31 - total % 31) % 31]
-
-
 def org_code_check_char(body8: str) -> str:
     """The 9th character of an organisation code (GB 11714, modulus 11)."""
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -82,11 +74,11 @@ def make_uscc(prefix: str, area6: str, seed: int) -> str:
     Market entities registered since 2015 get an 'MA…' organisation code; others a numeric one."""
     rng = random.Random(seed)
     if prefix.startswith("9"):
-        body = "MA" + "".join(rng.choice(USCC_CHARS) for _ in range(6))
+        body = "MA" + "".join(rng.choice(CHARSET) for _ in range(6))
     else:
         body = "".join(rng.choice("0123456789") for _ in range(8))
     first17 = prefix + area6 + body + org_code_check_char(body)
-    return first17 + uscc_check_char(first17)
+    return first17 + check_char(first17)  # the tool's own check character, not a copy
 
 
 # --------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def test_a_changed_extractor_version_reads_everything_again(
 ) -> None:
     folder = scanned_dossier(tmp_path)
     check(folder)
-    monkeypatch.setattr("pingtai_cli.intake.cached.EXTRACTOR_VERSION", "next")
+    monkeypatch.setattr("pingtai_cli.intake.cached.extractor_version", lambda: "next")
     reads.clear()
     check(folder)
     assert reads["ocr"] > 0 and reads["text layer"] > 0 and reads["workbook"] == 1
@@ -363,7 +363,8 @@ def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path
     for value in [*seen, final]:
         assert value is None or (value["fill"] in ("甲" * 200_000, "乙" * 200_000))
     assert final is not None and final["round"] == 39
-    assert not [p for p in Path(cache_dir).rglob("*") if p.name.startswith(".tmp-")]
+    entries = [p.relative_to(cache_dir).as_posix() for p in Path(cache_dir).rglob("*") if p.is_file()]
+    assert entries == [f"files/ab/{KEY}.json"]  # no temporary file left beside it
 
 
 @pytest.mark.parametrize("workbook", sorted(SAMPLES.glob("*/*.xlsx")), ids=lambda p: p.parent.name)
@@ -423,3 +424,54 @@ def test_an_entry_whose_clock_cannot_be_reset_is_still_a_hit(monkeypatch: pytest
     with cache.enabled():
         assert cache.get("files", "07" * 32) == {"text": "营业执照"}
     assert entry.exists()
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from pingtai_cli.intake.cached import PACKAGE
+
+    copy = tmp_path / "pingtai_cli"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "_data"))
+    return copy
+
+
+def test_editing_any_intake_source_changes_the_extractor_version(tmp_path: Path) -> None:
+    """No hand bump: an edit to the code that reads files is a new version, so a stale record is a miss."""
+    from pingtai_cli.intake.cached import source_digest
+
+    package = _package_copy(tmp_path)
+    before = source_digest(package)
+    edited = [
+        package / "intake" / "sources" / "excel.py",
+        package / "intake" / "sources" / "ocr.py",
+        package / "intake" / "cached.py",
+        package / "core" / "models.py",
+        package / "vocab" / "__init__.py",
+        package / "vocab" / "facts.yaml",
+    ]
+    for path in edited:
+        original = path.read_bytes()
+        path.write_bytes(original.replace(b"\n", b"\n\n", 1))  # one blank line more
+        assert source_digest(package) != before, path
+        path.write_bytes(original)
+    assert source_digest(package) == before
+    (package / "intake" / "sources" / "newreader.py").write_text("X = 1\n")
+    assert source_digest(package) != before  # a new module counts too
+
+
+def test_editing_a_report_or_a_ruleset_keeps_the_extractor_version(tmp_path: Path) -> None:
+    from pingtai_cli.intake.cached import source_digest
+
+    package = _package_copy(tmp_path)
+    before = source_digest(package)
+    for path in (package / "outputs" / "report" / "html.py", package / "engine" / "checks.py"):
+        path.write_bytes(path.read_bytes() + b"\n# edited\n")
+    assert source_digest(package) == before
+
+
+def test_the_running_extractor_version_is_the_digest_of_the_installed_sources() -> None:
+    from pingtai_cli.intake.cached import PACKAGE, extractor_version, source_digest
+
+    assert extractor_version().endswith("+" + source_digest(PACKAGE)[:16])
+    assert extractor_version() is extractor_version()  # memoised: computed once per process

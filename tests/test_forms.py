@@ -25,6 +25,7 @@ from jurisdictions import keys
 from pingtai_cli import cli
 from pingtai_cli.api import forms as forms_api
 from pingtai_cli.core.errors import OutputExists, PingtaiError
+from pingtai_cli.core.files import TEMP_SUFFIX
 from pingtai_cli.core.models import Dossier, Fact
 from pingtai_cli.outputs.forms import fill as forms_cmd
 from pingtai_cli.outputs.forms.render import (
@@ -662,7 +663,7 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
     assert [r[2] for r in body if r[2]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
     assert body[0][7] == 320  # a number the bureau can sum
     assert "【长葛鑫诚】以下栏目没有数据" in result.output and "网址及备案号" in result.output
-    assert not list(out.rglob(".pingtai-*"))  # no temporary file left behind
+    assert not [p for p in out.rglob(".*") if p.name.endswith(TEMP_SUFFIX)]  # no temporary file left behind
 
 
 def test_a_single_dossier_gets_no_summary_but_heilongjiang_still_gets_its_summary_form(

@@ -14,14 +14,13 @@ import pytest
 import yaml
 
 from jurisdictions import keys, shipped_keys
+from pingtai_cli.intake.sources.uscc import problem
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
 NOT_SAMPLES = {"README.md", "expected.yaml"}
 JURISDICTIONS = set(keys())  # discovered from the rulesets
 VERDICTS = {"eligible", "ineligible", "incomplete", "review"}
 AREA_PREFIX = {"liaoning": "21", "heilongjiang": "23", "xuchang": "4110", "shaoguan": "4402"}
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
 def _expected() -> dict:
@@ -37,13 +36,6 @@ def _members(path: Path) -> set[str]:
         with zipfile.ZipFile(path, metadata_encoding="cp936") as z:
             return {n for n in z.namelist() if not n.endswith("/")}
     return {p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()}
-
-
-def _uscc_valid(code: str) -> bool:
-    if len(code) != 18 or any(c not in USCC_CHARS for c in code):
-        return False
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(code, USCC_WEIGHTS, strict=False))
-    return USCC_CHARS[(31 - total % 31) % 31] == code[17]
 
 
 def test_expected_yaml_lists_exactly_the_sample_dossiers_on_disk() -> None:
@@ -90,14 +82,9 @@ def test_expectations_use_only_contract_verdicts_and_jurisdictions(name: str) ->
 def test_credit_code_has_a_valid_check_character_and_the_jurisdictions_area(name: str) -> None:
     sample = EXPECTED[name]
     code = str(sample["facts"]["credit_code"])
-    assert _uscc_valid(code), code
+    assert problem(code) is None, (code, problem(code))  # the check the tool itself runs
     for jurisdiction in sample["checks"]:
         assert code[2:8].startswith(AREA_PREFIX.get(jurisdiction, "")), (jurisdiction, code)
-
-
-def test_a_tampered_credit_code_fails_the_check_used_above() -> None:
-    assert _uscc_valid("91330100799655058B")  # a real code (阿里巴巴（中国）有限公司)
-    assert not _uscc_valid("91330100799655058C")
 
 
 def test_zip_sample_stores_member_names_as_gbk_without_the_utf8_flag() -> None:

@@ -1,4 +1,8 @@
-"""统一社会信用代码: the GB 32100-2015 check character and reading codes out of OCR'd text."""
+"""统一社会信用代码: the GB 32100-2015 check character and reading codes out of OCR'd text.
+
+The oracle for the check character is codes published on real licences, never the
+function under test: a code built with `check_char` proves nothing about `check_char`.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,39 @@ REAL_CODES = [
     "914403001922038216",
     "9144030071526726XG",
     "91330100716105852F",
+    "91330100799655058B",  # 阿里巴巴（中国）有限公司
+    "91110000600037341L",  # python-stdnum's documented example
 ]
-XUCHANG = "91411000MA44ABCD1" + check_char("91411000MA44ABCD1")
+XUCHANG = "91411000MA44ABCD1" + check_char("91411000MA44ABCD1")  # for the reading tests only
+ALIBABA = "91330100799655058B"
 
 
 @pytest.mark.parametrize("code", REAL_CODES)
 def test_published_codes_are_valid(code: str) -> None:
     assert is_valid(code)
     assert problem(code) is None
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_the_check_char_of_a_published_code_is_the_one_printed_on_it(code: str) -> None:
+    assert check_char(code[:17]) == code[17]
+
+
+def test_check_char_refuses_what_is_not_seventeen_characters_of_the_charset() -> None:
+    for bad in (ALIBABA[:16], ALIBABA, ALIBABA[:16] + "O"):
+        with pytest.raises(ValueError):
+            check_char(bad)
+
+
+def test_a_letter_of_a_registration_authority_code_is_accepted_in_the_first_place() -> None:
+    """GB 32100 has letter authority codes (N 农业, Y 其他): stdnum's validate() wants digits
+    there, so this tool keeps its own form check and takes only the check character from it."""
+    from stdnum.cn import uscc as stdnum_uscc
+
+    for first17 in ("N2110101MA0T8L3K5", "Y1440300MJL012345"):
+        code = first17 + stdnum_uscc.calc_check_digit(first17)
+        assert is_valid(code), problem(code)
+        assert not stdnum_uscc.is_valid(code)
 
 
 def test_check_char_of_a_made_up_code_validates_it() -> None:
@@ -57,9 +86,9 @@ def test_every_single_character_change_is_detected() -> None:
     charset = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     for pos in range(18):
         for c in charset:
-            if c == XUCHANG[pos]:
+            if c == ALIBABA[pos]:
                 continue
-            changed = XUCHANG[:pos] + c + XUCHANG[pos + 1 :]
+            changed = ALIBABA[:pos] + c + ALIBABA[pos + 1 :]
             assert not is_valid(changed), changed
 
 
@@ -75,6 +104,14 @@ def test_ocr_confusions_are_repaired_when_the_repair_validates() -> None:
     found = find_credit_codes(f"统一社会信用代码：{garbled}")
     assert [c.code for c in found] == [XUCHANG]
     assert found[0].repaired and found[0].raw == garbled
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_a_published_code_misread_by_ocr_is_repaired_to_itself(code: str) -> None:
+    garbled = code.replace("0", "O").replace("1", "I").replace("5", "S").replace("2", "Z")
+    found = find_credit_codes(f"统一社会信用代码 {garbled}")
+    assert [c.code for c in found] == [code]
+    assert found[0].repaired == (garbled != code)
 
 
 def test_lower_case_full_width_and_a_split_box_are_tolerated() -> None:

@@ -36,9 +36,9 @@ INSTALL_HINT = '--scheduler 需要 Dask 分布式组件：pip install "pingtai[d
 
 def worker_version() -> str:
     """Run on every worker before the batch: a worker with another pingtai would judge otherwise."""
-    from pingtai_cli.intake.cached import EXTRACTOR_VERSION
+    from pingtai_cli.intake.cached import extractor_version
 
-    return f"{__version__}/{EXTRACTOR_VERSION}"
+    return f"{__version__}/{extractor_version()}"
 
 
 def check_task(path: str, job: Any, topic: str | None = None, index: int = -1) -> list[CheckResult]:

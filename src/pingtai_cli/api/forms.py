@@ -55,8 +55,10 @@ def read_and_check(path: Path, job: Any) -> list[CheckResult]:
         return _errors(path, job, str(e))
     out = []
     for key in job.jurisdictions:
-        result = evaluate(dossier, load_ruleset(key, job.rulesets_dir), job.as_of)
+        rs = load_ruleset(key, job.rulesets_dir)
+        result = evaluate(dossier, rs, job.as_of)
         result.source = dossier
+        result.form_parts = fill.form_parts(dossier, result, rs)
         out.append(result)
     return out
 

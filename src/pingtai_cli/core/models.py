@@ -331,6 +331,8 @@ class CheckResult:
     reasons: list[str] = field(default_factory=list)  # why this verdict, in Chinese
     error: str | None = None  # set when the dossier could not be checked at all
     source: Dossier | None = field(default=None, repr=False, compare=False)  # fill-forms: what was read
+    # fill-forms: the forms' contexts, made by the batch worker that read the dossier
+    form_parts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self, *, include_facts: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

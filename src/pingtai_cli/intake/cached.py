@@ -3,7 +3,7 @@
 What costs time and depends only on a file's bytes — page text layers, OCR of
 a page (or of its head band), the seal test of a page, the text and headings
 of a Word document, the parsed 申请表 — is kept in one record per file, keyed
-by the SHA-256 of the bytes, `EXTRACTOR_VERSION` and the limits that change
+by the SHA-256 of the bytes, `extractor_version()` and the limits that change
 what is read. Classification and the facts drawn from texts are re-derived
 every time: they are cheap, and they depend on the file's name.
 
@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pingtai_cli.core.models import Evidence, Fact, Finding
@@ -40,9 +42,33 @@ if TYPE_CHECKING:
     from pingtai_cli.intake.sources.pdf import PdfFile
     from pingtai_cli.intake.sources.seal import SealResult
 
-# Bump whenever text-layer reading, rendering, OCR (engine settings, pre-processing),
-# seal detection, Word reading or workbook reading changes what it returns.
-EXTRACTOR_VERSION = "2026.12.01-10"  # -9: how each value was read, rows of labels no built-in key has; -10: docx table grids; -2: OCR at 1600 px; -3, -4: seal test renderings; -6: list headers, month dates; -7: implausible values; -8: fill-in cells, list headers
+# What a record depends on besides the file's bytes: the code that reads it. That is the intake
+# layer and whatever the layers contract lets it import (core, the vocabulary), so the version is a
+# digest of those files: an edit there is a new version, and no forgotten hand bump can serve a
+# stale record. Editing anything else (reports, forms, rules) keeps the cache.
+EXTRACTOR_SOURCES = ("intake/**/*.py", "core/**/*.py", "vocab/**/*.py", "vocab/**/*.yaml")
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def source_digest(package: Path, patterns: tuple[str, ...] = EXTRACTOR_SOURCES) -> str:
+    """SHA-256 over the names and bytes of the files under `package` matching `patterns`."""
+    h = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in package.glob(pattern) if p.is_file()}):
+        name = path.relative_to(package).as_posix().encode()
+        h.update(b"%d:%s%d:" % (len(name), name, path.stat().st_size))
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@functools.cache
+def extractor_version() -> str:
+    """This installation's extractor version, computed once per process, when a record is first
+    keyed (never by `--help`); the release is part of it, for an install that ships no sources."""
+    from pingtai_cli.core.version import __version__
+
+    return f"{__version__}+{source_digest(PACKAGE)[:16]}"
+
+
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
 SECTIONS = ("meta", "layer", "ocr", "seal", "docx")
@@ -67,7 +93,7 @@ class FileMemo:
 
     @classmethod
     def of(cls, data: bytes, kind: str, limits: Limits) -> FileMemo:
-        return cls(_key(EXTRACTOR_VERSION, kind, _limits_part(limits), hashlib.sha256(data).hexdigest()))
+        return cls(_key(extractor_version(), kind, _limits_part(limits), hashlib.sha256(data).hexdigest()))
 
     def _get(self, section: str, item: str) -> Any:
         return self._record[section].get(item)
@@ -307,8 +333,8 @@ def workbook(data: bytes, name: str) -> WorkbookResult:
     from pingtai_cli import vocab
     from pingtai_cli.intake.sources.excel import WorkbookResult, read_workbook
 
-    # the reader finds facts and lists by the vocabulary's labels: another vocabulary, another entry
-    key = _key(EXTRACTOR_VERSION, vocab.get().digest, "workbook", name, hashlib.sha256(data).hexdigest())
+    # the reader finds facts and lists by the vocabulary's labels: another vocabulary (vocab.use), another entry
+    key = _key(extractor_version(), vocab.get().digest, "workbook", name, hashlib.sha256(data).hexdigest())
     hit = cache.get(WORKBOOKS, key)
     if hit is not None:
         with contextlib.suppress(Exception):  # any surprise in a stored value: read the file

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pingtai_cli.core.errors import DossierError, os_reason
+from pingtai_cli.core.files import is_inside
 from pingtai_cli.core.models import Dossier, Finding, MaterialFile
 from pingtai_cli.intake.facts.crosscheck import merge_forms
 from pingtai_cli.intake.facts.docfacts import EXTRACTORS, seal_facts, seen_seal
@@ -456,12 +457,7 @@ def _folder_listing(root: Path, limits: Limits) -> Listing:
 
 
 def _symlink_message(root: Path, path: str, rel: str) -> str:
-    try:
-        target = Path(path).resolve()
-        inside = target.is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        inside = False
-    where = "指向卷宗内的文件" if inside else "指向卷宗以外"
+    where = "指向卷宗内的文件" if is_inside(path, root) else "指向卷宗以外"
     return f"{rel}：是符号链接（{where}），为安全起见未读取；请放入文件本身"
 
 

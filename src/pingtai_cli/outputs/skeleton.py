@@ -10,8 +10,6 @@ reader of spec §1.1: label in column A, value in B, unit in C, hint in D.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -20,8 +18,8 @@ from typing import Any
 
 from pingtai_cli import vocab
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
+from pingtai_cli.core.files import write_atomic
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.outputs.writer import file_mode
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.kinds.threshold import bound
 from pingtai_cli.rules.schema import FunctionReq, MaterialReq, Rule, Ruleset, When
@@ -852,22 +850,6 @@ def workbook_bytes(sk: Skeleton) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file beside `path`, then rename: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, file_mode())  # a dossier file is shared like any other
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def output_files(sk: Skeleton) -> dict[str, bytes]:

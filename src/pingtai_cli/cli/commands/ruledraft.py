@@ -19,6 +19,7 @@ import typer
 
 from pingtai_cli.cli import rules_app
 from pingtai_cli.cli.commands.rules import RulesetsDir, safe_cell
+from pingtai_cli.core.files import write_atomic
 
 MAX_TEXT_BYTES = 4 * 1024 * 1024  # a 办法 is some 20 KB; anything this large is not one
 KEY_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -92,10 +93,10 @@ def new(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not same_text:
-            copy.write_text(body, encoding="utf-8")
-        target.write_text(_header(key, text.name) + _dump(data), encoding="utf-8")
-        cases_path.write_text("# 由 pingtai rules new 按门槛值合成的用例：门槛值确认后仍应通过。\n" + _dump(cases),
-                              encoding="utf-8")
+            write_atomic(copy, body, force=force)
+        write_atomic(target, _header(key, text.name) + _dump(data), force=force)
+        write_atomic(cases_path, "# 由 pingtai rules new 按门槛值合成的用例：门槛值确认后仍应通过。\n" + _dump(cases),
+                     force=force)
     except OSError as e:
         from pingtai_cli.core.errors import os_reason
 

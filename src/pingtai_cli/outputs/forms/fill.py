@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from pingtai_cli.core.deadline import (
     DOSSIER_TIMEOUT as DOSSIER_TIMEOUT,  # re-exported for api/forms
 )
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
+from pingtai_cli.core.files import is_inside, write_atomic
 from pingtai_cli.engine.duplicates import duplicate_note
-from pingtai_cli.outputs.writer import file_mode
 
 if TYPE_CHECKING:
     from pingtai_cli.core.models import CheckResult, Dossier
@@ -53,8 +53,6 @@ INSTALL_HINT = (
     "其他系统请从 https://www.libreoffice.org 下载安装，然后重新运行本命令并加 --pdf。"
 )
 
-T = TypeVar("T")
-
 
 Say = Callable[[str], None]  # where a message for people goes (the CLI: stderr)
 
@@ -76,32 +74,9 @@ def safe_name(text: str, fallback: str) -> str:
     return name or fallback
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def _dossier_stem(path: Path) -> str:
     name = path.name or path.resolve().name
     return name[:-4] if name.lower().endswith(".zip") else name
-
-
-def write_atomic(target: Path, produce: Callable[[Path], T]) -> T:
-    """`produce` writes a temporary file beside `target`, which then replaces it in one step."""
-    fd, tmp_name = tempfile.mkstemp(prefix=".pingtai-", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        result = produce(tmp)
-        os.chmod(tmp, file_mode())  # a form is shared like any document, not private as mkstemp makes it
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return result
 
 
 # ---------------------------------------------------------------- what to write
@@ -136,7 +111,7 @@ def _shipped_templates() -> Path:
 
 def _candidate(base: Path, rel: str) -> Path | None:
     path = base / rel
-    return path if _inside(path, base) and path.is_file() else None
+    return path if is_inside(path, base) and path.is_file() else None
 
 
 def find_template(rel: str, template_dir: Path | None, alt_name: str | None = None) -> Path | None:
@@ -190,7 +165,7 @@ def template_notes(
 
     if template_dir is None:
         return []
-    if not _inside(tpl, template_dir):
+    if not is_inside(tpl, template_dir):
         return [
             f"--template-dir 中没有《{name}》的模板（应命名为 {rel} 或 {form_id}.docx），已使用内置模板。"
         ]
@@ -223,6 +198,18 @@ def _form_file(form: Form) -> str:
 
 REVIEW_OPINION = "_common/review_opinion.docx"
 REVIEW_OPINION_NAME = "审核意见表"
+
+
+def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset) -> dict[str, Any]:
+    """What `plan` needs of one dossier, made where it was read (a batch worker), so that the
+    run's one process does not build every dossier's context and check view in turn."""
+    from pingtai_cli.outputs.forms.render import check_context, form_context
+
+    return {
+        "form": form_context(dossier, rs.function_fields()),
+        "check": check_context(result),
+        "findings": len(result.findings),
+    }
 
 
 def plan(
@@ -282,10 +269,14 @@ def plan(
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
     for n_dossier, (path, dossier) in enumerate(dossiers):
-        ctx = {**form_context(dossier, rs.function_fields()), **extra}
+        made = checks[n_dossier].form_parts if checks else None
+        ctx = {**(made["form"] if made else form_context(dossier, rs.function_fields())), **extra}
         if checks:
             survey, note = survey_sample(dossier, seed)
-            ctx.update(check_context(checks[n_dossier]), survey=survey, survey_note=note)
+            check = checks[n_dossier]
+            # the worker's is the check as it was; a batch adds findings after (duplicates)
+            kept = made is not None and made["findings"] == len(check.findings)
+            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note)
         contexts.append(ctx)
         folder = safe_name(_dossier_stem(path), "dossier")
         unique, n = folder, 2
@@ -309,7 +300,7 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
     """Refuse before writing anything: a path outside --out, or an existing file without --force."""
     targets = [p for job in jobs for p in job.outputs(pdf)]
     for p in targets:
-        if not _inside(p, out):
+        if not is_inside(p, out):
             raise PingtaiError(f"拒绝写到输出目录之外：{p}")
     existing = [p for p in targets if p.exists() or p.is_symlink()]
     if existing and not force:
@@ -344,8 +335,11 @@ def write_jobs(
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     try:
         chunk = max(1, len(jobs) // (workers * 4))
-        results = pool.map(partial(_render_in_worker, out=out, limit=limit), jobs, chunksize=chunk)
-        for job, blanks in zip(jobs, results, strict=True):
+        # The summaries first: their .xlsx (openpyxl's import, the form read back) then overlaps
+        # the dossiers' forms instead of being the last thing the run waits for.
+        ordered = sorted(jobs, key=lambda job: not job.xlsx)
+        results = pool.map(partial(_render_in_worker, out=out, limit=limit), ordered, chunksize=chunk)
+        for job, blanks in zip(ordered, results, strict=True):
             job.blanks = blanks
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -367,7 +361,7 @@ def render_job(job: Job, out: Path, limit: float, written: list[Path]) -> list[s
     current = job.target
     try:
         job.target.parent.mkdir(parents=True, exist_ok=True)
-        if not _inside(job.target, out):  # a folder that is a symlink out of --out
+        if not is_inside(job.target, out):  # a folder that is a symlink out of --out
             raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
         blanks = write_atomic(job.target, partial(render_form, job.template, job.context, seconds=limit))
         written.append(job.target)
@@ -484,7 +478,7 @@ def convert_to_pdf(soffice: str, files: list[Path], timeout: float = PDF_TIMEOUT
 def given(paths: list[Path], out: Path, say: Say = _quiet) -> list[Path]:
     """The dossiers as given, each once; the output folder may not be inside one of them."""
     for p in paths:
-        if p.is_dir() and _inside(out, p):
+        if p.is_dir() and is_inside(out, p):
             raise PingtaiError(f"输出目录不能位于申报材料文件夹之内：{out}（申报材料：{p}）")
     unique: list[Path] = []
     seen: set[Path] = set()
@@ -571,7 +565,7 @@ def generic_jobs(
     existing = [p for p in planned if p.exists() or p.is_symlink()]
     if existing and not force:
         raise OutputExists("输出文件已存在（加 --force 覆盖）：\n" + "\n".join(f"  {p}" for p in existing[:10]))
-    if any(not _inside(p, out) for p in planned):
+    if any(not is_inside(p, out) for p in planned):
         raise PingtaiError(f"拒绝写到输出目录之外：{out}")
     written: list[Path] = []
     for (_, dossier), target in zip(read, folders, strict=True):
