@@ -306,3 +306,28 @@ def summary(data: dict[str, Any], path: Path, on: date) -> dict[str, Any]:
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else (str(value) if value else None)
+
+
+def ruleset_summaries(extra: Path | None, on: date) -> list[dict[str, Any]]:
+    """`rules list`: header and counts of every ruleset; files using `extends:` (or unreadable ones) get the full load."""
+    out = []
+    for key, path in available(extra).items():
+        data = read_plain(path)
+        if data is None:
+            data = _full_dump(key, extra)
+        if "error" in data:
+            out.append({"key": key, "file": str(path), "error": data["error"]})
+        else:
+            out.append(summary(data, path, on))
+    return out
+
+
+def _full_dump(key: str, extra: Path | None) -> dict[str, Any]:
+    # pydantic is imported only for a file the plain read cannot summarise
+    from pingtai_cli.core.errors import PingtaiError
+    from pingtai_cli.rules.schema import load_ruleset
+
+    try:
+        return load_ruleset(key, extra).model_dump(mode="python")
+    except PingtaiError as e:
+        return {"error": str(e).splitlines()[0]}
