@@ -192,6 +192,15 @@ def test_xlsx_needs_an_output_file():
     assert isinstance(result.exception, PingtaiError) and "--output" in str(result.exception)
 
 
+def test_the_output_extension_chooses_the_format_and_a_contradiction_is_refused(tmp_path: Path):
+    """The rule `check` follows too (cli/formats.py serves both); it guards their shared function."""
+    ok("compare-jurisdictions", "national", "liaoning", "-o", str(tmp_path / "c.csv"))
+    assert next(csv.reader(io.StringIO((tmp_path / "c.csv").read_text(encoding="utf-8-sig"))))[2:4] == ["国家", "辽宁省"]
+    clash = run("compare-jurisdictions", "-f", "json", "-o", str(tmp_path / "c.xlsx"))
+    assert clash.exit_code == 2 and "--format json 与输出文件扩展名“.xlsx”不符" in str(clash.exception)
+    assert not (tmp_path / "c.xlsx").exists()
+
+
 def test_xlsx_opens_with_headers_and_bold_strictest_cells(tmp_path: Path):
     from openpyxl import load_workbook
 

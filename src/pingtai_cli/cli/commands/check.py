@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import app, echo
+from pingtai_cli.cli.formats import format_for
 from pingtai_cli.core.errors import PingtaiError
 
 
@@ -94,19 +95,6 @@ SUFFIX_FORMATS = {
 }
 
 
-def output_format(fmt: Fmt | None, output: Path | None) -> Fmt:
-    """The format asked for, else the one --output's extension names; a contradiction is an error."""
-    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
-    if fmt is None:
-        return implied or Fmt.terminal
-    if implied is not None and implied is not fmt:
-        raise PingtaiError(
-            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
-            f"请改用 --format {implied.value}，或换一个扩展名。"
-        )
-    return fmt
-
-
 def emit(results: list[Any], fmt: Fmt, output: Path | None, force: bool, verbose: bool, lang: str) -> None:
     """Machine output alone on stdout (or in --output); the terminal report when no format is asked."""
     from pingtai_cli.outputs.report import render
@@ -178,7 +166,7 @@ def check(
     from pingtai_cli.rules.schema import load_ruleset
 
     load_ruleset(jurisdiction, rulesets_dir)  # unknown jurisdiction → exit 2 before any reading
-    fmt = output_format(fmt, output)
+    fmt = format_for(fmt, output, SUFFIX_FORMATS, Fmt.terminal)
     if fmt is Fmt.xlsx and output is None:
         raise PingtaiError("--format xlsx 需要 --output 文件名，例如 --output 汇总.xlsx")
     if output is not None and output.exists() and not force:

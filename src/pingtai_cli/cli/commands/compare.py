@@ -17,6 +17,7 @@ import typer
 
 from pingtai_cli.cli import app, echo
 from pingtai_cli.cli.commands.rules import RulesetsDir
+from pingtai_cli.cli.formats import format_for
 
 
 class CompareFormat(StrEnum):
@@ -35,21 +36,6 @@ SUFFIX_FORMATS = {
     ".markdown": CompareFormat.markdown,
     ".txt": CompareFormat.table,
 }
-
-
-def compare_format(fmt: CompareFormat | None, output: Path | None) -> CompareFormat:
-    """The format asked for, else the one --output's extension names (as `check` does)."""
-    from pingtai_cli.core.errors import PingtaiError
-
-    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
-    if fmt is None:
-        return implied or CompareFormat.table
-    if implied is not None and implied is not fmt:
-        raise PingtaiError(
-            f"--format {fmt.value} 与输出文件扩展名“{output.suffix if output else ''}”不符；"
-            f"请改用 --format {implied.value}，或换一个扩展名。"
-        )
-    return fmt
 
 
 def build(keys: list[str], rulesets_dir: Path | None) -> Any:
@@ -102,7 +88,7 @@ def compare_jurisdictions(
     as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天），与 --dossier 同用。")] = None,
 ) -> None:
     """各地认定条件对比：条件为行、地区为列，每格为门槛值及条文，标出最严、最宽与差异。"""
-    fmt = compare_format(fmt, output)
+    fmt = format_for(fmt, output, SUFFIX_FORMATS, CompareFormat.table)
     cmp = build(keys or [], rulesets_dir)
     if dossier is not None:
         if output is not None:
