@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from pingtai_cli import vocab
-from pingtai_cli.intake.materials import catalogue
 from pingtai_cli.rules.schema import Ruleset
+from pingtai_cli.vocab import material_catalogue as catalogue
 
 
 def ruleset_schema() -> dict[str, Any]:
