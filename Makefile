@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench samples clean fonts
+.PHONY: demo test test-fast lint bench samples clean fonts
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,16 @@ demo: $(STAMP)
 fonts:  # the CJK font scans are drawn with (a Debian package; see the script)
 	@scripts/install_fonts.sh
 
+# The whole suite (what CI runs), one pytest-xdist worker per core; each test file stays in one
+# worker (--dist loadfile, set in pyproject). `make test JOBS=0` runs it in this process.
+JOBS ?= auto
 test: $(STAMP) fonts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
+
+# The fast core: everything but the tests marked `slow` (OCR of real scans, subprocess runs,
+# memory peaks, the Dask cluster, the wheel). For the edit-test loop; CI runs `make test`.
+test-fast: $(STAMP) fonts
+	$(BIN)/python -m pytest -n $(JOBS) -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

@@ -92,6 +92,7 @@ def _matrix() -> list[tuple[str, bool, str, str]]:
     return [(f, q, j, where[(fi + k) % 3]) for fi, f in enumerate(FORMATS) for k, (q, j) in enumerate(flags)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("fmt", "quiet", "jobs", "where"), _matrix())
 def test_every_dossier_is_reported_exactly_once(
     intakes: dict[str, Path], tmp_path: Path, where: str, jobs: str, quiet: bool, fmt: str
@@ -111,6 +112,7 @@ def test_every_dossier_is_reported_exactly_once(
     assert "说明.txt 不是卷宗" in res.stderr  # the stray file is said, not silently dropped
 
 
+@pytest.mark.slow
 def test_a_slow_parent_loses_no_result_of_a_worker_that_has_already_ended(intakes: dict[str, Path]) -> None:
     """The race behind the lost results: the last worker ends (its stop token read) while the
     parent is still busy with a progress line; its result was in the pipe all along."""
@@ -146,6 +148,7 @@ def test_an_unreadable_dossier_has_one_verdict_in_every_format(intakes: dict[str
     assert "材料不全 1 （其中无法检查 1）" in summary and "无法检查 1 " not in summary.replace("其中无法检查 1", "")
 
 
+@pytest.mark.slow
 def test_without_a_terminal_progress_is_plain_lines_with_eta(intakes: dict[str, Path]) -> None:
     res = invoke("check", str(intakes["start"]), "-j", "liaoning", "--as-of", AS_OF, "-f", "json", "--jobs", "2")
     lines = [x for x in res.stderr.splitlines() if x.startswith("进度 ")]

@@ -341,6 +341,7 @@ def _writer(cache_dir: str, fill: str, rounds: int) -> None:
             cache.put("files", KEY, {"fill": fill * 200_000, "round": i})
 
 
+@pytest.mark.slow
 def test_two_processes_writing_the_same_entry_never_leave_it_torn(tmp_path: Path) -> None:
     cache_dir = str(tmp_path / "shared")
     ctx = mp.get_context("fork")
@@ -377,6 +378,7 @@ def test_a_parsed_workbook_survives_the_json_round_trip(workbook: Path) -> None:
     assert decode(stored) == result
 
 
+@pytest.mark.slow
 def test_a_rechecked_real_scan_is_read_from_the_cache_without_the_ocr_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

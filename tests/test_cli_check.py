@@ -75,6 +75,7 @@ def test_a_path_that_does_not_exist_is_exit_2_but_the_others_are_still_checked()
     assert [r["verdict"] for r in lines] == ["eligible"]
 
 
+@pytest.mark.slow
 def test_a_batch_with_a_broken_dossier_in_the_middle_checks_every_other_one(tmp_path: Path):
     intake = tmp_path / "收件"
     intake.mkdir()
@@ -90,6 +91,7 @@ def test_a_batch_with_a_broken_dossier_in_the_middle_checks_every_other_one(tmp_
     assert broken["findings"][0]["severity"] == "error"
 
 
+@pytest.mark.slow
 def test_xlsx_summary_of_all_samples_has_one_row_per_dossier(tmp_path: Path):
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "汇总.xlsx"

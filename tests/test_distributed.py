@@ -11,6 +11,8 @@ import pytest
 
 from cli_helpers import invoke
 
+pytestmark = pytest.mark.slow  # a Dask LocalCluster of worker processes
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
 AS_OF = "2026-03-15"
@@ -34,8 +36,10 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> str:
 
     mp = pytest.MonkeyPatch()
     mp.setenv("PINGTAI_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))  # the workers inherit it
+    # Port 0 everywhere and no dashboard: two xdist workers (or two developers) never collide.
     cluster = LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,
+        dashboard_address=None, worker_dashboard_address=None,
     )
     assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
     yield cluster.scheduler_address
@@ -87,7 +91,12 @@ def test_fill_forms_runs_on_the_cluster_too(intake: Path, scheduler: str, tmp_pa
         assert texts[0] == texts[1]
 
 
-def test_an_unreachable_scheduler_is_a_clear_error_not_a_traceback(intake: Path) -> None:
+def test_an_unreachable_scheduler_is_a_clear_error_not_a_traceback(
+    intake: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pingtai_cli import distributed
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")  # the error, not the wait, is the subject
     res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-q", "-f", "json",
                  "--scheduler", "tcp://127.0.0.1:9")  # fmt: skip
     assert res.exit_code == 2 and "无法连接 Dask 调度器 tcp://127.0.0.1:9" in str(res.exception)

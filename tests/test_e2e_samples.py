@@ -12,19 +12,18 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from pingtai_cli.api import read_dossier
 from pingtai_cli.core.models import CheckResult, Dossier
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.rules.schema import load_ruleset
+from samples import EXPECTED, SAMPLES, sample_param
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_dossiers"
-EXPECTED = yaml.safe_load((SAMPLES / "expected.yaml").read_text(encoding="utf-8"))
 AS_OF = date.fromisoformat(str(EXPECTED["as_of"]))
 
 CASES = [(name, key) for name, s in EXPECTED["samples"].items() for key in s["checks"]]
+CASE_PARAMS = [sample_param(n, k, id=f"{n}-{k}") for n, k in CASES]
+NAME_PARAMS = [sample_param(n, id=n) for n in EXPECTED["samples"]]
 
 
 @cache
@@ -41,7 +40,7 @@ def _fields(r: CheckResult, status: str) -> set[str]:
     return {f for c in r.conditions + r.exclusions if c.status == status for f in c.fields}
 
 
-@pytest.mark.parametrize("name,key", CASES, ids=[f"{n}-{k}" for n, k in CASES])
+@pytest.mark.parametrize("name,key", CASE_PARAMS)
 def test_verdict_failing_fields_and_materials_are_as_the_texts_say(name: str, key: str) -> None:
     want = EXPECTED["samples"][name]["checks"][key]
     r = result(name, key)
@@ -54,7 +53,7 @@ def test_verdict_failing_fields_and_materials_are_as_the_texts_say(name: str, ke
     assert any(e.status == "fail" for e in r.exclusions) == bool(want.get("exclusion"))
 
 
-@pytest.mark.parametrize("name,key", CASES, ids=[f"{n}-{k}" for n, k in CASES])
+@pytest.mark.parametrize("name,key", CASE_PARAMS)
 def test_function_count_and_each_function_status(name: str, key: str) -> None:
     want = EXPECTED["samples"][name]["checks"][key]["functions"]
     fr = result(name, key).functions
@@ -64,7 +63,7 @@ def test_function_count_and_each_function_status(name: str, key: str) -> None:
     assert {k: got.get(k) for k in want["status"]} == want["status"]
 
 
-@pytest.mark.parametrize("name", list(EXPECTED["samples"]))
+@pytest.mark.parametrize("name", NAME_PARAMS)
 def test_workbook_facts_are_read_into_the_contract_units(name: str) -> None:
     want = EXPECTED["samples"][name]["facts"]
     d = dossier(name)
@@ -88,7 +87,7 @@ def test_workbook_facts_are_read_into_the_contract_units(name: str) -> None:
         assert fact.evidence is not None and fact.evidence.file, f"{key} has no evidence"
 
 
-@pytest.mark.parametrize("name", list(EXPECTED["samples"]))
+@pytest.mark.parametrize("name", NAME_PARAMS)
 def test_every_file_is_classified_as_expected(name: str) -> None:
     want = EXPECTED["samples"][name]["files"]
     d = dossier(name)
@@ -100,7 +99,7 @@ def test_every_file_is_classified_as_expected(name: str) -> None:
         assert set(keys) <= set(got[path]), f"{path}: {got[path]}"
 
 
-@pytest.mark.parametrize("name", list(EXPECTED["samples"]))
+@pytest.mark.parametrize("name", NAME_PARAMS)
 def test_document_facts_agree_with_the_workbook(name: str) -> None:
     docs = EXPECTED["samples"][name].get("documents") or {}
     d = dossier(name)
@@ -120,6 +119,7 @@ def test_document_facts_agree_with_the_workbook(name: str) -> None:
         assert mf.facts["has_seal"].value is decl["sealed"]
 
 
+@pytest.mark.slow
 def test_a_scanned_licence_is_recognised_from_its_content_alone() -> None:
     d = dossier("heilongjiang_scan_license")
     scan = next(f for f in d.files if f.path == "scan0001.pdf")
@@ -128,13 +128,14 @@ def test_a_scanned_licence_is_recognised_from_its_content_alone() -> None:
     assert any("内容" in why or "第1页" in why for why in scan.matched_by)
 
 
+@pytest.mark.slow
 def test_a_scanned_audit_report_is_ocrd_only_up_to_its_balance_sheet() -> None:
     d = dossier("heilongjiang_remote_relaxed")
     audit = next(f for f in d.files if "audit_report" in f.material_keys)
     assert 1 <= audit.ocr_pages <= 3
 
 
-@pytest.mark.parametrize("name", [n for n, s in EXPECTED["samples"].items() if s.get("clean")])
+@pytest.mark.parametrize("name", [sample_param(n, id=n) for n, s in EXPECTED["samples"].items() if s.get("clean")])
 def test_clean_samples_raise_no_error_finding(name: str) -> None:
     for key in EXPECTED["samples"][name]["checks"]:
         errors = [f.message for f in result(name, key).findings if f.severity == "error"]
@@ -157,6 +158,7 @@ def test_xuchang_staff_rule_shows_both_readings_of_the_text() -> None:
     assert any("10" in n and "附件2" in n for n in staff.notes), staff.notes
 
 
+@pytest.mark.slow  # every sample, the scanned ones too
 def test_every_sample_result_validates_against_the_shipped_json_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from pingtai_cli.outputs.report.json import load_schema, render_json
@@ -172,7 +174,7 @@ FINDING_CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,index", FINDING_CASES, ids=[f"{n}-{i}" for n, i in FINDING_CASES])
+@pytest.mark.parametrize("name,index", [sample_param(n, i, id=f"{n}-{i}") for n, i in FINDING_CASES])
 def test_every_expected_finding_is_reported(name: str, index: int) -> None:
     want = EXPECTED["samples"][name]["findings"][index]
     for key in EXPECTED["samples"][name]["checks"]:
@@ -187,6 +189,7 @@ def test_every_expected_finding_is_reported(name: str, index: int) -> None:
         assert severities and max(severities) >= SEVERITY[want["severity"]], (key, want["about"])
 
 
+@pytest.mark.slow
 def test_every_fact_says_how_it_was_read() -> None:
     """Typed in the workbook, a PDF's text layer, or OCR of a scan: the verdict side weighs them."""
     d = dossier("heilongjiang_scan_license")

@@ -831,6 +831,7 @@ def test_pdf_without_libreoffice_says_how_to_install_it_and_keeps_the_docx(
     assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
 def test_pdf_is_made_beside_each_docx_when_libreoffice_is_installed(
     tmp_path: Path, fake_reader: dict
@@ -890,6 +891,7 @@ def test_every_sample_dossier_fills_its_jurisdictions_forms(sample: Path, tmp_pa
             assert [r["year"] for r in ctx["yearly"]] == sorted(r["year"] for r in ctx["yearly"])
 
 
+@pytest.mark.slow
 def test_fill_forms_on_a_sample_refuses_a_second_run_with_exit_2_and_the_file_named(
     tmp_path: Path,
 ) -> None:

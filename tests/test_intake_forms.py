@@ -171,6 +171,7 @@ def test_fill_forms_reads_through_the_cache_check_filled(env: Path, monkeypatch:
     assert calls == []
 
 
+@pytest.mark.slow
 def test_fill_forms_with_jobs_gives_the_same_forms_and_plain_progress(intake: Path, env: Path) -> None:
     one, two = env / "jobs1", env / "jobs2"
     fill(intake, one, "--jobs", "1")

@@ -21,6 +21,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(next(out.glob("pingtai-*.whl")))
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_every_shipped_ruleset_and_its_cases(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     shipped = sorted(p for p in (ROOT / "rulesets").rglob("*") if p.is_file())
@@ -30,6 +31,7 @@ def test_the_wheel_carries_every_shipped_ruleset_and_its_cases(wheel: zipfile.Zi
         assert f"pingtai_cli/_data/rulesets/{rel}" in names
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     for src in sorted((ROOT / "templates").rglob("*.docx")):
@@ -44,6 +46,7 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
     assert "pingtai_cli/drafting.yaml" in names  # `pingtai rules new`'s vocabulary
 
 
+@pytest.mark.slow
 def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "pingtai = pingtai_cli.cli:main" in wheel.read(entry).decode()
@@ -58,6 +61,7 @@ def test_the_readme_lists_every_fact_key_pingtai_adds_to_the_contract() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_a_batch_run_from_the_installed_wheel_reports_every_dossier_once(
     wheel: zipfile.ZipFile, tmp_path: Path
 ) -> None:

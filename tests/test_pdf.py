@@ -248,6 +248,7 @@ def test_seal_detection_works_without_any_font() -> None:
 # --- scans (OCR: ~1 s a page, so few tests) ------------------------------------------
 
 
+@pytest.mark.slow
 @needs_font
 def test_a_scan_named_scan0001_is_classified_by_ocr_and_its_code_read() -> None:
     image = page_image("营 业 执 照", LICENCE, seal=True)
@@ -277,6 +278,7 @@ def _jpeg(img) -> bytes:  # type: ignore[no-untyped-def]
     return buf.getvalue()
 
 
+@pytest.mark.slow
 def test_a_scanned_audit_report_is_read_to_its_balance_sheet_only() -> None:
     """The committed 4-page scan: page 3 is the 资产负债表; page 4 is never OCR'd."""
     data = (SAMPLES / "heilongjiang_remote_relaxed" / "02审计报告（扫描件）.pdf").read_bytes()
@@ -287,6 +289,7 @@ def test_a_scanned_audit_report_is_read_to_its_balance_sheet_only() -> None:
     assert material.ocr_pages <= 4  # page 1 whole, heads of 2 and 3, page 3 whole
 
 
+@pytest.mark.slow
 def test_the_ocr_budget_stops_a_long_scan() -> None:
     data = (SAMPLES / "heilongjiang_remote_relaxed" / "02审计报告（扫描件）.pdf").read_bytes()
     material = process_file("审计报告.pdf", data, Limits(max_ocr_pages=1))

@@ -97,3 +97,27 @@ def test_zip_sample_stores_member_names_as_gbk_without_the_utf8_flag() -> None:
         assert any(
             i.orig_filename.encode("cp437") == sample["workbook"].encode("cp936") for i in infos
         )
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_sample_runs_the_ocr_engine_exactly_when_its_cases_are_marked_slow(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pytest -m "not slow"` keeps the samples read without OCR (tests/samples.py decides from
+    expected.yaml); the engine is replaced by one that reads nothing, so this test costs no OCR."""
+    from pingtai_cli.api import read_dossier
+    from pingtai_cli.extract import ocr
+    from samples import read_by_ocr
+
+    runs: list[tuple[int, ...]] = []
+
+    def counting_engine() -> object:
+        def run(bgr: object) -> tuple[None, float]:
+            runs.append(getattr(bgr, "shape", ()))
+            return None, 0.0
+
+        return run
+
+    monkeypatch.setattr(ocr, "engine", counting_engine)
+    read_dossier(SAMPLES / EXPECTED[name]["path"], use_cache=False)
+    assert bool(runs) == read_by_ocr(name), runs

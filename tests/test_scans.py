@@ -26,6 +26,7 @@ def pages():  # type: ignore[no-untyped-def]
     return ds.sources()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("degrees", [90])
 def test_a_licence_scanned_sideways_or_upside_down_is_still_a_licence(pages, degrees: int) -> None:  # type: ignore[no-untyped-def]
     licence, _ = pages
@@ -36,6 +37,7 @@ def test_a_licence_scanned_sideways_or_upside_down_is_still_a_licence(pages, deg
     assert material.facts["credit_code"].evidence.how == "ocr"  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_a_skewed_balance_sheet_gives_the_total_of_its_own_row(pages) -> None:  # type: ignore[no-untyped-def]
     _, audit = pages
     data = ds.pdf_of([ds.turned(audit[1], -5)])
@@ -44,6 +46,7 @@ def test_a_skewed_balance_sheet_gives_the_total_of_its_own_row(pages) -> None:  
     assert material.facts["audit_year"].value == ds.EXPECT["audit_year"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not FONT.exists(), reason="the contents page is drawn with WenQuanYi")
 def test_a_licence_bound_as_page_3_behind_a_table_of_contents_is_read_there() -> None:
     variant = ds.VARIANTS["combined"]()
@@ -54,6 +57,7 @@ def test_a_licence_bound_as_page_3_behind_a_table_of_contents_is_read_there() ->
     assert code.value == ds.EXPECT["credit_code"] and code.evidence.page == 3  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_an_unreadable_page_names_its_page_its_measured_cause_and_the_fix(pages) -> None:  # type: ignore[no-untyped-def]
     licence, _ = pages
     ruined = ds.faint(ds.faint(ds.resample(licence, 40)))
@@ -79,6 +83,7 @@ def test_a_field_label_is_never_taken_as_a_value() -> None:
     assert find_org_name("名称 类型 有限责任公司") is None
 
 
+@pytest.mark.slow
 def test_every_material_of_a_combined_scan_is_provided_and_a_recheck_ocrs_nothing(pages) -> None:  # type: ignore[no-untyped-def]
     """A scanned bundle: the licence on page 1, a credit report on page 2, the audit report on 3–4."""
     from pingtai_cli.intake import cache

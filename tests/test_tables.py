@@ -104,6 +104,7 @@ def test_document_facts_stand_in_for_what_the_form_lacks(tmp_path: Path) -> None
     assert "sources.from_document" in {f.id for f in d.findings}
 
 
+@pytest.mark.slow
 def test_a_scanned_form_is_laid_into_the_grid_from_its_ocr_lines() -> None:
     import pypdfium2 as pdfium
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_corpus import Corpus, build_corpus, remove_corpus
+from hostile_corpus import Corpus, build_corpus, unlock_corpus
 from hostile_helpers import assert_same_tree, snapshot
 
 from pingtai_cli.core.errors import PingtaiError
@@ -25,9 +25,11 @@ from pingtai_cli.core.errors import PingtaiError
 
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+    """Built under this session's (this xdist worker's) basetemp, which pytest's retention
+    removes in a later session: the 10,000-file tree costs no teardown here."""
     built = build_corpus(tmp_path_factory.mktemp("hostile"))
     yield built
-    remove_corpus(built)
+    unlock_corpus(built)
 
 
 @pytest.fixture(scope="session")

@@ -122,6 +122,7 @@ def test_check_renders_the_whole_intake_in_every_format_with_hostile_text_inert(
         assert "<script>" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("untouched")
 def test_check_batch_over_the_corpus_in_two_processes_ends_with_exit_1_and_no_traceback(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
@@ -153,6 +154,7 @@ def test_check_batch_over_the_corpus_in_two_processes_ends_with_exit_1_and_no_tr
     assert leftovers(private_dirs["tmp"], private_dirs["cache"]) == []
 
 
+@pytest.mark.slow
 def test_check_exit_codes_are_2_only_for_the_commands_own_failures(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -206,6 +208,7 @@ def test_fill_forms_over_the_corpus_fills_the_readable_and_names_the_broken(
     assert again.code == 2 and "已存在" in again.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("untouched")
 def test_fill_forms_as_a_subprocess_keeps_outputs_inside_out_and_leaves_no_temp(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
@@ -255,6 +258,7 @@ def test_init_refuses_a_dossier_a_zip_a_path_through_a_file_and_a_too_long_name(
         assert run.code == 2 and "错误" in run.stderr, (target, run.text)
 
 
+@pytest.mark.slow
 def test_init_as_a_subprocess_reports_a_refused_path_in_chinese(
     tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -311,6 +315,7 @@ def test_compare_csv_and_xlsx_of_a_hostile_dossier_are_inert(
             assert not any(v.startswith(FORMULA_STARTS) for v in row), row
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("untouched")
 def test_compare_as_a_subprocess_over_the_bad_files(
     corpus: Corpus, private_dirs: dict[str, Path]

@@ -43,6 +43,7 @@ def slow_dossier(folder: Path, copies: int = 6) -> Path:
 # time limits
 
 
+@pytest.mark.slow
 def test_a_dossier_past_the_time_limit_is_an_error_result_and_the_batch_goes_on(
     corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -82,6 +83,7 @@ def test_a_dossier_past_the_time_limit_is_an_error_result_and_the_batch_goes_on(
     assert by_name["wb_hostile_text"]["org_name"].startswith("=HYPERLINK")
 
 
+@pytest.mark.slow
 def test_a_real_scan_dossier_is_stopped_at_the_time_limit_in_a_subprocess(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -110,6 +112,7 @@ def test_a_real_scan_dossier_is_stopped_at_the_time_limit_in_a_subprocess(
     assert by_name["wb_macros"].get("error") is None and run.code == 1
 
 
+@pytest.mark.slow
 def test_one_dossier_checked_alone_is_stopped_at_a_time_limit_given_on_the_command_line(
     tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -124,6 +127,7 @@ def test_one_dossier_checked_alone_is_stopped_at_a_time_limit_given_on_the_comma
     assert "超过单个卷宗时限 1 秒" in json.loads(run.stdout)["findings"][0]["message"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_batch_with_exit_130_no_traceback_no_worker_and_no_file_left(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -170,6 +174,7 @@ def test_ctrl_c_stops_a_batch_with_exit_130_no_traceback_no_worker_and_no_file_l
     assert leftovers(tmp_path, private_dirs["tmp"], private_dirs["cache"]) == []
 
 
+@pytest.mark.slow
 def test_the_ocr_engine_starts_with_telemetry_off_and_leaves_nothing_in_tmp(tmp_path: Path) -> None:
     """ONNX Runtime ≥ 1.29 phones home from Linux and keeps $TMPDIR/.ses unless told not to."""
     env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}

@@ -16,6 +16,8 @@ import pytest
 from hostile_corpus import GOOD_WORKBOOK, Corpus
 from hostile_helpers import AS_OF, TRACEBACK
 
+pytestmark = pytest.mark.slow  # each case a subprocess measured for its peak memory
+
 MB = 1024 * 1024
 HOSTILE_BOUND_MB = 250  # every case of the corpus (measured: 40–120 MB)
 ACCEPTED_IMAGE_BOUND_MB = 400  # the largest image still read (measured: 285 MB)

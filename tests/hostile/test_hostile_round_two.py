@@ -128,6 +128,7 @@ def _reap(pids: list[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_no_worker_outlives_it(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path], sig: signal.Signals
@@ -150,6 +151,7 @@ def test_sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_no_worker_outlives_it(
         proc.kill()
 
 
+@pytest.mark.slow
 def test_a_parent_killed_outright_takes_its_workers_with_it(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -204,6 +206,7 @@ def billion_laughs(folder: Path, key: str = "bomb") -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["validate", "check", "show"])
 def test_a_yaml_alias_bomb_in_a_rulesets_dir_is_refused_within_bounded_memory(
     tmp_path: Path, private_dirs: dict[str, Path], command: str
@@ -263,6 +266,7 @@ BOMBS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(BOMBS), ids=list(BOMBS))
 def test_a_template_bomb_is_a_plain_error_within_bounded_memory_and_time(
     tmp_path: Path, private_dirs: dict[str, Path], case: str
@@ -300,6 +304,7 @@ def test_the_sandbox_refuses_huge_values_as_template_errors_and_renders_ordinary
 # 4. a dossier is never an output, folder or zip, with or without --force
 
 
+@pytest.mark.slow
 def test_check_and_compare_refuse_to_write_over_the_zip_they_read(tmp_path: Path) -> None:
     dossier = tmp_path / "X.zip"
     shutil.copyfile(SAMPLES / "shaoguan_small_premises.zip", dossier)
@@ -332,6 +337,7 @@ def _gbk(private: dict[str, Path], *args: str | Path) -> tuple[int, str, str]:
 NOT_IN_GBK = "智联😀平台ⓐ有限公司"  # an emoji and a circled letter: no GBK code for either
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["terminal", "json", "jsonl", "markdown", "html"])
 def test_check_writes_the_whole_report_to_a_gbk_console_in_every_format(
     tmp_path: Path, private_dirs: dict[str, Path], fmt: str
@@ -350,6 +356,7 @@ def test_check_writes_the_whole_report_to_a_gbk_console_in_every_format(
         assert "&#128512;" in out  # a character reference: the page says UTF-8, the stream is GBK
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -378,6 +385,7 @@ def test_every_other_command_writes_to_a_gbk_console(
 TERMINAL_TRICKS = "\x1b]0;已被接管\x07\u202egpj.exe\x9b31m"
 
 
+@pytest.mark.slow
 def test_fill_forms_check_and_init_never_send_control_or_bidi_characters_to_the_terminal(
     tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -410,6 +418,7 @@ def evil_ruleset(folder: Path, pattern: str, key: str = "evil") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_catastrophic_pattern_in_a_user_ruleset_cannot_hang_a_check(
     tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -424,6 +433,7 @@ def test_a_catastrophic_pattern_in_a_user_ruleset_cannot_hang_a_check(
     assert run.code == 1 and json.loads(run.stdout)["verdict"] != "eligible"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pattern", [r"(a+)\1", r"(?=省)省级", r"(?<!市)示范平台", "(" * 1001 + ")" * 1001])
 def test_validate_refuses_a_pattern_the_linear_engine_cannot_run(
     tmp_path: Path, private_dirs: dict[str, Path], pattern: str
@@ -472,6 +482,7 @@ def test_a_symlinked_zip_in_an_intake_is_skipped_like_a_symlinked_folder(tmp_pat
 # 9–11. values and streams that used to end in 内部错误
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "flags",
     [
@@ -491,6 +502,7 @@ def test_absurd_values_are_plain_usage_errors(private_dirs: dict[str, Path], fla
     assert run.code == 2 and flags[0] in run.stderr and not run.stdout, run.text[-1500:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flags", [("--as-of", "9999-12-31"), ("--timeout", "nan")], ids=lambda f: " ".join(f))
 def test_fill_forms_and_init_refuse_absurd_values_too(tmp_path: Path, private_dirs: dict[str, Path], flags: tuple[str, str]) -> None:
     run = run_main("fill-forms", SAMPLES / "liaoning_eligible", "-j", "liaoning", "-o", tmp_path / "out", *flags, private=private_dirs).clean()
@@ -500,6 +512,7 @@ def test_fill_forms_and_init_refuse_absurd_values_too(tmp_path: Path, private_di
         assert run.code == 2 and not (tmp_path / "new").exists()
 
 
+@pytest.mark.slow
 def test_a_closed_stdout_is_a_clear_usage_error_and_a_report_to_a_file_still_works(
     tmp_path: Path, private_dirs: dict[str, Path]
 ) -> None:
@@ -628,6 +641,7 @@ def test_a_broken_zip_dossier_is_named_in_chinese(corpus: Corpus) -> None:
     assert "not a zip" not in text.lower() and "压缩包" in text
 
 
+@pytest.mark.slow
 def test_rules_commands_show_a_user_ruleset_s_text_inert(tmp_path: Path, private_dirs: dict[str, Path]) -> None:
     """A user ruleset is untrusted too: its names and quotes reach `rules list/show/explain/keys`
     with control and bidi characters made visible and `[...]` shown as written, never as markup."""
