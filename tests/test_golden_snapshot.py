@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from pingtai_cli import cli
 from pingtai_cli.api import check_many
 from pingtai_cli.outputs.report import render
+from samples import sample_param
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -74,7 +75,7 @@ def compare_or_update(file: Path, text: str) -> None:
     assert text == want, HOW_TO_UPDATE.format(file=file.name)
 
 
-@pytest.mark.parametrize("name,key", CASES, ids=[f"{n}-{k}" for n, k in CASES])
+@pytest.mark.parametrize("name,key", [sample_param(n, k, id=f"{n}-{k}") for n, k in CASES])
 def test_check_json_is_the_golden_snapshot(name: str, key: str) -> None:
     compare_or_update(GOLDEN / f"check.{name}.{key}.json", results(name)[key])
 
