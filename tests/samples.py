@@ -6,6 +6,9 @@ sample); `sample_param` marks its cases `slow`, so `pytest -m "not slow"` keeps 
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,3 +35,34 @@ def sample_param(name: str, *rest: Any, id: str | None = None) -> Any:
     """A pytest.param for a case of sample `name`, marked slow when reading it runs OCR."""
     marks = [pytest.mark.slow] if read_by_ocr(name) else []
     return pytest.param(name, *rest, id=id, marks=marks)
+
+
+# ---------------------------------------------------------------------------
+# intakes: folders of dossiers as a bureau receives them
+
+BROKEN_ZIP = b"PK\x03\x04 this is not really a zip"
+
+
+def make_intake(folder: Path, members: dict[str, str | bytes]) -> Path:
+    """An intake folder: each name is a copy of the sample named by a str value (folder or zip),
+    or a file holding a bytes value (a broken zip, a stray note). Returns `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, what in members.items():
+        if isinstance(what, bytes):
+            (folder / name).write_bytes(what)
+        elif (SAMPLES / what).is_dir():
+            shutil.copytree(SAMPLES / what, folder / name)
+        else:
+            shutil.copyfile(SAMPLES / what, folder / name)
+    return folder
+
+
+@contextmanager
+def cache_dir_env(path: Path) -> Iterator[Path]:
+    """PINGTAI_CACHE_DIR set to `path` for a module-scoped fixture (batch workers inherit it)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PINGTAI_CACHE_DIR", str(path))
+    try:
+        yield path
+    finally:
+        mp.undo()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from builders import text_pdf
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.balance import balance_total
-from test_pdf import text_pdf
 
 HEAD = "资产负债表\n2025年12月31日\n"
 

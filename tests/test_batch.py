@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import time
 from datetime import date
 from html.parser import HTMLParser
@@ -16,11 +15,11 @@ import pytest
 from cli_helpers import invoke
 from pingtai_cli.api import batch
 from pingtai_cli.core.progress import PlainProgress
+from samples import BROKEN_ZIP, make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
 ELIGIBLE = SAMPLES / "liaoning_eligible"
-BROKEN_ZIP = b"PK\x03\x04 this is not really a zip"
 AS_OF = "2026-03-15"
 
 # Where the corrupt .zip sorts among three good dossiers (d1, d3, d5).
@@ -33,12 +32,9 @@ def intakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One intake per position of the broken member, each with a stray .txt beside the dossiers."""
     out = {}
     for where, broken in POSITIONS.items():
-        intake = tmp_path_factory.mktemp(f"intake_{where}")
-        for name in ("d1", "d3", "d5"):
-            shutil.copytree(ELIGIBLE, intake / name)
-        (intake / broken).write_bytes(BROKEN_ZIP)
-        (intake / "说明.txt").write_text("收件说明", encoding="utf-8")
-        out[where] = intake
+        members: dict[str, str | bytes] = {name: ELIGIBLE.name for name in ("d1", "d3", "d5")}
+        members |= {broken: BROKEN_ZIP, "说明.txt": "收件说明".encode()}
+        out[where] = make_intake(tmp_path_factory.mktemp(f"intake_{where}"), members)
     return out
 
 

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import invoke
+from samples import BROKEN_ZIP, make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -77,11 +78,9 @@ def test_a_path_that_does_not_exist_is_exit_2_but_the_others_are_still_checked()
 
 @pytest.mark.slow
 def test_a_batch_with_a_broken_dossier_in_the_middle_checks_every_other_one(tmp_path: Path):
-    intake = tmp_path / "收件"
-    intake.mkdir()
-    shutil.copytree(ELIGIBLE, intake / "a_good")
-    (intake / "b_broken.zip").write_bytes(b"PK\x03\x04 this is not really a zip")
-    shutil.copytree(LOW_ASSETS, intake / "c_low")
+    intake = make_intake(tmp_path / "收件", {
+        "a_good": ELIGIBLE.name, "b_broken.zip": BROKEN_ZIP, "c_low": LOW_ASSETS.name,
+    })
     res = run(str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "--jobs", "2", "-q")
     assert res.exit_code == 1
     data = json.loads(res.stdout)

@@ -4,12 +4,12 @@ every output identical to a local run."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from cli_helpers import invoke
+from samples import BROKEN_ZIP, make_intake
 
 pytestmark = pytest.mark.slow  # a Dask LocalCluster of worker processes
 
@@ -20,14 +20,12 @@ AS_OF = "2026-03-15"
 
 @pytest.fixture(scope="module")
 def intake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    intake = tmp_path_factory.mktemp("dask") / "收件"
-    intake.mkdir()
-    for name in ("liaoning_eligible", "national_low_assets", "xuchang_excluded"):
-        shutil.copytree(SAMPLES / name, intake / name)
-    shutil.copy(SAMPLES / "shaoguan_small_premises.zip", intake)
-    (intake / "zz_broken.zip").write_bytes(b"PK\x03\x04 not a zip")
-    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "zz_again")  # a duplicate, found after the run
-    return intake
+    names = ("liaoning_eligible", "national_low_assets", "xuchang_excluded", "shaoguan_small_premises.zip")
+    return make_intake(tmp_path_factory.mktemp("dask") / "收件", {
+        **{name: name for name in names},
+        "zz_broken.zip": BROKEN_ZIP,
+        "zz_again": "liaoning_eligible",  # a duplicate, found after the run
+    })
 
 
 @pytest.fixture(scope="module")

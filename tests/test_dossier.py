@@ -12,27 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from builders import text_pdf
 from pingtai_cli.core.errors import DossierError
 from pingtai_cli.intake.dossier import read_dossier
 from pingtai_cli.intake.limits import Limits
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"
-
-
-def text_pdf(lines: list[str]) -> bytes:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.setFont("STSong-Light", 12)
-    for i, line in enumerate(lines):
-        c.drawString(60, 780 - 24 * i, line)
-    c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def gbk_zip(members: dict[str, bytes]) -> bytes:
@@ -68,7 +53,7 @@ def finding_ids(dossier) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_gbk_member_names_of_a_windows_zip_come_out_right(tmp_path: Path) -> None:
-    licence = text_pdf(["营业执照", "统一社会信用代码 91350100M000100Y43"])
+    licence = text_pdf([["营业执照", "统一社会信用代码 91350100M000100Y43"]])
     path = tmp_path / "卷宗.zip"
     path.write_bytes(
         gbk_zip({"某平台/02营业执照副本.pdf": licence, "某平台/租赁合同.pdf": b"%PDF-"})
@@ -218,7 +203,7 @@ def test_a_broken_zip_or_a_missing_path_is_a_dossier_error(tmp_path: Path) -> No
 
 def test_a_symlink_out_of_the_dossier_is_a_finding_and_not_read(tmp_path: Path) -> None:
     secret = tmp_path / "secret.pdf"
-    secret.write_bytes(text_pdf(["营业执照", "机密"]))
+    secret.write_bytes(text_pdf([["营业执照", "机密"]]))
     folder = tmp_path / "dossier"
     folder.mkdir()
     (folder / "营业执照.pdf").symlink_to(secret)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 from cli_helpers import invoke
 from pingtai_cli.core.models import CheckResult, Fact, MaterialFile
 from pingtai_cli.engine.duplicates import DUPLICATE_ID, mark_duplicates
+from samples import make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -55,11 +55,9 @@ def test_each_kind_of_sameness_marks_every_copy_and_says_what_is_shared() -> Non
 
 
 def test_a_copy_in_an_intake_is_a_finding_on_both_and_in_the_summary(tmp_path: Path) -> None:
-    intake = tmp_path / "收件"
-    intake.mkdir()
-    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "a_沈阳智联")
-    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "b_沈阳智联（重报）")
-    shutil.copytree(SAMPLES / "national_low_assets", intake / "c_other")
+    intake = make_intake(tmp_path / "收件", {
+        "a_沈阳智联": "liaoning_eligible", "b_沈阳智联（重报）": "liaoning_eligible", "c_other": "national_low_assets",
+    })
     res = invoke("check", str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "-q")
     docs = {Path(d["dossier"]).name: d for d in json.loads(res.stdout)}
     msg = {k: " ".join(f["message"] for f in d["findings"] if f["id"] == DUPLICATE_ID) for k, d in docs.items()}

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from cli_helpers import invoke
+from samples import make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -32,13 +32,12 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def intake(env: Path) -> Path:
-    intake = env / "收件"
-    intake.mkdir()
-    shutil.copytree(SAMPLES / "xuchang_unstamped", intake / "a_unstamped")  # incomplete, sorted first
-    shutil.copytree(SAMPLES / "xuchang_excluded", intake / "b_excluded")
-    shutil.copytree(SAMPLES / "xuchang_comprehensive", intake / "c_comprehensive")
-    shutil.copytree(SAMPLES / "xuchang_comprehensive", intake / "d_again")  # the same applicant again
-    return intake
+    return make_intake(env / "收件", {
+        "a_unstamped": "xuchang_unstamped",  # incomplete, sorted first
+        "b_excluded": "xuchang_excluded",
+        "c_comprehensive": "xuchang_comprehensive",
+        "d_again": "xuchang_comprehensive",  # the same applicant again
+    })
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from cli_helpers import invoke
+from samples import BROKEN_ZIP, cache_dir_env, make_intake
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -19,16 +19,13 @@ AS_OF = "2026-03-15"
 @pytest.fixture(scope="module")
 def intake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("intake")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PINGTAI_CACHE_DIR", str(base / "cache"))
-    intake = base / "收件"
-    intake.mkdir()
-    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "a_eligible")
-    shutil.copytree(SAMPLES / "national_low_assets", intake / "b_low_assets")
-    shutil.copytree(SAMPLES / "liaoning_eligible", intake / "c_eligible_again")
-    (intake / "d_broken.zip").write_bytes(b"PK\x03\x04 not a zip")
-    yield intake
-    mp.undo()
+    with cache_dir_env(base / "cache"):
+        yield make_intake(base / "收件", {
+            "a_eligible": "liaoning_eligible",
+            "b_low_assets": "national_low_assets",
+            "c_eligible_again": "liaoning_eligible",
+            "d_broken.zip": BROKEN_ZIP,
+        })
 
 
 @pytest.fixture(scope="module")

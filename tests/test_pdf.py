@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import docx_bytes, encrypted_pdf, text_pdf
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import UnreadableFile
@@ -26,25 +27,6 @@ LICENCE = [
     "住    所 河南省许昌市魏都区建设路88号",
     "经营范围 信息技术咨询服务；企业管理咨询",
 ]
-
-
-def text_pdf(pages: list[list[str]], **canvas_kw: object) -> bytes:
-    """A PDF with a real text layer in the built-in CID font STSong-Light (no font file needed)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=canvas_kw.pop("pagesize", A4), **canvas_kw)  # type: ignore[arg-type]
-    for lines in pages:
-        c.setFont("STSong-Light", 12)
-        for i, line in enumerate(lines):
-            c.drawString(60, 780 - 24 * i, line)
-        c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def page_image(title: str, lines: list[str], *, seal: bool = False):  # -> PIL.Image.Image
@@ -171,29 +153,13 @@ def test_a_huge_page_is_rendered_within_the_pixel_cap() -> None:
 # --- broken PDFs: a Chinese reason, never an exception ------------------------------
 
 
-def encrypted_pdf() -> bytes:
-    from reportlab.lib.pdfencrypt import StandardEncryption
-
-    return text_pdf([["机密"]], encrypt=StandardEncryption("secret", ownerPassword="owner"))
-
-
-def docx_bytes() -> bytes:
-    import docx
-
-    buf = io.BytesIO()
-    document = docx.Document()
-    document.add_paragraph("营业执照")
-    document.save(buf)
-    return buf.getvalue()
-
-
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
         (lambda: b"", "文件为空"),
         (encrypted_pdf, "已加密"),
         (lambda: b"%PDF-1.7\n" + b"\x00garbage" * 50, "已损坏"),
-        (docx_bytes, "改过扩展名"),
+        (lambda: docx_bytes("营业执照"), "改过扩展名"),
         (lambda: text_pdf([["营业执照", *LICENCE]])[:300], "已损坏"),
     ],
     ids=["zero-bytes", "encrypted", "broken-xref", "docx-renamed", "truncated"],

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from builders import text_pdf
 from pingtai_cli.api import read_dossier
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.tables import Box, boxes_grid
-from test_pdf import LICENCE, text_pdf
+from test_pdf import LICENCE
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_dossiers"
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builders import docx_bytes, encrypted_pdf
+
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_dossiers"
 GOOD_WORKBOOK = SAMPLES / "liaoning_eligible" / "申请表.xlsx"
 GOOD_ORG = "沈阳智联中小企业服务有限公司"  # org_name in the good workbook (checked by a test)
@@ -237,18 +239,6 @@ def broken_xref_pdf() -> bytes:
     return _pdf_bytes(objects, xref_garbage=True)
 
 
-def encrypted_pdf() -> bytes:
-    from reportlab.lib.pdfencrypt import StandardEncryption
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, encrypt=StandardEncryption("secret", ownerPassword="owner"))
-    c.drawString(72, 720, "confidential")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
-
-
 # ---------------------------------------------------------------------------
 # images, Word and Excel files
 
@@ -266,17 +256,6 @@ def forged_png(width: int = 50_000, height: int = 50_000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for text in paragraphs or ("申请报告", "一、申请单位的基本情况"):
-        document.add_paragraph(text)
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
 
 
 LAUGHS_DTD = (
