@@ -1,4 +1,4 @@
-"""Builders of the documents tests feed the reader: text PDFs, Word files, broken and locked files.
+"""Builders of what tests feed pingtai: text PDFs, Word files, locked files, an in-memory dossier.
 
 One function per kind of file, shared by every test (and the hostile corpus) instead of a copy in
 each module. Whole realistic dossiers come from scripts/make_samples.py (the committed samples,
@@ -8,7 +8,10 @@ tests/samples.py); these are the small single files a test needs to vary one thi
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
+
+from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
 
 
 def text_pdf(pages: list[list[str]], **canvas_kw: Any) -> bytes:
@@ -48,3 +51,58 @@ def docx_bytes(*paragraphs: str) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------
+# an in-memory dossier for the engine: every national condition met, every material present
+
+NATIONAL_OK = {
+    "org_name": "沈阳某某科技服务有限公司",
+    "org_type": "企业法人",
+    "registration_date": date(2018, 5, 1),
+    "total_assets": 420.0,
+    "smes_served": 180.0,
+    "satisfaction_rate": 92.0,
+    "agencies_aggregated": 6.0,
+    "free_service_share": 25.0,
+    "staff_total": 25.0,
+    "staff_qualified": 22.0,
+    "prior_recognitions": ["2023年 辽宁省中小企业公共服务示范平台"],
+    "functions_declared": ["信息服务"],
+    "info_offline_smes": 160.0,
+    "info_activities": 10.0,
+}
+YEARLY = [{"year": 2023, "smes_served": 150}, {"year": 2024, "smes_served": 165}, {"year": 2025, "smes_served": 180}]
+ALL_MATERIALS = [
+    "application_report",
+    "business_license",
+    "audit_report",
+    "premises_proof",
+    "service_evidence",
+    "recognition_docs",
+    "qualification_certs",
+    "authenticity_declaration",
+    "other_supporting",
+]
+
+
+def dossier(overrides: dict | None = None, materials: list[str] | None = None, file_facts: dict | None = None) -> Dossier:
+    """NATIONAL_OK's facts as typed in a 申请表, one file per material (with a seal, an audit year
+    and a licence's code unless `file_facts` says what each file shows); `overrides` of None drop a fact."""
+    values = {**NATIONAL_OK, **(overrides or {})}
+    facts = {k: Fact(k, v, None, Evidence("申请表.xlsx", "基本信息", "B2")) for k, v in values.items() if v is not None}
+    files = []
+    for key in ALL_MATERIALS if materials is None else materials:
+        mf = MaterialFile(f"{key}.pdf", "pdf", [key])
+        for fk, fv in (file_facts or {}).get(key, {}).items():
+            mf.facts[fk] = Fact(fk, fv, None, Evidence(mf.path, page=1))
+        files.append(mf)
+    if file_facts is None:
+        for f in files:
+            if f.material_keys == ["authenticity_declaration"]:
+                f.facts["has_seal"] = Fact("has_seal", True)
+            if f.material_keys == ["audit_report"]:
+                f.facts["audit_year"] = Fact("audit_year", 2025)
+            if f.material_keys == ["business_license"]:  # what a genuine licence shows
+                f.facts["credit_code"] = Fact("credit_code", "91210100MA0XXXXX00")
+    return Dossier("x", facts=facts, yearly=YEARLY, files=files)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from builders import YEARLY, dossier
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.outputs.comparison import NOT_ENCODED, comparison
 from pingtai_cli.rules.schema import Ruleset, load_ruleset
-from test_evaluate import AS_OF, YEARLY, dossier
+from test_evaluate import AS_OF
 
 
 def national(**changes: Any) -> Ruleset:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from builders import dossier
 from cli_helpers import invoke
 from pingtai_cli.core.models import Dossier, Evidence, Fact, MaterialFile
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.rules.schema import load_all, load_ruleset
-from test_evaluate import AS_OF, check, dossier
+from test_evaluate import AS_OF, check
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
 
