@@ -8,6 +8,7 @@ tests/samples.py); these are the small single files a test needs to vary one thi
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,15 @@ def docx_bytes(*paragraphs: str) -> bytes:
         document.add_paragraph(text)
     buf = io.BytesIO()
     document.save(buf)
+    return buf.getvalue()
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A plain deflated zip of name → bytes (an Office file's parts, a zip dossier's files)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
     return buf.getvalue()
 
 

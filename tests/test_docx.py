@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
 
+from builders import zip_of
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import UnreadableFile
@@ -73,16 +73,8 @@ def test_the_report_docx_is_classified_and_its_sections_kept() -> None:
     assert material.ocr_pages == 0 and material.error is None
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_a_docx_that_inflates_past_the_cap_is_refused_unparsed() -> None:
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
+    bomb = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>",
                  "word/media/big.png": bytes(30 * 2**20)})  # fmt: skip
     with pytest.raises(UnreadableFile, match="压缩"):
         read_docx(bomb, max_bytes=10 * 2**20)
@@ -96,7 +88,7 @@ def test_a_docx_with_an_entity_declaration_is_refused() -> None:
         b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
         b"<w:document>&lol2;</w:document>"
     )
-    data = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": laughs})
+    data = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": laughs})
     material = process_file("申请报告.docx", data, Limits())
     assert material.error is not None and "DTD" in material.error
 
@@ -119,4 +111,4 @@ def test_unreadable_word_files_get_a_chinese_reason(data: bytes, reason: str) ->
 
 def test_a_zip_without_a_document_part_is_not_a_word_file() -> None:
     with pytest.raises(UnreadableFile, match="不是Word文档"):
-        read_docx(_zip({"hello.txt": b"hi"}))
+        read_docx(zip_of({"hello.txt": b"hi"}))

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builders import docx_bytes, encrypted_pdf
+from builders import docx_bytes, encrypted_pdf, zip_of
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_dossiers"
 GOOD_WORKBOOK = SAMPLES / "liaoning_eligible" / "申请表.xlsx"
@@ -161,14 +161,6 @@ def overlapping_bomb(count: int, size_mib: int, prefix: str = "炸弹") -> list[
             RawMember(f"{prefix}{i}.pdf".encode(), first.data, first.crc, first.usize, offset=0)
         )
     return members
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buf.getvalue()
 
 
 def replace_members(office: bytes, replaced: dict[str, bytes]) -> bytes:
