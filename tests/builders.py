@@ -12,7 +12,7 @@ import zipfile
 from datetime import date
 from typing import Any
 
-from pingtai_cli.models import Dossier, Evidence, Fact, MaterialFile
+from pingtai_cli.core.models import Dossier, Evidence, Fact, MaterialFile
 
 
 def text_pdf(pages: list[list[str]], **canvas_kw: Any) -> bytes:

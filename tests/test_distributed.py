@@ -92,7 +92,7 @@ def test_fill_forms_runs_on_the_cluster_too(intake: Path, scheduler: str, tmp_pa
 def test_an_unreachable_scheduler_is_a_clear_error_not_a_traceback(
     intake: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pingtai_cli import distributed
+    from pingtai_cli.api import distributed
 
     monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")  # the error, not the wait, is the subject
     res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-q", "-f", "json",

@@ -105,9 +105,8 @@ def test_a_sample_runs_the_ocr_engine_exactly_when_its_cases_are_marked_slow(
 ) -> None:
     """`pytest -m "not slow"` keeps the samples read without OCR (tests/samples.py decides from
     expected.yaml); the engine is replaced by one that reads nothing, so this test costs no OCR."""
-    from pingtai_cli.extract import ocr
-
     from pingtai_cli.api import read_dossier
+    from pingtai_cli.intake.sources import ocr
     from samples import read_by_ocr
 
     runs: list[tuple[int, ...]] = []
