@@ -277,7 +277,9 @@ def test_a_template_bomb_is_a_plain_error_within_bounded_memory_and_time(
     started = time.monotonic()
     code, rss, stderr = peak(
         private_dirs, "fill-forms", dossier, "-j", "xuchang", "-o", tmp_path / "out",
-        "--template-dir", own, "--timeout", "3", ceiling_mb=2500, timeout=90,
+        # only the time bomb is meant to meet the 3 s limit; the others must meet their own cap
+        # first, which on a loaded machine (parallel workers) a 3 s limit could pre-empt
+        "--template-dir", own, "--timeout", "3" if said == "时限" else "20", ceiling_mb=2500, timeout=90,
     )
     elapsed = time.monotonic() - started
     assert_clean(stderr)
