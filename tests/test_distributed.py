@@ -4,6 +4,7 @@ every output identical to a local run."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
