@@ -990,6 +990,25 @@ def test_fill_forms_reports_blank_only_what_the_declared_functions_ask(
     assert "技术服务年活动次数" not in blank_line and "年新增担保额" not in blank_line
 
 
+def test_the_compiled_and_patched_parts_are_kept_once_each_and_never_more_than_the_cap() -> None:
+    """One bounded store serves the sandbox's compiled parts and docxtpl's patched XML."""
+    from pingtai_cli.outputs.forms.render import COMPILED_MAX, kept
+
+    cache: dict[str, str] = {}
+    made: list[str] = []
+
+    def make(key: str) -> str:
+        made.append(key)
+        return key.upper()
+
+    assert kept(cache, "a", lambda: make("a")) == "A" and kept(cache, "a", lambda: make("a")) == "A"
+    assert made == ["a"]  # made once, then reused
+    for i in range(COMPILED_MAX * 3):
+        kept(cache, f"k{i}", lambda i=i: make(f"k{i}"))
+        assert len(cache) <= COMPILED_MAX  # memory stays bounded however many parts pass
+    assert kept(cache, "a", lambda: make("a")) == "A" and made.count("a") == 2  # dropped, made again
+
+
 def test_a_template_is_parsed_once_for_many_forms_and_again_when_the_file_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

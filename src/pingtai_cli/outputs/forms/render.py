@@ -16,11 +16,11 @@ import functools
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError
@@ -565,6 +565,18 @@ def _bounded_filter(name: str, filter_func: Any) -> Any:
 
 COMPILED_MAX = 64  # compiled template parts one environment keeps
 
+T = TypeVar("T")
+
+
+def kept(cache: dict[str, T], key: str, make: Callable[[], T]) -> T:
+    """`cache[key]`, made once; a cache at COMPILED_MAX entries starts over (memory stays bounded)."""
+    value = cache.get(key)
+    if value is None:
+        if len(cache) >= COMPILED_MAX:
+            cache.clear()
+        value = cache[key] = make()
+    return value
+
 
 def sandbox_env() -> Any:
     """A Jinja environment a template cannot escape from (no attribute tricks into Python), in
@@ -588,12 +600,7 @@ def sandbox_env() -> Any:
             # XML, so one compile per part serves every dossier (the sandbox acts at run time).
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return super().from_string(source, globals, template_class)
-            compiled = self._compiled.get(source)
-            if compiled is None:
-                if len(self._compiled) >= COMPILED_MAX:
-                    self._compiled.clear()
-                compiled = self._compiled[source] = super().from_string(source)
-            return compiled
+            return kept(self._compiled, source, lambda: super(BoundedSandbox, self).from_string(source))
 
     env = BoundedSandbox(autoescape=True)
     env._compiled = {}
@@ -688,12 +695,7 @@ def _docx_template(template: Path, ready: Prepared) -> Any:
 
     class Reusing(DocxTemplate):
         def patch_xml(self, src_xml: str) -> str:
-            done = ready.patched.get(src_xml)
-            if done is None:
-                if len(ready.patched) >= COMPILED_MAX:
-                    ready.patched.clear()
-                done = ready.patched[src_xml] = super().patch_xml(src_xml)
-            return done
+            return kept(ready.patched, src_xml, lambda: super(Reusing, self).patch_xml(src_xml))
 
         def resolve_listing(self, xml: str) -> str:
             # docxtpl runs three nested regexes over every paragraph, run and text of a rendered
