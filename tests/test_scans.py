@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pingtai_cli.intake.dossier import process_file
-from pingtai_cli.intake.facts.docfacts import find_legal_rep, find_org_name
+from pingtai_cli.intake.facts.licence import find_legal_rep, find_org_name
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.materials import classify_content, is_contents
 

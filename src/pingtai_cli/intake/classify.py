@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from pingtai_cli.core.models import MaterialFile
-from pingtai_cli.intake.facts.docfacts import EXTRACTORS, seal_facts, seen_seal
+from pingtai_cli.intake.facts import READERS, seal
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import NotChecked, UnreadableFile
 from pingtai_cli.intake.sources.tables import (
@@ -146,10 +146,10 @@ def _read_content(
     content_hits = _classify_by_content(pages, name_keys)
     pages.starts = first_pages(content_hits)  # a material bound behind others starts there
     keys = _unique(name_keys + [k for k, _ in content_hits])
-    steps = [(name_of(k), EXTRACTORS[k]) for k in keys if k in EXTRACTORS]
+    steps = [(name_of(k), READERS[k]) for k in keys if k in READERS]
     if sealed(keys):
-        steps.append(("公章", seal_facts))
-    steps.append(("公章", seen_seal))  # a seal seen on a page rendered anyway
+        steps.append(("公章", seal.read))
+    steps.append(("公章", seal.seen))  # a seal seen on a page rendered anyway
     for label, extractor in steps:
         try:
             found = extractor(pages, material.path)

@@ -1,0 +1,47 @@
+"""A red seal (公章) on a declaration or a credit report → has_seal.
+
+A declaration is signed at its end, so its last pages are looked at; a seal already seen on a page
+rendered for OCR counts too. No fact when no page could be looked at: the seal is then for a person
+to check.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pingtai_cli.core.models import Evidence, Fact
+from pingtai_cli.intake.sources.common import UnreadableFile
+
+if TYPE_CHECKING:
+    from pingtai_cli.intake.sources.pages import Pages
+
+SEAL_PAGES = 3  # last pages of a declaration checked for a seal
+
+
+def read(pages: Pages, file: str, *, last_pages: int = SEAL_PAGES) -> dict[str, Fact]:
+    """has_seal: whether one of the last pages carries a red seal."""
+    checked = list(range(pages.count - 1, max(-1, pages.count - 1 - last_pages), -1))
+    best = None
+    for index in checked:
+        try:
+            result = pages.seal(index)
+        except UnreadableFile:
+            continue  # no image of that page (a Word document's text): cannot tell
+        if best is None or result.score > best[1].score:
+            best = (index, result)
+        if result.found:
+            break
+    if best is None:
+        return {}
+    index, result = best
+    evidence = Evidence(file=file, page=index + 1, snippet=result.describe())
+    return {"has_seal": Fact("has_seal", result.found, evidence=evidence, raw=result.describe())}
+
+
+def seen(pages: Pages, file: str) -> dict[str, Fact]:
+    """has_seal=True when a page already rendered (for OCR) showed a seal; nothing otherwise."""
+    for index, result in sorted(pages.seals.items()):
+        if result.found:
+            evidence = Evidence(file=file, page=index + 1, snippet=result.describe())
+            return {"has_seal": Fact("has_seal", True, evidence=evidence, raw=result.describe())}
+    return {}
