@@ -48,11 +48,7 @@ def _label(key: str) -> str:
 def _shown(fact: Fact) -> str:
 
     value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
-    return value + (
-        fact.unit or ""
-        if isinstance(fact.value, int | float) and not isinstance(fact.value, bool)
-        else ""
-    )
+    return value + (fact.unit or "" if isinstance(fact.value, int | float) and not isinstance(fact.value, bool) else "")
 
 
 def _where(fact: Fact) -> str:
@@ -75,11 +71,7 @@ def same_value(a: Any, b: Any) -> bool:
 
 def _why(kept: Fact) -> str:
     how = kept.evidence.how if kept.evidence else None
-    if (
-        kept.evidence
-        and kept.evidence.sheet
-        and not kept.evidence.file.lower().endswith((".docx", ".pdf"))
-    ):
+    if kept.evidence and kept.evidence.sheet and not kept.evidence.file.lower().endswith((".docx", ".pdf")):
         return "Excel申请表是逐格填写、逐格读取的申报数据"
     return {
         "typed": "该处为填写在表格中的文字",
@@ -106,9 +98,7 @@ def _offer(dossier: Dossier, fact: Fact, out: list[Finding]) -> bool:
         return False
     if same_value(mine.value, fact.value):
         mine.also.append(fact.evidence)
-    elif _RANK.get(fact.evidence.how, 4) < _RANK.get(
-        mine.evidence.how if mine.evidence else None, 4
-    ):
+    elif _RANK.get(fact.evidence.how, 4) < _RANK.get(mine.evidence.how if mine.evidence else None, 4):
         dossier.facts[fact.key] = fact  # a typed value beats an OCR reading of the same form
         out.append(_differ(fact.key, fact, mine))
     else:
@@ -154,9 +144,7 @@ def merge_forms(dossier: Dossier) -> None:
             out += list_checks(material.path, dossier.facts, adopted, dossier.list_evidence)
         for finding in form.findings:  # a bad value in the form the facts come from
             if not had_book or (
-                finding.id not in _LIST_CHECK_IDS
-                and finding.field
-                and finding.field not in book_keys
+                finding.id not in _LIST_CHECK_IDS and finding.field and finding.field not in book_keys
             ):
                 out.append(finding)
     if not had_book and forms:
@@ -203,15 +191,10 @@ def _adoptable(fact: Fact) -> bool:
 
 
 def _from_document(material: MaterialFile, fact: Fact) -> Finding:
-    how = {
-        "ocr": "（文字识别读取，请核对）",
-        "unit_inferred": "（原表未注明金额单位，按数值推断，请核对）",
-    }
+    how = {"ocr": "（文字识别读取，请核对）", "unit_inferred": "（原表未注明金额单位，按数值推断，请核对）"}
     note = how.get((fact.evidence.how if fact.evidence else None) or "", "")
     message = f"申请表未填写{_label(fact.key)}，采用{_where(fact)}所载“{_shown(fact)}”{note}"
-    return Finding(
-        "sources.from_document", "info", message, [material.path], fact.key, fact.evidence
-    )
+    return Finding("sources.from_document", "info", message, [material.path], fact.key, fact.evidence)
 
 
 def _found_form_elsewhere(dossier: Dossier, forms: list[MaterialFile]) -> None:
@@ -226,3 +209,4 @@ def _found_form_elsewhere(dossier: Dossier, forms: list[MaterialFile]) -> None:
             [f.path for f in forms],
         )
     )
+
