@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 
 from pingtai_cli.cli import rules_app
-from pingtai_cli.cli.commands.rules import RulesetsDir, safe_cell
+from pingtai_cli.cli.commands.rules import safe_cell
+from pingtai_cli.cli.options import RulesetsDir
 
 
 @rules_app.command("new")

@@ -21,15 +21,8 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import echo, printable, rules_app
+from pingtai_cli.cli.options import RulesetsDir
 
-RulesetsDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--rulesets-dir",
-        help="额外的规则目录（其中同名地区覆盖内置规则）；也可用环境变量 PINGTAI_RULESETS_DIR。",
-        file_okay=False,
-    ),
-]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="判断是否现行所依据的日期（YYYY-MM-DD），默认今天。")]
 
 
