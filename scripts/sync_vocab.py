@@ -1,19 +1,26 @@
-"""Rewrite README's vocabulary tables from pingtai_cli/vocab/*.yaml (tests/test_vocab.py checks).
+"""Rewrite what is derived from pingtai_cli/vocab/*.yaml (tests/test_vocab.py checks it is current).
 
-The tables between `<!-- vocab:NAME:begin -->` and `<!-- vocab:NAME:end -->` are generated: the
-fact keys pingtai adds to the contract, the service functions and the material keys.
+- README's tables between `<!-- vocab:NAME:begin -->` and `<!-- vocab:NAME:end -->`: the fact keys
+  pingtai adds to the contract, the service functions and the material keys;
+- the JSON Schema's list of service-function keys (schemas/check.schema.json, `$defs.function`),
+  so a function added to functions.yaml is valid in `check --format json` output.
 
     .venv/bin/python scripts/sync_vocab.py
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from pingtai_cli import vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+SCHEMA = ROOT / "src" / "pingtai_cli" / "schemas" / "check.schema.json"
+# the one line of the hand-formatted schema that lists the function keys (in $defs.function)
+_FUNCTION_ENUM = re.compile(r'("function": \{"enum": )\[[^\]]*\](\})')
 
 
 def extension_facts(v: vocab.Vocabulary) -> list[str]:
@@ -56,9 +63,19 @@ def render(text: str, v: vocab.Vocabulary) -> str:
     return text
 
 
+def render_schema(text: str, v: vocab.Vocabulary) -> str:
+    """The schema's text with the function keys of the vocabulary, in its order."""
+    keys = json.dumps(list(v.functions), ensure_ascii=False)
+    new, count = _FUNCTION_ENUM.subn(lambda m: f"{m[1]}{keys}{m[2]}", text)
+    if count != 1:
+        raise SystemExit(f"{SCHEMA.name}: expected one function enum line, found {count}")
+    return new
+
+
 def main() -> None:
-    text = README.read_text(encoding="utf-8")
-    README.write_text(render(text, vocab.get()), encoding="utf-8")
+    v = vocab.get()
+    README.write_text(render(README.read_text(encoding="utf-8"), v), encoding="utf-8")
+    SCHEMA.write_text(render_schema(SCHEMA.read_text(encoding="utf-8"), v), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -135,9 +135,30 @@ def test_every_suggested_file_name_is_recognised_as_its_material():
             assert key in [k for k, _ in classify_name(f"03{m.stem}2025.pdf")], key
 
 
+def _sync_vocab():
+    spec = importlib.util.spec_from_file_location("sync_vocab", ROOT / "scripts" / "sync_vocab.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_the_check_schema_names_the_vocabularys_functions():
-    schema = json.loads((ROOT / "src" / "pingtai_cli" / "schemas" / "check.schema.json").read_text("utf-8"))
-    assert schema["$defs"]["function"]["properties"]["function"]["enum"] == list(vocab.get().functions)
+    path = ROOT / "src" / "pingtai_cli" / "schemas" / "check.schema.json"
+    text = path.read_text("utf-8")
+    assert _sync_vocab().render_schema(text, vocab.get()) == text, "run .venv/bin/python scripts/sync_vocab.py"
+    assert json.loads(text)["$defs"]["function"]["properties"]["function"]["enum"] == list(vocab.get().functions)
+
+
+def test_a_new_function_in_the_vocabulary_is_written_into_the_schema():
+    import dataclasses
+
+    v = vocab.get()
+    seventh = dataclasses.replace(v.functions["training"], key="testing", label="检验检测服务")
+    grown = dataclasses.replace(v, functions={**v.functions, "testing": seventh})
+    path = ROOT / "src" / "pingtai_cli" / "schemas" / "check.schema.json"
+    schema = json.loads(_sync_vocab().render_schema(path.read_text("utf-8"), grown))
+    assert schema["$defs"]["function"]["properties"]["function"]["enum"][-1] == "testing"
 
 
 def test_validity_kinds_each_have_a_check():
@@ -172,10 +193,7 @@ def test_init_writes_the_partner_agreement_date_the_reader_reads(tmp_path: Path)
 
 
 def test_readme_tables_are_generated_from_the_vocabulary():
-    spec = importlib.util.spec_from_file_location("sync_vocab", ROOT / "scripts" / "sync_vocab.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _sync_vocab()
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert module.render(text, vocab.get()) == text, "README is stale: run .venv/bin/python scripts/sync_vocab.py"
     for key in ("authority_endorsed", "financing", "local_tax_proof"):

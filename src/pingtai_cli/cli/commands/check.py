@@ -10,16 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import app, echo
+from pingtai_cli.cli import options as opt
 from pingtai_cli.cli.formats import format_for
-from pingtai_cli.cli.options import (
-    Force,
-    Jobs,
-    Jurisdiction,
-    NoCache,
-    Quiet,
-    RulesetsDir,
-    Scheduler,
-)
 from pingtai_cli.core.errors import PingtaiError
 
 
@@ -144,16 +136,16 @@ def _utf8(stream: Any) -> bool:
 @app.command()
 def check(
     paths: Annotated[list[Path], typer.Argument(help="卷宗文件夹、.zip，或装有多个卷宗的文件夹")],
-    jurisdiction: Jurisdiction,
+    jurisdiction: opt.Jurisdiction,
     as_of: Annotated[str | None, typer.Option("--as-of", metavar="日期", help="检查日期 YYYY-MM-DD（默认今天）")] = None,
     fmt: Annotated[Fmt | None, typer.Option("--format", "-f", metavar="格式", help="terminal / json / jsonl / markdown / html / xlsx（默认按 --output 的扩展名，否则 terminal）")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件", help="写入文件（不覆盖已有文件，除非 --force）")] = None,
-    force: Force = False,
-    jobs: Jobs = 1,
+    force: opt.Force = False,
+    jobs: opt.Jobs = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="显示证据细节与全部条目")] = False,
     lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="报告语言 zh / en")] = "zh",
-    no_cache: NoCache = False,
-    rulesets_dir: RulesetsDir = None,
+    no_cache: opt.NoCache = False,
+    rulesets_dir: opt.RulesetsDir = None,
     timeout: Annotated[
         float | None,
         typer.Option("--timeout", min=0.1, metavar="秒", help="单个卷宗的时限（秒），默认 300 秒"),
@@ -164,8 +156,8 @@ def check(
     max_total_mb: Annotated[int | None, typer.Option("--max-total-mb", min=1, metavar="N", help="每个卷宗读取的文件总大小上限 MB （解压后）")] = None,
     max_ocr_pages: Annotated[int | None, typer.Option("--max-ocr-pages", min=0, metavar="N", help="每个卷宗文字识别（OCR）的页数上限")] = None,
     max_megapixels: Annotated[int | None, typer.Option("--max-megapixels", min=1, metavar="N", help="单张图片或渲染页面的像素上限 （百万像素）")] = None,
-    quiet: Quiet = False,
-    scheduler: Scheduler = None,
+    quiet: opt.Quiet = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """检查申报卷宗：是否符合条件、缺什么、怎么改。退出码 0 全部符合，1 有不符合/不完整，2 无法执行。"""
     from pingtai_cli.api import check_batch

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import app, echo
+from pingtai_cli.cli import options as opt
 from pingtai_cli.cli.formats import format_for
-from pingtai_cli.cli.options import Force, RulesetsDir
 
 
 class CompareFormat(StrEnum):
@@ -82,8 +82,8 @@ def compare_jurisdictions(
     keys: Annotated[list[str] | None, typer.Argument(help="要对比的地区键（默认全部；pingtai rules list 列出可用的键）。")] = None,
     fmt: Annotated[CompareFormat | None, typer.Option("--format", "-f", help="输出格式（默认按 --output 的扩展名，否则 table）。")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件（xlsx 必须指定）。")] = None,
-    force: Force = False,
-    rulesets_dir: RulesetsDir = None,
+    force: opt.Force = False,
+    rulesets_dir: opt.RulesetsDir = None,
     dossier: Annotated[Path | None, typer.Option("--dossier", "-d", help="同一卷宗在各地的结论与差距（卷宗文件夹或 .zip）。")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="检查日期 YYYY-MM-DD（默认今天），与 --dossier 同用。")] = None,
 ) -> None:

@@ -12,15 +12,7 @@ from typing import Annotated
 import typer
 
 from pingtai_cli.cli import app, echo
-from pingtai_cli.cli.options import (
-    Force,
-    Jobs,
-    Jurisdiction,
-    NoCache,
-    Quiet,
-    RulesetsDir,
-    Scheduler,
-)
+from pingtai_cli.cli import options as opt
 from pingtai_cli.core.deadline import (
     DOSSIER_TIMEOUT,  # not from outputs: `pingtai --help` imports this module
 )
@@ -41,30 +33,30 @@ def err(message: str) -> None:
 @app.command("fill-forms")
 def fill_forms(
     dossiers: Annotated[list[Path], typer.Argument(help="申报材料文件夹或 .zip，可多个；或装有多个卷宗的文件夹")],
-    jurisdiction: Jurisdiction,
+    jurisdiction: opt.Jurisdiction,
     out: Annotated[Path, typer.Option("--out", "-o", help="输出目录；每个申报平台一个子文件夹")],
     template_dir: Annotated[
         Path | None, typer.Option("--template-dir", help="自备模板目录（优先于内置模板）")
     ] = None,
-    force: Force = False,
+    force: opt.Force = False,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 转换为 PDF")] = False,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="按哪一天检查卷宗是否符合条件（默认今天）")
     ] = None,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
     timeout: Annotated[
         float, typer.Option("--timeout", metavar="秒", help="读取单个卷宗、填写一张表格的时限（秒）")
     ] = DOSSIER_TIMEOUT,
-    jobs: Jobs = 1,
+    jobs: opt.Jobs = 1,
     include_all: Annotated[
         bool, typer.Option("--include-all", help="多个卷宗时，不符合条件、存在排除情形和重复申报的卷宗也列入")
     ] = False,
     survey_seed: Annotated[
         int | None, typer.Option("--survey-seed", metavar="N", help="抽取测评企业的随机种子（默认：检查日期，如 20260315）")
     ] = None,
-    no_cache: NoCache = False,
-    quiet: Quiet = False,
-    scheduler: Scheduler = None,
+    no_cache: opt.NoCache = False,
+    quiet: opt.Quiet = False,
+    scheduler: opt.Scheduler = None,
 ) -> None:
     """按所选地区的办法，用申报材料中的数据填写推荐表、申请报告等 Word 表格，并为每个卷宗出审核意见表（多个平台时另出汇总表）。
 
@@ -137,7 +129,7 @@ def templates_vars(
         str | None,
         typer.Option("--jurisdiction", "-j", help="同时列出该地区各表格模板应使用的文件名"),
     ] = None,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """列出模板可以使用的全部变量（含中文含义），以及各地区表格模板的文件名。"""
     from pingtai_cli.outputs.forms.render import variable_catalogue

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pingtai_cli.cli import app, echo, err
-from pingtai_cli.cli.options import RulesetsDir
+from pingtai_cli.cli import options as opt
 
 
 @app.command()
@@ -32,7 +32,7 @@ def init(
             "--force", help="文件夹不为空时仍写入：只覆盖 init 生成的三个文件，不删除其他文件"
         ),
     ] = False,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """创建申报材料文件夹：申请表.xlsx（按本地区条件列出各填报项）、材料清单.md、README.txt。"""
     from pingtai_cli.api import init_dossier

@@ -16,9 +16,9 @@ from typing import Annotated
 
 import typer
 
+from pingtai_cli.cli import options as opt
 from pingtai_cli.cli import rules_app
 from pingtai_cli.cli.commands.rules import safe_cell
-from pingtai_cli.cli.options import RulesetsDir
 
 
 @rules_app.command("new")
@@ -29,7 +29,7 @@ def new(
     out_dir: Annotated[Path, typer.Option("--dir", "-o", help="写入的文件夹（之后用 --rulesets-dir 指向它）。", file_okay=False)] = Path("."),
     prefix: Annotated[str | None, typer.Option("--prefix", help="规则编号前缀（2–4 个大写字母），默认由键生成。")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已有的同名文件。")] = False,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """由办法原文起草规则文件：条件、门槛、条文与原文引文、材料、表格、期限、放宽与排除条款，全部标为草稿（status: draft）。"""
     from pingtai_cli.api.rules import new_ruleset
@@ -46,7 +46,7 @@ def new(
 @rules_app.command("test")
 def test_cases(
     key: Annotated[str, typer.Argument(help="地区键。")],
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """运行规则文件夹中 cases.yaml（或平铺布局 cases/<键>.yaml）的用例：每条规则在给定数据下应得的结果。不通过时退出码 1。"""
     from pingtai_cli.api.rules import run_ruleset_cases
@@ -78,7 +78,7 @@ def schema() -> None:
 def keys(
     jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="同时列出该地区规则文件声明的键。")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table 或 json。")] = "table",
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """列出规则可用的事实字段（field）和材料键（key）：申请表字段、推导字段、运营情况表列、材料目录。"""
     from pingtai_cli.core.errors import PingtaiError

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from pingtai_cli.cli import echo, printable, rules_app
-from pingtai_cli.cli.options import RulesetsDir
+from pingtai_cli.cli import options as opt
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="判断是否现行所依据的日期（YYYY-MM-DD），默认今天。")]
 
@@ -84,7 +84,7 @@ def _printed_as_document(fmt: str, data: dict[str, Any], to_markdown: Callable[[
 @rules_app.command("list")
 def list_rulesets(
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式。")] = ListFormat.table,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
     """列出可用的地区规则：文件、文号、发布机关、层级、日期、是否现行、规则数。"""
@@ -130,7 +130,7 @@ def list_rulesets(
 def show(
     key: Annotated[str, typer.Argument(help="地区键（pingtai rules list 列出全部）。")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="输出格式。")] = ShowFormat.table,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
     """列出一个地区的全部规则：基本条件、服务功能、排除情形、材料、表格、程序、放宽条款、解读。"""
@@ -162,7 +162,7 @@ def show(
 def explain(
     code: Annotated[str, typer.Argument(help="规则编号，如 NA-B03、XC-M05、SG-P01、HL-R01。")],
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="输出格式。")] = ExplainFormat.text,
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
     """解释一条规则：检查什么、依据条文（含原文全文）、合格与不合格示例、如何整改、解读。"""
@@ -221,7 +221,7 @@ def kinds(
 @rules_app.command("validate")
 def validate(
     files: Annotated[list[Path], typer.Argument(help="要校验的规则文件（YAML）。", exists=False)],
-    rulesets_dir: RulesetsDir = None,
+    rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """校验规则文件：结构、字段、编号、引用；有问题逐行列出（文件:行: 字段: 原因），退出码 2。"""
     from pingtai_cli.api import validate_ruleset
