@@ -24,6 +24,26 @@ HOW_READ = ("typed", "text", "ocr", "unit_inferred")
 UNCERTAIN_READS = frozenset({"ocr", "unit_inferred"})
 
 
+def _plain(value: Any) -> Any:
+    """A field as JSON holds it: a date as its ISO text, a result (or a list of them) as dicts."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    to_dict = getattr(value, "to_dict", None)
+    return value if to_dict is None else to_dict()
+
+
+def json_fields(obj: Any, always: tuple[str, ...], when_set: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON object of a result (spec §3): `always` in that order, then `when_set` where not empty."""
+    out = {k: _plain(getattr(obj, k)) for k in always}
+    for k in when_set:
+        value = getattr(obj, k)
+        if value:
+            out[k] = _plain(value)
+    return out
+
+
 @dataclass(frozen=True)
 class Evidence:
     """Where a value was read: a file and, inside it, a sheet!cell or a page."""
@@ -107,17 +127,7 @@ class Finding:
     evidence: Evidence | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "severity": self.severity,
-            "message": self.message,
-            "files": list(self.files),
-        }
-        if self.field:
-            out["field"] = self.field
-        if self.evidence:
-            out["evidence"] = self.evidence.to_dict()
-        return out
+        return json_fields(self, ("id", "severity", "message", "files"), ("field", "evidence"))
 
 
 @dataclass
@@ -202,32 +212,8 @@ class RuleResult:
     group: str | None = None  # "exclusion" for exclusion clauses listed among the conditions
 
     def to_dict(self) -> dict[str, Any]:
-        actual = self.actual.isoformat() if isinstance(self.actual, date) else self.actual
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "article": self.article,
-            "quote": self.quote,
-            "fields": self.fields,
-            "status": self.status,
-            "actual": actual,
-            "required": self.required,
-            "unit": self.unit,
-            "message": self.message,
-        }
-        if self.gap:
-            out["gap"] = self.gap
-        if self.fix:
-            out["fix"] = self.fix
-        if self.evidence:
-            out["evidence"] = [e.to_dict() for e in self.evidence]
-        if self.notes:
-            out["notes"] = self.notes
-        if self.options:
-            out["options"] = self.options
-        if self.group:
-            out["group"] = self.group
-        return out
+        always = ("id", "name", "article", "quote", "fields", "status", "actual", "required", "unit", "message")
+        return json_fields(self, always, ("gap", "fix", "evidence", "notes", "options", "group"))
 
 
 @dataclass
@@ -241,14 +227,7 @@ class FunctionResult:
     would_be: str | None = None  # the status it would have if declared (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "function": self.function,
-            "name": self.name,
-            "article": self.article,
-            "status": self.status,
-            "declared": self.declared,
-            "conditions": [c.to_dict() for c in self.conditions],
-        }
+        return json_fields(self, ("function", "name", "article", "status", "declared", "conditions"))
 
 
 @dataclass
@@ -262,14 +241,7 @@ class FunctionsResult:
     items: list[FunctionResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "required": self.required,
-            "met": self.met,
-            "status": self.status,
-            "article": self.article,
-            "message": self.message,
-            "items": [i.to_dict() for i in self.items],
-        }
+        return json_fields(self, ("required", "met", "status", "article", "message", "items"))
 
 
 @dataclass
@@ -288,22 +260,8 @@ class MaterialResult:
     disputed: bool = False  # review because documents disagree on a reading that is not certain
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "code": self.code,
-            "name": self.name,
-            "article": self.article,
-            "quote": self.quote,
-            "status": self.status,
-            "required": self.required,
-            "files": self.files,
-            "problems": self.problems,
-        }
-        if self.satisfied_by:
-            out["satisfied_by"] = self.satisfied_by
-        if self.fix:
-            out["fix"] = self.fix
-        return out
+        always = ("id", "code", "name", "article", "quote", "status", "required", "files", "problems")
+        return json_fields(self, always, ("satisfied_by", "fix"))
 
 
 SCHEMA = "pingtai.check/1"
