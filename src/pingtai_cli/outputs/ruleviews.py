@@ -31,6 +31,21 @@ def in_force_words(s: dict[str, Any], on: date) -> str:
     return f"已失效（{s['in_force_until']} 止）"
 
 
+LIST_HEAD = ("地区", "办法（文号）", "发布机关", "发布日期", "是否现行", "规则/材料")
+
+
+def list_row(r: dict[str, Any]) -> tuple[list[str], bool]:
+    """The cells of one ruleset in `rules list`, and whether it is invalid (its file does not load)."""
+    if "error" in r:  # the message quotes the file
+        return [r["key"], f"无效：{r['error']}（运行 pingtai rules validate 查看）", "", "", "", ""], True
+    doc = f"《{r['title']}》" + (f"（{r['number']}）" if r.get("number") else "（无文号）")
+    doc += "" if r["shipped"] else f"\n{r['file']}"
+    doc += "\n（草稿：待逐条确认，检查结论为待审核）" if r.get("status") == "draft" else ""
+    issuer = f"{r['issuer']}（{LEVEL_WORDS.get(r['level'], str(r['level']))}）"
+    cells = [f"{r['key']}\n{r['name']}", doc, issuer, r["issued"], r["in_force_words"]]
+    return [*cells, f"{r['rules']} / {r['materials']}"], False
+
+
 # ---------------------------------------------------------------- show
 
 

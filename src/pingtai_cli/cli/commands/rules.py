@@ -80,6 +80,16 @@ def _printed_as_document(fmt: str, data: dict[str, Any], to_markdown: Callable[[
 
 # ---------------------------------------------------------------- list
 
+# how `rules list`'s columns share the terminal's width (the headings: outputs/ruleviews.LIST_HEAD)
+_LIST_LAYOUT: tuple[dict[str, Any], ...] = (
+    {"no_wrap": True},
+    {"overflow": "fold", "ratio": 3},
+    {"overflow": "fold", "ratio": 2},
+    {"no_wrap": True},
+    {"overflow": "fold", "ratio": 2},
+    {"no_wrap": True},
+)
+
 
 @rules_app.command("list")
 def list_rulesets(
@@ -98,28 +108,14 @@ def list_rulesets(
     from rich import box
     from rich.table import Table
 
-    from pingtai_cli.outputs.ruleviews import LEVEL_WORDS
+    from pingtai_cli.outputs.ruleviews import LIST_HEAD, list_row
 
     table = Table(title=f"可用的认定办法（{on.isoformat()}）", box=box.SIMPLE_HEAD, expand=True)
-    table.add_column("地区", no_wrap=True)
-    table.add_column("办法（文号）", overflow="fold", ratio=3)
-    table.add_column("发布机关", overflow="fold", ratio=2)
-    table.add_column("发布日期", no_wrap=True)
-    table.add_column("是否现行", overflow="fold", ratio=2)
-    table.add_column("规则/材料", no_wrap=True)
+    for head, layout in zip(LIST_HEAD, _LIST_LAYOUT, strict=True):
+        table.add_column(head, **layout)
     for r in rows:
-        if "error" in r:  # the message quotes the file: Text, never markup
-            bad = safe_cell(f"无效：{r['error']}（运行 pingtai rules validate 查看）", style="red")
-            table.add_row(safe_cell(r["key"]), bad, "", "", "", "")
-            continue
-        doc = f"《{r['title']}》" + (f"（{r['number']}）" if r.get("number") else "（无文号）")
-        doc += "" if r["shipped"] else f"\n{r['file']}"
-        doc += "\n（草稿：待逐条确认，检查结论为待审核）" if r.get("status") == "draft" else ""
-        issuer = f"{r['issuer']}（{LEVEL_WORDS.get(r['level'], str(r['level']))}）"
-        table.add_row(
-            safe_cell(f"{r['key']}\n{r['name']}"), safe_cell(doc), safe_cell(issuer),
-            safe_cell(r["issued"]), safe_cell(r["in_force_words"]), f"{r['rules']} / {r['materials']}",
-        )
+        cells, invalid = list_row(r)  # a ruleset's words are Text, never markup
+        table.add_row(*(safe_cell(c, style="red" if invalid and i == 1 else "") for i, c in enumerate(cells)))
     _console().print(table)
 
 
