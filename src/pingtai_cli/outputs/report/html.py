@@ -14,7 +14,7 @@ from typing import Any
 
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.core.version import __version__
-from pingtai_cli.outputs.report.labels import check_lang, t
+from pingtai_cli.outputs.report.labels import check_lang, generated_line, t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
     build_view,
@@ -62,9 +62,7 @@ def render_html(
         lang=lang,
         title=title,
         version=__version__,
-        generated=t(
-            "label.generated", lang, version=__version__, date=(today or date.today()).isoformat()
-        ),
+        generated=generated_line(lang, today),
         t=lambda key, **kw: t(key, lang, **kw),
         counts=counts,
         fact_rows=fact_rows,

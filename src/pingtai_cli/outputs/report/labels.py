@@ -6,7 +6,10 @@ the frame around them follows `--lang`.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pingtai_cli.core.errors import PingtaiError
+from pingtai_cli.core.version import __version__
 
 LANGS = ("zh", "en")
 
@@ -262,3 +265,8 @@ def t(key: str, lang: str = "zh", **kw: object) -> str:
     """The label for `key` in `lang`, formatted with `kw`; falls back to Chinese."""
     text = _TABLES.get(lang, _ZH).get(key) or _ZH.get(key) or key.rpartition(".")[2]
     return text.format(**kw) if kw else text
+
+
+def generated_line(lang: str, today: date | None = None) -> str:
+    """The report's last line: which pingtai made it, on which day, and that the authority decides."""
+    return t("label.generated", lang, version=__version__, date=(today or date.today()).isoformat())

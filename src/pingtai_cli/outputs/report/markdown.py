@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from pingtai_cli.core.models import CheckResult
-from pingtai_cli.core.version import __version__
-from pingtai_cli.outputs.report.labels import check_lang, t
+from pingtai_cli.outputs.report.labels import check_lang, generated_line, t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
     ResultView,
@@ -57,9 +56,7 @@ def render_markdown(
     """One section per dossier, then the generated-by line."""
     check_lang(lang)
     parts = [_one(build_view(r, lang), verbose) for r in results]
-    footer = t(
-        "label.generated", lang, version=__version__, date=(today or date.today()).isoformat()
-    )
+    footer = generated_line(lang, today)
     return "\n---\n\n".join(parts) + f"\n---\n\n*{esc(footer)}*\n"
 
 
