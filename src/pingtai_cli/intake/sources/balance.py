@@ -26,14 +26,21 @@ MIN_WAN, MAX_WAN = 0.1, 1e7  # 1000 元 … 1000 亿元: beyond either it is not
 AGREE = 0.005  # 资产总计 and 负债和所有者权益总计 agree within half a percent (rounding, OCR)
 
 _UNIT = r"(亿元|万元|千元|元)"
+# a line of the sheet: 单位：元 / 金额单位：人民币万元
 _UNIT_LINE_RE = re.compile(rf"(?:金额|货币|计量)?单位\s*[:：]?\s*(?:人民币)?\s*{_UNIT}")
+# in a column header: 期末余额（万元） / 年末数(单位:人民币元)
 _HEADER_UNIT_RE = re.compile(rf"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*{_UNIT}\s*[)）]")
+# words that make a row a header row, not an amount row
 _HEADER_WORD_RE = re.compile(r"余额|金额|期末|年末|期初|年初|本期|上期|项目|行次|资产")
+# 资产总计 (also 资产总额, 资产合计; OCR spaces between the characters)
 _ASSETS_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额|合\s*计)")
+# subtotals that contain 资产合计 but are not the total: 流动资产合计, 净资产合计 …
 _NOT_TOTAL_RE = re.compile(r"(?:流\s*动|非\s*流\s*动|其\s*他|递\s*延|净)\s*资\s*产\s*合\s*计")
+# the other side of the sheet: 负债和所有者权益（或股东权益）总计
 _EQUITY_RE = re.compile(
     r"负\s*债\s*(?:和|及|与)\s*(?:所\s*有\s*者|股\s*东)\s*权\s*益\s*(?:[(（][^)）\n]{0,12}[)）])?\s*(?:总\s*计|合\s*计)"
 )
+# an amount as printed: 1,250.00 / 12，500 / -3.5 / 800万元 (a trailing 年 marks a year, not an amount)
 _NUMBER_RE = re.compile(
     rf"(?<![\d.,])-?(?:\d{{1,3}}(?:[,，]\d{{3}})+|\d+)(?:\.\d+)?(?![\d])(?:\s*{_UNIT})?(?:\s*年)?"
 )
