@@ -782,3 +782,30 @@ def test_a_compound_list_header_is_still_a_header(header: str) -> None:
     from pingtai_cli.intake.sources.excel import _header_field
 
     assert _header_field(header) is not None
+
+
+# The label and header words are found by a word index, not an alternation regex (start-up and
+# per-cell time); the regex the reader used before is the oracle.
+def _regex_spans(words, text):
+    import re
+
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    if pattern.search(text) is None:
+        return []
+    spans = [(m.start(), m.end()) for p in range(len(text)) if (m := pattern.match(text, p))]
+    return sorted(spans, key=lambda s: (s[0] - s[1], s[0]))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_word_index_finds_what_the_alternation_regex_found(data):
+    from pingtai_cli.intake.sources import excel
+
+    words = list(excel._SYNONYMS) + list(excel._HEADERS)
+    picked = data.draw(st.lists(st.sampled_from(words), max_size=3))
+    filler = data.draw(st.text(alphabet="年度其中总额万元（）:：2025 ab", max_size=6))
+    text = filler.join(picked) + filler
+    for table in (list(excel._SYNONYMS), list(excel._HEADERS)):
+        assert excel._Words(table).spans(text) == _regex_spans(table, text)
+    small = ["", "a", "ab", "b"]  # an empty word matches (empty) where no other word does
+    assert excel._Words(small).spans(text) == _regex_spans(small, text)
