@@ -188,10 +188,14 @@ def test_a_ruleset_file_is_parsed_once_when_it_loads(monkeypatch):
 
     reads = []
     real = schema._read_yaml
-    monkeypatch.setattr(schema, "_read_yaml", lambda path: reads.append(path) or real(path))
+    indexed = []
+    real_index = schema._line_index
+    monkeypatch.setattr(schema, "_read_yaml", lambda path, **kw: reads.append(path) or real(path, **kw))
+    monkeypatch.setattr(schema, "_line_index", lambda node: indexed.append(node) or real_index(node))
     path = available()["liaoning"]
     schema.load_file(path)
     assert reads == [path]
+    assert indexed == []  # a valid file needs no line index
 
 
 @pytest.mark.parametrize("args", [("--help",), ("check", "--help"), ("fill-forms", "--help")])

@@ -552,20 +552,26 @@ def _squash_map(text: str) -> tuple[str, list[int]]:
 # ---------------------------------------------------------------- loading
 
 
-def _line_index(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
-    """Map every key path of a YAML document to its 1-based line, for error messages."""
-    lines = {path: node.start_mark.line + 1}
+def _line_index(
+    node: yaml.Node, path: tuple[Any, ...] = (), lines: dict[tuple[Any, ...], int] | None = None
+) -> dict[tuple[Any, ...], int]:
+    """Map every key path of a YAML document to its 1-based line, for error messages (one dict
+    filled in place: merging a dict per node made it quadratic in the depth)."""
+    lines = {} if lines is None else lines
+    lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
-            lines.update(_line_index(v, (*path, k.value)))
+            _line_index(v, (*path, k.value), lines)
             lines[(*path, k.value)] = k.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, v in enumerate(node.value):
-            lines.update(_line_index(v, (*path, i)))
+            _line_index(v, (*path, i), lines)
     return lines
 
 
-def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+def _read_yaml(path: Path, *, lines: bool = True) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
+    """The file's mapping and (with `lines`) its line index; loading skips the index, which only
+    says where a problem is."""
     from pingtai_cli.rules.files import RulesetFileError, load_untrusted, read_bounded
 
     try:
@@ -587,7 +593,7 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
         raise RulesetError(f"规则文件 {path} 不是有效的 YAML", [str(e)]) from e
     if not isinstance(data, dict) or node is None:
         raise RulesetError(f"规则文件 {path} 顶层应为映射（key: value）")
-    return data, _line_index(node)
+    return data, (_line_index(node) if lines else {})
 
 
 def _merge_rules(base: list[dict[str, Any]], child: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -637,7 +643,7 @@ def _merge_keyed(base: list[Any], child: list[Any], keyname: str) -> list[Any]:
 
 
 def _resolve(path: Path, dirs_extra: Path | None, seen: tuple[str, ...] = ()) -> dict[str, Any]:
-    data, _ = _read_yaml(path)
+    data, _ = _read_yaml(path, lines=False)
     parent = data.get("extends")
     if not parent:
         return data
@@ -674,7 +680,7 @@ def parent_chain(path: Path, dirs_extra: Path | None) -> list[tuple[Path, dict[s
     current: Path | None = path
     while current is not None and current.resolve() not in seen:
         seen.add(current.resolve())
-        data, _ = _read_yaml(current)
+        data, _ = _read_yaml(current, lines=False)
         chain.append((current, data))
         parent = data.get("extends")
         current = find_parent(current, str(parent), dirs_extra) if parent else None
