@@ -179,6 +179,16 @@ def test_a_cold_text_dossier_check_imports_no_numpy_ocr_xlsx_or_template_library
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert '"seal"' in proc.stdout or "印章" in proc.stdout  # the seal test ran on its pages
     assert top_level(modules) & NOT_FOR_A_TEXT_CHECK == set()
+    assert "typer.rich_utils" not in modules  # typer's help renderer: imported for a help or an error only
+
+
+@pytest.mark.parametrize("args", [("check", "--no-such-option"), ("no-such-command",)])
+def test_a_usage_error_is_rendered_without_the_markdown_or_traceback_renderer(args):
+    """typer imports its renderer itself for an error; the stand-ins are in place then too."""
+    modules, proc = imported_modules(*args)
+    assert proc.returncode == 2 and "No such" in proc.stderr
+    assert "typer.rich_utils" in modules
+    assert {"rich.markdown", "markdown_it", "pygments", "rich.traceback", "rich.pretty"} & modules == set()
 
 
 def test_a_ruleset_file_is_parsed_once_when_it_loads(monkeypatch):

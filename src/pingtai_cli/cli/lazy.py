@@ -8,18 +8,20 @@ help lists the others from their names and help texts alone, which is all it sho
 
 Typer's help renderer (typer.rich_utils) imports rich.markdown (markdown-it, pygments) and
 rich.traceback (rich.pretty, attrs) at its top, for the "markdown" markup mode and for pretty
-tracebacks: ~100 ms, and pingtai uses neither. `light_rich_utils()` imports typer.rich_utils
-with those two names bound to stand-ins that import the real class when first used, so the
-help is rendered by typer's own code, unchanged.
+tracebacks: ~100 ms, and pingtai uses neither. `light_rich_utils()` has typer.rich_utils
+imported (when typer first needs it) with those two names bound to stand-ins that import the
+real class when first used, so the help is rendered by typer's own code, unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib
+import importlib.machinery
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -122,9 +124,15 @@ DEFERRED = (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"))
 
 
 def light_rich_utils() -> None:
-    """Import typer.rich_utils with the classes in DEFERRED standing in until first used."""
-    if "typer.rich_utils" in sys.modules:
-        return
+    """Have typer.rich_utils imported with the classes in DEFERRED standing in, when typer first
+    imports it: to render a help or an error. A command that shows neither (a check) never
+    imports the renderer (~7 ms: rich.table, rich.panel, rich.columns)."""
+    if "typer.rich_utils" not in sys.modules and _FINDER not in sys.meta_path:
+        sys.meta_path.insert(0, _FINDER)
+
+
+@contextlib.contextmanager
+def _stand_ins() -> Iterator[None]:
     placed = []
     for module, name in DEFERRED:
         if module not in sys.modules:
@@ -133,11 +141,46 @@ def light_rich_utils() -> None:
             sys.modules[module] = stand_in
             placed.append((module, stand_in))
     try:
-        importlib.import_module("typer.rich_utils")
+        yield
     finally:
         for module, stand_in in placed:
             if sys.modules.get(module) is stand_in:
                 del sys.modules[module]
+
+
+class _RichUtilsFinder:
+    """Finds typer.rich_utils as the path finder does, with a loader that runs it among the stand-ins.
+
+    The finder and loader protocols, not importlib.abc's classes: importing importlib.abc costs
+    `--help` ~2 ms (importlib.resources, tempfile)."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _AmongStandIns(spec.loader)  # type: ignore[assignment]  # a Loader by protocol
+        return spec
+
+
+class _AmongStandIns:
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def create_module(self, spec: Any) -> Any:
+        return self.real.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        if _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)  # found once: the module stays in sys.modules
+        module.__loader__ = self.real  # tracebacks and inspect read the source through it
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.real
+        with _stand_ins():
+            self.real.exec_module(module)
+
+
+_FINDER = _RichUtilsFinder()
 
 
 class _Deferred(type):
