@@ -9,7 +9,6 @@ Heavy imports stay inside the commands (`pingtai --help` must stay fast).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +17,7 @@ import typer
 
 from pingtai_cli.cli import options as opt
 from pingtai_cli.cli import rules_app
-from pingtai_cli.cli.commands.rules import safe_cell
+from pingtai_cli.cli.commands.rules import print_json, safe_cell
 
 
 @rules_app.command("new")
@@ -89,7 +88,7 @@ def keys(
         raise PingtaiError(f"--format 应为 table 或 json，而不是 {fmt!r}")
     rows = key_rows([load_ruleset(jurisdiction, rulesets_dir)] if jurisdiction else [])
     if fmt == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        print_json(rows)
         return
     from rich.console import Console
     from rich.table import Table

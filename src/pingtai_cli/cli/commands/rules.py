@@ -9,7 +9,6 @@ parses flags and prints (rich tables for the terminal).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -63,14 +62,16 @@ def safe_cell(text: object, style: str = "") -> Any:
     return Text(printable("" if text is None else text), style=style)
 
 
-def _print_json(data: Any) -> None:
+def print_json(data: Any) -> None:
+    import json  # here: --help registers this module and never prints JSON (~1 ms)
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _printed_as_document(fmt: str, data: dict[str, Any], to_markdown: Callable[[dict[str, Any]], str]) -> bool:
     """Print `data` as JSON or Markdown when that is the format asked for; False leaves the terminal view to the caller."""
     if fmt == "json":
-        _print_json(data)
+        print_json(data)
     elif fmt == "markdown":
         sys.stdout.write(to_markdown(data))
     else:
@@ -103,7 +104,7 @@ def list_rulesets(
     on = _as_of(as_of)
     rows = summaries(rulesets_dir, on)
     if fmt is ListFormat.json:
-        _print_json(rows)
+        print_json(rows)
         return
     from rich import box
     from rich.table import Table
@@ -198,7 +199,7 @@ def kinds(
 
     if name is None:
         if fmt == "json":
-            _print_json(registry.listing())
+            print_json(registry.listing())
         elif fmt == "markdown":
             sys.stdout.write(registry.table())
         else:
@@ -206,7 +207,7 @@ def kinds(
         return
     doc = registry.documentation(registry.get(name))
     if fmt == "json":
-        _print_json(doc)
+        print_json(doc)
     else:
         sys.stdout.write(render_kind(doc))
 
