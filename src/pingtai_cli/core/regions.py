@@ -40,11 +40,7 @@ class Division:
 
     @property
     def level(self) -> Level:
-        if self.code[2:] == "0000":
-            return "province"
-        if self.code[4:] == "00":
-            return "city"
-        return "county"
+        return _level(self.code)
 
     @property
     def prefix(self) -> str:
@@ -70,6 +66,14 @@ class Division:
 
     def chain_names(self) -> str:
         return "".join(d.name for d in self.chain())
+
+
+def _level(code: str) -> Level:
+    if code[2:] == "0000":
+        return "province"
+    if code[4:] == "00":
+        return "city"
+    return "county"
 
 
 def significant(code: str) -> str:
@@ -143,19 +147,20 @@ def relation(code: str, prefixes: Iterable[str]) -> Relation:
 
 
 @lru_cache(maxsize=1)
-def _by_name() -> dict[str, list[Division]]:
-    """Name as it may be written → divisions of that name (朝阳区: 北京 and 长春)."""
-    out: dict[str, list[Division]] = {}
-    for d in map(_division, _rows()):
-        assert d is not None
-        names = [d.name]
-        if d.level != "county":
+def _by_name() -> dict[str, list[str]]:
+    """Name as it may be written → codes of the divisions of that name (朝阳区: 北京 and 长春);
+    from the rows, the Divisions made only for the names an address holds."""
+    out: dict[str, list[str]] = {}
+    for code, row in _rows().items():
+        name = row[1]
+        names = [name]
+        if _level(code) != "county":
             for suffix in _SHORTENABLE:
-                if d.name.endswith(suffix) and len(d.name) - len(suffix) >= 2:
-                    names.append(d.name[: -len(suffix)])
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    names.append(name[: -len(suffix)])
                     break
-        for name in names:
-            out.setdefault(name, []).append(d)
+        for n in names:
+            out.setdefault(n, []).append(code)
     return out
 
 
@@ -181,10 +186,10 @@ def find_in_address(text: str) -> list[Division]:
     while i < len(compact):
         step = None
         for n in range(min(_LONGEST, len(compact) - i), 1, -1):
-            names = by_name.get(compact[i : i + n])
-            if not names:
+            codes = by_name.get(compact[i : i + n])
+            if not codes:
                 continue
-            fits = [_current(d) for d in names]
+            fits = [_current(d) for d in map(_division, codes) if d is not None]
             if chosen:
                 fits = [d for d in fits if _rank(d.level) > _rank(chosen[0].level)
                         and any(d.code.startswith(c.prefix) for c in chosen)]
