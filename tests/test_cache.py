@@ -394,6 +394,32 @@ def test_a_rechecked_real_scan_is_read_from_the_cache_without_the_ocr_engine(
     assert check(folder) == first
 
 
+def test_a_recheck_runs_no_table_extraction_again_on_the_pdf_lists_and_says_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """xuchang_comprehensive's 设备清单, 人员名单 and 服务企业名单 are text PDFs whose tables are read
+    (pdfplumber, ~0.7 s of a re-check before they were kept in the file's record)."""
+    from datetime import date
+
+    from pingtai_cli.intake import classify
+
+    calls: list[list[int]] = []
+    real = classify.pdf_grids
+
+    def counting(data: bytes, indexes: list[int]) -> Any:
+        calls.append(list(indexes))
+        return real(data, indexes)
+
+    monkeypatch.setattr(classify, "pdf_grids", counting)
+    folder = SAMPLES / "xuchang_comprehensive"
+    first = check_dossier(folder, "xuchang", as_of=date.fromisoformat(AS_OF)).to_dict()
+    assert calls, "the sample no longer has a PDF whose tables are read"
+    calls.clear()
+    again = check_dossier(folder, "xuchang", as_of=date.fromisoformat(AS_OF)).to_dict()
+    assert calls == [] and again == first
+    assert check_dossier(folder, "xuchang", as_of=date.fromisoformat(AS_OF), use_cache=False).to_dict() == first
+
+
 def test_a_thread_reading_without_the_cache_is_not_switched_on_by_another_thread() -> None:
     import threading
 

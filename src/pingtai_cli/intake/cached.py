@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pingtai_cli.intake.limits import Limits
     from pingtai_cli.intake.sources.docx import DocxContent
     from pingtai_cli.intake.sources.excel import WorkbookResult
+    from pingtai_cli.intake.sources.grid import Grid
     from pingtai_cli.intake.sources.pages import Pages
     from pingtai_cli.intake.sources.pdf import PdfFile
     from pingtai_cli.intake.sources.seal import SealResult
@@ -71,7 +72,7 @@ def extractor_version() -> str:
 
 FILES = "files"  # cache namespace of per-file records
 WORKBOOKS = "workbooks"
-SECTIONS = ("meta", "layer", "ocr", "seal", "docx")
+SECTIONS = ("meta", "layer", "ocr", "seal", "docx", "tables")
 
 
 def _key(*parts: object) -> str:
@@ -175,6 +176,30 @@ class FileMemo:
 
     def set_note(self, name: str, text: str) -> None:
         self._put("meta", f"note:{name}", text)
+
+    # -- the tables of a PDF's text pages (pdfplumber: ~0.1-0.3 s a page, the dearest part of
+    # re-reading a text dossier whose 申请表 or lists are PDFs)
+
+    def tables(self, indexes: list[int]) -> list[Grid] | None:
+        value = self._get("tables", ",".join(map(str, indexes)))
+        if not isinstance(value, list):
+            return None
+        from pingtai_cli.intake.sources.grid import Grid
+
+        grids = []
+        for item in value:
+            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+                return None
+            name, rows = item
+            if not (isinstance(rows, list) and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)):
+                return None
+            grids.append(Grid(name, rows))
+        return grids
+
+    def set_tables(self, indexes: list[int], grids: list[Grid]) -> None:
+        """Only grids of plain text cells (what pdf_grids makes) are kept; others are read again."""
+        if all(not g.merges and all(isinstance(c, str) for r in g.rows for c in r) for g in grids):
+            self._put("tables", ",".join(map(str, indexes)), [[g.name, g.rows] for g in grids])
 
     def docx(self) -> dict[str, Any] | None:
         value = self._record["docx"]

@@ -29,6 +29,7 @@ from pingtai_cli.intake.sources.tables import (
 )
 
 if TYPE_CHECKING:
+    from pingtai_cli.intake.sources.grid import Grid
     from pingtai_cli.intake.sources.pages import Pages
 
 KINDS = {
@@ -186,7 +187,7 @@ def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
             and (whole or looks_like_form(pages.known(i) or ""))  # a report: its form pages
         ]
         if text and material.kind == "pdf":
-            material.form = read_form(pdf_grids(data, text), material.path, "text")
+            material.form = read_form(_text_grids(data, text, pages), material.path, "text")
         elif "application_form" in keys or keys & LIST_KEYS:  # a scanned 申请表 or list
             grids = []
             for i in [i for i in range(count) if pages.is_scan(i)][:MAX_SCAN_FORM_PAGES]:
@@ -196,6 +197,21 @@ def _read_form(material: MaterialFile, data: bytes, pages: Pages) -> None:
             material.form = read_form(grids, material.path, "ocr")
     except Exception as exc:  # the tables are a bonus: the file's classification stands
         material.notes.append(f"读取表格时出错：{failure_reason(exc)}")
+
+
+def _text_grids(data: bytes, indexes: list[int], pages: Pages) -> list[Grid]:
+    """The tables of a PDF's text pages, through the file's memo when it keeps them (a
+    re-check of a dossier whose 申请表 or lists are PDFs runs pdfplumber no more)."""
+    from pingtai_cli.intake.cached import FileMemo
+
+    memo = pages.memo if isinstance(pages.memo, FileMemo) else None
+    known = memo.tables(indexes) if memo is not None else None
+    if known is not None:
+        return known
+    grids = pdf_grids(data, indexes)
+    if memo is not None:
+        memo.set_tables(indexes, grids)
+    return grids
 
 
 def _classify_by_content(pages: Pages, name_keys: list[str]) -> list[tuple[str, str]]:
