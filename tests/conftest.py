@@ -1,7 +1,16 @@
 """Every test gets its own extraction cache: nothing read in one test (or a faked OCR) leaks into another,
-and the suite never reads or writes the user's real cache."""
+and the suite never reads or writes the user's real cache.
+
+The one exception is opt-in: a test that only READS the committed samples with the real readers
+(no faked OCR, no edited copy that matters) may ask for `shared_sample_cache`, one cache dir for the
+whole session and every xdist worker, so that a scanned sample is OCR'd once per run instead of once
+per test file. Tests of the cache or of extraction itself keep their private cache.
+"""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -11,3 +20,20 @@ def _private_extraction_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path_factory.mktemp("pingtai-cache")))
+
+
+@pytest.fixture
+def shared_sample_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The session's shared extraction cache, for tests that only read the committed samples.
+
+    Under xdist each worker's basetemp is <run>/popen-gwN, so <run> is common to the workers of
+    this run only (and left to pytest's basetemp retention); without xdist it is the basetemp.
+    Entries are keyed by content and extractor version, so a hit is exactly what a fresh read of
+    those bytes gives (test_cache pins cached == uncached, a real scan included).
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = root / "shared-sample-cache"
+    path.mkdir(exist_ok=True)
+    monkeypatch.setenv("PINGTAI_CACHE_DIR", str(path))
+    return path

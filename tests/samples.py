@@ -6,6 +6,7 @@ sample); `sample_param` marks its cases `slow`, so `pytest -m "not slow"` keeps 
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,36 @@ def sample_param(name: str, *rest: Any, id: str | None = None) -> Any:
     """A pytest.param for a case of sample `name`, marked slow when reading it runs OCR."""
     marks = [pytest.mark.slow] if read_by_ocr(name) else []
     return pytest.param(name, *rest, id=id, marks=marks)
+
+
+@contextmanager
+def first_reader(name: str) -> Iterator[None]:
+    """Held while sample `name` (its folder or zip name, or its expected.yaml name) is read through the shared sample cache (conftest.py), so that a
+    second xdist worker wanting the same sample waits and then hits the cache instead of OCRing
+    it at the same time. Without fcntl (Windows) it is a no-op: the cost is time, never a result."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    root = Path(os.environ["PINGTAI_CACHE_DIR"])
+    root.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).name.removesuffix(".zip")
+    with (root / f".reading-{stem}.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def warm_samples(paths: list[Path]) -> None:
+    """Read each sample once into the shared sample cache (each under its first_reader lock)."""
+    from pingtai_cli.api import read_dossier
+
+    for path in paths:
+        with first_reader(path.name):
+            read_dossier(path)
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import Result
 
 from cli_helpers import invoke
-from samples import BROKEN_ZIP, make_intake
+from samples import BROKEN_ZIP, make_intake, warm_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_dossiers"
@@ -91,14 +91,17 @@ def test_a_batch_with_a_broken_dossier_in_the_middle_checks_every_other_one(tmp_
 
 
 @pytest.mark.slow
-def test_xlsx_summary_of_all_samples_has_one_row_per_dossier(tmp_path: Path):
+def test_xlsx_summary_of_all_samples_has_one_row_per_dossier(tmp_path: Path, shared_sample_cache: Path):
+    """Through the run's shared sample cache (conftest.py): the batch's workers read what the other
+    sample tests read already; the row count is what this test is about."""
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "汇总.xlsx"
+    dossiers = [p for p in SAMPLES.iterdir() if p.is_dir() or p.suffix == ".zip"]
+    warm_samples(sorted(dossiers))
     res = run(str(SAMPLES), "-j", "national", "--as-of", "2026-03-15", "-f", "xlsx", "-o", str(out), "--jobs", "2", "-q")
     assert res.exit_code == 1
     wb = openpyxl.load_workbook(out)
     summary = wb.worksheets[0]
-    dossiers = [p for p in SAMPLES.iterdir() if p.is_dir() or p.suffix == ".zip"]
     assert summary.max_row - 1 == len(dossiers)
 
 

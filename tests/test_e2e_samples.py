@@ -17,7 +17,7 @@ from pingtai_cli.api import read_dossier
 from pingtai_cli.core.models import CheckResult, Dossier
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.rules.schema import load_ruleset
-from samples import EXPECTED, SAMPLES, sample_param
+from samples import EXPECTED, SAMPLES, first_reader, sample_param
 
 AS_OF = date.fromisoformat(str(EXPECTED["as_of"]))
 
@@ -26,9 +26,16 @@ CASE_PARAMS = [sample_param(n, k, id=f"{n}-{k}") for n, k in CASES]
 NAME_PARAMS = [sample_param(n, id=n) for n in EXPECTED["samples"]]
 
 
+# Read through the run's shared extraction cache (conftest.py): a scanned sample is OCR'd once
+# per run, whichever test file needs it first; what these tests check is the evaluation.
+pytestmark = pytest.mark.usefixtures("shared_sample_cache")
+
+
 @cache
 def dossier(name: str) -> Dossier:
-    return read_dossier(SAMPLES / EXPECTED["samples"][name]["path"], use_cache=False)
+    path = SAMPLES / EXPECTED["samples"][name]["path"]
+    with first_reader(path.name):
+        return read_dossier(path)
 
 
 @cache
