@@ -50,11 +50,17 @@ _REQUIRED_RE = re.compile(r"^\s*(>=|<=|==|>|<)\s*(.+?)\s*$")
 _BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
+# What `clean` changes: controls but \t and \n, C1 controls, bidi marks, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def clean(value: Any, limit: int = 2000) -> str:
     """A dossier string made safe to show: control and bidi characters visible, length bounded."""
     text = "" if value is None else str(value)
     if len(text) > limit:
         text = text[:limit] + f"…（截断，共 {len(text)} 字）"
+    if not _UNSAFE.search(text):  # nearly every string: nothing to change, no loop over characters
+        return text
     out = []
     for ch in text:
         code = ord(ch)
