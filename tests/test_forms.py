@@ -1040,3 +1040,49 @@ def test_a_template_is_parsed_once_for_many_forms_and_again_when_the_file_change
     render_form(template, contexts[0], tmp_path / "changed.docx")
     assert len(parses) > once
     assert "审核意见" in all_text(Document(str(tmp_path / "changed.docx")))
+
+
+def _members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_one_opened_template_renders_every_dossier_and_no_dossier_shows_in_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process opens a template once and renders every dossier from it (speed, issue 16 item 8):
+    the header, footer and document title rendered for one applicant never reach the next one's
+    form, and each form is member for member what a template opened afresh gives."""
+    import docxtpl.template
+
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "tagged.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    doc.sections[0].header.paragraphs[0].text = "页眉 {{ org_name }}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ credit_code }}"
+    doc.core_properties.title = "{{ org_name }}推荐表"
+    doc.save(str(template))
+    opened: list[int] = []
+    real_document = docxtpl.template.Document
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return real_document(*args, **kwargs)
+
+    monkeypatch.setattr(docxtpl.template, "Document", counting)
+    monkeypatch.setattr(render, "_prepared", {})
+    names = ["甲科技服务有限公司", "乙企业管理咨询有限公司", "甲科技服务有限公司"]
+    contexts = [form_context(make_dossier(org_name=n, credit_code=f"91410000MA4{i}XXXXX")) for i, n in enumerate(names)]
+    for i, ctx in enumerate(contexts):
+        render_form(template, ctx, tmp_path / f"reused-{i}.docx")
+    assert opened == [1]  # opened (and parsed) once for three forms
+    second = Document(str(tmp_path / "reused-1.docx"))
+    shown = all_text(second) + second.sections[0].header.paragraphs[0].text + second.core_properties.title
+    assert "乙企业管理咨询有限公司" in shown and "甲" not in shown
+    assert "91410000MA41XXXXX" in second.sections[0].footer.paragraphs[0].text
+    for i, ctx in enumerate(contexts):
+        monkeypatch.setattr(render, "_prepared", {})  # a process that renders this form first
+        render_form(template, ctx, tmp_path / f"fresh-{i}.docx")
+        assert _members(tmp_path / f"reused-{i}.docx") == _members(tmp_path / f"fresh-{i}.docx")

@@ -330,8 +330,11 @@ def write_jobs(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from pingtai_cli.outputs.forms.render import warm
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # fork: the workers start with the templates the plan already read and checked
+    if method == "fork":  # the workers start with every template read, checked and opened
+        warm(job.template for job in jobs)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     try:
         chunk = max(1, len(jobs) // (workers * 4))
