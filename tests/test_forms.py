@@ -5,6 +5,7 @@ stay for hand filling, hostile facts print literally, and fill-forms writes only
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import subprocess
@@ -1086,3 +1087,52 @@ def test_one_opened_template_renders_every_dossier_and_no_dossier_shows_in_anoth
         monkeypatch.setattr(render, "_prepared", {})  # a process that renders this form first
         render_form(template, ctx, tmp_path / f"fresh-{i}.docx")
         assert _members(tmp_path / f"reused-{i}.docx") == _members(tmp_path / f"fresh-{i}.docx")
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _body(*tables: str) -> str:
+    return f'<w:body xmlns:w="{W}">{"".join(tables)}<w:p/></w:body>'
+
+
+def _table(columns: int, *rows: list[int]) -> str:
+    """A table of `columns` grid columns; each row a list of cells, each cell its gridSpan (1: none)."""
+    grid = "".join(f'<w:gridCol w:w="{1000 + 10 * i}"/>' for i in range(columns))
+    cells = [
+        "".join(
+            "<w:tc>" + (f'<w:tcPr><w:gridSpan w:val="{s}"/></w:tcPr>' if s != 1 else "") + "<w:p/></w:tc>"
+            for s in row
+        )
+        for row in rows
+    ]
+    return f"<w:tbl><w:tblGrid>{grid}</w:tblGrid>" + "".join(f"<w:tr>{c}</w:tr>" for c in cells) + "</w:tbl>"
+
+
+@pytest.mark.parametrize(
+    ("xml", "fits"),
+    [
+        (_body(_table(3, [1, 1, 1], [2, 1], [3])), True),
+        (_body(_table(2, [1, 1], [1, 1, 1])), False),  # a {%tc for %} loop made a row wider
+        (_body(_table(4, [1, 1], [2, 1])), False),  # no row as wide as the grid
+        (_body(_table(2)), False),  # no row at all
+        (_body(_table(2, [1, 1]).replace('w:w="1010"/>', 'w:w="1010"/></w:tblGrid><w:tblGrid>', 1)), True),
+        (_body(_table(3, [1, 1, 1]), _table(2, [1, 1, 1])), False),  # the second table of two
+        (_body(_table(2, [1, 1])).replace("<w:tc><w:p/></w:tc></w:tr>", f"<w:tc>{_table(2, [1, 1, 1])}</w:tc></w:tr>"), False),
+        (_body(_table(2, [2])).replace('w:val="2"', 'w:val="2.0"'), False),  # docxtpl's int() decides
+    ],
+)
+def test_the_rendered_tables_are_left_as_parsed_exactly_when_docxtpl_would_fix_none(xml: str, fits: bool) -> None:
+    """fill-forms skips docxtpl's cell-by-cell fix_tables when XPath shows no table needs it (speed,
+    issue 16 item 8); the body is then the same as docxtpl's fix gives, and any table it would change
+    goes to docxtpl."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from pingtai_cli.outputs.forms.render import _tables_fit
+
+    tree = etree.fromstring(xml)
+    assert _tables_fit(tree) is fits
+    if fits:
+        fixed = DocxTemplate.fix_tables(DocxTemplate(io.BytesIO()), xml)
+        assert etree.tostring(fixed) == etree.tostring(tree)

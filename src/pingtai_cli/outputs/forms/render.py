@@ -707,6 +707,37 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # a paragraph 
 _LISTING = re.compile("[\t\a\n\f]")  # what docxtpl's resolve_listing turns into tabs, breaks, paragraphs
 
 
+@functools.cache
+def _table_checks() -> tuple[Any, Any, Any]:
+    from lxml import etree
+
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    # docxtpl's fix_tables: a row (nested tables' rows included) with more cells than the grid has
+    # columns widens the grid; no row as wide as the grid, counting a cell's first gridSpan, narrows it.
+    wider = etree.XPath(".//w:tr[count(w:tc) > $columns]", namespaces=ns)
+    spans = "sum(w:tc/w:tcPr[1]/w:gridSpan[1]/@w:val)"
+    as_wide = etree.XPath(f".//w:tr[count(w:tc[not(w:tcPr[1]/w:gridSpan)]) + {spans} >= $columns]", namespaces=ns)
+    odd_span = etree.XPath(".//w:tr/w:tc/w:tcPr[1]/w:gridSpan[1][not(@w:val) or translate(@w:val, '0123456789', '') != '']", namespaces=ns)
+    return wider, as_wide, odd_span
+
+
+def _tables_fit(tree: Any) -> bool:
+    """True when docxtpl's fix_tables would change no table of `tree` (a rendered w:body); any
+    doubt (no grid, a span that is not a plain number, no row) is False and leaves it to docxtpl."""
+    wider, as_wide, odd_span = _table_checks()
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    if tree.nsmap.get("w") != w[1:-1]:
+        return False
+    for table in tree.iter(w + "tbl"):
+        grid = table.find(w + "tblGrid")
+        if grid is None:
+            return False
+        columns = len(grid.findall(w + "gridCol"))
+        if wider(table, columns=columns) or odd_span(table) or not as_wide(table, columns=columns):
+            return False
+    return True
+
+
 def _docx_template(template: Path, ready: Prepared) -> Any:
     """A fresh DocxTemplate over the checked bytes; docxtpl's XML patching is done once per part."""
     from docxtpl import DocxTemplate
@@ -729,6 +760,15 @@ def _docx_template(template: Path, ready: Prepared) -> Any:
                     if rel.reltype == uri and rel.target_part.blob:
                         xml += self.patch_xml(self.xml_to_string(parse_xml(rel.target_part.blob)))
             return set(meta.find_undeclared_variables(env.parse(xml)))
+
+        def fix_tables(self, xml: str) -> Any:
+            # docxtpl parses the rendered body and walks every cell of every table in Python (a
+            # third of a render) to widen or narrow a table's grid to its rows; when no table
+            # needs that, which XPath tells in C, the parsed body is all there is to it.
+            from lxml import etree
+
+            tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
+            return tree if _tables_fit(tree) else super().fix_tables(xml)
 
         def build_xml(self, context: Any, jinja_env: Any = None) -> str:
             if self.body_xml is None:
