@@ -827,7 +827,7 @@ class Master:
         uris = (self.tpl.HEADER_URI, self.tpl.FOOTER_URI)
         return [rel._target for rel in self.tpl.docx._part.rels.values() if rel.reltype in uris]
 
-    def render(self, context: dict[str, Any], env: Any) -> None:
+    def render(self, context: dict[str, Any], sandbox_env: Any) -> None:
         tpl = self.tpl
         rels = tpl.docx._part.rels
         for key, target in self.rels.items():
@@ -839,7 +839,7 @@ class Master:
         for p, blob in self.blobs.items():
             p._blob = blob
         tpl.is_rendered = False  # else docxtpl opens the template again
-        tpl.render(context, jinja_env=env, autoescape=True)
+        tpl.render(context, jinja_env=sandbox_env, autoescape=True)
 
     def intact(self) -> bool:
         """Only what `render` puts back was changed (no part related or unrelated meanwhile)."""
