@@ -168,3 +168,23 @@ def test_plain_progress_names_a_dossier_that_takes_long() -> None:
     assert p.slow_lines(now[0]) == ["仍在检查 甲平台（已用 1 分 15 秒）"]
     assert p.slow_lines(100.0) == []  # named again only after another minute
     assert p.slow_lines(136.0) == ["仍在检查 甲平台（已用 2 分 16 秒）"]
+
+
+def test_the_workers_make_the_json_lines_and_a_duplicate_marked_after_is_in_them(tmp_path: Path) -> None:
+    """`check -f json|jsonl` over an intake: each worker makes its dossiers' JSON (the parent no
+    longer dumps them one by one at the end), and a result the batch changes afterwards (the
+    duplicate finding) is dumped again, so the output is what the results say."""
+    from pingtai_cli.api.batch import Job, check_all
+    from pingtai_cli.outputs.report.json import render_json, render_jsonl
+
+    intake = make_intake(tmp_path / "intake", {"a": "liaoning_eligible", "b": "liaoning_eligible", "c": "national_low_assets"})
+    job = Job(["liaoning"], date(2026, 3, 15), use_cache=False, jobs=2, encode_json=True)
+    results = check_all(sorted(intake.iterdir()), job)
+    assert all(r.encoded is not None for r in results)  # made in the workers
+    lines = render_jsonl(results).splitlines()
+    copies = [json.loads(line) for line in lines if "疑似重复申报" in line]
+    assert len(copies) == 2  # a and b, though their workers could not know
+    for r in results:
+        r.encoded = None
+    assert render_jsonl(results).splitlines() == lines
+    assert json.loads(render_json(results)) == [json.loads(line) for line in lines]

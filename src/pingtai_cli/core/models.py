@@ -291,6 +291,9 @@ class CheckResult:
     source: Dossier | None = field(default=None, repr=False, compare=False)  # fill-forms: what was read
     # fill-forms: the forms' contexts, made by the batch worker that read the dossier
     form_parts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # a batch worker's compact JSON of this result, with the number of findings it was made with
+    # (the batch adds duplicate findings after): outputs/report/json.py uses it while that holds
+    encoded: tuple[int, str] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self, *, include_facts: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -56,14 +56,16 @@ def limits_from(**flags: int | None) -> Any:
     return replace(Limits(), **changes)
 
 
-def run_batch(paths: list[Path], job: Any, quiet: bool) -> list[Any]:
+def run_batch(paths: list[Path], job: Any, quiet: bool, encode_json: bool = False) -> list[Any]:
     """Check every dossier, with progress on stderr when there are several.
 
-    A terminal gets a live bar; anything else (a log, a pipe, cron) plain lines.
+    A terminal gets a live bar; anything else (a log, a pipe, cron) plain lines. With
+    `encode_json` (several dossiers, JSON output) the workers make each result's JSON.
     """
     from pingtai_cli.api import batch
 
     dossiers = batch.announce(paths, job, lambda m: echo(m, err=True))
+    job.encode_json = encode_json and len(dossiers) > 1
     if len(dossiers) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress
 
@@ -194,7 +196,7 @@ def check(
         timeout=timeout,
         jobs=jobs,
         scheduler=scheduler,
-        run=lambda given, job: run_batch(given, job, quiet),
+        run=lambda given, job: run_batch(given, job, quiet, encode_json=fmt in (Fmt.json, Fmt.jsonl)),
     )
     results = checked.results
     if results:
