@@ -155,9 +155,41 @@ def busy_seconds() -> float:
 
 
 def own_seconds() -> float:
+    """CPU seconds of this benchmark: itself, its finished children, and the children still
+    running (a Dask LocalCluster's nannies and workers live through the runs: without them the
+    cluster's own work was counted as other processes' load)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     mine = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime + mine.ru_utime + mine.ru_stime
+    return usage.ru_utime + usage.ru_stime + mine.ru_utime + mine.ru_stime + _live_descendants()
+
+
+def _live_descendants() -> float:
+    """CPU seconds of the live descendants of this process and of the children they reaped
+    (/proc/PID/stat utime, stime, cutime, cstime); 0 where /proc is not there."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rpartition(")")[2].split()  # after the command name
+        except OSError:
+            continue  # gone meanwhile
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = sum(int(v) for v in fields[11:15]) / tick
+    mine, found = {os.getpid()}, True
+    while found:  # the tree below this process
+        found = False
+        for pid, ppid in parents.items():
+            if ppid in mine and pid not in mine:
+                mine.add(pid)
+                found = True
+    mine.discard(os.getpid())
+    return sum(times[pid] for pid in mine)
 
 
 def wait_idle(limit: float) -> None:
