@@ -1089,6 +1089,32 @@ def test_one_opened_template_renders_every_dossier_and_no_dossier_shows_in_anoth
         assert _members(tmp_path / f"reused-{i}.docx") == _members(tmp_path / f"fresh-{i}.docx")
 
 
+def test_a_render_that_relates_an_image_to_a_kept_part_ends_the_reuse(tmp_path: Path) -> None:
+    """An image drawn in a header is related to the template's own header part (docxtpl renders
+    headers from it): a reused template would carry one applicant's image into the next form, so
+    the reuse must end there. (fill-forms passes no images today; a context of a later version may.)"""
+    from docxtpl import InlineImage
+    from PIL import Image
+
+    from pingtai_cli.outputs.forms import render
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (8, 8), "red").save(logo)
+    template = tmp_path / "logo.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    doc.sections[0].header.paragraphs[0].text = "{{ logo }}"
+    doc.save(str(template))
+    ready = render.prepared(template)
+    master = ready.master
+    assert master is not None
+    master.render({"org_name": "乙", "logo": ""}, ready.sandbox_env)
+    assert master.intact()  # plain values: the template is reused
+    master.render({"org_name": "甲", "logo": InlineImage(master.tpl, str(logo))}, ready.sandbox_env)
+    master.save(tmp_path / "甲.docx")
+    assert not master.intact()
+
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

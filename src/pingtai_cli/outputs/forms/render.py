@@ -815,6 +815,10 @@ class Master:
         self.root = part._element
         self.rels = {key: rel._target for key, rel in part.rels.items() if not rel.is_external}
         self.external = {key for key, rel in part.rels.items() if rel.is_external}
+        # every part's relationships as the template has them: a render that relates something to
+        # a part it keeps (an image drawn in a header goes to the template's own header part,
+        # which docxtpl renders from) would carry it into the next dossier's form
+        self.part_rels = {p: frozenset(p.rels) for p in part.package.parts}
         self.core_part = part.package._core_properties_part  # made here if the template has none, as render does
         self.core = copy.deepcopy(self.core_part._element)
         self.blobs = {p: p._blob for p in part.package.parts if p.content_type == FOOTNOTES_TYPE and hasattr(p, "_blob")}
@@ -846,7 +850,8 @@ class Master:
         rels = self.tpl.docx._part.rels
         internal = {key for key, rel in rels.items() if not rel.is_external}
         external = {key for key, rel in rels.items() if rel.is_external}
-        return internal == set(self.rels) and external == self.external
+        kept = all(frozenset(p.rels) == keys for p, keys in self.part_rels.items())
+        return internal == set(self.rels) and external == self.external and kept
 
     def save(self, out: Path) -> None:
         """What python-docx's save writes (the same members, order and bytes), the parts no render
