@@ -95,6 +95,25 @@ def test_rules_list_marks_a_broken_user_ruleset_instead_of_failing(tmp_path: Pat
     assert "national" in rows
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "key: bad\n  - [\n",  # a plain scalar, read as `key: "bad - ["` and nothing else
+        "key: bad\ndocument: abc\n",  # a section of the wrong type
+        "key: bad\nname: 某市\ndocument: {title: 某办法}\nfunctions: [1, 2]\nbasic: 3\n",
+    ],
+)
+def test_rules_list_marks_a_user_file_that_is_not_a_ruleset_as_invalid(tmp_path: Path, text: str):
+    """The quick read of `rules list` (no validation) must not print a row of blanks or crash on a
+    user's file shaped unlike a ruleset: the row says it is invalid, as `rules validate` would."""
+    (tmp_path / "bad.yaml").write_text(text, encoding="utf-8")
+    rows = {r["key"]: r for r in json.loads(ok("rules", "list", "-f", "json", "--rulesets-dir", str(tmp_path)))}
+    assert rows["bad"]["error"]
+    assert "national" in rows
+    table = ok("rules", "list", "--rulesets-dir", str(tmp_path))
+    assert "无效" in table and "None" not in table
+
+
 # ---------------------------------------------------------------- show
 
 

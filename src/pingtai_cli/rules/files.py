@@ -320,13 +320,25 @@ def ruleset_summaries(extra: Path | None, on: date) -> list[dict[str, Any]]:
     out = []
     for key, path in available(extra).items():
         data = read_plain(path)
-        if data is None:
+        line = None if data is None else _plain_summary(data, path, on)
+        if line is None:  # the full load: the model's summary, or why the file is not a ruleset
             data = _full_dump(key, extra)
-        if "error" in data:
-            out.append({"key": key, "file": str(path), "error": data["error"]})
-        else:
-            out.append(summary(data, path, on))
+            line = {"key": key, "file": str(path), "error": data["error"]} if "error" in data else summary(data, path, on)
+        out.append(line)
     return out
+
+
+def _plain_summary(data: dict[str, Any], path: Path, on: date) -> dict[str, Any] | None:
+    """The summary of a mapping read without validation, when it is shaped like a ruleset; None
+    for a user's file that is not (no name or title, a section of the wrong type), whose full
+    load then says what is wrong instead of a row of blanks or an internal error."""
+    doc = data.get("document")
+    if not isinstance(doc, dict) or not data.get("name") or not doc.get("title"):
+        return None
+    try:
+        return summary(data, path, on)
+    except (AttributeError, TypeError):  # e.g. `functions: [1, 2]`
+        return None
 
 
 def _full_dump(key: str, extra: Path | None) -> dict[str, Any]:
