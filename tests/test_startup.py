@@ -167,6 +167,47 @@ def test_the_deferred_classes_are_the_real_ones_when_used():
     assert rich_utils.Traceback.from_exception.__func__ is __import__("rich.traceback").traceback.Traceback.from_exception.__func__
 
 
+def test_help_loads_neither_the_emoji_table_nor_fractions():
+    """rich's emoji table and fractions (for rich's Layout alone) cost `--help` ~6 ms between
+    them; the help renders without them (cli/lazy.py), and reads as typer builds it (above)."""
+    modules, proc = imported_modules("--help")
+    assert proc.returncode == 0 and "Usage" in proc.stdout and "rich.table" in modules
+    assert {"rich._emoji_codes", "fractions"} & modules == set()
+
+
+# Run in a fresh interpreter: in this one another test may have imported typer.rich_utils already.
+RENDERER_PROBE = """
+import importlib, sys
+from pingtai_cli.cli import lazy
+lazy.light_rich_utils()
+rich_utils = importlib.import_module("typer.rich_utils")
+assert "fractions" not in sys.modules
+import fractions
+from rich import _ratio
+from rich.console import Console
+from rich.layout import Layout
+from rich.panel import Panel
+from rich.text import Text
+text = rich_utils.Text.from_markup("[bold]粗体[/bold] :smile:")
+assert isinstance(text, Text) and text.plain == "粗体 :smile:" and text.spans, text
+panel = rich_utils.Panel("内容", title="[bold]选项[/bold]")
+assert isinstance(panel, Panel) and panel.title.plain == "选项" and panel.title.spans
+console = Console(width=30, record=True)
+console.print(panel)
+assert "选项" in console.export_text()
+assert _ratio.Fraction is not fractions.Fraction  # the stand-in was what rich.table imported
+assert sys.modules["fractions"] is fractions and hasattr(fractions, "Decimal")  # the real module
+assert type(_ratio.Fraction(1, 3)) is fractions.Fraction
+assert _ratio.ratio_resolve(10, [Layout(ratio=1), Layout(ratio=2), Layout(size=1)]) == [3, 6, 1]
+print("ok")
+"""
+
+
+def test_the_help_renderer_keeps_markup_an_emoji_code_as_written_and_a_real_fraction():
+    proc = subprocess.run([sys.executable, "-c", RENDERER_PROBE], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+
+
 # ---------------------------------------------------------------------------
 # a cold check of a text-layer dossier
 

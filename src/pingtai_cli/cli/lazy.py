@@ -10,7 +10,9 @@ Typer's help renderer (typer.rich_utils) imports rich.markdown (markdown-it, pyg
 rich.traceback (rich.pretty, attrs) at its top, for the "markdown" markup mode and for pretty
 tracebacks: ~100 ms, and pingtai uses neither. `light_rich_utils()` has typer.rich_utils
 imported (when typer first needs it) with those two names bound to stand-ins that import the
-real class when first used, so the help is rendered by typer's own code, unchanged.
+real class when first used, so the help is rendered by typer's own code, unchanged. Two more
+costs of ~3 ms each go the same way: fractions (rich.table imports it for rich's Layout alone)
+and rich's emoji table (typer parses help markup with emoji codes on; pingtai's have none).
 """
 
 from __future__ import annotations
@@ -119,8 +121,9 @@ def _command_stand_in(info: CommandInfo, settings: dict[str, Any]) -> tuple[str,
     )
 
 
-# (module, class) imported by typer.rich_utils at its top that pingtai's help never uses
-DEFERRED = (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"))
+# (module, class) imported by typer.rich_utils at its top that pingtai's help never uses; and
+# fractions, imported at the top of rich._ratio (rich.table) for the Layout class alone (~3 ms).
+DEFERRED = (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback"), ("fractions", "Fraction"))
 
 
 def light_rich_utils() -> None:
@@ -178,6 +181,29 @@ class _AmongStandIns:
             module.__spec__.loader = self.real
         with _stand_ins():
             self.real.exec_module(module)
+        _without_emoji(module)
+
+
+def _without_emoji(rich_utils: types.ModuleType) -> None:
+    """typer's Text and Panel made to parse help markup (texts, panel titles) without emoji codes:
+    rich's emoji table (~4,000 names, ~3 ms to load) is otherwise read on every help, and
+    pingtai's help texts hold no `:name:`."""
+    text: Any = getattr(rich_utils, "Text")  # noqa: B009  # a module given at run time
+    panel: Any = getattr(rich_utils, "Panel")  # noqa: B009
+
+    class HelpText(text):  # a class given at run time
+        @classmethod
+        def from_markup(cls, markup: str, **kwargs: Any) -> Any:
+            kwargs.setdefault("emoji", False)
+            return text.from_markup(markup, **kwargs)
+
+    class HelpPanel(panel):
+        def __init__(self, *args: Any, title: Any = None, **kwargs: Any) -> None:
+            if isinstance(title, str):
+                title = HelpText.from_markup(title)
+            super().__init__(*args, title=title, **kwargs)
+
+    rich_utils.Text, rich_utils.Panel = HelpText, HelpPanel  # type: ignore[attr-defined]
 
 
 _FINDER = _RichUtilsFinder()
