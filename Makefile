@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast lint bench samples clean fonts
 
+# uv installs the same packages from the same index as pip, in ~16 s where pip takes ~40 s (a
+# fresh clone's `make test` is held to 4 minutes on 2 cores); pip does it where uv cannot be had.
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test,dev]'
+	{ $(BIN)/pip install -q uv && $(BIN)/uv pip install -q --python $(BIN)/python -e '.[test,dev]'; } \
+	  || { $(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test,dev]'; }
 	touch $(STAMP)
 
 demo: $(STAMP)
