@@ -49,7 +49,7 @@ def test_the_wheel_carries_templates_policies_schema_and_py_typed(wheel: zipfile
 @pytest.mark.slow
 def test_the_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
-    assert "pingtai = pingtai_cli.cli:main" in wheel.read(entry).decode()
+    assert "pingtai = pingtai_cli.__main__:main" in wheel.read(entry).decode()
 
 
 def test_the_readme_lists_every_fact_key_pingtai_adds_to_the_contract() -> None:

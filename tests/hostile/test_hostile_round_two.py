@@ -151,6 +151,35 @@ def test_sigterm_and_sighup_stop_a_batch_like_ctrl_c_and_no_worker_outlives_it(
         proc.kill()
 
 
+# A Ctrl-C delivered just as pingtai starts to import MODULE: what a user's early Ctrl-C meets.
+EARLY_CTRL_C = """
+import os, signal, sys
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == module:
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+module = sys.argv[1]
+sys.argv = ["pingtai", "check", "--help"]
+sys.meta_path.insert(0, CtrlC())
+from pingtai_cli.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "rich", "pingtai_cli.cli.commands.check", "pingtai_cli.cli.lazy"])
+def test_a_ctrl_c_while_pingtai_loads_stops_it_without_a_traceback(module: str) -> None:
+    """Loading the CLI takes ~0.15 s; a Ctrl-C then printed Python's KeyboardInterrupt traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-c", EARLY_CTRL_C, module], capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 130, proc.stderr[-2000:]
+    assert "已中断" in proc.stderr
+    assert_clean(proc.stderr)
+    assert "Usage" not in proc.stdout  # it stopped: the help was not printed
+
+
 @pytest.mark.slow
 def test_a_parent_killed_outright_takes_its_workers_with_it(
     corpus: Corpus, tmp_path: Path, private_dirs: dict[str, Path]

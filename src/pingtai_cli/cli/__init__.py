@@ -171,8 +171,8 @@ def _prepare_streams() -> None:
 def main() -> None:
     _prepare_streams()
     _stop_on_signals()
-    _register()
     try:
+        _register()
         from pingtai_cli.cli.lazy import lazy_command, light_rich_utils
 
         light_rich_utils()  # typer's help renderer, without the markdown and traceback modules it never uses here
