@@ -121,6 +121,40 @@ def test_a_slow_parent_loses_no_result_of_a_worker_that_has_already_ended(intake
     assert list(errors) == ["d9.zip"] and "损坏" in errors["d9.zip"]
 
 
+@pytest.mark.slow
+def test_a_wait_that_times_out_just_before_the_last_result_loses_nothing(
+    intakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen under load: the parent's wait for a message timed out an instant before the last
+    worker sent its result and ended; the worker, found gone, took its dossier down with it
+    (读取进程意外退出), though the result sat in the pipe. Here the wait "times out" once, after
+    the last dossier started, and only returns when every worker has ended."""
+    import multiprocessing
+
+    paths, _ = batch.discover([intakes["end"]])
+    real = batch._next_message
+    state = {"last_started": False, "timed_out": False}
+
+    def late(results: object) -> list[object]:
+        if state["last_started"] and not state["timed_out"]:
+            state["timed_out"] = True
+            deadline = time.monotonic() + 60
+            while multiprocessing.active_children() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            return []
+        got = real(results)
+        state["last_started"] |= any(m[0] == "start" and m[1] == len(paths) - 1 for m in got)
+        return got
+
+    monkeypatch.setattr(batch, "_next_message", late)
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=1)
+    got = list(batch.run(paths, job))
+    assert state["timed_out"]  # the race was staged
+    assert sorted(i for i, _ in got) == list(range(len(paths)))
+    errors = {paths[i].name: rs[0].error for i, rs in got if rs[0].error}
+    assert list(errors) == ["d9.zip"] and "意外退出" not in errors["d9.zip"]
+
+
 def test_an_unreadable_dossier_has_one_verdict_in_every_format(intakes: dict[str, Path], tmp_path: Path) -> None:
     """Spec §3: `incomplete`, with `error` saying why; every format shows 材料不全（无法检查）."""
     broken = intakes["middle"] / "d2.zip"

@@ -256,7 +256,7 @@ def _pool(
     try:
         while len(finished) < len(paths):
             msgs = _next_message(results)
-            while msgs:
+            while True:
                 for msg in msgs:
                     if msg[0] == "start":
                         running[msg[2]] = (msg[1], time.monotonic())
@@ -271,9 +271,12 @@ def _pool(
                         yield msg[1], msg[2]
                 # A worker that ended normally (its stop token read) flushed its last result into
                 # the pipe before exiting, but the parent may see it gone before reading that
-                # result: read everything sent before calling any dossier lost with its worker.
+                # result: read everything sent before calling any dossier lost with its worker,
+                # also when the wait for a message timed out an instant before the last one came.
                 ended = any(not workers[pid].is_alive() for pid in running)
                 msgs = _drain(results) if ended else []
+                if not msgs:
+                    break
             if not any(w.is_alive() for w in workers.values()) and len(finished) < len(paths):
                 _spawn(ctx, tasks, results, job, workers)  # every worker died between tasks
             for pid, (index, started) in list(running.items()):
