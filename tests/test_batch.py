@@ -222,3 +222,21 @@ def test_the_workers_make_the_json_lines_and_a_duplicate_marked_after_is_in_them
         r.encoded = None
     assert render_jsonl(results).splitlines() == lines
     assert json.loads(render_json(results)) == [json.loads(line) for line in lines]
+
+
+def test_a_material_present_but_invalid_is_counted_as_invalid_not_missing(tmp_path: Path) -> None:
+    """xuchang_unstamped's 真实性声明 is there, without its seal: a reviewer read "缺件 1" and
+    looked for a file that was in the dossier."""
+    from openpyxl import load_workbook
+
+    dossier = str(SAMPLES / "xuchang_unstamped")
+    out = tmp_path / "r.xlsx"
+    args = ["-j", "xuchang", "--as-of", AS_OF]
+    terminal = invoke("check", dossier, *args)
+    markdown = invoke("check", dossier, *args, "-f", "markdown")
+    invoke("check", dossier, *args, "-f", "xlsx", "-o", str(out))
+    assert "无效材料 1" in terminal.stdout and "缺件" not in terminal.stdout.split("结论：")[1].splitlines()[0]
+    assert "无效材料 1" in markdown.stdout and "缺件 1" not in markdown.stdout
+    rows = list(load_workbook(out)["汇总"].iter_rows(values_only=True))
+    head = list(rows[0])
+    assert rows[1][head.index("缺件数")] == 0 and rows[1][head.index("无效材料数")] == 1

@@ -335,9 +335,9 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     assert rows[0][:5] == ("序号", "单位名称", "卷宗路径", "地区", "结论")
     assert [r[4] for r in rows[1:]] == ["符合条件", "不符合条件", "材料不全", "待审核"]
     assert rows[2][5] == 2  # two failing conditions
-    assert "资产总额" in rows[2][9] and "年服务中小企业" in rows[2][9]
+    assert "资产总额" in rows[2][10] and "年服务中小企业" in rows[2][10]
     assert rows[3][7] == 1  # one material missing
-    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:P5"
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref == "A1:Q5"
     assert summary["A1"].font.bold
     detail = list(wb["明细"].iter_rows(values_only=True))
     assert detail[0] == (
@@ -361,7 +361,7 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     # every item the summary counts as 待审核 has its own detail row
     for row in rows[1:]:
         to_review = [r for r in detail[1:] if r[0] == row[2] and r[5] in ("待审核", "可放宽")]
-        assert len(to_review) == row[8], row[:5]
+        assert len(to_review) == row[9], row[:5]
 
 
 def test_xlsx_neutralises_formula_strings_from_the_dossier() -> None:
@@ -479,7 +479,7 @@ def test_batch_summary_fits_80_columns_with_short_counts_and_the_gaps_in_words()
     text = console.export_text()
     assert max(len(line) for line in text.splitlines()) <= 80
     assert "✘2" in text and "资产总额差 205" in text  # a gap in words, not the whole message
-    assert "✘ 不满足  ？ 缺少数据  缺 缺件  ◎ 待审核" in text
+    assert "✘ 不满足  ？ 缺少数据  缺 缺件  ⚠ 无效材料  ◎ 待审核" in text
     rows = [line for line in text.splitlines() if line.strip().startswith(("1 ", "2 "))]
     assert len(rows) == 2
 

@@ -75,12 +75,7 @@ def _one(view: ResultView, verbose: bool) -> str:
     lines += [f"**{esc(k)}**{colon}{esc(v)}  " for k, v in head]
     tally = " · ".join(
         f"{t(key, lang)} {n}"
-        for key, n in (
-            ("short.n_fail", c.failed),
-            ("short.n_missing", c.missing),
-            ("short.n_absent", c.absent),
-            ("short.n_review", c.review),
-        )
+        for key, n in c.tally()
         if n
     )
     lines += [

@@ -149,15 +149,10 @@ def _verdict_line(view: ResultView) -> Text:
     text.append(f" {view.verdict_word} ", style=VERDICT_STYLES.get(view.verdict, "bold"))
     if not view.result.error:
         c = counts(view.result)
-        shown = [
-            ("short.n_fail", c.failed, "red"),
-            ("short.n_missing", c.missing, "yellow"),
-            ("short.n_absent", c.absent, "yellow"),
-            ("short.n_review", c.review, "magenta"),
-        ]
-        for key, n, style in [s for s in shown if s[1]]:
-            text.append("  ")
-            text.append(f"{t(key, lang)} {n}", style=style)
+        for key, n in c.tally():
+            if n:
+                text.append("  ")
+                text.append(f"{t(key, lang)} {n}", style=COUNT_STYLES[key])
     return text
 
 
@@ -329,13 +324,13 @@ def _detail_line(label: str, body: str, indent: int, colon: str = "：") -> Rend
     return Padding(text, (0, 0, 0, indent))
 
 
-COUNT_MARKS = (("✘", "short.n_fail"), ("？", "short.n_missing"), ("缺", "short.n_absent"), ("◎", "short.n_review"))
+COUNT_MARKS = {"short.n_fail": "✘", "short.n_missing": "？", "short.n_absent": "缺", "short.n_invalid": "⚠", "short.n_review": "◎"}
+COUNT_STYLES = {"short.n_fail": "red", "short.n_missing": "yellow", "short.n_absent": "yellow", "short.n_invalid": "yellow", "short.n_review": "magenta"}
 
 
 def _count_words(c: Counts) -> str:
     """`✘4 缺2`: the non-zero counts only, so the column stays narrow (legend under the table)."""
-    numbers = (c.failed, c.missing, c.absent, c.review)
-    return " ".join(f"{mark}{n}" for (mark, _), n in zip(COUNT_MARKS, numbers, strict=True) if n) or "—"
+    return " ".join(f"{COUNT_MARKS[key]}{n}" for key, n in c.tally() if n) or "—"
 
 
 def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> RenderableType:
@@ -375,7 +370,7 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
             _count_words(c),
             Text(problems[:100] + ("…" if len(problems) > 100 else "")),
         )
-    legend = Text("  ".join(f"{mark} {t(key, lang)}" for mark, key in COUNT_MARKS), style="dim")
+    legend = Text("  ".join(f"{mark} {t(key, lang)}" for key, mark in COUNT_MARKS.items()), style="dim")
     line = Text(t("label.total", lang) + t("label.colon", lang))
     for verdict in VERDICT_ORDER:
         if verdict == "error":

@@ -394,8 +394,19 @@ class Counts:
 
     failed: int
     missing: int
-    absent: int
+    absent: int  # required materials not in the dossier
+    invalid: int  # required materials in it but not valid (no seal, another year …)
     review: int
+
+    def tally(self) -> list[tuple[str, int]]:
+        """(label key, number) in the order every report shows them."""
+        return [
+            ("short.n_fail", self.failed),
+            ("short.n_missing", self.missing),
+            ("short.n_absent", self.absent),
+            ("short.n_invalid", self.invalid),
+            ("short.n_review", self.review),
+        ]
 
 
 def counts(result: CheckResult) -> Counts:
@@ -412,7 +423,8 @@ def counts(result: CheckResult) -> Counts:
     missing = sum(c.status == "missing" for c in result.conditions) + int(
         fr is not None and fr.status == "missing"
     )
-    absent = sum(m.required and m.status in ("missing", "invalid") for m in result.materials)
+    absent = sum(m.required and m.status == "missing" for m in result.materials)
+    invalid = sum(m.required and m.status == "invalid" for m in result.materials)
     review = (
         sum(
             c.status == "relaxable" or (c.status == "review" and bool(c.fields))
@@ -422,7 +434,7 @@ def counts(result: CheckResult) -> Counts:
         + sum(e.status == "review" for e in result.exclusions)
         + sum(m.status == "review" for m in result.materials)
     )
-    return Counts(failed, missing, absent, review)
+    return Counts(failed, missing, absent, invalid, review)
 
 
 def main_problems(result: CheckResult) -> str:

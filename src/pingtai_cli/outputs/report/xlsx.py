@@ -33,7 +33,7 @@ MAX_WIDTH = 60
 
 SUMMARY_COLUMNS = (
     "col.no", "col.org", "col.dossier", "col.region", "col.verdict",
-    "col.n_fail", "col.n_missing", "col.n_absent", "col.n_review", "col.problems",
+    "col.n_fail", "col.n_missing", "col.n_absent", "col.n_invalid", "col.n_review", "col.problems",
     "col.credit_code", "fact.total_assets", "fact.smes_served", "fact.staff_total",
     "col.functions_met", "col.duplicate",
 )  # fmt: skip
@@ -112,6 +112,7 @@ def _summary_row(i: int, view: ResultView) -> list[Any]:
         c.failed,
         c.missing,
         c.absent,
+        c.invalid,
         c.review,
         main_problems(r),
         *_key_facts(r),
