@@ -240,3 +240,15 @@ def test_a_material_present_but_invalid_is_counted_as_invalid_not_missing(tmp_pa
     rows = list(load_workbook(out)["汇总"].iter_rows(values_only=True))
     head = list(rows[0])
     assert rows[1][head.index("缺件数")] == 0 and rows[1][head.index("无效材料数")] == 1
+
+
+def test_a_coded_fact_is_shown_in_words_in_every_report(tmp_path: Path) -> None:
+    """The markdown facts table printed `| 注册登记地 | out |` (the JSON's code) for a reviewer."""
+    args = [str(ELIGIBLE), "-j", "heilongjiang", "--as-of", AS_OF]  # a Liaoning applicant
+    markdown = invoke("check", *args, "-f", "markdown").stdout
+    invoke("check", *args, "-f", "html", "-o", str(tmp_path / "r.html"))
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "| 注册登记地 | 不在本地区 |" in markdown and "| out |" not in markdown
+    assert re.search(r"注册登记地</t[dh]>\s*<td>不在本地区</td>", html), html[html.find("注册登记地") - 200 :][:600]
+    data = json.loads(invoke("check", *args, "-f", "json").stdout)
+    assert data["facts"]["registered_area"]["value"] == "out"  # the contract keeps the code

@@ -61,6 +61,7 @@ class DerivedKey:
     label: str
     unit: str | None = None
     inputs: tuple[str, ...] | None = None  # None: the key itself
+    values: Mapping[str, str] = field(default_factory=dict)  # a coded value's words (out → 不在本地区)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,8 @@ def _fact(key: str, e: dict[str, Any], functions: Mapping[str, Function]) -> Fac
 
 def _derived(key: str, e: dict[str, Any]) -> DerivedKey:
     inputs = e.get("inputs")
-    return DerivedKey(key, str(e["label"]), e.get("unit"), None if inputs is None else _tuple(inputs))
+    values = {str(k): str(v) for k, v in (e.get("values") or {}).items()}
+    return DerivedKey(key, str(e["label"]), e.get("unit"), None if inputs is None else _tuple(inputs), values)
 
 
 def _column(key: str, e: dict[str, Any]) -> Column:
@@ -378,6 +380,12 @@ def label_of(key: str) -> str:
     if key.startswith("region:"):  # a ruleset's region set (ruleset.REGION_FACT)
         return f"属于{key.removeprefix('region:')}"
     return DECLARED_LABELS.get(key) or v.documents.get(key, key)
+
+
+def value_word(key: str, value: object) -> str | None:
+    """The words for a derived fact's coded value (registered_area `out` → 不在本地区), if it has them."""
+    derived = get().derived.get(key)
+    return None if derived is None else derived.values.get(str(value))
 
 
 def unit_of(key: str) -> str | None:

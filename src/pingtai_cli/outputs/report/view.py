@@ -25,7 +25,7 @@ from pingtai_cli.core.models import (
     RuleResult,
 )
 from pingtai_cli.outputs.report.labels import t
-from pingtai_cli.vocab import label_of, unit_of
+from pingtai_cli.vocab import label_of, unit_of, value_word
 
 Group = Literal["basic", "functions", "exclusions", "materials", "consistency"]
 GROUPS: tuple[Group, ...] = ("basic", "functions", "exclusions", "materials", "consistency")
@@ -457,7 +457,8 @@ def fact_rows(result: CheckResult, lang: str = "zh") -> list[FactRow]:
     """Every fact the check used, with where it was read: the reviewer's evidence table."""
     out = []
     for key, fact in result.facts.items():
-        value = show_value(fact.value, fact.unit or unit_of(key), lang) or t("label.unfilled", lang)
+        word = value_word(key, fact.value)  # a coded value (registered_area: out) in words
+        value = word or show_value(fact.value, fact.unit or unit_of(key), lang) or t("label.unfilled", lang)
         source = clean(fact.evidence.describe(), 500) if fact.evidence else ""
         out.append(FactRow(label_of(key), value, source))
     return out

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from pingtai_cli.core.models import RuleResult, Status
 from pingtai_cli.rules.kinds.base import Evaluate, Facts, Kind, result
+from pingtai_cli.vocab import value_word
 
 if TYPE_CHECKING:
     from pingtai_cli.rules.schema import Rule
 
-AREA_WORDS = {"in": "在本地区", "out": "不在本地区", "conflict": "信用代码与地址不一致", "unknown": "无法确定"}
 AREA_FACT = "registered_area"  # derived from the credit code and the address (derive.area_fact)
 
 
@@ -83,7 +83,7 @@ class InArea(Kind):
         else:
             status = "review"
             msg = f"{shown}：无法确定是否“{rule.title}”，请把“所在地区”写到县（市、区），如“河南省许昌市长葛市”。"
-        actual = AREA_WORDS.get(str(fact.value))
+        actual = value_word(AREA_FACT, fact.value)  # vocab/facts.yaml
         return result(rule, status, facts, actual=actual, required=rule.title, message=msg)
 
     def requirement(self, rule: Rule, with_variants: bool = True) -> str:
