@@ -252,3 +252,14 @@ def test_a_coded_fact_is_shown_in_words_in_every_report(tmp_path: Path) -> None:
     assert re.search(r"注册登记地</t[dh]>\s*<td>不在本地区</td>", html), html[html.find("注册登记地") - 200 :][:600]
     data = json.loads(invoke("check", *args, "-f", "json").stdout)
     assert data["facts"]["registered_area"]["value"] == "out"  # the contract keeps the code
+
+
+def test_a_markdown_batch_report_opens_with_an_index(intakes: dict[str, Path]) -> None:
+    """Like the HTML: the count per verdict, then a row per dossier with org, code, verdict, gaps."""
+    res = invoke("check", str(intakes["middle"]), "-j", "liaoning", "--as-of", AS_OF, "-f", "markdown", "-q")
+    head = res.stdout.split("\n---\n")[0]
+    assert head.startswith("# 批量检查汇总：共 4 个卷宗")
+    assert "| 符合条件 | 不符合条件 | 材料不全 | 待审核 | 合计 |" in head
+    assert re.search(r"\| 3 \| 0 \| 1（其中无法检查 1） \| 0 \| 4 \|", head), head
+    rows = [line for line in head.splitlines() if re.match(r"\| \d \| \S+/d\d", line)]
+    assert len(rows) == 4 and all("91210102MAJU6XYH71" in r for r in rows if "d2.zip" not in r)

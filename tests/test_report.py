@@ -263,7 +263,7 @@ def test_html_is_standalone_with_no_network_and_no_javascript() -> None:
     assert "http://" not in page and "https://" not in page
     assert "default-src 'none'" in page and "@media print" in page
     assert page.count('<section class="dossier" ') == 2
-    assert "pingtai 0.1.0 于 2026-03-16 生成" in page
+    assert "pingtai 0.1.0 于 2026-03-16 按认定办法逐条检查生成" in page
 
 
 def test_html_shows_header_groups_findings_and_evidence() -> None:
@@ -299,7 +299,7 @@ def test_markdown_has_every_group_and_the_problem_details() -> None:
     assert "**结论**：**材料不全**" in md
     assert "集聚服务机构5家以上" in md and "缺件" in md
     assert md.rstrip().endswith(
-        "*由 pingtai 0.1.0 于 2026-03-16 生成。本报告为申报前自查结果，以认定机关审核为准。*"
+        "*由 pingtai 0.1.0 于 2026-03-16 按认定办法逐条检查生成，结论以认定机关审核为准。*"
     )
 
 

@@ -21,7 +21,7 @@ from pingtai_cli.outputs.report.view import (
     counts,
     fact_rows,
     file_rows,
-    key_gaps,
+    index_rows,
     tally,
 )
 
@@ -53,7 +53,7 @@ def render_html(
     title = t("label.title", lang)
     if len(views) == 1:
         title += f" — {views[0].org}"
-    index = _index(views) if len(views) > 1 else None
+    index = index_rows(views) if len(views) > 1 else None
     return _template().render(
         views=views,
         index=index,
@@ -68,23 +68,3 @@ def render_html(
         fact_rows=fact_rows,
         file_rows=file_rows,
     )
-
-
-def _index(views: list[Any]) -> list[dict[str, Any]]:
-    """One row per dossier for the batch index, each linking to the dossier's section."""
-    out = []
-    for i, v in enumerate(views, 1):
-        code = v.result.facts.get("credit_code")
-        out.append(
-            {
-                "anchor": f"dossier-{i}",
-                "no": i,
-                "dossier": v.dossier,
-                "org": v.org,
-                "credit_code": str(code.value) if code is not None else "",
-                "verdict": v.verdict,
-                "verdict_word": v.verdict_word,
-                "gaps": key_gaps(v.result),
-            }
-        )
-    return out

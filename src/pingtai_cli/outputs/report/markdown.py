@@ -22,6 +22,8 @@ from pingtai_cli.outputs.report.view import (
     counts,
     fact_rows,
     file_rows,
+    index_rows,
+    tally,
 )
 
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~#$])")
@@ -53,11 +55,31 @@ def render_markdown(
     lang: str = "zh",
     today: date | None = None,
 ) -> str:
-    """One section per dossier, then the generated-by line."""
+    """Several dossiers: an index first (counts per verdict, a row per dossier); then one section
+    per dossier, then the generated-by line."""
     check_lang(lang)
-    parts = [_one(build_view(r, lang), verbose) for r in results]
+    views = [build_view(r, lang) for r in results]
+    parts = [_one(v, verbose) for v in views]
+    if len(views) > 1:
+        parts.insert(0, _index(views, list(results), lang))
     footer = generated_line(lang, today)
     return "\n---\n\n".join(parts) + f"\n---\n\n*{esc(footer)}*\n"
+
+
+def _index(views: list[ResultView], results: list[CheckResult], lang: str) -> str:
+    """As the HTML index: the count per verdict, then dossier, org, credit code, verdict, key gaps."""
+    tl = tally(results, lang)
+    counts_row = [
+        f"{n}{t('label.of_which_error', lang, n=tl.unreadable) if verdict == 'incomplete' and tl.unreadable else ''}"
+        for verdict, _, n in tl.per_verdict
+    ]
+    lines = [f"# {esc(t('label.summary', lang, n=len(views)))}", ""]
+    lines += _table([word for _, word, _ in tl.per_verdict] + [t("label.total", lang)], [[*counts_row, str(tl.total)]])
+    if tl.duplicates:
+        lines += [esc(t("label.duplicates", lang, n=tl.duplicates).strip()), ""]
+    heads = [t(k, lang) for k in ("col.no", "label.dossier", "col.org", "col.credit_code", "col.verdict", "col.gaps")]
+    rows = [[str(r.no), r.dossier, r.org, r.credit_code, r.verdict_word, "；".join(r.gaps) or "—"] for r in index_rows(views)]
+    return "\n".join(lines + _table(heads, rows))
 
 
 def _one(view: ResultView, verbose: bool) -> str:

@@ -533,3 +533,27 @@ def key_gaps(result: CheckResult) -> list[str]:
     if dup:
         out.insert(0, one_line(dup, 300))
     return [one_line(x, 300) for x in out]
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """A dossier's line in a batch report's index (HTML links it to the dossier's section)."""
+
+    anchor: str
+    no: int
+    dossier: str
+    org: str
+    credit_code: str
+    verdict: str
+    verdict_word: str
+    gaps: list[str]
+
+
+def index_rows(views: list[ResultView]) -> list[IndexRow]:
+    """One row per dossier for the batch index: org, credit code, verdict and the key gaps in words."""
+    out = []
+    for i, v in enumerate(views, 1):
+        code = v.result.facts.get("credit_code")
+        credit = str(code.value) if code is not None else ""
+        out.append(IndexRow(f"dossier-{i}", i, v.dossier, v.org, credit, v.verdict, v.verdict_word, key_gaps(v.result)))
+    return out
