@@ -263,3 +263,11 @@ def test_a_markdown_batch_report_opens_with_an_index(intakes: dict[str, Path]) -
     assert re.search(r"\| 3 \| 0 \| 1（其中无法检查 1） \| 0 \| 4 \|", head), head
     rows = [line for line in head.splitlines() if re.match(r"\| \d \| \S+/d\d", line)]
     assert len(rows) == 4 and all("91210102MAJU6XYH71" in r for r in rows if "d2.zip" not in r)
+
+
+def test_a_quoted_clause_inside_a_sentence_does_not_double_its_full_stop() -> None:
+    """“……负责本地区示范平台的推荐工作。”。 was printed 27 times in one intake's markdown."""
+    res = invoke("check", str(SAMPLES / "xuchang_comprehensive"), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    area = [f for f in json.loads(res.stdout)["findings"] if f["id"] == "consistency.credit_code_area"]
+    assert area and "推荐工作”。请确认" in area[0]["message"]
+    assert "。”。" not in res.stdout

@@ -111,9 +111,9 @@ def credit_code_findings(dossier: Dossier, ruleset: Ruleset) -> list[Finding]:
         out.append(Finding("consistency.credit_code_invalid", "error", msg, [fact.evidence.file] if fact.evidence else [], "credit_code", fact.evidence))
     area = ruleset.area
     if area and len(code) == 18 and not any(code[2:8].startswith(c) for c in area.codes):
-        msg = (
+        msg = (  # the quote goes on inside the sentence: its own full stop would double the 。
             f"统一社会信用代码第3–8位（登记管理机关行政区划码）为 {code[2:8]}，不在{area.name}"
-            f"（{'、'.join(area.codes)}…）范围内；{area.article}：“{area.quote}”。请确认申报地区是否正确。"
+            f"（{'、'.join(area.codes)}…）范围内；{area.article}：“{area.quote.rstrip('。')}”。请确认申报地区是否正确。"
         )
         out.append(Finding("consistency.credit_code_area", "warning", msg, [], "credit_code", fact.evidence))
     return out
