@@ -24,7 +24,7 @@ def ruleset_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/pingtai/pingtai/schemas/ruleset.schema.json",
         "title": "pingtai 认定办法规则文件",
-        "description": "由 pingtai rules schema 生成（src/pingtai_cli/rules/schema.py 的 pydantic 模型）。",
+        "description": "由 pingtai rules schema 生成（src/pingtai_cli/rules/pydantic_schema.py 的 pydantic 模型）。",
         "if": {"required": ["extends"]},
         "then": {"$ref": "#/$defs/Ruleset_partial"},
         "else": {"$ref": "#/$defs/Ruleset"},
