@@ -7,6 +7,7 @@ Nothing heavy is imported at start-up: `pingtai --help` must stay fast.
 from __future__ import annotations
 
 import codecs
+import gc
 import re
 import signal
 import sys
@@ -169,6 +170,10 @@ def _prepare_streams() -> None:
 
 
 def main() -> None:
+    # What was imported to get here (typer, rich, ...) lives as long as the process: out of the
+    # collector's sight it is not traversed by every older-generation collection (~40 M
+    # instructions of a cold check, 2 % of it); garbage made later is collected as before.
+    gc.freeze()
     _prepare_streams()
     _stop_on_signals()
     try:
