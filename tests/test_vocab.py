@@ -210,3 +210,42 @@ def test_help_does_not_import_the_vocabulary():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "VOCAB False" in proc.stdout, proc.stdout[-500:] + proc.stderr[-2000:]
+
+
+# ---------------------------------------------------------------- the parsed files kept as JSON
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "vocab-parsed.json"
+    monkeypatch.setattr(vocab, "RECORD", target)
+    return target
+
+
+def _relabel(record: Path, **changes: Any) -> None:
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["raw"]["functions.yaml"]["financing"]["label"] = "改过的标签"
+    data.update(changes)
+    record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_package_vocabulary_read_from_its_record_equals_the_one_read_from_yaml(record: Path):
+    first = vocab.load()
+    assert record.is_file()
+    assert vocab.load() == first
+    _relabel(record)  # the record is what a second load reads
+    assert vocab.load().functions["financing"].label == "改过的标签"
+
+
+def test_a_stale_or_torn_vocabulary_record_is_not_read(record: Path):
+    label = vocab.load().functions["financing"].label
+    _relabel(record, digest="0" * 64)  # as if a file had changed since
+    assert vocab.load().functions["financing"].label == label
+    record.write_bytes(record.read_bytes()[:500])
+    assert vocab.load().functions["financing"].label == label
+
+
+def test_another_folder_never_uses_or_writes_the_record(record: Path, tmp_path: Path):
+    folder = tmp_path / "vocab"
+    shutil.copytree(vocab.DIRECTORY, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    assert vocab.load(folder) == vocab.load(folder) and not record.exists()

@@ -280,24 +280,69 @@ def load(directory: Path = DIRECTORY) -> Vocabulary:
     """Read and check the vocabulary files of `directory` (the package's own by default)."""
     import hashlib
 
-    import yaml
-
-    from pingtai_cli.core.yamlload import YAML_LOADER  # libyaml when present: ~10x faster
-    raw: dict[str, Any] = {}
+    texts = {name: (directory / name).read_text(encoding="utf-8") for name in FILES}
     sha = hashlib.sha256()
-    for name in FILES:
-        text = (directory / name).read_text(encoding="utf-8")
+    for name, text in texts.items():
         sha.update(name.encode() + b"\0" + text.encode("utf-8") + b"\0")
-        try:
-            raw[name] = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
-        except yaml.YAMLError as e:
-            raise VocabularyError(f"{directory / name}：不是有效的 YAML（{e}）") from e
+    digest = sha.hexdigest()
+    raw = _recorded(digest) if directory == DIRECTORY else None
+    if raw is None:
+        raw = _parsed(directory, texts)
+        if directory == DIRECTORY:
+            _record(digest, raw)
     try:
-        return _build(raw, sha.hexdigest())
+        return _build(raw, digest)
     except (KeyError, TypeError, ValueError) as e:
         if isinstance(e, VocabularyError):
             raise
         raise VocabularyError(f"{directory}：词汇文件缺少或写错了一项（{e!r}）") from e
+
+
+def _parsed(directory: Path, texts: dict[str, str]) -> dict[str, Any]:
+    import yaml
+
+    from pingtai_cli.core.yamlload import YAML_LOADER  # libyaml when present: ~10x faster
+
+    raw: dict[str, Any] = {}
+    for name, text in texts.items():
+        try:
+            raw[name] = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
+        except yaml.YAMLError as e:
+            raise VocabularyError(f"{directory / name}：不是有效的 YAML（{e}）") from e
+    return raw
+
+
+# The package's files as parsed, kept as JSON beside its bytecode: reading YAML costs a cold
+# check ~45 M instructions (libyaml parses, but PyYAML builds the objects in Python), JSON ~2 M.
+# Keyed by the files' SHA-256: an edited file misses; a torn or altered record is a miss too.
+RECORD = DIRECTORY / "__pycache__" / "vocab-parsed.json"
+
+
+def _recorded(digest: str) -> dict[str, Any] | None:
+    import json
+
+    try:
+        record = json.loads(RECORD.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    ok = isinstance(record, dict) and record.get("digest") == digest and isinstance(record.get("raw"), dict)
+    return record["raw"] if ok and set(record["raw"]) == set(FILES) else None
+
+
+def _record(digest: str, raw: dict[str, Any]) -> None:
+    """Keep what YAML gave, if JSON gives exactly it back (no dates, no number keys)."""
+    import json
+
+    from pingtai_cli.core.files import write_atomic
+
+    try:
+        text = json.dumps({"digest": digest, "raw": raw}, ensure_ascii=False)
+        if json.loads(text)["raw"] != raw:
+            return
+        RECORD.parent.mkdir(exist_ok=True)
+        write_atomic(RECORD, text, durable=False)
+    except (OSError, TypeError, ValueError):  # a read-only install costs time, never the check
+        return
 
 
 def _build(raw: dict[str, Any], digest: str) -> Vocabulary:
