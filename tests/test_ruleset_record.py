@@ -107,3 +107,24 @@ def test_a_check_of_a_recorded_ruleset_imports_no_pydantic(tmp_path: Path):
     assert [p.returncode for p in outputs] == [0, 0]
     assert outputs[0].stdout == outputs[1].stdout
     assert " pydantic" not in outputs[1].stderr  # the first run left the record
+
+
+def test_rules_list_reads_a_shipped_file_from_its_parsed_record_only_while_the_text_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from pingtai_cli.rules import files
+
+    monkeypatch.setattr(files, "PARSED_DIR", tmp_path)
+    path = available()["national"]
+    fresh = files.read_plain(path)
+    kept = tmp_path / "parsed-national.json"
+    assert kept.is_file() and files.read_plain(path) == fresh
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    data["data"]["name"] = "篡改"
+    kept.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert files.read_plain(path)["name"] == "篡改"  # an intact record is what is read
+    data["digest"] = "0" * 64  # as if the file had changed since
+    kept.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert files.read_plain(path) == fresh
+    kept.write_bytes(kept.read_bytes()[:300])  # torn
+    assert files.read_plain(path) == fresh

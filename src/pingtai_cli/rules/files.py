@@ -262,11 +262,43 @@ def read_plain(path: Path) -> dict[str, Any] | None:
         text = read_bounded(path)
         if "*" in text:  # maybe an alias: the full load refuses it with its reason
             return None
-        data = yaml.load(text, Loader=YAML_LOADER)
+        data = _parsed_shipped(path, text) if is_shipped(path) else yaml.load(text, Loader=YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RulesetFileError):  # ValueError: an impossible date
         return None
     if not isinstance(data, dict) or data.get("extends"):
         return None
+    return data
+
+
+PARSED_DIR = Path(__file__).resolve().parent / "__pycache__"  # beside the bytecode, as .pyc files are
+
+
+def _parsed_shipped(path: Path, text: str) -> Any:
+    """A shipped file's YAML as parsed, kept as JSON beside the package's bytecode (keyed by the
+    text's SHA-256): PyYAML builds the five shipped files' objects in Python, ~150 M instructions
+    of `rules list`; JSON reads them in ~10 M. A stale, torn or altered record is a miss."""
+    import hashlib
+    import json
+
+    from pingtai_cli.core.files import write_atomic
+    from pingtai_cli.rules.model import revive, to_json
+
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    where = PARSED_DIR / f"parsed-{path.resolve().parent.name}.json"
+    try:
+        record = json.loads(where.read_text(encoding="utf-8"), object_hook=revive)
+        if isinstance(record, dict) and record.get("digest") == digest and "data" in record:
+            return record["data"]
+    except (OSError, ValueError, TypeError, RecursionError):
+        pass
+    data = yaml.load(text, Loader=YAML_LOADER)
+    try:
+        kept = to_json({"digest": digest, "data": data})
+        if json.loads(kept, object_hook=revive)["data"] == data:  # JSON gives exactly it back
+            where.parent.mkdir(exist_ok=True)
+            write_atomic(where, kept, durable=False)
+    except (OSError, TypeError, ValueError):  # a read-only install costs time, never the listing
+        pass
     return data
 
 
