@@ -41,12 +41,13 @@ def _register() -> None:
 
 # Control characters (ESC sequences retitle or recolour a terminal, BEL rings it) and bidi
 # overrides (U+202E turns `fdp.exe` around) in names from a dossier are shown, not obeyed.
-_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Compiled on first use (re caches it): ~5 M instructions that --help and most commands never need.
+_UNSAFE_FOR_TERMINAL = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 def printable(text: object) -> str:
     """Text safe to write to a terminal: control and bidi characters made visible (\\x1b)."""
-    return _UNSAFE_FOR_TERMINAL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text))
+    return re.sub(_UNSAFE_FOR_TERMINAL, lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", str(text))
 
 
 def echo(message: object, err: bool = False) -> None:

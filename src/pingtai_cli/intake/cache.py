@@ -147,8 +147,9 @@ def memo(namespace: str, key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-_ENTRY_NAME = re.compile(r"[0-9a-f]{64}\.json|\.[0-9a-f]{64}\.json\.[^/]*\.tmp|\.tmp-[^/]*\.json")
-_SHARD_NAME = re.compile(r"[0-9a-f]{2}")
+# compiled on first use (re caches them): only a sweep or `cache clear` needs them
+_ENTRY_NAME = r"[0-9a-f]{64}\.json|\.[0-9a-f]{64}\.json\.[^/]*\.tmp|\.tmp-[^/]*\.json"
+_SHARD_NAME = r"[0-9a-f]{2}"
 
 
 def _entries(root: Path) -> Iterator[Path]:
@@ -160,11 +161,11 @@ def _entries(root: Path) -> Iterator[Path]:
     """
     for namespace in _subdirs(root):
         for shard in _subdirs(namespace):
-            if not _SHARD_NAME.fullmatch(shard.name):
+            if not re.fullmatch(_SHARD_NAME, shard.name):
                 continue
             with contextlib.suppress(OSError):
                 for entry in shard.iterdir():
-                    if _ENTRY_NAME.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+                    if re.fullmatch(_ENTRY_NAME, entry.name) and entry.is_file() and not entry.is_symlink():
                         yield entry
 
 
@@ -189,7 +190,7 @@ def clear(older_than_days: float | None = None) -> tuple[int, int]:
             count += 1
             size += st.st_size
     for namespace in _subdirs(root):  # the cache's own folders left empty; rmdir refuses others
-        shards = [d for d in _subdirs(namespace) if _SHARD_NAME.fullmatch(d.name)]
+        shards = [d for d in _subdirs(namespace) if re.fullmatch(_SHARD_NAME, d.name)]
         for shard in shards:
             with contextlib.suppress(OSError):
                 shard.rmdir()

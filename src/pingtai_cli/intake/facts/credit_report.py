@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 MATERIAL = "credit_report"
 REPORT_PAGES = 2  # the generation date is printed on the cover or the first page
 
-_REPORT_DATE_RE = re.compile(
+_REPORT_DATE_RE = (  # compiled on first use (re caches it): only a credit report needs it
     rf"(?:报告日期|报告生成时间|生成时间|生成日期|查询时间|查询日期|出具日期|打印日期|报告时间)\s*[:：]?\s*{DATE}"
 )
 
@@ -22,7 +22,7 @@ _REPORT_DATE_RE = re.compile(
 def read(pages: Pages, file: str) -> dict[str, Fact]:
     """The date the report was generated, and the credit code it was generated for."""
     at = pages.starts.get(MATERIAL, 0)
-    found = search(pages, dated(_REPORT_DATE_RE), REPORT_PAGES, at)
+    found = search(pages, dated(re.compile(_REPORT_DATE_RE)), REPORT_PAGES, at)
     facts = page_fact("report_date", found, file, pages=pages)
     facts |= page_fact("credit_code", search(pages, find_credit_code, 1, at), file, pages=pages)
     return facts

@@ -1022,10 +1022,9 @@ def _ticked(value: Any) -> bool:
     return normalize(str(value)) not in {"×", "否", "0", "无", "-", "/"}
 
 
-_AGE_RE = re.compile(r"^([0-9]{1,3})(?:岁|周岁)?$")
-_QUANTITY_RE = re.compile(
-    r"^([0-9]+(?:\.[0-9]+)?)(?:台|套|个|件|部|辆|把|张|组|项|台套|台\(套\))?$"
-)
+# compiled on first use (re caches them): only a staff or equipment list needs them
+_AGE_RE = r"^([0-9]{1,3})(?:岁|周岁)?$"
+_QUANTITY_RE = r"^([0-9]+(?:\.[0-9]+)?)(?:台|套|个|件|部|辆|把|张|组|项|台套|台\(套\))?$"
 
 
 def _list_value(fld: str, raw: Any, unit: str | None) -> Any:
@@ -1033,7 +1032,7 @@ def _list_value(fld: str, raw: Any, unit: str | None) -> Any:
     if fld == "age" or fld == "quantity":
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             return int(raw) if float(raw).is_integer() else raw
-        match = (_AGE_RE if fld == "age" else _QUANTITY_RE).match(normalize(str(raw)))
+        match = re.match(_AGE_RE if fld == "age" else _QUANTITY_RE, normalize(str(raw)))
         if match:
             number = float(match.group(1))
             return int(number) if number.is_integer() else number

@@ -116,12 +116,13 @@ def pdf_grids(data: bytes, indexes: Iterable[int]) -> list[Grid]:
     return grids
 
 
-_FORM_WORDS_RE = re.compile(r"统一社会信用代码|单位名称|注册日期|成立日期|资产总额|从业人数|服务中小企业|单位性质|平台名称")
+# compiled on first use (re caches it): only some inputs need it
+_FORM_WORDS_RE = r"统一社会信用代码|单位名称|注册日期|成立日期|资产总额|从业人数|服务中小企业|单位性质|平台名称"
 
 
 def looks_like_form(text: str) -> bool:
     """A page that holds a few of the 申请表's labels (worth extracting its tables)."""
-    return len(set(_FORM_WORDS_RE.findall("".join(text.split())))) >= 2
+    return len(set(re.findall(_FORM_WORDS_RE, "".join(text.split())))) >= 2
 
 
 def read_form(grids: list[Grid], name: str, how: str) -> WorkbookResult | None:

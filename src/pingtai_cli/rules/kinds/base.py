@@ -181,12 +181,13 @@ def field_words(rule: Rule) -> str:
 # ---------------------------------------------------------------- documentation
 
 
-_HEADING = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
-_YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
+# compiled on first use (re caches them): only a kind's documentation is parsed with them
+_HEADING = r"^## +(.+?)\s*$"
+_YAML_BLOCK = r"```yaml\n(.*?)```"
 
 
 def split_sections(doc: str) -> dict[str, str]:
-    parts = _HEADING.split(doc)
+    parts = re.split(_HEADING, doc, flags=re.MULTILINE)
     out = {"": parts[0].strip()}
     for heading, body in zip(parts[1::2], parts[2::2], strict=True):
         out[heading] = body.strip()
@@ -214,7 +215,7 @@ class Example:
 
 def parse_example(section: str, name: str) -> Example:
     """The ```yaml block of a `## 示例` section: `rule:` (a ruleset entry) and `cases:`."""
-    block = _YAML_BLOCK.search(section)
+    block = re.search(_YAML_BLOCK, section, re.DOTALL)
     if block is None:
         raise ValueError(f"检查类型 {name} 的“示例”一节没有 ```yaml 代码块")
     data = yaml.safe_load(block.group(1))
