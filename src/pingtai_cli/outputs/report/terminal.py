@@ -28,7 +28,9 @@ from pingtai_cli.outputs.report.view import (
     Row,
     build_view,
     counts,
+    gap_words,
     main_problems,
+    outside_note,
 )
 
 TONE_STYLES = {
@@ -339,7 +341,6 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
     from rich import box
 
     from pingtai_cli.engine.duplicates import duplicate_note
-    from pingtai_cli.outputs.comparison import gaps_of
 
     table = Table(
         title=t("label.summary", lang, n=len(results)),
@@ -358,11 +359,15 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
         tally[result.verdict] += 1
         tally["error"] += bool(result.error)
         c = counts(result)
-        problems = "；".join(gaps_of(result)) if lang == "zh" else main_problems(result)
+        gaps = gap_words(result) if lang == "zh" else [main_problems(result)]
+        area = gaps.pop(0) if lang == "zh" and outside_note(result) else ""
+        problems = "；".join(x for x in gaps if x)
         dup = duplicate_note(result)
         if dup:
             tally["duplicate"] += 1
             problems = "；".join(x for x in (dup, problems) if x)
+        if area:  # first: a long duplicate note would push it past the cut
+            problems = "；".join(x for x in (area.split("（")[0], problems) if x)
         table.add_row(
             str(i),
             Text(view.org),

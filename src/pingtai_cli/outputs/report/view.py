@@ -437,13 +437,40 @@ def counts(result: CheckResult) -> Counts:
     return Counts(failed, missing, absent, invalid, review)
 
 
+def outside_note(result: CheckResult) -> str:
+    """注册地不在本地区: the credit code or the address places the applicant outside the text's area
+    (the derived registered_area is `out`). Where no condition decided on it, the ruleset only
+    hints (只提示，不作结论) and the verdict stands: the reviewer verifies it (需核实)."""
+    fact = (result.facts or {}).get("registered_area")
+    if fact is None or fact.value != "out":
+        return ""
+    decided = any(c.status == "fail" and "registered_area" in c.fields for c in result.conditions)
+    return "注册地不在本地区" if decided else "注册地不在本地区，需核实"
+
+
 def main_problems(result: CheckResult) -> str:
-    """The failing items in words, for a summary cell or line."""
+    """The failing items in words, for a summary cell or line (the area note first, as every
+    summary shows it)."""
     if result.error:
         return one_line(result.error, 1000)
+    area = outside_note(result)
     if result.verdict == "eligible":
-        return ""
-    return "；".join(one_line(r, 500).rstrip("。") for r in result.reasons)
+        return area
+    return "；".join([*([area] if area else []), *(one_line(r, 500).rstrip("。") for r in result.reasons)])
+
+
+def gap_words(result: CheckResult) -> list[str]:
+    """gaps_of with the area note first and short (注册地不在本地区，需核实：<where>), so that a
+    summary cut to its width or led by a duplicate note never loses it."""
+    from pingtai_cli.outputs.comparison import gaps_of
+
+    gaps = gaps_of(result)
+    area = outside_note(result)
+    if not area:
+        return gaps
+    where = next((g for g in gaps if g.startswith("不在本地区：")), None)
+    rest = [g for g in gaps if g is not where]
+    return [area + (f"（{where.removeprefix('不在本地区：')}）" if where else ""), *rest]
 
 
 @dataclass(frozen=True)
@@ -522,9 +549,9 @@ def tally(results: list[CheckResult], lang: str = "zh") -> Tally:
 def key_gaps(result: CheckResult) -> list[str]:
     """What stands between the dossier and recognition, and what the reviewer must decide, in words."""
     from pingtai_cli.engine.duplicates import duplicate_note
-    from pingtai_cli.outputs.comparison import gaps_of
 
-    out = gaps_of(result)
+    out = gap_words(result)
+    area = out.pop(0) if outside_note(result) else ""
     for c in result.conditions:
         if c.status == "review" and c.fields:
             out.append(f"待审核：{c.name}")
@@ -532,6 +559,8 @@ def key_gaps(result: CheckResult) -> list[str]:
     dup = duplicate_note(result)
     if dup:
         out.insert(0, one_line(dup, 300))
+    if area:
+        out.insert(0, area)
     return [one_line(x, 300) for x in out]
 
 
