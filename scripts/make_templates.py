@@ -1175,7 +1175,7 @@ def heilongjiang_summary() -> Path:
         "Form Note",
     )
     summary_table(f)
-    f.para("共推荐　{{ dossier_count }}　个平台。", "Form Note")
+    f.para("{{ dossier_tally }}。", "Form Note")
     return f.save("heilongjiang/recommendation_summary.docx")
 
 
@@ -1183,7 +1183,7 @@ def common_summary() -> Path:
     comment = "pingtai 通用汇总表：多个申报平台的主要数据，一行一个平台；不是认定办法规定的表格。"
     f = Form("申报平台汇总表", comment, landscape=True, note=comment)
     f.para("{{ recognition_title }}申报汇总表", "Form Title")
-    f.para("依据：{{ document_title }}　　共　{{ dossier_count }}　个申报平台", "Form Note")
+    f.para("依据：{{ document_title }}　　{{ dossier_tally }}", "Form Note")
     summary_table(f)
     return f.save("_common/summary.docx")
 

@@ -458,7 +458,20 @@ def test_heilongjiang_summary_has_one_row_per_platform(tmp_path: Path) -> None:
     assert [r[2] for r in body] == [f"黑龙江测试服务有限公司{i}" for i in range(7)]
     assert body[0][7] == "320"  # 资产总额（万元）
     assert body[0][5] == "综合性"
-    assert "共推荐　7　个平台。" in [p.text for p in doc.paragraphs]
+    assert "共 7 个平台。" in [p.text for p in doc.paragraphs]  # no check: no verdicts to count
+
+
+def test_the_summary_counts_its_rows_by_verdict_and_never_calls_an_incomplete_row_recommended(
+    tmp_path: Path,
+) -> None:
+    """It said 共推荐 N 个平台 with 材料不全 rows among the N."""
+    verdicts = ["eligible", "eligible", "review", "incomplete", "incomplete"]
+    contexts = [{**form_context(make_dossier(f"/d/{i}")), "verdict": v} for i, v in enumerate(verdicts)]
+    for tpl in (TEMPLATES / "heilongjiang" / "recommendation_summary.docx", TEMPLATES / "_common" / "summary.docx"):
+        doc = render(tpl, summary_context(contexts), tmp_path)
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert "共 5 个平台：符合条件 2、待审核 1、材料不全 2" in text, tpl
+        assert "推荐　5" not in text and "共推荐" not in text
 
 
 def test_a_missing_value_is_an_empty_cell_in_a_summary_row(tmp_path: Path) -> None:
@@ -659,7 +672,7 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
     }
     rows = list(load_workbook(out / "申报汇总表.xlsx").active.iter_rows(values_only=True))
     assert rows[0][0] == "许昌市中小企业公共服务示范平台申报汇总表"
-    assert "共\u30002\u3000个申报平台" in rows[1][0]  # the lines around the table come along
+    assert "共 2 个平台：" in rows[1][0]  # the lines around the table come along
     body = rows[[r[0] for r in rows].index("序号") + 1 :]
     assert [r[2] for r in body if r[2]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
     assert body[0][7] == 320  # a number the bureau can sum
@@ -681,7 +694,7 @@ def test_a_single_dossier_gets_no_summary_but_heilongjiang_still_gets_its_summar
         "附件1-黑龙江省中小企业公共服务平台推荐汇总表.xlsx",
     }
     assert {p.name for p in (tmp_path / "h" / "one").iterdir()} == {
-        "附件2-黑龙江省中小企业公共服务平台申请报告（模板）.docx",
+        "附件2-黑龙江省中小企业公共服务平台申请报告.docx",  # a filled form, not the （模板）
         "审核意见表.docx",
     }
 

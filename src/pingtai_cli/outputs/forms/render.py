@@ -67,7 +67,7 @@ JURISDICTION_KEYS = (
     "document_title",
     "document_number",
 )
-SUMMARY_KEYS = ("dossiers", "dossier_count")
+SUMMARY_KEYS = ("dossiers", "dossier_count", "dossier_tally")
 # Keys fill-forms adds from the check of the dossier (結论, the 测评 sample, the 审核意见).
 CHECK_KEYS = (
     "verdict",
@@ -304,9 +304,26 @@ def summary_context(
         **(extra or {}),
         "dossiers": rows,
         "dossier_count": len(rows),
+        "dossier_tally": dossier_tally(contexts),
         "blank": BLANK,
         "blank_date": BLANK_DATE,
     }
+
+
+TALLY_ORDER = ("eligible", "review", "incomplete", "ineligible")
+
+
+def dossier_tally(contexts: list[dict[str, Any]]) -> str:
+    """共 8 个平台：符合条件 4、待审核 2、材料不全 2 — the rows counted by verdict, so that a row
+    not recommended (材料不全) is never counted as recommended."""
+    from pingtai_cli.outputs.report.labels import t
+
+    head = f"共 {len(contexts)} 个平台"
+    verdicts = [c.get("verdict") for c in contexts]
+    if not any(verdicts):
+        return head
+    parts = [f"{t(f'verdict.{v}', 'zh')} {verdicts.count(v)}" for v in TALLY_ORDER if v in verdicts]
+    return head + "：" + "、".join(parts)
 
 
 def blank_label(key: str) -> str:
@@ -347,6 +364,7 @@ def variable_catalogue() -> list[tuple[str, str]]:
         ("survey_note", "测评企业的抽取方法与随机种子"),
         ("dossiers", "汇总表：逐个平台，每项有以上各变量及 no"),
         ("dossier_count", "汇总表：平台个数"),
+        ("dossier_tally", "汇总表：平台个数及各结论的个数，如“共 8 个平台：符合条件 4、待审核 2、材料不全 2”"),
     ]
     return out
 
@@ -396,10 +414,10 @@ def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
     view = build_view(result, lang)
     conditions = []
     for group in ("basic", "functions", "exclusions"):
-        for row in view.rows[group]:
+        for row in reported_rows(view, group):
             evidence = "；".join(x for x in (_measure(row), *row.evidence, *row.notes) if x)
             conditions.append(
-                {"article": row.article, "name": row.name, "result": row.word, "evidence": clean_text(evidence)}
+                {"article": row.article, "name": row.name, "result": row.word, "evidence": form_text(evidence)}
             )
     checklist = []
     for row, m in zip(view.rows["materials"], result.materials, strict=True):
@@ -411,12 +429,44 @@ def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
     return {
         "verdict": result.verdict,
         "verdict_word": verdict_word(result, lang),
-        "verdict_reasons": clean_text("；".join(result.reasons)) or "全部条件满足，材料齐全。",
+        "verdict_reasons": form_text("；".join(result.reasons)) or "全部条件满足，材料齐全。",
         "review_as_of": format_date(result.as_of),
         "review_conditions": _numbered(conditions),
         "material_checklist": _numbered(checklist),
-        "to_confirm": _numbered([{"text": clean_text(x)} for x in to_confirm(view)]),
+        "to_confirm": _numbered([{"text": form_text(x)} for x in to_confirm(view)]),
     }
+
+
+# A form is the bureau's document: it speaks of the text and the reviewer, not of the tool.
+_TOOL_WORDS = ((re.compile(r"pingtai ?以"), "审核时以"), (re.compile(r"详见 ?pingtai check ?(报告)?"), "详见检查报告"))
+_DOUBLED = ((re.compile(r"。+(?=[；，。])"), ""), (re.compile(r"([。！？])”。"), r"\1”"), (re.compile(r"；{2,}"), "；"))
+
+
+def tidy_punctuation(text: str) -> str:
+    """Sentences joined into one: “…不低于8人。；第七条…” → “…不低于8人；第七条…”, “…。”。” → “…。””."""
+    for pattern, repl in _DOUBLED:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def form_text(text: str) -> str:
+    """Text of the check as a form prints it: plain, in the official voice, punctuated once."""
+    for pattern, repl in _TOOL_WORDS:
+        text = pattern.sub(repl, text)
+    return clean_text(tidy_punctuation(text))
+
+
+def reported_rows(view: Any, group: str) -> list[Any]:
+    """A group's rows as a form reports them: a service function the applicant did not declare is
+    one line (未申报), its conditions are not listed (they are no gap of this dossier)."""
+    out, off = [], False
+    for row in view.rows[group]:
+        if group == "functions" and row.depth == 1:
+            off = row.status == "not_declared"
+        elif group == "functions" and row.depth == 2 and off:
+            continue
+        out.append(row)
+    return out
 
 
 def _measure(row: Any) -> str:
@@ -430,7 +480,7 @@ def to_confirm(view: Any) -> list[str]:
     materials to look at, and the findings (contradictions, duplicates, unreadable files)."""
     out: list[str] = []
     for group in ("basic", "functions", "exclusions", "materials"):
-        for row in view.rows[group]:
+        for row in reported_rows(view, group):
             head = " ".join(x for x in (row.article, row.name) if x)
             if row.status in ("review", "relaxable", "invalid"):
                 out.append(f"{head}：{row.word}。{row.message}".rstrip("。") + "。")
