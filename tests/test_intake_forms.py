@@ -78,16 +78,25 @@ def test_the_summary_has_a_verdict_column_in_verdict_order_without_the_ineligibl
     out = env / "out"
     res = fill(intake, out)
     rows = summary_rows(out)
-    kept = sorted(["a_unstamped", "c_comprehensive"], key=lambda k: RANK[checked[k]["verdict"]])
+    kept = sorted(["a_unstamped", "d_again"], key=lambda k: RANK[checked[k]["verdict"]])  # the later copy
     assert [(r[2], r[-1]) for r in rows] == [(checked[k]["org_name"], WORDS[checked[k]["verdict"]]) for k in kept]
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["a_unstamped", "c_comprehensive"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(checked)  # every one has its 审核意见表
+    assert [p.name for p in (out / "b_excluded").iterdir()] == [OPINION]
+    assert [p.name for p in (out / "c_comprehensive").iterdir()] == [OPINION]
     assert "【b_excluded】未列入推荐表和汇总表：存在排除情形" in res.stderr
-    assert "【d_again】未列入推荐表和汇总表：与 c_comprehensive 重复申报" in res.stderr
+    assert (
+        "【c_comprehensive】未列入推荐表和汇总表：与 d_again 重复申报，以 d_again 为准（两份结论相同，以后提交的一份为准）"
+        in res.stderr
+    )
     everyone = env / "out_all"
     fill(intake, everyone, "--include-all")
     words = [r[-1] for r in summary_rows(everyone)]
     expected = sorted((checked[k]["verdict"] for k in sorted(checked)), key=RANK.__getitem__)
-    assert words == [WORDS[v] for v in expected] and words[-1] == "不符合条件"  # eligible first, then by verdict
+    assert [w.split("（")[0] for w in words] == [WORDS[v] for v in expected]  # eligible first, then by verdict
+    assert words[-1] == "不符合条件（存在排除情形）"
+    copies = [n for n, k in enumerate(sorted(checked, key=lambda k: RANK[checked[k]["verdict"]]), 1) if k in ("c_comprehensive", "d_again")]
+    assert f"（与第{copies[0]}行重复申报）" in words[copies[1] - 1] or f"（与第{copies[1]}行重复申报）" in words[copies[0] - 1]
+    assert any("以本行为准" in w for w in words)
 
 
 def test_the_xuchang_survey_table_draws_ten_served_smes_with_a_stated_reproducible_seed(
@@ -95,11 +104,11 @@ def test_the_xuchang_survey_table_draws_ten_served_smes_with_a_stated_reproducib
 ) -> None:
     from pingtai_cli.intake.dossier import read_dossier
 
-    served = {r["name"]: r for r in read_dossier(intake / "c_comprehensive").lists["served_smes"]}
+    served = {r["name"]: r for r in read_dossier(intake / "d_again").lists["served_smes"]}
     assert len(served) > 10
 
     def drawn(out: Path) -> list[list[str]]:
-        rows = table_rows(Document(str(out / "c_comprehensive" / REC)).tables[0])
+        rows = table_rows(Document(str(out / "d_again" / REC)).tables[0])
         start = next(i for i, r in enumerate(rows) if r[-3:] == ["很满意", "基本满意", "不满意"]) + 1
         return [r for r in rows[start:] if r[0] and r[0] in served]
 
@@ -110,7 +119,7 @@ def test_the_xuchang_survey_table_draws_ten_served_smes_with_a_stated_reproducib
     for name, contact, _title, phone, *ratings in sample:
         assert (contact, phone) == (served[name]["contact"], str(served[name]["phone"]))
         assert ratings == ["", "", ""]  # the bureau ticks these when it calls
-    assert "【c_comprehensive】测评企业：从服务企业名单" in res.stderr and "随机种子 20260315" in res.stderr
+    assert "【d_again】测评企业：从服务企业名单" in res.stderr and "随机种子 20260315" in res.stderr
     again = env / "seed_default_again"
     fill(intake, again)
     assert drawn(again) == sample
@@ -182,7 +191,7 @@ def test_fill_forms_with_jobs_gives_the_same_forms_and_plain_progress(intake: Pa
         return "\n".join([x.text for x in d.paragraphs] + [c.text for t in d.tables for r in t.rows for c in r.cells])
 
     files = sorted(p.relative_to(one) for p in one.rglob("*.docx"))
-    assert files == sorted(p.relative_to(two) for p in two.rglob("*.docx")) and len(files) == 9
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*.docx")) and len(files) == 11
     assert all(text(one / f) == text(two / f) for f in files)
 
 
@@ -191,7 +200,8 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
 ) -> None:
     """Each dossier's contexts are made by the worker that read it (planning was ~0.55 s of one
     process for 30 dossiers); only a check the batch changed afterwards (a duplicate's finding) is
-    viewed again here, so the kept copy's 审核意见表 still names the other copy."""
+    viewed again here, so the kept copy's 审核意见表 still names the other copy (and the copy left
+    out has its own 审核意见表)."""
     from pingtai_cli.outputs.forms import render
 
     calls: list[str] = []
@@ -203,7 +213,7 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
 
     monkeypatch.setattr(render, "check_context", counting)
     fill(intake, env / "workers", "--jobs", "2")
-    assert calls == ["c_comprehensive"]  # a_unstamped's came from its worker
-    body = "\n".join(p.text for p in Document(str(env / "workers" / "c_comprehensive" / OPINION)).paragraphs)
-    tables = "\n".join(c.text for t in Document(str(env / "workers" / "c_comprehensive" / OPINION)).tables for r in t.rows for c in r.cells)
-    assert "疑似重复申报" in body + tables and "d_again" in body + tables
+    assert sorted(calls) == ["c_comprehensive", "d_again"]  # a_unstamped's and b_excluded's came from their workers
+    body = "\n".join(p.text for p in Document(str(env / "workers" / "d_again" / OPINION)).paragraphs)
+    tables = "\n".join(c.text for t in Document(str(env / "workers" / "d_again" / OPINION)).tables for r in t.rows for c in r.cells)
+    assert "疑似重复申报" in body + tables and "c_comprehensive" in body + tables

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pingtai_cli.api.batch import Job, _errors, announce, check_all
+from pingtai_cli.api.batch import Job, _errors, announce, check_all, discover
 from pingtai_cli.core.dates import as_of_date
 from pingtai_cli.core.deadline import check_seconds
 from pingtai_cli.core.errors import EXIT_FINDINGS, DossierError, PingtaiError, os_reason
@@ -100,6 +100,10 @@ def fill_forms(
     limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=read_and_check, scheduler=scheduler)
     paths = fill.given([Path(p) for p in dossiers], out, say)
+    planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
+    names = fill.folder_names(planned)
+    files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
+    fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:
@@ -112,22 +116,32 @@ def fill_forms(
         if r.source is not None:
             for line in fill.problem_lines(path, r.source) + fill.verdict_lines(path, r, rs):
                 say(line)
-    entries, left_out = fill.select(entries, include_all)
-    for line in left_out:
+    chosen = fill.select(entries, include_all)
+    for line in chosen.said:
         say(line)
-    if not entries:
-        say("没有可列入的卷宗，未生成表格（加 --include-all 列入全部卷宗）。")
-        return FilledForms([], EXIT_FINDINGS if failed_any else 0)
+    if not chosen.listed:
+        say("没有可列入的卷宗，未生成推荐表和汇总表，只生成审核意见表（加 --include-all 列入全部卷宗）。")
+    entries = chosen.listed
     read = [(path, r.source) for path, r in entries if r.source is not None]
-    todo, notes = fill.plan(read, rs, out, template_dir, [r for _, r in entries], seed)
+    todo, notes = fill.plan(
+        read,
+        rs,
+        out,
+        template_dir,
+        [r for _, r in entries],
+        seed,
+        marks=chosen.marks,
+        left_out=chosen.left_out,
+        folders=names,
+    )
     for note in notes:
         say(note)
     generic: list[Path] = []
-    if not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
-        generic = fill.generic_jobs(read, rs, out, when, force=force, say=say)
+    if read and not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
+        generic = fill.generic_jobs(read, rs, out, when, force=force, say=say, folders=names)
     if not todo and not generic:
         say("没有可生成的表格。")
-        return FilledForms([], 0)
+        return FilledForms([], EXIT_FINDINGS if failed_any else 0)
     fill.check_outputs(todo, out, force=force, pdf=pdf)
     folders = fill.new_folders(out, todo)
     existed = {p for job in todo for p in job.outputs(pdf) if p.exists()}

@@ -30,6 +30,51 @@ def _short(path: str) -> str:
 
 def mark_duplicates(results: Sequence[CheckResult]) -> int:
     """Add a `dossier.duplicate` finding to every copy; returns how many dossiers are copies."""
+    shared, same_files = _shared(results)
+    for i, others in shared.items():
+        r = results[i]
+        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in sorted(others.items())]
+        if len(parts) > MAX_NAMED:
+            parts = [*parts[:MAX_NAMED], f"另有 {len(parts) - MAX_NAMED} 份"]
+        files = sorted({p for (a, _), ps in same_files.items() if a == i for p in ps})
+        r.findings.append(
+            Finding(
+                DUPLICATE_ID,
+                "warning",
+                "疑似重复申报（同一申请单位提交了两份以上卷宗）："
+                + "；".join(parts)
+                + "。请确认以哪一份为准，其余不予受理。",
+                files,
+            )
+        )
+    return len(shared)
+
+
+def duplicate_groups(results: Sequence[CheckResult]) -> list[list[int]]:
+    """The copies of each applicant, as indexes into `results` in their order: every dossier linked
+    to another by any tie `mark_duplicates` flags (credit code, org name, identical files), directly
+    or through a third copy. Dossiers with no copy are not listed."""
+    shared, _ = _shared(results)
+    seen: set[int] = set()
+    groups: list[list[int]] = []
+    for start in sorted(shared):
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            i = todo.pop()
+            if i not in group:
+                group.add(i)
+                todo.extend(shared[i])
+        seen |= group
+        groups.append(sorted(group))
+    return groups
+
+
+def _shared(
+    results: Sequence[CheckResult],
+) -> tuple[dict[int, dict[int, list[str]]], dict[tuple[int, int], list[str]]]:
+    """index → other index → what the two share; (a, b) → the paths of a's files identical in b."""
     by_code: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_hash: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -56,23 +101,7 @@ def mark_duplicates(results: Sequence[CheckResult]) -> int:
     for (a, b), paths in same_files.items():
         shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
         shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
-    for i, others in shared.items():
-        r = results[i]
-        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in sorted(others.items())]
-        if len(parts) > MAX_NAMED:
-            parts = [*parts[:MAX_NAMED], f"另有 {len(parts) - MAX_NAMED} 份"]
-        files = sorted({p for (a, _), ps in same_files.items() if a == i for p in ps})
-        r.findings.append(
-            Finding(
-                DUPLICATE_ID,
-                "warning",
-                "疑似重复申报（同一申请单位提交了两份以上卷宗）："
-                + "；".join(parts)
-                + "。请确认以哪一份为准，其余不予受理。",
-                files,
-            )
-        )
-    return len(shared)
+    return shared, same_files
 
 
 def _pairs(shared: dict[int, dict[int, list[str]]], idx: set[int], why: str) -> None:

@@ -27,7 +27,6 @@ from pingtai_cli.core.deadline import (
 )
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
 from pingtai_cli.core.files import is_inside, write_atomic
-from pingtai_cli.engine.duplicates import duplicate_note
 
 if TYPE_CHECKING:
     from pingtai_cli.core.models import CheckResult, Dossier
@@ -193,11 +192,24 @@ def narrative_note(form: Form, rs: Ruleset) -> list[str]:
 
 
 def _form_file(form: Form) -> str:
-    return safe_name(f"{form.attachment}-{form.name}", form.id) + ".docx"
+    """附件1-许昌市…推荐表.docx: a filled form is no longer a template (（模板） dropped)."""
+    name = re.sub(r"[（(]模板[）)]", "", form.name)
+    return safe_name(f"{form.attachment}-{name}", form.id) + ".docx"
 
 
 REVIEW_OPINION = "_common/review_opinion.docx"
 REVIEW_OPINION_NAME = "审核意见表"
+
+
+def checked_facts(dossier: Dossier, result: CheckResult | None) -> Dossier:
+    """The dossier with the facts its check used (derived and document facts included, with
+    their evidence), so that a form prints what the check read: 年服务中小企业数 from the yearly
+    table of the 申请报告 when the workbook is missing, as the check takes it."""
+    import dataclasses
+
+    if result is None or not result.facts:
+        return dossier
+    return dataclasses.replace(dossier, facts={**dossier.facts, **result.facts})
 
 
 def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset) -> dict[str, Any]:
@@ -206,7 +218,7 @@ def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset) -> dict[str, 
     from pingtai_cli.outputs.forms.render import check_context, form_context
 
     return {
-        "form": form_context(dossier, rs.function_fields()),
+        "form": form_context(checked_facts(dossier, result), rs.function_fields()),
         "check": check_context(result),
         "findings": len(result.findings),
     }
@@ -219,11 +231,17 @@ def plan(
     template_dir: Path | None,
     checks: list[CheckResult] | None = None,
     seed: int = 0,
+    *,
+    marks: list[str] | None = None,
+    left_out: list[LeftOut] | None = None,
+    folders: dict[Path, str] | None = None,
 ) -> tuple[list[Job], list[str]]:
     """The jobs of one run and the notes to tell the user (missing templates, forms not given).
 
     With `checks` (one per dossier) the forms also get the verdict (结论), the 测评 sample drawn
-    with `seed`, and each dossier a 审核意见表 from its check.
+    with `seed`, and each dossier a 审核意见表 from its check; `marks` (one per dossier) are added
+    to the verdict in the summaries' 结论 column. Each of `left_out` gets its 审核意见表 only,
+    saying why it is not listed. `folders` are the dossiers' folders planned ahead (folder_names).
     """
     from pingtai_cli.outputs.forms.render import (
         check_context,
@@ -263,33 +281,48 @@ def plan(
                     COMMON_SUMMARY_NAME + ".docx",
                 )
             )
+    if not dossiers:
+        summaries = []
+    # the 测评 draw is said only where a form has its table (the 审核意见表 names no draw otherwise)
+    drawn = any("survey" in template_variables(tpl) for _, tpl in per_dossier)
 
     opinion = find_template(REVIEW_OPINION, template_dir, "review_opinion.docx") if checks else None
     jobs: list[Job] = []
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
-    for n_dossier, (path, dossier) in enumerate(dossiers):
-        made = checks[n_dossier].form_parts if checks else None
-        ctx = {**(made["form"] if made else form_context(dossier, rs.function_fields())), **extra}
-        if checks:
+
+    def context(dossier: Dossier, check: CheckResult | None) -> dict[str, Any]:
+        made = check.form_parts if check is not None else None
+        ctx = {**(made["form"] if made else form_context(checked_facts(dossier, check), rs.function_fields())), **extra}
+        if check is not None:
             survey, note = survey_sample(dossier, seed)
-            check = checks[n_dossier]
             # the worker's is the check as it was; a batch adds findings after (duplicates)
             kept = made is not None and made["findings"] == len(check.findings)
-            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note)
+            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if drawn else "")
+        return ctx
+
+    for n_dossier, (path, dossier) in enumerate(dossiers):
+        ctx = context(dossier, checks[n_dossier] if checks else None)
         contexts.append(ctx)
-        folder = safe_name(_dossier_stem(path), "dossier")
-        unique, n = folder, 2
-        while unique in used:
-            unique, n = f"{folder}-{n}", n + 1
-        used.add(unique)
+        unique = _unique_folder(path, folders, used)
         for form, tpl in per_dossier:
             jobs.append(Job(form.name, tpl, ctx, out / unique / _form_file(form), owner=unique))
         if opinion is not None:
             target = out / unique / f"{REVIEW_OPINION_NAME}.docx"
             jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, target))
+    for gone in left_out or []:
+        if opinion is None or gone.result.source is None:
+            continue
+        ctx = context(gone.result.source, gone.result)
+        reasons = ctx.get("verdict_reasons") or ""
+        ctx["verdict_reasons"] = f"{reasons}\n未列入推荐表和汇总表：{gone.why}。".lstrip("\n")
+        unique = _unique_folder(gone.path, folders, used)
+        jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, out / unique / f"{REVIEW_OPINION_NAME}.docx"))
+    rows = contexts
+    if marks:
+        rows = [{**c, "verdict_word": c.get("verdict_word", "") + m} for c, m in zip(contexts, marks, strict=True)]
     for title, tpl, file_name in summaries:
-        jobs.append(Job(title, tpl, summary_context(contexts, extra), out / file_name, xlsx=True))
+        jobs.append(Job(title, tpl, summary_context(rows, extra), out / file_name, xlsx=True))
     return jobs, notes
 
 
@@ -507,71 +540,222 @@ def problem_lines(path: Path, dossier: Dossier, limit: int = 5) -> list[str]:
 
 def verdict_lines(path: Path, result: CheckResult, rs: Ruleset) -> list[str]:
     """Forms are filled for what is recommended; a dossier that does not qualify is said so first."""
+    from pingtai_cli.outputs.forms.render import tidy_punctuation
     from pingtai_cli.outputs.report.view import verdict_word
 
     if result.verdict == "eligible":
         return []
-    reasons = "；".join(result.reasons[:2]) + ("……" if len(result.reasons) > 2 else "")
+    reasons = tidy_punctuation("；".join(result.reasons[:2])) + ("……" if len(result.reasons) > 2 else "")
     word = verdict_word(result)
     return [f"【{_dossier_stem(path)}】注意：按{rs.name}办法检查，结论为“{word}”：{reasons}（详见 pingtai check）"]
 
 
 # The order of an intake's forms and summary rows: what can be recommended first.
 VERDICT_RANK = {"eligible": 0, "review": 1, "incomplete": 2, "ineligible": 3}
+LISTABLE_RANK = 2  # a copy ranked above this (ineligible, anything else) is never the one kept
 
 
-def select(
-    entries: list[tuple[Path, CheckResult]], include_all: bool
-) -> tuple[list[tuple[Path, CheckResult]], list[str]]:
+def _rank(r: CheckResult) -> int:
+    return VERDICT_RANK.get(r.verdict, 9)
+
+
+@dataclass
+class LeftOut:
+    """A dossier not listed in the 推荐表 and summaries: its 审核意见表 still says why."""
+
+    path: Path
+    result: CheckResult
+    why: str
+
+
+@dataclass
+class Selection:
+    """Which of an intake's dossiers are listed (verdict order), which are left out and why, and
+    what each listed row's 结论 cell adds to its verdict (duplicates, exclusions, area)."""
+
+    listed: list[tuple[Path, CheckResult]]
+    left_out: list[LeftOut] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)  # one per listed dossier, '' for none
+
+
+def _own_reason(r: CheckResult) -> str:
+    if r.verdict != "ineligible":
+        return ""
+    return "存在排除情形" if any(e.status == "fail" for e in r.exclusions) else "不符合条件"
+
+
+def _kept_copy(group: list[int], results: list[CheckResult]) -> int | None:
+    """The copy of one applicant to list: the best verdict, a tie to the later copy in intake
+    order; None when no copy can be listed (each is then left out for its own reasons)."""
+    best = min(group, key=lambda i: (_rank(results[i]), -i))
+    return best if _rank(results[best]) <= LISTABLE_RANK else None
+
+
+def _why_kept(kept: CheckResult, other: CheckResult) -> str:
+    from pingtai_cli.outputs.report.view import verdict_word
+
+    if _rank(kept) < _rank(other):
+        return f"其结论“{verdict_word(kept)}”优于本卷宗的“{verdict_word(other)}”"
+    return "两份结论相同，以后提交的一份为准"
+
+
+def select(entries: list[tuple[Path, CheckResult]], include_all: bool) -> Selection:
     """An intake's dossiers in verdict order; ineligible ones (an exclusion applies, or a condition
-    fails) and second copies of an applicant left out unless `include_all`. (kept, lines to say)"""
+    fails) and all copies of an applicant but one left out unless `include_all`.
 
-    if len(entries) < 2:
-        return entries, []
-    kept: list[tuple[Path, CheckResult]] = []
+    The copies of an applicant are those `check` flags as duplicates (same credit code, same org
+    name, identical files). The one kept is the copy with the best verdict (eligible > review >
+    incomplete > the rest), a tie going to the later copy; the others are left out as its
+    duplicates. When no copy can be listed, each is left out for its own reasons.
+    """
+    from pingtai_cli.engine.duplicates import duplicate_groups
+    from pingtai_cli.outputs.report.view import outside_note
+
+    results = [r for _, r in entries]
+    stems = [_dossier_stem(path) for path, _ in entries]
+    group_of: dict[int, list[int]] = {}
+    kept_of: dict[int, int | None] = {}
+    if len(entries) > 1:
+        for group in duplicate_groups(results):
+            kept = _kept_copy(group, results)
+            for i in group:
+                group_of[i], kept_of[i] = group, kept
+    listed: list[int] = []
+    left_out: list[LeftOut] = []
     said: list[str] = []
-    seen: dict[str, Path] = {}
-    for path, r in entries:
-        code = r.facts.get("credit_code")
-        key = str(code.value).strip().upper() if code is not None else (r.org_name or str(path))
-        first = seen.setdefault(key, path)
-        why = ""
-        if r.verdict == "ineligible":
-            why = "存在排除情形" if any(e.status == "fail" for e in r.exclusions) else "不符合条件"
-        elif duplicate_note(r) and first != path:
-            why = f"与 {_dossier_stem(first)} 重复申报"
+    for i, (path, r) in enumerate(entries):
+        kept = kept_of.get(i)
+        why = _own_reason(r) if len(entries) > 1 else ""
+        if kept is not None and kept != i:
+            why = (
+                f"与 {stems[kept]} 重复申报，以 {stems[kept]} 为准"
+                f"（{_why_kept(results[kept], r)}）"
+            )
         if why and not include_all:
-            said.append(f"【{_dossier_stem(path)}】未列入推荐表和汇总表：{why}（加 --include-all 列入）")
+            left_out.append(LeftOut(path, r, why))
+            said.append(f"【{stems[i]}】未列入推荐表和汇总表：{why}；已生成审核意见表（加 --include-all 列入）")
             continue
-        kept.append((path, r))
-    kept.sort(key=lambda e: VERDICT_RANK.get(e[1].verdict, 9))  # stable: intake order within a verdict
-    return kept, said
+        listed.append(i)
+    listed.sort(key=lambda i: _rank(results[i]))  # stable: intake order within a verdict
+    row = {i: n for n, i in enumerate(listed, 1)}
+    marks = []
+    for i in listed:
+        parts = []
+        if any(e.status == "fail" for e in results[i].exclusions):
+            parts.append("存在排除情形")
+        others = [row[j] for j in group_of.get(i, []) if j != i and j in row]
+        kept = kept_of.get(i)
+        if others and kept is not None and kept != i and kept in row:
+            parts.append(f"与第{row[kept]}行重复申报")
+        elif others:
+            rows = "、".join(map(str, sorted(others)))
+            parts.append(f"与第{rows}行重复申报" + ("，以本行为准" if kept == i else ""))
+        area = outside_note(results[i])
+        if area:
+            parts.append(area)
+        marks.append(f"（{'；'.join(parts)}）" if parts else "")
+    return Selection([entries[i] for i in listed], left_out, said, marks)
+
+
+def folder_names(paths: list[Path]) -> dict[Path, str]:
+    """Each dossier's output folder, from its name, made unique in the order given (the intake's):
+    known before any dossier is read, so that a run can refuse at once to overwrite one."""
+    names: dict[Path, str] = {}
+    used: set[str] = set()
+    for path in paths:
+        if path in names:
+            continue
+        folder = safe_name(_dossier_stem(path), "dossier")
+        unique, n = folder, 2
+        while unique in used:
+            unique, n = f"{folder}-{n}", n + 1
+        used.add(unique)
+        names[path] = unique
+    return names
+
+
+def _unique_folder(path: Path, folders: dict[Path, str] | None, used: set[str]) -> str:
+    """The folder `folder_names` gave `path`, else (a path not planned ahead) one made here."""
+    planned = (folders or {}).get(path)
+    folder = planned or safe_name(_dossier_stem(path), "dossier")
+    unique, n = folder, 2
+    while unique in used:
+        unique, n = f"{folder}-{n}", n + 1
+    used.add(unique)
+    return unique
+
+
+def planned_files(rs: Ruleset, template_dir: Path | None, several: bool) -> tuple[list[str], list[str]]:
+    """The names of the files a run writes, known before any dossier is read: (the summaries in
+    --out itself, the files of each dossier's folder)."""
+    from pingtai_cli.outputs.forms.generic import FILES
+    from pingtai_cli.outputs.forms.render import FormError, template_variables
+
+    summaries: list[str] = []
+    each = [f"{REVIEW_OPINION_NAME}.docx"]
+    templated = False
+    for form in rs.forms:
+        tpl = find_template(form.template or f"{rs.key}/{form.id}.docx", template_dir, f"{form.id}.docx")
+        if tpl is None:
+            continue
+        try:
+            (summaries if "dossiers" in template_variables(tpl) else each).append(_form_file(form))
+            templated = True
+        except FormError:
+            continue  # the template's own problem is said when the run plans its forms
+    if several and not summaries and find_template(COMMON_SUMMARY, template_dir, "summary.docx"):
+        summaries.append(COMMON_SUMMARY_NAME + ".docx")
+    if not templated:
+        each += list(FILES)
+    return summaries, each
+
+
+def check_planned(
+    out: Path, planned: tuple[list[str], list[str]], folders: list[str], *, force: bool, pdf: bool
+) -> None:
+    """Refuse before reading any dossier when an output known ahead exists (a summary, a form of a
+    dossier's folder) and --force is not given; `check_outputs` checks the full plan later."""
+    if force or not out.is_dir():
+        return
+    summaries, each = planned
+    targets = [out / name for name in summaries]
+    targets += [t.with_suffix(".xlsx") for t in targets]
+    targets += [out / folder / name for folder in folders for name in each]
+    if pdf:
+        targets += [t.with_suffix(".pdf") for t in targets if t.suffix == ".docx"]
+    existing = [p for p in targets if (p.exists() or p.is_symlink()) and is_inside(p.parent, out)]
+    if existing:
+        shown = "\n".join(f"  {p}" for p in existing[:10])
+        more = f"\n  …共 {len(existing)} 个" if len(existing) > 10 else ""
+        raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
 
 
 def generic_jobs(
-    read: list[tuple[Path, Dossier]], rs: Ruleset, out: Path, when: date, *, force: bool, say: Say = _quiet
+    read: list[tuple[Path, Dossier]],
+    rs: Ruleset,
+    out: Path,
+    when: date,
+    *,
+    force: bool,
+    say: Say = _quiet,
+    folders: dict[Path, str] | None = None,
 ) -> list[Path]:
     """Generic 推荐表, 申请表 and 材料清单 per dossier, from the ruleset (generic_forms.py)."""
     from pingtai_cli.outputs.forms.generic import targets, write_generic
 
     say(f"{rs.name}没有可用的表格模板：按规则文件生成通用格式的推荐表、申请表和材料清单"
         "（不是官方格式；有官方模板时用 --template-dir 指定，文件名见 pingtai templates vars）。")
-    folders, used = [], set()
-    for path, _ in read:
-        folder = safe_name(_dossier_stem(path), "dossier")
-        unique, n = folder, 2
-        while unique in used:
-            unique, n = f"{folder}-{n}", n + 1
-        used.add(unique)
-        folders.append(out / unique)
-    planned = [p for folder in folders for p in targets(folder)]
+    used: set[str] = set()
+    targets_of = [out / _unique_folder(path, folders, used) for path, _ in read]
+    planned = [p for folder in targets_of for p in targets(folder)]
     existing = [p for p in planned if p.exists() or p.is_symlink()]
     if existing and not force:
         raise OutputExists("输出文件已存在（加 --force 覆盖）：\n" + "\n".join(f"  {p}" for p in existing[:10]))
     if any(not is_inside(p, out) for p in planned):
         raise PingtaiError(f"拒绝写到输出目录之外：{out}")
     written: list[Path] = []
-    for (_, dossier), target in zip(read, folders, strict=True):
+    for (_, dossier), target in zip(read, targets_of, strict=True):
         written += write_generic(rs, dossier, target, when, write_atomic)
     return written
 
