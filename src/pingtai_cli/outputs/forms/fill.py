@@ -284,7 +284,7 @@ def plan(
     if not dossiers:
         summaries = []
     # the 测评 draw is said only where a form has its table (the 审核意见表 names no draw otherwise)
-    drawn = any("survey" in template_variables(tpl) for _, tpl in per_dossier)
+    has_survey = any("survey" in template_variables(tpl) for _, tpl in per_dossier)
 
     opinion = find_template(REVIEW_OPINION, template_dir, "review_opinion.docx") if checks else None
     jobs: list[Job] = []
@@ -298,7 +298,7 @@ def plan(
             survey, note = survey_sample(dossier, seed)
             # the worker's is the check as it was; a batch adds findings after (duplicates)
             kept = made is not None and made["findings"] == len(check.findings)
-            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if drawn else "")
+            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if has_survey else "")
         return ctx
 
     for n_dossier, (path, dossier) in enumerate(dossiers):
