@@ -771,6 +771,39 @@ def test_formula_like_facts_are_neutralised_in_the_summary_xlsx(
     assert row[1] == "'@SUM(1)" and row[2] == '\'=HYPERLINK("http://evil","点")'
 
 
+SHEET_ROWS: list[list[Any]] = [
+    ["推荐汇总表"],
+    [],
+    ["序号", "平台名称", " 前后有空格 ", "换行\n第二行", "<&>\"'", "", "#N/A", "'=1+1"],
+    [1, 85, 92.5, 0.1, -3, 123456789, 1e-7, "0451-86671234"],
+    [],
+    [],
+    ["", "", "末尾空单元格", ""],
+]
+
+
+def test_the_summary_workbook_holds_what_openpyxl_would_write_for_the_same_rows(tmp_path: Path) -> None:
+    """The summary .xlsx is written without openpyxl (its import was a third of the forms after a
+    batch; issue 16): read back, every cell has the value and type openpyxl's append gives."""
+    from openpyxl import Workbook
+
+    from pingtai_cli.outputs.forms.sheet import write_sheet
+
+    wb = Workbook()
+    wb.active.title = "汇总"
+    for row in SHEET_ROWS:
+        wb.active.append(row)
+    wb.save(tmp_path / "openpyxl.xlsx")
+    write_sheet(tmp_path / "ours.xlsx", "汇总", SHEET_ROWS)
+    books = [load_workbook(tmp_path / n) for n in ("openpyxl.xlsx", "ours.xlsx")]
+    cells = [[[(c.value, c.data_type) for c in r] for r in b.active.iter_rows()] for b in books]
+    assert cells[0] == cells[1] and books[1].sheetnames == ["汇总"]
+    assert (books[1].active.max_row, books[1].active.max_column) == (7, 8)
+    assert cells[1][2][2] == (" 前后有空格 ", "s") and cells[1][3][2] == (92.5, "n")
+    streamed = [list(load_workbook(tmp_path / n, read_only=True).active.values) for n in ("openpyxl.xlsx", "ours.xlsx")]
+    assert streamed[0] == streamed[1]
+
+
 def test_a_bureau_template_dir_overrides_a_shipped_form(tmp_path: Path, fake_reader: dict) -> None:
     (a,) = dossier_dirs(tmp_path, "one")
     own = tmp_path / "own" / "xuchang"

@@ -371,7 +371,7 @@ def write_jobs(
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     try:
         chunk = max(1, len(jobs) // (workers * 4))
-        # The summaries first: their .xlsx (openpyxl's import, the form read back) then overlaps
+        # The summaries first: their .xlsx (the form read back) then overlaps
         # the dossiers' forms instead of being the last thing the run waits for.
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
         results = pool.map(partial(_render_in_worker, out=out, limit=limit), ordered, chunksize=chunk)

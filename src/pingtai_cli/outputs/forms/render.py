@@ -7,7 +7,7 @@ environment with autoescape on, and every value is plain text: a fact reading
 `{{ 7*7 }}` or `<w:p>` prints as written. What the dossier lacks prints as a
 blank line (underscores) for hand filling, and `blank_fields` says which.
 
-Heavy libraries (docxtpl, python-docx, openpyxl) are imported inside functions.
+Heavy libraries (docxtpl, python-docx) are imported inside functions.
 """
 
 from __future__ import annotations
@@ -1135,25 +1135,26 @@ def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-    from openpyxl import Workbook
+
+    from pingtai_cli.outputs.forms.sheet import write_sheet
 
     doc = Document(str(docx_path))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append([neutralise_cell(title)])
+    rows: list[list[str | float | int]] = [[neutralise_cell(title)]]
     for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = Paragraph(child, doc).text.strip()
             if text and text != title:
-                ws.append([neutralise_cell(text)])
+                rows.append([neutralise_cell(text)])
         elif tag == "tbl":
-            _append_table(ws, Table(child, doc))
-    wb.save(str(xlsx_path))
+            rows += _table_rows(Table(child, doc))
+    write_sheet(xlsx_path, "汇总", rows)
 
 
-def _append_table(ws: Any, table: Any) -> None:
+def _table_rows(table: Any) -> list[list[str | float | int]]:
+    """The table's rows as cell values (a merged cell once), less the blank padding rows, and an
+    empty row after it."""
+    out: list[list[str | float | int]] = []
     for row in table.rows:
         values: list[str | float | int] = []
         previous = None
@@ -1162,8 +1163,9 @@ def _append_table(ws: Any, table: Any) -> None:
             previous = cell._tc
             values.append("" if same else neutralise_cell(cell.text.strip()))
         if not _is_padding(values):
-            ws.append(values)
-    ws.append([])
+            out.append(values)
+    out.append([])
+    return out
 
 
 def _is_padding(values: list[str | float | int]) -> bool:
