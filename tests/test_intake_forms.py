@@ -217,3 +217,52 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
     body = "\n".join(p.text for p in Document(str(env / "workers" / "d_again" / OPINION)).paragraphs)
     tables = "\n".join(c.text for t in Document(str(env / "workers" / "d_again" / OPINION)).tables for r in t.rows for c in r.cells)
     assert "疑似重复申报" in body + tables and "c_comprehensive" in body + tables
+
+
+def test_with_jobs_the_workers_render_and_the_parent_writes_each_form_flushed_as_it_comes(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render workers hand their forms over as bytes and the parent writes each one atomically,
+    flushed before it is renamed (a worker no longer waits on the disk: issue 16): every form and
+    .xlsx is written here, once, and nothing is written by a worker."""
+    import os
+
+    from pingtai_cli.core import files
+
+    parent, placed = os.getpid(), []
+    real = files.write_atomic
+
+    def recording(target, content, **kw):
+        assert isinstance(content, bytes) and os.getpid() == parent and kw.get("durable", True)
+        placed.append(Path(target).relative_to(env / "placed").as_posix())
+        return real(target, content, **kw)
+
+    monkeypatch.setattr("pingtai_cli.outputs.forms.fill.write_atomic", recording)
+    fill(intake, env / "placed", "--jobs", "2")
+    made = sorted(p.relative_to(env / "placed").as_posix() for p in (env / "placed").rglob("*") if p.is_file())
+    assert sorted(placed) == made and len(made) == len(set(made)) and any(m.endswith(".xlsx") for m in made)
+
+
+def test_rendered_forms_wait_for_the_parent_in_a_bounded_window() -> None:
+    """However many forms an intake has, at most IN_FLIGHT chunks per worker are out at once, so a
+    slow disk never makes the parent hold every form's bytes; the jobs come back in their order."""
+    from concurrent.futures import Future
+
+    from pingtai_cli.outputs.forms import fill as forms_fill
+
+    out: list[int] = []
+
+    class Pool:
+        def submit(self, fn, chunk, limit):
+            out.append(len(chunk))
+            f: Future = Future()
+            f.set_result([([], [(Path(str(j)), b"")]) for j in chunk])
+            return f
+
+    jobs = list(range(1000))
+    seen = []
+    for job, _ in forms_fill._rendered(Pool(), jobs, 1.0, 2):  # type: ignore[arg-type]
+        seen.append(job)
+        sent = sum(out)
+        assert sent - len(seen) < forms_fill.IN_FLIGHT * 2 * forms_fill.CHUNK_MAX
+    assert seen == jobs and max(out) <= forms_fill.CHUNK_MAX

@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -350,7 +350,7 @@ def write_jobs(
     workers: int = 1,
 ) -> list[Path]:
     """Render every job (each within `seconds`), in `workers` processes; `written` (when given)
-    lists what was written so far, for an undo (after a failure in a worker: every output)."""
+    lists what was written so far, for an undo."""
     from pingtai_cli.outputs.forms.render import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
@@ -370,43 +370,88 @@ def write_jobs(
         warm(job.template for job in jobs)
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
     try:
-        chunk = max(1, len(jobs) // (workers * 4))
         # The summaries first: their .xlsx (the form read back) then overlaps
         # the dossiers' forms instead of being the last thing the run waits for.
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
-        results = pool.map(partial(_render_in_worker, out=out, limit=limit), ordered, chunksize=chunk)
-        for job, blanks in zip(ordered, results, strict=True):
+        for job, (blanks, made) in _rendered(pool, ordered, limit, workers):
             job.blanks = blanks
+            place(job, made, out, written)
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
-        written.extend(p for job in jobs for p in job.outputs(pdf=False))  # the undo keeps what existed
         raise
     pool.shutdown()
-    written.extend(p for job in jobs for p in job.outputs(pdf=False))
     return written
 
 
-def _render_in_worker(job: Job, out: Path, limit: float) -> list[str]:
-    return render_job(job, out, limit, [])
+CHUNK_MAX = 8  # jobs a worker takes at once: few enough that no worker idles long at the end
+IN_FLIGHT = 4  # chunks per worker sent ahead: rendered bytes wait for the parent no longer than that
 
 
-def render_job(job: Job, out: Path, limit: float, written: list[Path]) -> list[str]:
-    """One form (and its .xlsx), written atomically inside `out`; returns its blank fields."""
+def _rendered(pool: Any, jobs: list[Job], limit: float, workers: int) -> Iterator[tuple[Job, Rendered]]:
+    """(job, what its worker made) in job order, as they come; at most IN_FLIGHT chunks per worker
+    are out at once, so a slow disk in the parent never holds every form's bytes in memory."""
+    from collections import deque
+
+    size = max(1, min(CHUNK_MAX, len(jobs) // (workers * 16)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    pending: deque[tuple[list[Job], Any]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
+        if len(pending) >= IN_FLIGHT * workers:
+            yield from _take(pending.popleft())
+    while pending:
+        yield from _take(pending.popleft())
+
+
+def _take(item: tuple[list[Job], Any]) -> Iterator[tuple[Job, Rendered]]:
+    chunk, future = item
+    yield from zip(chunk, future.result(), strict=True)
+
+
+Rendered = tuple[list[str], list[tuple[Path, bytes]]]  # blank fields, (target, bytes) per output
+
+
+def _render_chunk(jobs: list[Job], limit: float) -> list[Rendered]:
+    """In a worker: the jobs' forms rendered to bytes. The parent writes them (each flushed to disk
+    before it is renamed into place), so that a worker renders the next form instead of waiting
+    for the disk (two flushes per file, ~6 ms here: a tenth of an intake's forms)."""
+    return [render_bytes(job, limit) for job in jobs]
+
+
+def render_bytes(job: Job, limit: float) -> Rendered:
+    """One form (and its .xlsx) as bytes, with the blank fields it shows."""
+    import io
+
     from pingtai_cli.outputs.forms.render import docx_tables_to_xlsx, render_form
 
+    docx = io.BytesIO()
+    blanks = render_form(job.template, job.context, docx, seconds=limit)
+    made = [(job.target, docx.getvalue())]
+    if job.xlsx:
+        xlsx = io.BytesIO()
+        docx_tables_to_xlsx(io.BytesIO(made[0][1]), xlsx, title=job.title)
+        made.append((job.target.with_suffix(".xlsx"), xlsx.getvalue()))
+    return blanks, made
+
+
+def place(job: Job, made: list[tuple[Path, bytes]], out: Path, written: list[Path]) -> None:
+    """A job's rendered files written atomically inside `out` (`written` lists each)."""
     current = job.target
     try:
         job.target.parent.mkdir(parents=True, exist_ok=True)
         if not is_inside(job.target, out):  # a folder that is a symlink out of --out
             raise PingtaiError(f"拒绝写到输出目录之外：{job.target}")
-        blanks = write_atomic(job.target, partial(render_form, job.template, job.context, seconds=limit))
-        written.append(job.target)
-        if job.xlsx:
-            current = job.target.with_suffix(".xlsx")
-            write_atomic(current, partial(docx_tables_to_xlsx, job.target, title=job.title))
+        for current, data in made:
+            write_atomic(current, data)
             written.append(current)
     except OSError as e:  # a full disk, a read-only folder: say which file
         raise PingtaiError(f"无法写入 {e.filename or current}（{os_reason(e)}）") from e
+
+
+def render_job(job: Job, out: Path, limit: float, written: list[Path]) -> list[str]:
+    """One form (and its .xlsx), written atomically inside `out`; returns its blank fields."""
+    blanks, made = render_bytes(job, limit)
+    place(job, made, out, written)
     return blanks
 
 

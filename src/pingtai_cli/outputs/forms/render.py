@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError
@@ -994,7 +994,7 @@ class Master:
         kept = all(frozenset(p.rels) == keys for p, keys in self.part_rels.items())
         return internal == set(self.rels) and external == self.external and kept
 
-    def save(self, out: Path) -> None:
+    def save(self, out: Path | IO[bytes]) -> None:
         """What python-docx's save writes (the same members, order and bytes), the parts no render
         changes from their bytes deflated once (docx.opc.pkgwriter.PackageWriter.write)."""
         from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
@@ -1067,7 +1067,7 @@ def undeclared_variables(template: Path) -> set[str]:
 
 
 def render_form(
-    template: Path, context: dict[str, Any], out: Path, seconds: float = TEMPLATE_SECONDS
+    template: Path, context: dict[str, Any], out: Path | IO[bytes], seconds: float = TEMPLATE_SECONDS
 ) -> list[str]:
     """Render `template` with `context` into `out` (.docx); return the blank fields it shows.
 
@@ -1126,7 +1126,7 @@ def neutralise_cell(text: str) -> str | float | int:
     return text
 
 
-def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
+def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes], title: str) -> None:
     """Write the tables of a rendered form to a workbook: same rows and cells, one sheet.
 
     Taking the rendered .docx as the source keeps the .xlsx identical in content to
@@ -1138,7 +1138,7 @@ def docx_tables_to_xlsx(docx_path: Path, xlsx_path: Path, title: str) -> None:
 
     from pingtai_cli.outputs.forms.sheet import write_sheet
 
-    doc = Document(str(docx_path))
+    doc = Document(docx_path if not isinstance(docx_path, Path) else str(docx_path))
     rows: list[list[str | float | int]] = [[neutralise_cell(title)]]
     for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
         tag = child.tag.rsplit("}", 1)[-1]

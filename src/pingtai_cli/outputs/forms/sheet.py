@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 Value = str | int | float
@@ -102,7 +103,7 @@ def _workbook(title: str) -> str:
     )
 
 
-def write_sheet(path: Path, title: str, rows: Iterable[Sequence[Value]]) -> None:
+def write_sheet(path: Path | IO[bytes], title: str, rows: Iterable[Sequence[Value]]) -> None:
     """`path` as a workbook whose one sheet, named `title`, holds `rows` from A1 down."""
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
