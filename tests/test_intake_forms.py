@@ -266,3 +266,30 @@ def test_rendered_forms_wait_for_the_parent_in_a_bounded_window() -> None:
         sent = sum(out)
         assert sent - len(seen) < forms_fill.IN_FLIGHT * 2 * forms_fill.CHUNK_MAX
     assert seen == jobs and max(out) <= forms_fill.CHUNK_MAX
+
+
+def test_the_batch_workers_draw_the_survey_and_the_draw_is_the_one_this_process_makes(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each dossier's 测评 sample is drawn by the worker that read it, with the run's seed (issue 16:
+    one draw fewer per dossier in the one process after the batch), and it is the same draw."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+    from pingtai_cli.outputs.forms import render
+
+    real_parts = forms_fill.form_parts
+    with monkeypatch.context() as m:  # the workers (forked) leave the draw to this process
+        m.setattr(forms_fill, "form_parts", lambda *a: {k: v for k, v in real_parts(*a).items() if k != "survey"})
+        fill(intake, env / "drawn_here", "--jobs", "2", "--survey-seed", "11")
+    calls: list[int] = []
+    real = render.survey_sample
+
+    def counting(*a, **kw):
+        calls.append(1)  # in this process only: the workers are forked
+        return real(*a, **kw)
+
+    monkeypatch.setattr(render, "survey_sample", counting)
+    fill(intake, env / "drawn_there", "--jobs", "2", "--survey-seed", "11")
+    assert calls == []
+    for name in ("a_unstamped", "c_comprehensive"):
+        here, there = (Document(str(env / d / name / REC)) for d in ("drawn_here", "drawn_there"))
+        assert [table_rows(t) for t in here.tables] == [table_rows(t) for t in there.tables]

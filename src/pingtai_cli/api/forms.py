@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,9 @@ def load_dossier(path: Path) -> Dossier:
     return read_dossier(path)
 
 
-def read_and_check(path: Path, job: Any) -> list[CheckResult]:
-    """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept.
+def read_and_check(path: Path, job: Any, seed: int | None = None) -> list[CheckResult]:
+    """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept,
+    with what its forms need (and its 测评 sample, drawn with `seed`).
 
     Module-level, so that the batch's workers (and remote ones) can run it.
     """
@@ -58,7 +60,7 @@ def read_and_check(path: Path, job: Any) -> list[CheckResult]:
         rs = load_ruleset(key, job.rulesets_dir)
         result = evaluate(dossier, rs, job.as_of)
         result.source = dossier
-        result.form_parts = fill.form_parts(dossier, result, rs)
+        result.form_parts = fill.form_parts(dossier, result, rs, seed)
         out.append(result)
     return out
 
@@ -98,7 +100,8 @@ def fill_forms(
     when = as_of_date(as_of)
     seed = survey_seed if survey_seed is not None else int(when.strftime("%Y%m%d"))
     limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
-    job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=read_and_check, scheduler=scheduler)
+    task = partial(read_and_check, seed=seed)  # a partial of a module-level function still pickles
+    job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)

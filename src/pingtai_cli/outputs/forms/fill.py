@@ -212,16 +212,19 @@ def checked_facts(dossier: Dossier, result: CheckResult | None) -> Dossier:
     return dataclasses.replace(dossier, facts={**dossier.facts, **result.facts})
 
 
-def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset) -> dict[str, Any]:
+def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | None = None) -> dict[str, Any]:
     """What `plan` needs of one dossier, made where it was read (a batch worker), so that the
-    run's one process does not build every dossier's context and check view in turn."""
-    from pingtai_cli.outputs.forms.render import check_context, form_context
+    run's one process does not build every dossier's context, check view and 测评 draw in turn."""
+    from pingtai_cli.outputs.forms.render import check_context, form_context, survey_sample
 
-    return {
+    parts = {
         "form": form_context(checked_facts(dossier, result), rs.function_fields()),
         "check": check_context(result),
         "findings": len(result.findings),
     }
+    if seed is not None:
+        parts["survey"] = (seed, *survey_sample(dossier, seed))
+    return parts
 
 
 def plan(
@@ -295,7 +298,8 @@ def plan(
         made = check.form_parts if check is not None else None
         ctx = {**(made["form"] if made else form_context(checked_facts(dossier, check), rs.function_fields())), **extra}
         if check is not None:
-            survey, note = survey_sample(dossier, seed)
+            drawn = made.get("survey") if made else None  # (seed, rows, note) drawn by the worker
+            survey, note = drawn[1:] if drawn and drawn[0] == seed else survey_sample(dossier, seed)
             # the worker's is the check as it was; a batch adds findings after (duplicates)
             kept = made is not None and made["findings"] == len(check.findings)
             ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if has_survey else "")
