@@ -776,14 +776,14 @@ def _tables_fit(tree: Any) -> bool:
     doubt (no grid, a span that is not a plain number, no row) is False and leaves it to docxtpl."""
     wider, as_wide, odd_span = _table_checks()
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    if tree.nsmap.get("w") != w[1:-1]:
+    if tree.nsmap.get("w") != w[1:-1] or odd_span(tree):  # a span anywhere: once, not per table
         return False
     for table in tree.iter(w + "tbl"):
         grid = table.find(w + "tblGrid")
         if grid is None:
             return False
         columns = len(grid.findall(w + "gridCol"))
-        if wider(table, columns=columns) or odd_span(table) or not as_wide(table, columns=columns):
+        if wider(table, columns=columns) or not as_wide(table, columns=columns):
             return False
     return True
 
