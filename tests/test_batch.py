@@ -155,6 +155,30 @@ def test_a_wait_that_times_out_just_before_the_last_result_loses_nothing(
     assert list(errors) == ["d9.zip"] and "意外退出" not in errors["d9.zip"]
 
 
+def test_the_work_meanwhile_runs_once_here_after_the_workers_started_and_is_never_sent(
+    intakes: dict[str, Path],
+) -> None:
+    """A batch's `meanwhile` (fill-forms opens its templates with it) runs once, in this process,
+    once its workers exist, so nothing it loads is forked into them; with it running slow, every
+    dossier is still reported once. One dossier in-process does not run it; the job keeps none."""
+    import multiprocessing
+    import os
+
+    paths, _ = batch.discover([intakes["start"]])
+    seen: list[tuple[int, int]] = []
+
+    def meanwhile() -> None:
+        seen.append((os.getpid(), len(multiprocessing.active_children())))
+        time.sleep(0.3)  # the workers go on; their results wait in the queue
+
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=2, meanwhile=meanwhile)
+    got = list(batch.run(paths, job))
+    assert seen == [(os.getpid(), 2)] and job.meanwhile is None
+    assert sorted(i for i, _ in got) == list(range(len(paths)))
+    alone = batch.Job(["liaoning"], date(2026, 3, 15), meanwhile=meanwhile)
+    assert len(list(batch.run(paths[1:2], alone))) == 1 and len(seen) == 1 and alone.meanwhile is None
+
+
 def test_an_unreadable_dossier_has_one_verdict_in_every_format(intakes: dict[str, Path], tmp_path: Path) -> None:
     """Spec §3: `incomplete`, with `error` saying why; every format shows 材料不全（无法检查）."""
     broken = intakes["middle"] / "d2.zip"

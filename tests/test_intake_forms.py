@@ -293,3 +293,29 @@ def test_the_batch_workers_draw_the_survey_and_the_draw_is_the_one_this_process_
     for name in ("a_unstamped", "c_comprehensive"):
         here, there = (Document(str(env / d / name / REC)) for d in ("drawn_here", "drawn_there"))
         assert [table_rows(t) for t in here.tables] == [table_rows(t) for t in there.tables]
+
+
+def test_the_templates_are_opened_while_the_batch_checks_and_planning_opens_none(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fill-forms reads, checks and opens its templates in this process while the batch's workers
+    check the dossiers (issue 16: ~0.15 s that planning did alone after them); planning and the
+    render workers then use them as they are."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+    from pingtai_cli.outputs.forms import render
+
+    monkeypatch.setattr(render, "_prepared", {})  # this process has opened no template yet
+    opened_in_plan: list[int] = []
+    real_plan = forms_fill.plan
+
+    def planning(*a, **kw):
+        before = render.PARSES[0]
+        try:
+            return real_plan(*a, **kw)
+        finally:
+            opened_in_plan.append(render.PARSES[0] - before)
+
+    monkeypatch.setattr(forms_fill, "plan", planning)
+    before = render.PARSES[0]
+    fill(intake, env / "opened", "--jobs", "2")
+    assert opened_in_plan == [0] and render.PARSES[0] - before == 5  # the 3 forms, 审核意见表, 汇总表

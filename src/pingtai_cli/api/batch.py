@@ -42,6 +42,10 @@ class Job:
     task: Callable[[Path, Job], list[CheckResult]] | None = None
     scheduler: str | None = None  # a Dask distributed scheduler (tcp://HOST:8786): each dossier a task
     encode_json: bool = False  # workers make each result's compact JSON too (`check -f json|jsonl`)
+    # Work for this process while the workers check (fill-forms opens its templates): run once,
+    # right after the workers have started, so that nothing it loads is forked into them. Only a
+    # pool of workers runs it (one dossier in-process, or a cluster: not at all, nor is it sent).
+    meanwhile: Callable[[], None] | None = None
 
 
 def _has_workbook(path: Path) -> bool:
@@ -212,6 +216,7 @@ def run(
     One dossier without a time limit is checked in this process; anything else goes to
     workers, which are what a time limit can stop.
     """
+    meanwhile, job.meanwhile = job.meanwhile, None  # never pickled for a cluster
     if job.scheduler:
         from pingtai_cli.api.distributed import run_on_cluster
 
@@ -222,7 +227,7 @@ def run(
         if progress:
             progress(paths[0])
         return
-    yield from _pool(paths, job, progress, on_start=on_start)
+    yield from _pool(paths, job, progress, on_start=on_start, meanwhile=meanwhile)
 
 
 def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]) -> None:
@@ -238,6 +243,7 @@ def _pool(
     job: Job,
     progress: Callable[[Path], None] | None,
     on_start: Callable[[Path], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[int, list[CheckResult]]]:
     import multiprocessing as mp  # here, not at the top: one dossier (or --jobs 1) never needs it
 
@@ -254,6 +260,8 @@ def _pool(
     limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
     finished: set[int] = set()  # a dossier is reported once, even if a late result follows a kill
     try:
+        if meanwhile is not None:  # the workers' messages wait in the queue (a start is timed from its reading)
+            meanwhile()
         while len(finished) < len(paths):
             msgs = _next_message(results)
             while True:

@@ -102,6 +102,7 @@ def fill_forms(
     limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
     task = partial(read_and_check, seed=seed)  # a partial of a module-level function still pickles
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
+    job.meanwhile = partial(fill.prepare_templates, rs, template_dir)  # while the workers check
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)

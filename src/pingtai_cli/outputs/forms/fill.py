@@ -227,6 +227,23 @@ def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | N
     return parts
 
 
+def prepare_templates(rs: Ruleset, template_dir: Path | None) -> None:
+    """Every template a run of `rs` may fill, read, checked, opened and analysed in this process, so
+    that the render workers it forks later inherit them: fill-forms runs this while the batch's
+    workers check the dossiers, instead of planning doing it alone after them (~0.15 s of one core,
+    the docxtpl import included). A template that cannot be used is left for plan to report."""
+    from pingtai_cli.outputs.forms.render import FormError, template_variables, warm
+
+    found = [find_template(f.template or f"{rs.key}/{f.id}.docx", template_dir, f"{f.id}.docx") for f in rs.forms]
+    forms = [t for t in found if t is not None]
+    try:
+        summary = any("dossiers" in template_variables(t) for t in forms)
+    except FormError:
+        summary = True  # plan says what is wrong with it
+    extra = [(REVIEW_OPINION, "review_opinion.docx")] + ([] if summary else [(COMMON_SUMMARY, "summary.docx")])
+    warm(forms + [t for rel, name in extra if (t := find_template(rel, template_dir, name))])
+
+
 def plan(
     dossiers: list[tuple[Path, Dossier]],
     rs: Ruleset,
