@@ -1171,12 +1171,17 @@ def test_a_rendered_body_parsed_in_its_document_gives_the_form_docxtpl_gives_by_
     from pingtai_cli.outputs.forms import render
 
     ctx = context_for(template, make_dossier(), make_dossier("/intake/长葛", org_name="长葛市鑫诚检测技术服务有限公司"))
+    from docxtpl import DocxTemplate
+
     parsed: list[bool] = []
     parse = render.Frame.parse
     monkeypatch.setattr(render.Frame, "parse", lambda self, body: parsed.append(True) or parse(self, body))
     monkeypatch.setattr(render, "_prepared", {})
+    moved: list[bool] = []
+    move = DocxTemplate.map_tree
+    monkeypatch.setattr(DocxTemplate, "map_tree", lambda self, tree: moved.append(True) or move(self, tree))
     render_form(template, ctx, tmp_path / "quick.docx")
-    assert parsed
+    assert parsed and not moved  # the body was parsed in place, never moved there
     monkeypatch.setattr(render.Frame, "parse", lambda self, body: None)  # docxtpl's way
     monkeypatch.setattr(render, "_prepared", {})
     render_form(template, ctx, tmp_path / "docxtpl.docx")
