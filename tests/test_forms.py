@@ -1186,6 +1186,12 @@ def test_a_rendered_body_parsed_in_its_document_gives_the_form_docxtpl_gives_by_
     monkeypatch.setattr(render, "_prepared", {})
     render_form(template, ctx, tmp_path / "docxtpl.docx")
     assert _members(tmp_path / "quick.docx") == _members(tmp_path / "docxtpl.docx")
+    monkeypatch.undo()
+    plain = DocxTemplate(str(template))  # docxtpl alone, with its own render_xml_part and fix_tables
+    plain.render(ctx, jinja_env=render.sandbox_env(), autoescape=True)
+    plain.save(str(tmp_path / "plain.docx"))
+    body = [zipfile.ZipFile(tmp_path / n).read("word/document.xml") for n in ("quick.docx", "plain.docx")]
+    assert body[0] == body[1]
 
 
 def test_a_body_that_is_not_well_formed_is_left_to_docxtpls_own_parse() -> None:
