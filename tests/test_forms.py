@@ -676,6 +676,13 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
     body = rows[[r[0] for r in rows].index("序号") + 1 :]
     assert [r[2] for r in body if r[2]] == [ORG, "长葛市鑫诚检测技术服务有限公司"]
     assert body[0][7] == 320  # a number the bureau can sum
+    ws = load_workbook(out / "申报汇总表.xlsx").active
+    header = [r[0] for r in rows].index("序号") + 1
+    # printed as a bureau files it: A4 landscape, one page wide, the column heads on every page
+    assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == f"${header}:${header}"
+    assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width  # 平台名称 wider than 序号
     assert "【长葛鑫诚】以下栏目没有数据" in result.output and "网址及备案号" in result.output
     assert not [p for p in out.rglob(".*") if p.name.endswith(TEMP_SUFFIX)]  # no temporary file left behind
 

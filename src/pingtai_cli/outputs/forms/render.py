@@ -1169,6 +1169,7 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
 
     doc = Document(docx_path if not isinstance(docx_path, Path) else str(docx_path))
     rows: list[list[str | float | int]] = [[neutralise_cell(title)]]
+    header = None  # the first table's first row: the column heads repeated on every printed page
     for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -1176,8 +1177,11 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
             if text and text != title:
                 rows.append([neutralise_cell(text)])
         elif tag == "tbl":
-            rows += _table_rows(Table(child, doc))
-    write_sheet(xlsx_path, "汇总", rows)
+            table = _table_rows(Table(child, doc))
+            if header is None and len(table) > 1:
+                header = len(rows) + 1
+            rows += table
+    write_sheet(xlsx_path, "汇总", rows, header_row=header)
 
 
 def _table_rows(table: Any) -> list[list[str | float | int]]:

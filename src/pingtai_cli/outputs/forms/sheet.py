@@ -1,7 +1,8 @@
 """A workbook of one sheet of plain values (text and numbers), written directly as SpreadsheetML.
 
-The .xlsx beside a summary form is rows of cell values and nothing else (no styles, formulas or
-print set-up), which openpyxl took ~250 ms to import and write: a third of the forms left to
+The .xlsx beside a summary form is rows of cell values (no styles or formulas) with a print
+set-up (A4 landscape, every column on the page width, the table's header row repeated on each
+page) and column widths from the longest text, which openpyxl took ~250 ms to import and write: a third of the forms left to
 render after a batch. This writes the same cells as openpyxl's `Worksheet.append` would (inline
 strings, numbers as "%.16g", Excel's error words as errors, an empty string as an empty cell), so
 that a workbook reader sees the same values; tests/test_forms.py compares the two.
@@ -79,6 +80,36 @@ def _cell(ref: str, value: Value) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
 
 
+def _width(value: Value) -> float:
+    """Excel's column width for a value (a CJK character is two digits wide), of its longest line."""
+    text = value if isinstance(value, str) else f"{value:.16g}"
+    return max((sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) for line in text.split("\n")), default=0)
+
+
+def _cols(rows: Sequence[Sequence[Value]]) -> str:
+    """Each column as wide as its longest cell, between 6 and 40 (a title in one cell, the rows
+    of a single-cell note, does not widen its column: it would squeeze the table on the page)."""
+    widths: dict[int, float] = {}
+    for row in rows:
+        if len(row) < 2:
+            continue
+        for c, v in enumerate(row, start=1):
+            widths[c] = max(widths.get(c, 0), _width(v))
+    if not widths:
+        return ""
+    cols = "".join(
+        f'<col min="{c}" max="{c}" width="{min(40, max(6, w + 2)):g}" customWidth="1"/>' for c, w in sorted(widths.items())
+    )
+    return f"<cols>{cols}</cols>"
+
+
+# A4 (paperSize 9), landscape, one page wide and as many tall as needed (fitToHeight 0).
+_PRINT = (
+    '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+)
+
+
 def _sheet(rows: Sequence[Sequence[Value]]) -> str:
     """The worksheet: row n is rows[n-1]; an empty row takes its number and holds no cell."""
     lines = []
@@ -91,24 +122,35 @@ def _sheet(rows: Sequence[Sequence[Value]]) -> str:
     span = f"A{filled[0]}:{column_letter(width)}{filled[-1]}" if filled else "A1"
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">'
-        f'<dimension ref="{span}"/><sheetData>{"".join(lines)}</sheetData></worksheet>'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="{span}"/>{_cols(rows)}<sheetData>{"".join(lines)}</sheetData>{_PRINT}</worksheet>'
     )
 
 
-def _workbook(title: str) -> str:
+def _workbook(title: str, header_row: int | None) -> str:
+    names = ""
+    if header_row:  # the sheet's name quoted as Excel quotes it ('' for a quote inside)
+        quoted = "'" + title.replace("'", "''") + "'"
+        names = (
+            '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
+            f"{escape(quoted)}!${header_row}:${header_row}</definedName></definedNames>"
+        )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><sheets>'
-        f'<sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets></workbook>'
+        f'<sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets>{names}</workbook>'
     )
 
 
-def write_sheet(path: Path | IO[bytes], title: str, rows: Iterable[Sequence[Value]]) -> None:
-    """`path` as a workbook whose one sheet, named `title`, holds `rows` from A1 down."""
+def write_sheet(
+    path: Path | IO[bytes], title: str, rows: Iterable[Sequence[Value]], header_row: int | None = None
+) -> None:
+    """`path` as a workbook whose one sheet, named `title`, holds `rows` from A1 down, printed
+    with row `header_row` (1-based) repeated at the top of every page."""
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
-        "xl/workbook.xml": _workbook(title),
+        "xl/workbook.xml": _workbook(title, header_row),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
         "xl/styles.xml": _STYLES,
         "xl/worksheets/sheet1.xml": _sheet(list(rows)),
