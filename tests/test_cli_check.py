@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from builders import text_pdf
 from cli_helpers import invoke
 from samples import BROKEN_ZIP, make_intake, warm_samples
 
@@ -167,8 +168,14 @@ def test_another_document_under_the_licences_name_is_invalid_and_an_unclear_one_
     assert "未能从02营业执照副本.pdf中读出统一社会信用代码、单位名称" in licence["problems"][0]
     assert "其内容是“上一年度审计报告”" in licence["problems"][0]
     assert doc["verdict"] == "incomplete"
-    # text that says nothing either way (a poor text layer, a note): a person must look
+    # the 公益性服务情况说明 of 其他证明材料 is known by its title too (heilongjiang 第十条（七）)
     shutil.copy(dossier / "08其他证明材料.pdf", dossier / "02营业执照副本.pdf")
+    doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
+    licence = _material(doc, "business_license")
+    assert licence["status"] == "invalid" and "其内容是“其他证明材料”" in licence["problems"][0]
+    # text that says nothing either way (a poor text layer, a note): a person must look
+    note = text_pdf([["补充说明", "相关证照复印件已于2026年3月10日另行报送。", "沈阳智联中小企业服务有限公司"]])
+    (dossier / "02营业执照副本.pdf").write_bytes(note)
     doc = json.loads(run(str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json").stdout)
     assert _material(doc, "business_license")["status"] == "review"
 

@@ -45,7 +45,7 @@ def _elsewhere(key: str, dossier: Dossier) -> tuple[str, str] | None:
         return "sheet", where
     for word in getattr(entry, "report_sections", ()) or ():
         for heading in dossier.report_sections:
-            if word in heading:
+            if word in vocab.fold(heading):  # the catalogue's words are folded (其它 as 其他)
                 return "report_section", f"申请报告“{heading}”"
     return None
 
@@ -237,13 +237,11 @@ def with_declared_materials(ruleset: Ruleset, dossier: Dossier) -> Dossier:
     (`new_materials`: a file whose name or folder holds one of the keywords). A copy: the
     same dossier is checked against other rulesets too."""
     import dataclasses
-    import unicodedata
 
     if not ruleset.new_materials:
         return dossier
 
-    def fold(text: str) -> str:
-        return "".join(unicodedata.normalize("NFKC", text).upper().split())
+    fold = vocab.fold  # as the catalogue's words are matched: full-width folded, 其它 as 其他
 
     files = []
     for f in dossier.files:

@@ -489,12 +489,13 @@ def draft_exclusions(d: Drafter, articles: list[Article]) -> list[dict[str, Any]
 
 def material_key(text: str) -> str | None:
     """The catalogue material whose name or file-name words the item names (longest word wins)."""
+    from pingtai_cli.vocab import fold as fold_words
     from pingtai_cli.vocab import material_catalogue as catalogue
 
-    folded = fold(text).upper().replace("的", "")  # 相关认定的文件 names 认定文件
+    folded = fold_words(text).replace("的", "")  # 相关认定的文件 names 认定文件; 其它 as 其他
     best: tuple[int, str] | None = None
     for key, m in catalogue().items():
-        for word in (fold(m.name).upper(), *m.file_names, *m.titles):
+        for word in (fold_words(m.name), *m.file_names, *m.titles):
             if len(word) >= 2 and word in folded and (best is None or len(word) > best[0]):
                 best = (len(word), key)
     return best[1] if best else None

@@ -460,11 +460,20 @@ def function_of(name: str) -> str | None:
     return None
 
 
+# Variant spellings of material words, each folded to one form before any comparison, so that
+# no word list needs both: 其它 is written as often as 其他 (其它.pdf, 其它证明材料).
+VARIANTS = (("其它", "其他"),)
+
+
 def fold(text: str) -> str:
-    """Full-width folded, upper case, without whitespace: how material words are compared."""
+    """Full-width folded, upper case, without whitespace, variants in one spelling (`VARIANTS`):
+    how material words are compared, on both sides (the catalogue's words and a file's name or text)."""
     import unicodedata
 
-    return "".join(unicodedata.normalize("NFKC", text).upper().split())
+    folded = "".join(unicodedata.normalize("NFKC", text).upper().split())
+    for variant, spelling in VARIANTS:
+        folded = folded.replace(variant, spelling)
+    return folded
 
 
 _folded: tuple[Vocabulary, dict[str, Material]] | None = None

@@ -1,0 +1,75 @@
+"""Values read as people write them, and no further: an amount without a unit is not silently
+万元, 其它 is 其他, a date written to the month keeps no invented day, a bracketed note is a note,
+and a dash inside a credit code is no part of it.
+
+Each case edits a real cell of a copy of a committed sample (openpyxl), or feeds the readers the
+grid a Word or PDF table gives them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from pingtai_cli import check_dossier
+from pingtai_cli.intake.materials import classify_content, classify_name
+from samples import SAMPLES
+
+AS_OF = date(2026, 3, 15)
+
+
+def _copy(tmp_path: Path, sample: str, cells: dict[str, Any], drop: tuple[str, ...] = ()) -> Path:
+    """A copy of `sample` with cells of its workbook's first sheet set, and some files left out."""
+    folder = tmp_path / sample
+    shutil.copytree(SAMPLES / sample, folder)
+    for name in drop:
+        (folder / name).unlink()
+    book = next(folder.glob("*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    for cell, value in cells.items():
+        wb.worksheets[0][cell] = value
+    wb.save(book)
+    return folder
+
+
+def _check(folder: Path, jurisdiction: str = "liaoning", as_of: date = AS_OF) -> dict[str, Any]:
+    return check_dossier(folder, jurisdiction, as_of=as_of).to_dict()
+
+
+def _condition(doc: dict[str, Any], field: str) -> dict[str, Any]:
+    return next(c for c in doc["conditions"] if c["fields"] == [field])
+
+
+def _ids(doc: dict[str, Any]) -> list[str]:
+    return [f["id"] for f in doc["findings"]]
+
+
+# ---------------------------------------------------------------- 2. 其它 is 其他
+
+
+def test_a_file_named_其它_is_the_other_supporting_material():
+    assert [k for k, _ in classify_name("其它.pdf")] == ["other_supporting"]
+    assert [k for k, _ in classify_name("07其它证明材料.pdf")] == ["other_supporting"]
+
+
+@pytest.mark.parametrize("title", ["公益性服务情况说明", "低收费服务情况说明", "其它证明材料"])
+def test_the_titles_the_texts_name_make_a_file_the_other_supporting_material(title: str):
+    # heilongjiang 第十条（七）: 其他材料(包括公益性服务或低收费服务…等佐证材料); national 第十七条（八）
+    assert [k for k, _ in classify_content([f"{title}\n2025年公益性服务或低收费服务占总服务量的30%。"])] == [
+        "other_supporting"
+    ]
+
+
+def test_a_renamed_其它_pdf_still_counts_for_the_material(tmp_path: Path):
+    folder = _copy(tmp_path, "national_low_assets", {})
+    (folder / "7.其他材料.pdf").rename(folder / "其它.pdf")
+    shutil.copy(folder / "其它.pdf", folder / "附件7.pdf")
+    (folder / "其它.pdf").unlink()
+    doc = _check(folder, "national")
+    other = next(m for m in doc["materials"] if m["id"] == "other_supporting")
+    assert other["status"] == "present" and other["files"] == ["附件7.pdf"]  # by its title 公益性服务情况说明
