@@ -18,6 +18,7 @@ import pytest
 
 from pingtai_cli import check_dossier
 from pingtai_cli.intake.materials import classify_content, classify_name
+from pingtai_cli.intake.sources import units, uscc
 from samples import SAMPLES
 
 AS_OF = date(2026, 3, 15)
@@ -73,3 +74,24 @@ def test_a_renamed_其它_pdf_still_counts_for_the_material(tmp_path: Path):
     doc = _check(folder, "national")
     other = next(m for m in doc["materials"] if m["id"] == "other_supporting")
     assert other["status"] == "present" and other["files"] == ["附件7.pdf"]  # by its title 公益性服务情况说明
+
+
+# ---------------------------------------------------------------- 5. a dash inside a credit code
+
+
+@pytest.mark.parametrize("typed", ["91210102-MAJU6XYH71", "91210102－MAJU6XYH71", "91210102 — maju6xyh71", "９１２１０１０２–ＭＡＪＵ６ＸＹＨ７１"])
+def test_a_credit_code_typed_with_a_dash_is_the_code(tmp_path: Path, typed: str):
+    assert units.parse_value("credit_code", typed) == ("91210102MAJU6XYH71", None)
+
+
+def test_a_workbook_credit_code_with_a_hyphen_matches_the_licence(tmp_path: Path):
+    doc = _check(_copy(tmp_path, "liaoning_eligible", {"B5": "91210102-MAJU6XYH71"}))
+    fact = doc["facts"]["credit_code"]
+    assert fact["value"] == "91210102MAJU6XYH71" and fact["raw"] == "91210102-MAJU6XYH71"
+    assert not [i for i in _ids(doc) if i.startswith("consistency.credit_code") or i == "sources.differ"]
+    assert doc["verdict"] == "eligible", doc["reasons"]
+
+
+def test_a_code_printed_or_ocred_with_a_dash_is_found_in_the_text():
+    for text in ("统一社会信用代码：91210102-MAJU6XYH71", "统一社会信用代码 91210102 — MAJU6XYH71 名称", "代码91210102－MAJU6XYH71"):
+        assert [c.code for c in uscc.find_credit_codes(text)] == ["91210102MAJU6XYH71"], text

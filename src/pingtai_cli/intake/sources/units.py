@@ -496,7 +496,9 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
         return parse_list(raw), None
     text = parse_text(raw)
     if key == "credit_code":
-        text = normalize(text).upper()
+        from pingtai_cli.intake.sources.uscc import clean_code
+
+        text = clean_code(text)
     return text, None
 
 

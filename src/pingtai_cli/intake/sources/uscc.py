@@ -24,7 +24,15 @@ CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 §4: no I, O, Z, S,
 # Characters outside the charset that OCR produces for characters inside it.
 OCR_FIXES = str.maketrans({"O": "0", "I": "1", "Z": "2", "S": "5", "V": "U"})
 
-_RUN_RE = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]| (?=[0-9A-Za-z]))*")
+# Dashes people put inside a code (91210102-MAJU6XYH71): hyphen, en and em dash, minus; the
+# full-width － is a hyphen after NFKC. A code is read without them, as without spaces.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DASH_RE = re.compile(f"[{re.escape(DASHES)}]")
+# A run of code characters; single spaces (OCR splits boxes) and a dash between them are inside it
+_RUN_RE = re.compile(
+    rf"[0-9A-Za-z](?:[0-9A-Za-z]| (?=[0-9A-Za-z])| ?[{re.escape(DASHES)}] ?(?=[0-9A-Za-z]))*"
+)
+_PIECE_RE = re.compile(r"[0-9A-Za-z]+")
 
 
 class CreditCode(NamedTuple):
@@ -77,14 +85,21 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
 
 
+def clean_code(text: str) -> str:
+    """A code as typed into a form, as it is compared: full-width folded, upper case, without
+    spaces and dashes (`９１２１ ０１０２-maju6xyh71` → `91210102MAJU6XYH71`)."""
+    return _DASH_RE.sub("", "".join(_normalise(text).split()))
+
+
 def _candidates(run: str) -> list[tuple[int, str]]:
     """18-character strings made of whole space-separated pieces of a run, with their offsets.
 
-    OCR splits a code into boxes ("9141 1000MA44…"), so pieces are joined; a
-    window is never cut out of a longer unbroken run (an account number), since
-    one random window in 31 passes the check character.
+    OCR splits a code into boxes ("9141 1000MA44…") and people write a dash in it
+    ("91210102-MAJU…"), so pieces are joined; a window is never cut out of a longer
+    unbroken run (an account number), since one random window in 31 passes the check
+    character.
     """
-    pieces = [(m.start(), m.group()) for m in re.finditer(r"\S+", run)]
+    pieces = [(m.start(), m.group()) for m in _PIECE_RE.finditer(run)]
     out: list[tuple[int, str]] = []
     for i, (start, _) in enumerate(pieces):
         joined = ""
@@ -102,7 +117,7 @@ def find_credit_codes(text: str) -> list[CreditCode]:
 
     A candidate is accepted as written when it validates, else after mapping
     the characters the standard excludes (O→0, I→1, Z→2, S→5, V→U) when that
-    validates. Single spaces inside the code (OCR splits boxes) are tolerated.
+    validates. Single spaces and dashes inside the code are tolerated.
     """
     found: list[CreditCode] = []
     seen: set[str] = set()
