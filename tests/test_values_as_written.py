@@ -76,6 +76,37 @@ def test_a_renamed_其它_pdf_still_counts_for_the_material(tmp_path: Path):
     assert other["status"] == "present" and other["files"] == ["附件7.pdf"]  # by its title 公益性服务情况说明
 
 
+# ---------------------------------------------------------------- 4. a bracketed note after the unit
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "value"),
+    [
+        ("320万元（经审计）", "万元", 320),
+        ("３２０万元（截至２０２５年底）", "万元", 320),
+        ("3,200,000元(含税)", "万元", 320),
+        ("320（万元）", "万元", 320),
+        ("92%（2025年调查）", "%", 92),
+        ("150家以上（截至2025年底）", "家", 150),
+    ],
+)
+def test_a_bracketed_note_after_the_value_is_a_note(raw: str, unit: str, value: float):
+    assert units.parse_number(raw, unit) == value
+
+
+def test_a_hedge_inside_a_note_is_still_no_figure():
+    with pytest.raises(units.ValueParseError, match="预计"):
+        units.parse_number("320万元（预计）", "万元")
+
+
+def test_an_amount_with_a_note_in_the_workbook_is_read_there_and_keeps_the_note(tmp_path: Path):
+    doc = _check(_copy(tmp_path, "liaoning_eligible", {"D12": "320万元（经审计）"}))
+    fact = doc["facts"]["total_assets"]
+    assert fact["value"] == 320 and fact["evidence"]["file"] == "申请表.xlsx"
+    assert fact["raw"] == "320万元（经审计）" and fact["evidence"]["how"] == "typed"
+    assert "read.bad_value" not in _ids(doc)
+
+
 # ---------------------------------------------------------------- 5. a dash inside a credit code
 
 

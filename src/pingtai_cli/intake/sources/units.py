@@ -226,9 +226,11 @@ _EXAMPLES = {"万元": "320万元", "%": "85%", "平方米": "150平方米", "�
 
 def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     """(number, unit as written) from normalised text; `unit` picks the example of the message."""
-    written, text = text, _strip_affixes(text)
-    for hedge in _HEDGES:
-        if hedge in text:
+    written = text
+    text, note_unit, notes = _strip_notes(text)
+    text = _strip_affixes(text)
+    for hedge in _HEDGES:  # in a note too: `320万元（预计）` is no figure
+        if hedge in text or hedge in notes:
             raise ValueParseError(f"“{written}”含估计用语“{hedge}”，请填写确切数字")
     match = _NUMBER_RE.match(text)
     if match is None:
@@ -238,12 +240,31 @@ def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     if len(digits) > _MAX_DIGITS:
         raise ValueParseError("数字位数过多")
     number = _decimal(match["sign"] + digits + (match["exp"] or ""))
-    written_unit = match["unit"]
+    written_unit = match["unit"] or note_unit
     if written_unit and not _is_unit_text(written_unit):
         if re.search(r"[0-9]", written_unit):
             raise ValueParseError(f"“{text}”含有多个数字，无法确定取值")
         raise ValueParseError(f"“{text}”的单位“{written_unit}”无法识别")
     return number, written_unit
+
+
+# A bracketed note closing the value (after NFKC: （）→ (), 【】 and 〔〕 stay as they are)
+_NOTE_TAIL_RE = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
+
+
+def _strip_notes(text: str) -> tuple[str, str, str]:
+    """(the value without the bracketed notes after it, a unit a lone note states, the notes).
+
+    `320万元(经审计)` → `320万元`; `3,200,000(元)` → (`3,200,000`, `元`): a bracket holding
+    nothing but a unit is that unit. A text that is all brackets is left as it is.
+    """
+    unit, notes = "", ""
+    while (m := _NOTE_TAIL_RE.search(text)) and m.start() > 0:
+        inner = m.group()[1:-1]
+        text, notes = text[: m.start()], m.group() + notes
+        if inner and _is_unit_text(inner):
+            unit = inner
+    return text, unit, notes
 
 
 def _strip_affixes(text: str) -> str:
