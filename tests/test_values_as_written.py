@@ -76,6 +76,33 @@ def test_a_renamed_其它_pdf_still_counts_for_the_material(tmp_path: Path):
     assert other["status"] == "present" and other["files"] == ["附件7.pdf"]  # by its title 公益性服务情况说明
 
 
+# ---------------------------------------------------------------- 3. a date written to the month
+
+
+def test_a_filing_date_written_to_the_month_keeps_its_precision(tmp_path: Path):
+    doc = _check(_copy(tmp_path, "liaoning_eligible", {"B22": "２０２６年３月"}))
+    fact = doc["facts"]["application_date"]
+    assert fact["precision"] == "month" and fact["raw"] == "２０２６年３月"
+    assert fact["value"] == "2026-03-01"  # the ISO value of the contract, flagged as no day written
+    assert "precision" not in doc["facts"]["registration_date"]  # 2018年6月8日: a day is written
+
+
+def test_the_submission_month_note_shows_a_month_filing_date_without_a_day(tmp_path: Path):
+    folder = _copy(tmp_path, "xuchang_comprehensive", {"A2": "填报日期：2026年3月"})
+    doc = _check(folder, "xuchang", date(2026, 4, 10))
+    note = next(f for f in doc["findings"] if f["id"] == "materials.submission_month")
+    assert "按填报日期 2026年3月核对" in note["message"], note["message"]
+    assert "2026-03-01" not in note["message"]
+    credit = next(m for m in doc["materials"] if m["id"] == "credit_report")
+    assert credit["status"] == "present"  # 提交当月 is a month: the missing day decides nothing
+
+
+def test_a_registration_month_against_the_licence_shows_the_month_as_written(tmp_path: Path):
+    doc = _check(_copy(tmp_path, "liaoning_eligible", {"B6": "2018年7月"}))
+    mismatch = next(f for f in doc["findings"] if f["id"] == "consistency.registration_date_mismatch")
+    assert "“2018年7月”" in mismatch["message"] and "2018-07-01" not in mismatch["message"]
+
+
 # ---------------------------------------------------------------- 4. a bracketed note after the unit
 
 

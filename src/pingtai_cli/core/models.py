@@ -87,6 +87,9 @@ class Fact:
     raw: str | None = None  # the text as the person wrote it
     also: list[Evidence] = field(default_factory=list)  # other places that state the same value
     label: str | None = None  # the form label it was read under (服务场地面积 or 办公场所面积)
+    # "month" for a date written to the month only (2026年3月): `value` is the 1st of that month,
+    # a day nobody wrote, which no check may rely on (JSON `precision`, an extension)
+    precision: str | None = None
 
     @property
     def sources(self) -> list[Evidence]:
@@ -112,6 +115,8 @@ class Fact:
             out["also"] = [e.to_dict() for e in self.also]
         if self.label:
             out["label"] = self.label
+        if self.precision:
+            out["precision"] = self.precision
         return out
 
 

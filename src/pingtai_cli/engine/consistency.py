@@ -14,7 +14,7 @@ from typing import Any
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
-from pingtai_cli.engine.derive import month_only
+from pingtai_cli.engine.derive import date_text, month_only
 from pingtai_cli.rules.schema import Ruleset
 
 
@@ -27,9 +27,9 @@ def _where(fact: Fact | None) -> str:
 
 
 def _shown(fact: Fact) -> str:
-    """320.0 → 320万元; a date as 2019-03-15."""
+    """320.0 → 320万元; a date as 2019-03-15, or 2019年3月 when written to the month."""
 
-    value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
+    value = date_text(fact) if isinstance(fact.value, date) else fmt(fact.value)
     return value + (fact.unit or "" if isinstance(fact.value, int | float) else "")
 
 

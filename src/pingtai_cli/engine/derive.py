@@ -104,10 +104,21 @@ def _least_certain(*facts: Fact | None) -> Evidence | None:
 
 
 def month_only(fact: Fact | None) -> bool:
-    """A date written to the month only (`2019年5月`): it stands for any day of that month."""
+    """A date written to the month only (`2019年5月`, `precision: month`): it stands for any day
+    of that month."""
     from pingtai_cli.intake.sources.units import names_no_day
 
-    return fact is not None and isinstance(fact.value, date) and bool(fact.raw) and names_no_day(fact.raw)
+    if fact is None or not isinstance(fact.value, date):
+        return False
+    return fact.precision == "month" or (bool(fact.raw) and names_no_day(fact.raw))
+
+
+def date_text(fact: Fact) -> str:
+    """A date fact as written to its precision: `2026年3月` for a month, else the ISO date."""
+    value = fact.value
+    if month_only(fact):
+        return f"{value.year}年{value.month}月"
+    return value.isoformat() if isinstance(value, date) else str(value)
 
 
 def growth(yearly: list[dict[str, Any]], column: str, years: int) -> bool | None:
@@ -204,6 +215,7 @@ def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact], as_of: date) -
 def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> list[Finding]:
     """The ruleset's declared input facts (no ratio, no growth) from the 申请表 rows labelled with
     the declared label (or the key itself); a value that cannot be read is an error finding."""
+    from pingtai_cli.intake.sources import units
     from pingtai_cli.intake.sources.excel import label_text
     from pingtai_cli.intake.sources.units import ValueParseError
 
@@ -223,7 +235,8 @@ def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> lis
                 Finding("read.bad_value", "error", f"{where}：“{f.label}”的值“{raw}”无法读取：{exc}", [evidence.file] if evidence else [], f.key, evidence)
             )
             continue
-        facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw))
+        precision = "month" if f.type == "date" and units.names_no_day(raw) else None
+        facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw), precision=precision)
     return findings
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pingtai_cli import vocab
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile, MaterialResult, Severity
 from pingtai_cli.engine.consistency import COMPARED
+from pingtai_cli.engine.derive import date_text, month_only
 from pingtai_cli.rules.schema import MaterialReq, Ruleset
 from pingtai_cli.vocab import label_of
 
@@ -82,10 +83,12 @@ def _previous_year(files: list[MaterialFile], as_of: date) -> str | None:
 
 def submission_date(dossier: Dossier, as_of: date) -> tuple[date, str]:
     """The date the dossier is submitted (spec §3 --as-of): its 填报日期 when it states one, else
-    the check date; with the words naming which."""
+    the check date; with the words naming which. A 填报日期 written to the month (2026年3月) is
+    the 1st of it here, a day nobody wrote: the only validity kind that reads it (提交当月,
+    `_as_of_month`) compares months, and the words give the month as written."""
     fact = dossier.facts.get("application_date")
     if fact is not None and isinstance(fact.value, date):
-        return fact.value, f"填报日期 {fact.value.isoformat()}"
+        return fact.value, f"填报日期 {date_text(fact)}"
     return as_of, f"检查日 {as_of.isoformat()}"
 
 
@@ -109,6 +112,8 @@ def submission_month_findings(ruleset: Ruleset, dossier: Dossier, as_of: date) -
     filed = fact.value
     if (filed.year, filed.month) == (as_of.year, as_of.month):
         return []
+    written = f"{filed.year}年{filed.month}月"  # a month-precision 填报日期 is shown as written, no day
+    filed_text = written if month_only(fact) else f"{filed.isoformat()}（{written}）"
     out = []
     for req in ruleset.materials:
         if "as_of_month" not in req.validity:
@@ -119,7 +124,7 @@ def submission_month_findings(ruleset: Ruleset, dossier: Dossier, as_of: date) -
             continue
         word = lambda v: "符合" if v == "" else "不符合"  # noqa: E731
         msg = (
-            f"{req.article}“提交材料当月”：按填报日期 {filed.isoformat()}（{filed.year}年{filed.month}月）核对，"
+            f"{req.article}“提交材料当月”：按填报日期 {filed_text}核对，"
             f"“{req.name}”{word(by_filed)}；按检查日 {as_of.isoformat()}（{as_of.year}年{as_of.month}月）则{word(by_check)}。"
             "pingtai 以填报日期为提交日期；两者不同，请确认实际提交月份。"
         )

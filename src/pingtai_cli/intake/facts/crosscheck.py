@@ -47,6 +47,8 @@ def _label(key: str) -> str:
 
 def _shown(fact: Fact) -> str:
 
+    if isinstance(fact.value, date) and fact.precision == "month":  # as written: no invented day
+        return f"{fact.value.year}年{fact.value.month}月"
     value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
     return value + (fact.unit or "" if isinstance(fact.value, int | float) and not isinstance(fact.value, bool) else "")
 

@@ -9,7 +9,7 @@ People move cells, so nothing is read by address (spec §1.1–§1.3):
   cell, and a merged label's right neighbour is the first cell after the merge.
 - Labels are compared after removing spaces, markers (`*`, `1.`, `（一）`) and
   bracketed notes; a bracketed unit (`上年末总资产（万元）`) is the unit of a bare
-  number. The longest synonym in a cell wins, and only a few words may stand
+  number. A date written to the month keeps `precision: month`. The longest synonym in a cell wins, and only a few words may stand
   around it (`申报单位名称` is 单位名称, `合作单位名称` is not), so that
   `信息服务线下年服务企业数` never reads as `年服务中小企业数`.
 - Tables are found by their header rows, whatever the sheet is called: the
@@ -779,7 +779,10 @@ class _Reader:
             if chosen is not None:
                 cand, value, unit = chosen
                 evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
-                self.result.facts[key] = Fact(key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym)
+                precision = "month" if isinstance(value, date) and names_no_day(cand.raw) else None
+                self.result.facts[key] = Fact(
+                    key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision
+                )
 
     def _report_failure(
         self, key: str, cand: _Candidate, exc: Exception | None, settled: bool

@@ -10,8 +10,9 @@ none of them guesses. Readings that are conventions rather than plain facts:
   under 1 % is not something these forms ask about. `0.85%` (sign written) is 0.85 %.
 - `150家以上` / `不少于150家` are read as 150 (the bound the applicant states);
   hedges (`约`, `左右`, `150余家`, `超过`) are errors: the rules need a figure.
-- A date given only as year and month (`2019.03`, `2019年3月`) is the first of
-  that month.
+- A date given only as year and month (`2019.03`, `2019年3月`) is held as the first
+  of that month, and `names_no_day` tells it apart: the fact carries
+  `precision: month`, and no check may take that day as written (derive, consistency).
 - A float that looks like a dotted year-month (`2019.03` typed into a number cell)
   is read as that month, except `2019.1`, which Excel may have shortened from
   `2019.10`: that one is an error.
