@@ -19,6 +19,8 @@ import pytest
 from pingtai_cli import check_dossier
 from pingtai_cli.intake.materials import classify_content, classify_name
 from pingtai_cli.intake.sources import units, uscc
+from pingtai_cli.intake.sources.excel import read_grids
+from pingtai_cli.intake.sources.grid import Grid
 from samples import SAMPLES
 
 AS_OF = date(2026, 3, 15)
@@ -48,6 +50,79 @@ def _condition(doc: dict[str, Any], field: str) -> dict[str, Any]:
 
 def _ids(doc: dict[str, Any]) -> list[str]:
     return [f["id"] for f in doc["findings"]]
+
+
+# ---------------------------------------------------------------- 1. an amount written without a unit
+
+
+def test_a_bare_amount_under_a_label_without_unit_is_read_with_an_inferred_unit_and_goes_to_review(tmp_path: Path):
+    # 资产总额 | 3,200,000.00 (元, most likely), and neither the Word form nor an audit report to settle it
+    folder = _copy(tmp_path, "liaoning_eligible", {"D12": "3,200,000.00"}, drop=("01申请报告.docx", "审计报告2025.pdf"))
+    doc = _check(folder)
+    fact = doc["facts"]["total_assets"]
+    assert fact["evidence"]["how"] == "unit_inferred" and fact["raw"] == "3,200,000.00"
+    assets = _condition(doc, "total_assets")
+    assert assets["status"] == "review", assets["message"]
+    assert "未注明单位" in assets["message"] and "若以元填写则为320万元" in assets["message"]
+    assert doc["verdict"] != "eligible"
+
+
+def test_an_audit_report_exactly_ten_thousand_times_apart_settles_the_unit_and_its_value_is_used(tmp_path: Path):
+    folder = _copy(tmp_path, "liaoning_eligible", {"D12": "３，２００，０００"}, drop=("01申请报告.docx",))
+    doc = _check(folder)
+    fact = doc["facts"]["total_assets"]
+    assert fact["value"] == 320 and fact["evidence"]["file"] == "审计报告2025.pdf"
+    resolved = next(f for f in doc["findings"] if f["id"] == "sources.unit_resolved")
+    assert "未注明单位" in resolved["message"] and "10^4" in resolved["message"] and "采用审计报告2025.pdf" in resolved["message"]
+    assert "consistency.total_assets_mismatch" not in _ids(doc)
+    assert _condition(doc, "total_assets")["status"] == "pass"
+
+
+def test_a_document_stating_the_same_amount_confirms_an_inferred_unit(tmp_path: Path):
+    folder = _copy(tmp_path, "liaoning_eligible", {"D12": 320}, drop=("01申请报告.docx",))
+    doc = _check(folder)
+    fact = doc["facts"]["total_assets"]
+    assert fact["evidence"]["how"] == "unit_inferred"
+    assert [e["file"] for e in fact["also"]] == ["审计报告2025.pdf"]
+    assert _condition(doc, "total_assets")["status"] == "pass"
+    assert doc["verdict"] == "incomplete", doc["reasons"]  # only for the 申请报告 left out, not review
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"C12": "资产总额（万元）", "D12": 320},  # the label states the unit
+        {"D12": "320万元"},  # the value does
+    ],
+    ids=["label", "value"],
+)
+def test_an_amount_whose_unit_is_written_stays_typed(tmp_path: Path, cells: dict[str, Any]):
+    doc = _check(_copy(tmp_path, "liaoning_eligible", cells, drop=("01申请报告.docx", "审计报告2025.pdf")))
+    assert doc["facts"]["total_assets"]["evidence"]["how"] == "typed"
+    assert doc["facts"]["total_assets"]["value"] == 320
+
+
+def _form(rows: list[list[str]], how: str = "typed") -> dict[str, Any]:
+    result = read_grids([Grid("表1", rows)], "申请表.docx", how=how)
+    return {k: (f.value, f.evidence.how if f.evidence else None) for k, f in result.facts.items()}
+
+
+def test_word_and_pdf_tables_mark_a_bare_amount_and_take_a_unit_from_the_next_cell():
+    facts = _form([["资产总额", "320"], ["注册资本", "500", "万元"], ["从业人数", "１５"], ["年服务中小企业数", "125"]])
+    assert facts["total_assets"] == (320, "unit_inferred")
+    assert facts["registered_capital"] == (500, "typed")  # 万元 in the cell beside it
+    assert facts["staff_total"] == (15, "typed") and facts["smes_served"] == (125, "typed")  # counts: one scale
+    assert _form([["资产总额", "320"]], how="text")["total_assets"] == (320, "unit_inferred")
+    assert _form([["资产总额", "320"]], how="ocr")["total_assets"] == (320, "ocr")  # already for review
+
+
+def test_only_money_has_several_scales():
+    assert units.has_several_scales("万元") and units.has_several_scales("亿元")
+    assert not any(units.has_several_scales(u) for u in ("家", "人", "次", "人次", "%", "平方米"))
+    assert units.scale_inferred("total_assets", 3200000.0)
+    assert not units.scale_inferred("total_assets", "3,200,000元")
+    assert not units.scale_inferred("total_assets", "320", "万元")
+    assert not units.scale_inferred("smes_served", "125")
 
 
 # ---------------------------------------------------------------- 2. 其它 is 其他

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.core.models import RuleResult, Status
+from pingtai_cli.core.models import Fact, RuleResult, Status
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.kinds.base import STATUS_WORDS, Facts, combine, combine_results  # noqa: F401 - re-exported
 from pingtai_cli.rules.kinds.base import qualitative as _qualitative  # noqa: F401 - re-exported
@@ -76,10 +76,31 @@ def _unsure_reading(rule: Rule, result: RuleResult, facts: Facts) -> None:
         f"{e.describe()}（{HOW_WORDS.get(e.how or '', e.how or '')}）" for e in fact.sources
     )
     outcome = _status_word(result.status)
-    result.message += f" 该值读取不确定（{places}），按此读数为“{outcome}”，请核对原件后确认。"
+    if any(e.how == "unit_inferred" for e in fact.sources):
+        result.message += _unit_question(rule, result.status, facts, fact)
+    else:
+        result.message += f" 该值读取不确定（{places}），按此读数为“{outcome}”，请核对原件后确认。"
     result.status = "review"
     if not result.evidence and fact.evidence:
         result.evidence = [fact.evidence]
+
+
+def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:
+    """What a reviewer must decide of an amount written without a unit: which unit it is in, with
+    what the condition gives in each (`3,200,000.00` for 资产总额: 万元 as read, or 元)."""
+    from dataclasses import replace
+
+    from pingtai_cli.intake.sources.units import other_scales
+
+    where = fact.evidence.describe() if fact.evidence else "申请表"
+    unit = fact.unit or ""
+    said = f" {where}填写“{fact.raw}”，未注明单位，按{unit}读作{fmt(fact.value)}{unit}，按此为“{_status_word(status)}”"
+    others = []
+    for name, factor in other_scales(unit):
+        alt = replace(fact, value=float(fact.value) * factor)
+        alt_status = kind_of(rule).evaluate(rule, {**facts, fact.key: alt}, evaluate_rule).status
+        others.append(f"若以{name}填写则为{fmt(alt.value)}{unit}，{_status_word(alt_status)}")
+    return said + ("；" + "；".join(others) if others else "") + f"。请向申报单位确认该数的单位（{'、'.join([unit] + [n for n, _ in other_scales(unit)])}）后判定。"
 
 
 def _reading_note(rule: Rule, reading: Any, facts: Facts, status: Status = "pass") -> tuple[str, bool]:

@@ -47,17 +47,13 @@ def _how(fact: Fact) -> str:
 
 def unit_slip(a: Any, b: Any) -> str | None:
     """Two amounts exactly 10⁴ or 10⁸ apart: one side wrote 元 for 万元, 万元 for 亿元 (or back)."""
-    try:
-        x, y = abs(float(a)), abs(float(b))
-    except (TypeError, ValueError):
+    from pingtai_cli.intake.sources.units import scale_apart
+
+    power = scale_apart(a, b)
+    if power is None:
         return None
-    if not x or not y:
-        return None
-    ratio = max(x, y) / min(x, y)
-    for power, words in ((4, "元与万元或万元与亿元"), (8, "元与亿元")):
-        if abs(ratio - 10**power) <= 10**power * 1e-9:
-            return f"两者恰好相差 10^{power} 倍，很可能是单位写错（{words}混用）"
-    return None
+    words = {4: "元与万元或万元与亿元", 8: "元与亿元"}[power]
+    return f"两者恰好相差 10^{power} 倍，很可能是单位写错（{words}混用）"
 
 
 def _same(key: str, mine: Fact, doc: Fact, same: Callable[[Any, Any], bool]) -> bool:

@@ -13,6 +13,11 @@ After every file is read, the dossier's facts are settled here:
    report's balance sheet, 注册日期 and 单位性质 from the licence or 法人证书.
    Each keeps its evidence, page and how it was read (text layer, OCR, unit
    inferred), so a verdict resting on an uncertain reading goes to review.
+4. A form's amount whose unit was inferred (a bare number, no unit in its label)
+   is settled by the document that states the same fact: the same amount confirms
+   it (the document joins its sources), an amount exactly 10⁴ or 10⁸ apart means
+   the form was written in another unit (元 for 万元), and the document's value is
+   used with a `sources.unit_resolved` finding saying so.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
+from pingtai_cli.intake.sources.units import scale_apart
 
 # how a source is ranked when two disagree: a lower rank wins
 _RANK = {"typed": 0, "text": 1, "unit_inferred": 2, "ocr": 3, None: 4}
@@ -86,8 +92,41 @@ def _differ(key: str, kept: Fact, other: Fact) -> Finding:
         f"{_label(key)}在两处填写不一致：{_where(kept)}为“{_shown(kept)}”，"
         f"{_where(other)}为“{_shown(other)}”。本次检查采用前者（{_why(kept)}），请核对并统一两处。"
     )
+    if _inferred(other) and (power := scale_apart(kept.value, other.value)):
+        message += (
+            f"后者“{other.raw}”未注明单位，按{other.unit}读取，与前者恰好相差 10^{power} 倍，"
+            f"应是以其他单位（如元）填写：请在该处注明单位。"
+        )
     files = [e.file for e in (kept.evidence, other.evidence) if e]
     return Finding("sources.differ", "warning", message, files, key, other.evidence)
+
+
+def _inferred(fact: Fact) -> bool:
+    """The fact's own reading rests on an inferred unit (a bare amount, no unit stated)."""
+    return fact.evidence is not None and fact.evidence.how == "unit_inferred"
+
+
+def _settle_unit(dossier: Dossier, material: MaterialFile, doc: Fact, out: list[Finding]) -> bool:
+    """A document's amount against a form's whose unit was inferred; True when it settled it."""
+    mine = dossier.facts[doc.key]
+    if not _inferred(mine) or doc.evidence is None or not isinstance(doc.value, int | float):
+        return False
+    if same_value(mine.value, doc.value):  # the document states the unit the form left out
+        if doc.evidence not in mine.also:
+            mine.also.append(doc.evidence)
+        return True
+    power = scale_apart(mine.value, doc.value)
+    if power is None:
+        return False  # another amount: consistency.cross_check sets one against the other
+    dossier.facts[doc.key] = doc
+    message = (
+        f"{_where(mine)}的{_label(doc.key)}“{mine.raw}”未注明单位，按{mine.unit}读作“{_shown(mine)}”，"
+        f"与{_where(doc)}所载“{_shown(doc)}”恰好相差 10^{power} 倍：申请表所填应是以其他单位（如元）计的同一金额。"
+        f"本次检查采用{material.path}的数值“{_shown(doc)}”；请在申请表中注明单位（如 {fmt(doc.value)}{doc.unit or ''}）。"
+    )
+    files = [e.file for e in (mine.evidence, doc.evidence) if e]
+    out.append(Finding("sources.unit_resolved", "warning", message, files, doc.key, mine.evidence))
+    return True
 
 
 def _offer(dossier: Dossier, fact: Fact, out: list[Finding]) -> bool:
@@ -160,6 +199,8 @@ def merge_forms(dossier: Dossier) -> None:
                 if key not in dossier.facts:
                     dossier.facts[key] = fact
                     out.append(_from_document(material, fact))
+                elif _settle_unit(dossier, material, fact, out):
+                    continue
                 elif key in _COMPARED and _kinds_differ(dossier.facts[key], fact):
                     out.append(_differ(key, dossier.facts[key], fact))
     dossier.findings += out

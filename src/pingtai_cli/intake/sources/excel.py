@@ -9,7 +9,10 @@ People move cells, so nothing is read by address (spec §1.1–§1.3):
   cell, and a merged label's right neighbour is the first cell after the merge.
 - Labels are compared after removing spaces, markers (`*`, `1.`, `（一）`) and
   bracketed notes; a bracketed unit (`上年末总资产（万元）`) is the unit of a bare
-  number. A date written to the month keeps `precision: month`. The longest synonym in a cell wins, and only a few words may stand
+  number, and so is a unit in the cell after it. A bare amount with neither
+  (`资产总额 | 3,200,000.00`) is read in the key's unit but marked `unit_inferred`:
+  元 or 万元 is for a reviewer (units.scale_inferred). A date written to the month
+  keeps `precision: month`. The longest synonym in a cell wins, and only a few words may stand
   around it (`申报单位名称` is 单位名称, `合作单位名称` is not), so that
   `信息服务线下年服务企业数` never reads as `年服务中小企业数`.
 - Tables are found by their header rows, whatever the sheet is called: the
@@ -42,7 +45,7 @@ Findings (all name the file, and sheet!cell where there is one):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -72,6 +75,7 @@ from pingtai_cli.intake.sources.units import (
     parse_number,
     parse_text,
     parse_value,
+    scale_inferred,
 )
 
 
@@ -779,6 +783,8 @@ class _Reader:
             if chosen is not None:
                 cand, value, unit = chosen
                 evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
+                if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
+                    evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
                 precision = "month" if isinstance(value, date) and names_no_day(cand.raw) else None
                 self.result.facts[key] = Fact(
                     key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision

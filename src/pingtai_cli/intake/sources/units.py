@@ -13,6 +13,12 @@ none of them guesses. Readings that are conventions rather than plain facts:
 - A date given only as year and month (`2019.03`, `2019年3月`) is held as the first
   of that month, and `names_no_day` tells it apart: the fact carries
   `precision: month`, and no check may take that day as written (derive, consistency).
+- A bare number for a key whose dimension is written at several scales (money:
+  元, 万元, 亿元) with no unit in its label or beside it is read in the key's unit
+  by convention only: `scale_inferred` says so and the reader marks it
+  `unit_inferred` (a reviewer confirms it). Counts and shares have one scale.
+- A bracketed note after the value (`320万元（经审计）`, `85%(2025年)`) is a note,
+  not part of the unit; the raw text keeps it.
 - A float that looks like a dotted year-month (`2019.03` typed into a number cell)
   is read as that month, except `2019.1`, which Excel may have shortened from
   `2019.10`: that one is an error.
@@ -202,6 +208,79 @@ def parse_number(raw: object, unit: str, default_unit: str | None = None) -> flo
     if not math.isfinite(value):
         raise ValueParseError("数值超出范围")
     return value
+
+
+def _scales_in_use() -> dict[str, frozenset[Decimal]]:
+    """Dimension → the factors the vocabulary's number keys are kept in (money: 万元, 亿元)."""
+    vocabulary = vocab.get()
+    cached = _SCALES.get(vocabulary.digest)
+    if cached is None:
+        found: dict[str, set[Decimal]] = {}
+        for fk in vocabulary.facts.values():
+            if fk.kind == "number" and fk.unit and is_unit(fk.unit):
+                dimension, factor = unit_info(fk.unit)
+                found.setdefault(dimension or "", set()).add(factor)
+        cached = _SCALES[vocabulary.digest] = {d: frozenset(f) for d, f in found.items()}
+    return cached
+
+
+_SCALES: dict[str, dict[str, frozenset[Decimal]]] = {}
+
+
+def has_several_scales(unit: str) -> bool:
+    """True for a unit whose dimension the forms write at more than one scale: money, kept in
+    万元 for 资产总额 and in 亿元 for 融资总额, and written by people in 元 as well. A bare number
+    of such a key says nothing of its scale. Counts, areas and shares have one scale."""
+    if not is_unit(unit):
+        return False
+    dimension = unit_info(unit)[0] or ""
+    return len(_scales_in_use().get(dimension, ())) > 1
+
+
+def scale_inferred(key: str, raw: object, default_unit: str | None = None) -> bool:
+    """True when `raw`, read for `key`, is a bare number whose scale nobody wrote: no unit in the
+    value, none in the label or beside it (`default_unit`), and the key's unit is one of several
+    scales in use (`has_several_scales`). Such a value is read in the key's unit by convention
+    only, and its evidence is `unit_inferred`: a reviewer confirms 元, 万元 or 亿元."""
+    fk = vocab.get().facts.get(key)
+    if fk is None or fk.kind != "number" or not fk.unit or default_unit or not has_several_scales(fk.unit):
+        return False
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, int | float):
+        return True
+    if not isinstance(raw, str):
+        return False
+    try:
+        return _parse_number_text(_as_text(raw), fk.unit)[1] == ""
+    except ValueParseError:
+        return False
+
+
+def other_scales(unit: str) -> list[tuple[str, float]]:
+    """The other scales a bare amount kept in `unit` may have been written in, with the factor
+    that turns such a reading into `unit`: for 万元, [("元", 0.0001), ("亿元", 10000.0)]."""
+    if not has_several_scales(unit):
+        return []
+    dimension, own = unit_info(unit)
+    names: dict[Decimal, str] = {Decimal(f): u for u, (d, f) in reversed(_BASE_UNITS.items()) if d == dimension}
+    for fk in vocab.get().facts.values():
+        if fk.kind == "number" and fk.unit and is_unit(fk.unit) and unit_info(fk.unit)[0] == dimension:
+            names.setdefault(unit_info(fk.unit)[1], normalize(fk.unit))
+    return [(names[f], float(f / own)) for f in sorted(names) if f != own]
+
+
+def scale_apart(a: object, b: object) -> int | None:
+    """4 or 8 when two amounts are exactly 10⁴ or 10⁸ apart (元 for 万元, 万元 for 亿元, 元 for
+    亿元): the power of ten between them, else None."""
+    try:
+        x, y = abs(float(a)), abs(float(b))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not x or not y or not math.isfinite(x) or not math.isfinite(y):
+        return None
+    ratio = max(x, y) / min(x, y)
+    return next((p for p in (4, 8) if abs(ratio - 10**p) <= 10**p * 1e-9), None)
 
 
 def _not_a_number(raw: object) -> str:
