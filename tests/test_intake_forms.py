@@ -148,10 +148,11 @@ def test_the_review_opinion_lists_each_condition_ticks_the_materials_and_has_sig
         assert row
     assert materials[0] == ["序号", "已附", "材料", "条款", "文件或问题"]
     ticks = {r[2].removesuffix("（非必需）"): r[1] for r in materials[1:]}
-    for m in data["materials"]:
-        assert ticks[m["name"]] == ("☑" if m["status"] == "present" else "☐"), m
+    for m in data["materials"]:  # 已附: the dossier holds it, valid or not
+        assert ticks[m["name"]] == ("☑" if m["files"] else "☐"), m
     declaration = next(r for r in materials[1:] if "真实性" in r[2])
-    assert declaration[1] == "☐" and "无效" in declaration[4]
+    (statement,) = next(m for m in data["materials"] if "真实性" in m["name"])["files"]
+    assert declaration[1] == "☑" and "无效" in declaration[4] and statement in declaration[4]
     texts = [r[1] for r in confirm[1:]]
     assert any("真实性" in x and "无效" in x for x in texts)  # what the reviewer must still confirm
     body = "\n".join(p.text for p in doc.paragraphs)

@@ -421,8 +421,11 @@ def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
             )
     checklist = []
     for row, m in zip(view.rows["materials"], result.materials, strict=True):
-        tick = "☑" if m.status == "present" else "☐"
-        detail = "、".join(m.files) if m.status == "present" else "；".join([row.word, *m.problems])
+        # 已附 says whether the dossier holds the material, not whether it passed: an attached but
+        # unsigned declaration is ☑ with its file and why it is not valid beside it
+        tick = "☑" if m.files else "☐"
+        attached = "、".join(m.files)
+        detail = attached if m.status == "present" else "；".join(x for x in (attached, row.word, *m.problems) if x)
         checklist.append(
             {"tick": tick, "name": m.name + ("" if m.required else "（非必需）"), "article": m.article, "detail": clean_text(detail)}
         )
