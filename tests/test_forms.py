@@ -683,6 +683,9 @@ def test_fill_forms_writes_a_folder_per_dossier_and_the_summaries(
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == f"${header}:${header}"
     assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width  # 平台名称 wider than 序号
+    heads = {c.value: c for c in ws[header]}
+    assert heads["资产总额\n（万元）"].alignment.wrap_text  # printed on its two lines, not its last
+    assert not heads["序号"].alignment.wrap_text and ws.row_dimensions[header].height == 30
     assert "【长葛鑫诚】以下栏目没有数据" in result.output and "网址及备案号" in result.output
     assert not [p for p in out.rglob(".*") if p.name.endswith(TEMP_SUFFIX)]  # no temporary file left behind
 

@@ -44,14 +44,17 @@ _WORKBOOK_RELS = (
     f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
 )
-# The one cell format every cell has (Excel wants a styles part with at least these).
+# The plain cell format, and one that wraps for a cell of several lines (资产总额\n（万元）, a name
+# and a phone): without it a spreadsheet prints such a cell on one line, and LibreOffice only its last.
 _STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
     '<fonts count="1"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="2"><fill><patternFill/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
     "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
@@ -77,7 +80,8 @@ def _cell(ref: str, value: Value) -> str:
         return f'<c r="{ref}" t="e"><v>{escape(value)}</v></c>'
     stripped = value.strip()
     space = ' xml:space="preserve"' if stripped and stripped != value else ""
-    return f'<c r="{ref}" t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+    wrap = ' s="1"' if "\n" in value else ""
+    return f'<c r="{ref}"{wrap} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
 
 
 def _width(value: Value) -> float:
@@ -98,7 +102,7 @@ def _cols(rows: Sequence[Sequence[Value]]) -> str:
     if not widths:
         return ""
     cols = "".join(
-        f'<col min="{c}" max="{c}" width="{min(40, max(6, w + 2)):g}" customWidth="1"/>' for c, w in sorted(widths.items())
+        f'<col min="{c}" max="{c}" width="{min(40, max(6, w + 3)):g}" customWidth="1"/>' for c, w in sorted(widths.items())
     )
     return f"<cols>{cols}</cols>"
 
@@ -116,7 +120,11 @@ def _sheet(rows: Sequence[Sequence[Value]]) -> str:
     for r, row in enumerate(rows, start=1):
         if row:
             cells = "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row, start=1))
-            lines.append(f'<row r="{r}">{cells}</row>')
+            tall = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
+            # a row of wrapped cells is as tall as its most lines (15 points each): readers do not
+            # all fit a row's height to its text on opening
+            height = f' ht="{15 * tall}" customHeight="1"' if tall > 1 else ""
+            lines.append(f'<row r="{r}"{height}>{cells}</row>')
     filled = [r for r, row in enumerate(rows, start=1) if row]
     width = max((len(row) for row in rows), default=0)
     span = f"A{filled[0]}:{column_letter(width)}{filled[-1]}" if filled else "A1"
