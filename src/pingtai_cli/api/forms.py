@@ -106,8 +106,9 @@ def fill_forms(
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
-    files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
-    fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
+    if not force and out.is_dir():  # knowing the names parses the templates: not on a --force run's path
+        files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
+        fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:
