@@ -220,28 +220,57 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
     assert "疑似重复申报" in body + tables and "c_comprehensive" in body + tables
 
 
-def test_with_jobs_the_workers_render_and_the_parent_writes_each_form_flushed_as_it_comes(
-    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_parent_writes_each_form_whole_and_flushes_them_all_once_at_the_end(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
 ) -> None:
-    """The render workers hand their forms over as bytes and the parent writes each one atomically,
-    flushed before it is renamed (a worker no longer waits on the disk: issue 16): every form and
-    .xlsx is written here, once, and nothing is written by a worker."""
+    """The render workers hand their forms over as bytes and the parent writes each one atomically
+    (a worker no longer waits on the disk: issue 16); all are flushed to disk together once they
+    are all written (one syncfs, not two flushes per file): every form and .xlsx is written here,
+    once, nothing by a worker, and nothing is left unflushed when the command ends."""
     import os
 
     from pingtai_cli.core import files
 
-    parent, placed = os.getpid(), []
-    real = files.write_atomic
+    parent, placed, flushed = os.getpid(), [], []
+    real, real_flush = files.write_atomic, files.flush_written
 
     def recording(target, content, **kw):
-        assert isinstance(content, bytes) and os.getpid() == parent and kw.get("durable", True)
+        assert isinstance(content, bytes) and os.getpid() == parent and kw.get("durable") is False
         placed.append(Path(target).relative_to(env / "placed").as_posix())
         return real(target, content, **kw)
 
+    def flushing(paths):
+        flushed.append(sorted(Path(p).relative_to(env / "placed").as_posix() for p in paths))
+        return real_flush(paths)
+
     monkeypatch.setattr("pingtai_cli.outputs.forms.fill.write_atomic", recording)
-    fill(intake, env / "placed", "--jobs", "2")
+    monkeypatch.setattr("pingtai_cli.outputs.forms.fill.flush_written", flushing)
+    fill(intake, env / "placed", "--jobs", jobs, "--force")
     made = sorted(p.relative_to(env / "placed").as_posix() for p in (env / "placed").rglob("*") if p.is_file())
     assert sorted(placed) == made and len(made) == len(set(made)) and any(m.endswith(".xlsx") for m in made)
+    assert flushed == [made]
+
+
+def test_flush_written_flushes_every_file_and_folder_where_there_is_no_syncfs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pingtai_cli.core import files
+
+    paths = [tmp_path / "a" / "1.docx", tmp_path / "a" / "2.docx", tmp_path / "b" / "3.docx"]
+    for p in paths:
+        p.parent.mkdir(exist_ok=True)
+        p.write_bytes(b"x")
+    import sys
+
+    if sys.platform.startswith("linux"):  # where syncfs is, it is what flushes the run's files
+        assert files._syncfs(tmp_path)
+    seen: list[Path] = []
+    monkeypatch.setattr(files, "_syncfs", lambda folder: False)
+    monkeypatch.setattr(files, "_flush", lambda p: seen.append(p))
+    monkeypatch.setattr(files, "_flush_folder", lambda p: seen.append(p))
+    files.flush_written(paths)
+    assert sorted(seen) == sorted([*paths, tmp_path / "a", tmp_path / "b"])
 
 
 def test_rendered_forms_wait_for_the_parent_in_a_bounded_window() -> None:

@@ -161,3 +161,37 @@ def _flush_folder(folder: Path) -> None:
     finally:
         os.close(fd)
 
+
+def flush_written(paths: list[Path]) -> None:
+    """Make files written with `durable=False` durable, all at once: one syncfs of their file
+    system on Linux (a run of many forms paid two flushes per file, ~8 ms each here), else each
+    file and each folder flushed in turn."""
+    if not paths:
+        return
+    if _syncfs(paths[0].parent):
+        return
+    for path in paths:
+        with contextlib.suppress(OSError):
+            _flush(path)
+    for folder in {p.parent for p in paths}:
+        _flush_folder(folder)
+
+
+def _syncfs(folder: Path) -> bool:
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (OSError, AttributeError):
+        return False
+    try:
+        return bool(libc.syncfs(fd) == 0)
+    except AttributeError:  # a libc without syncfs
+        return False
+    finally:
+        os.close(fd)
