@@ -128,3 +128,20 @@ def test_rules_list_reads_a_shipped_file_from_its_parsed_record_only_while_the_t
     assert files.read_plain(path) == fresh
     kept.write_bytes(kept.read_bytes()[:300])  # torn
     assert files.read_plain(path) == fresh
+
+
+@pytest.mark.parametrize("source", ["rules/model.py", "rules/pydantic_schema.py", "rules/kinds/threshold.py", "vocab/functions.yaml"])
+def test_the_record_key_changes_when_any_schema_source_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str):
+    """model.py holds the fields, pydantic_schema.py the checks: an edit of either is another validation."""
+    package = tmp_path / "pingtai_cli"
+    shutil.copytree(record._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(record, "_PACKAGE", package)
+    record.schema_digest.cache_clear()
+    try:
+        before = record.schema_digest()
+        edited = package / source
+        edited.write_bytes(edited.read_bytes() + b"\n")
+        record.schema_digest.cache_clear()
+        assert record.schema_digest() != before
+    finally:
+        record.schema_digest.cache_clear()

@@ -1,20 +1,29 @@
-"""A validated ruleset as plain objects: what the engine, outputs and forms read.
+"""A ruleset's parts: their fields (names, types, defaults, limits) and methods, written once.
 
-The file format is checked by the pydantic models of rules/pydantic_schema.py (strict, with
-`file:line` reasons); a ruleset that passed becomes these classes, which have the same names,
-the same fields and the methods the code uses, and import no pydantic. Building pydantic's
-models costs a cold check ~0.4 G instructions (its schema builder, plugin scan, 26 model
-classes) that a check of an unchanged ruleset does not need: rules/schema.py keeps the
-validated result as a JSON record (rules/record.py, `to_json` / `revive`) and revives it with these.
+What the engine, outputs and forms read are these plain classes, which import no pydantic. The
+file format is checked by pydantic models that rules/pydantic_schema.py builds from these classes'
+annotations and defaults, adding the checks a type cannot say (with `file:line` reasons); the
+annotations are pydantic's (`Annotated[str, Field(min_length=2)]`, `CheckKind`), evaluated only
+there (this module never evaluates them: `from __future__ import annotations`). The docstrings are
+the JSON Schema's descriptions. A ruleset that passed becomes these classes. Building pydantic's
+models costs a cold check ~0.4 G instructions (its schema builder, plugin scan, 26 model classes)
+that a check of an unchanged ruleset does not need: rules/schema.py keeps the validated result as a
+JSON record (rules/record.py, `to_json` / `revive`) and revives it with these.
 
-Objects are read-only after they are made, as the frozen pydantic models were.
+Objects are read-only after they are made, as the frozen pydantic models are. The defaults are for
+the validating models: a plain object is always made with every field (`Record.__init__`).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+if TYPE_CHECKING:  # names the annotations use that only the validating models give a meaning to
+    from pydantic import Field
+
+    from pingtai_cli.rules.pydantic_schema import CheckKind, FunctionKey, ListKey, ValidityKind
 
 REGION_FACT = "region:"  # the derived fact "is the applicant in region set X" is `region:X`
 Op = Literal[">=", ">", "<=", "<", "=="]
@@ -28,7 +37,7 @@ FilledBy = Literal["applicant", "bureau"]
 
 
 class Record:
-    """One part of a validated ruleset: its fields are the pydantic model's of the same name."""
+    """One part of a validated ruleset: its annotated names are its fields, in pydantic's order."""
 
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -69,13 +78,13 @@ class Record:
         parts of `data` already made of these classes are read as their fields."""
         from pingtai_cli.rules import pydantic_schema
 
-        return from_model(getattr(pydantic_schema, cls.__name__).model_validate(_plain(data)))
+        return from_model(pydantic_schema.MODELS[cls.__name__].model_validate(_plain(data)))
 
     @classmethod
     def model_json_schema(cls, **kw: Any) -> dict[str, Any]:
         from pingtai_cli.rules import pydantic_schema
 
-        schema: dict[str, Any] = getattr(pydantic_schema, cls.__name__).model_json_schema(**kw)
+        schema: dict[str, Any] = pydantic_schema.MODELS[cls.__name__].model_json_schema(**kw)
         return schema
 
 
@@ -138,35 +147,47 @@ class Cited(Record):
     """Anything taken from a text: where it is and what it says."""
 
     article: str
-    quote: str
-    source: str | None
-    status: EncodingStatus
+    quote: Annotated[str, Field(min_length=2)]
+    # Set when the quote is not from the ruleset's own text (a year's notice a user supplies):
+    # names that document, and tells readers not to look the quote up in `document.source_file`.
+    source: str | None = None
+    # draft: proposed by `pingtai rules new` (or a person) and not yet confirmed against the text;
+    # a check resting on it is never a confident verdict.
+    status: EncodingStatus = "confirmed"
 
 
 class NotEncoded(Record):
+    """A part of the text the ruleset does not encode yet: reports say 未编码, never 未规定."""
+
     section: Section
-    article: str | None
+    article: str | None = None
     note: str
 
 
 class Ratio(Record):
+    """numerator ÷ denominator (× 100 when `percent`): fact keys, or columns of the yearly table."""
+
     numerator: str
     denominator: str
-    percent: bool
+    percent: bool = True
 
 
 class Growth(Record):
-    column: str
-    years: int
+    """A column of the yearly table rising every year over the latest `years` years (近三年稳定增长)."""
+
+    column: str = "smes_served"
+    years: Annotated[int, Field(ge=2, le=5)] = 2
 
 
 class DeclaredFact(Record):
-    key: str
+    """A fact key the contract lacks, declared by the ruleset that tests it; a ratio or growth is derived."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     label: str
-    unit: str | None
-    type: FactType
-    ratio: Ratio | None
-    growth: Growth | None
+    unit: str | None = None
+    type: FactType = "number"
+    ratio: Ratio | None = None
+    growth: Growth | None = None
 
     def inputs(self) -> list[str]:
         """The fact keys it is computed from (yearly-table columns excluded)."""
@@ -177,26 +198,34 @@ class DeclaredFact(Record):
 
 
 class NewMaterial(Record):
-    key: str
+    """A material key the catalogue lacks: how a file is recognised as it (file-name and title words)."""
+
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     name: str
-    keywords: list[str]
-    titles: list[str]
+    keywords: Annotated[list[str], Field(min_length=1)]
+    titles: list[str] = []
 
 
 class When(Record):
+    """A condition on the dossier that selects a variant: a fact equals a value, or the applicant
+    is registered in a region set (`when: {region: 珠三角}`, a set of `region_sets`)."""
+
     field: str
-    equals: Any
-    region: str | None
+    equals: Any = True
+    region: str | None = None
 
 
 class RegionSet(Record):
+    """Named divisions a rule variant may be keyed on (珠三角 = 广州、深圳 … by GB/T 2260 code prefix),
+    matched against the division of the applicant's credit code (characters 3–8)."""
+
     name: str
-    codes: list[str]
-    divisions: list[str]
-    article: str | None
-    quote: str | None
-    source: str | None
-    status: EncodingStatus
+    codes: list[str] = []  # division-code prefixes: 4401 (广州市), 44 (广东省)
+    divisions: list[str] = []  # or names the division table resolves: 广州市, 深圳市
+    article: str | None = None
+    quote: str | None = None
+    source: str | None = None  # the document that defines the set, when not the ruleset's own text
+    status: EncodingStatus = "confirmed"  # draft: `rules new` found the name, a person lists the divisions
 
     def prefixes(self) -> list[str]:
         """codes, plus the prefixes of the named divisions (unknown names are validate's problem)."""
@@ -211,42 +240,48 @@ class RegionSet(Record):
 
 
 class Variant(Cited):
+    """Another value for the same rule when a condition holds (shaoguan 第七条（一）'s 50万元)."""
+
     when: When
     value: float
 
 
 class Reading(Cited):
-    value: float | None
-    field: str | None
+    """A second reading of an ambiguous or self-contradicting text; shown, never silently chosen."""
+
+    value: float | None = None
+    field: str | None = None
     note: str
 
 
 class Option(Record):
+    """One branch of an `any_of` rule (financing: 服务机构 or 融资担保机构)."""
+
     name: str
     rules: list[Rule]
 
 
 class Rule(Cited):
     code: str
-    name: str
-    title: str
-    check: str
-    field: str | None
-    op: Op
-    value: float | None
-    unit: str | None
-    relaxable_by: list[str]
-    variants: list[Variant]
-    readings: list[Reading]
-    options: list[Option]
-    patterns: list[str]
-    review_patterns: list[str]
-    labels: list[str]
-    bound_labels: list[str]
-    prerequisite: bool
-    allowed: list[str]
-    fix: str | None
-    note: str | None
+    name: str  # dotted, readable: basic.total_assets
+    title: str  # Chinese, short: 资产总额不低于300万元
+    check: CheckKind
+    field: str | None = None
+    op: Op = ">="
+    value: float | None = None
+    unit: str | None = None
+    relaxable_by: list[str] = []
+    variants: list[Variant] = []
+    readings: list[Reading] = []
+    options: list[Option] = []
+    patterns: list[str] = []  # text_match: regular expressions of what the text names
+    review_patterns: list[str] = []  # text_match: what the text may name (→ review); other lines do not pass
+    labels: list[str] = []  # form labels that state the figure the clause names (办公场所面积)
+    bound_labels: list[str] = []  # labels of a wider figure (从业人数 ⊇ 专职从业人数): failing it is sure
+    prerequisite: bool = False  # review rule of a function: until a person confirms it, the function is met only pending review
+    allowed: list[str] = []  # one_of: substrings that pass
+    fix: str | None = None  # what an applicant can do, in Chinese
+    note: str | None = None  # how pingtai reads the clause
 
     def walk(self) -> list[Rule]:
         """This rule and every rule nested in its options."""
@@ -259,18 +294,21 @@ class Rule(Cited):
 
 class Document(Record):
     title: str
-    number: str | None
+    number: str | None = None
     issuer: str
     level: Level
-    issued: date | None
+    issued: date | None  # None: the text states no date (`issued: unknown`)
     in_force_from: date
-    in_force_until: date | None
-    in_force_until_other: date | None
-    in_force_until_note: str | None
-    in_force_article: str | None
-    in_force_quote: str | None
-    source_file: str | None
-    parent: str | None
+    in_force_until: date | None = None
+    # Another reading of the end date (shaoguan: the 5 years counted with the issue day as the
+    # first, 2027-10-19, against 民法典 第二百零一条's 2027-10-20): between the two the text is in
+    # force by `in_force_until` and the report says the other reading disagrees.
+    in_force_until_other: date | None = None
+    in_force_until_note: str | None = None
+    in_force_article: str | None = None
+    in_force_quote: str | None = None
+    source_file: str | None = None
+    parent: str | None = None
     recognition_title: str
 
     @property
@@ -284,6 +322,8 @@ class Document(Record):
 
 
 class Area(Cited):
+    """Administrative-division prefixes (credit code characters 3–8) of the area the text covers."""
+
     codes: list[str]
     name: str
 
@@ -291,17 +331,17 @@ class Area(Cited):
 class Relaxation(Cited):
     code: str
     name: str
-    flags: list[str]
-    discretionary: bool
+    flags: list[str]  # fact keys that must all be true to claim it
+    discretionary: bool = True
 
 
 class FunctionCount(Cited):
-    min: int
-    by_platform_type: dict[str, int]
+    min: Annotated[int, Field(ge=0)] = 1  # 0: the text sets no count rule (its functions are shown, not counted)
+    by_platform_type: dict[str, int] = {}
 
 
 class FunctionReq(Cited):
-    function: str
+    function: FunctionKey
     name: str
     rules: list[Rule]
 
@@ -319,11 +359,11 @@ class MaterialReq(Cited):
     code: str
     key: str
     name: str
-    copy_kind: CopyKind
-    validity: list[str]
-    when: When | None
-    required: bool
-    note: str | None
+    copy_kind: CopyKind = "原件或复印件"
+    validity: list[ValidityKind] = []
+    when: When | None = None
+    required: bool = True  # False: missing only gives a hint (national 第十七条（八） 其他材料)
+    note: str | None = None
 
 
 class Form(Cited):
@@ -332,18 +372,22 @@ class Form(Cited):
     name: str
     attachment: str
     filled_by: FilledBy
-    template: str | None
+    template: str | None = None
 
 
 class ListMinimum(Cited):
-    list: str
+    """A list the 申请报告 must carry with at least `min` rows (xuchang 附件2 四、…（30家以上））."""
+
+    list: ListKey
     min: int
 
 
 class ApplicationReport(Cited):
-    attachment: str | None
-    sections: list[str]
-    list_minimums: list[ListMinimum]
+    """The sections the 申请报告 must have, where a text gives its layout (xuchang 附件2)."""
+
+    attachment: str | None = None
+    sections: Annotated[list[str], Field(min_length=1)]
+    list_minimums: list[ListMinimum] = []
 
 
 class ProcedureFact(Cited):
@@ -351,30 +395,30 @@ class ProcedureFact(Cited):
     id: str
     title: str
     value: float | str
-    unit: str | None
+    unit: str | None = None
 
 
 class Ruleset(Record):
     key: str
     name: str
-    extends: str | None
+    extends: str | None = None
     document: Document
-    area: Area | None
-    relaxations: list[Relaxation]
+    area: Area | None = None
+    relaxations: list[Relaxation] = []
     basic: list[Rule]
     functions: Functions
-    exclusions: list[Rule]
-    materials: list[MaterialReq]
-    materials_note: Cited | None
-    forms: list[Form]
-    application_report: ApplicationReport | None
-    procedure: list[ProcedureFact]
-    readings: list[str]
-    status: EncodingStatus
-    not_encoded: list[NotEncoded]
-    facts: list[DeclaredFact]
-    region_sets: list[RegionSet]
-    new_materials: list[NewMaterial]
+    exclusions: list[Rule] = []
+    materials: list[MaterialReq] = []
+    materials_note: Cited | None = None
+    forms: list[Form] = []
+    application_report: ApplicationReport | None = None
+    procedure: list[ProcedureFact] = []
+    readings: list[str] = []  # interpretation notes for the whole text
+    status: EncodingStatus = "confirmed"
+    not_encoded: list[NotEncoded] = []
+    facts: list[DeclaredFact] = []  # fact keys this ruleset adds
+    region_sets: list[RegionSet] = []  # named sets of divisions that variants may be keyed on
+    new_materials: list[NewMaterial] = []  # material keys this ruleset adds
 
     def draft_codes(self) -> list[str]:
         """Codes of every entry still marked draft."""
