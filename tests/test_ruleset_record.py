@@ -107,6 +107,10 @@ def test_a_check_of_a_recorded_ruleset_imports_no_pydantic(tmp_path: Path):
     assert [p.returncode for p in outputs] == [0, 0]
     assert outputs[0].stdout == outputs[1].stdout
     assert " pydantic" not in outputs[1].stderr  # the first run left the record
+    listed = subprocess.run([sys.executable, "-m", "pingtai_cli", "rules", "list"], capture_output=True, timeout=120)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)  # `rules list` left the parsed records
+    assert listed.returncode == 0 and again.stdout == outputs[0].stdout
+    assert " yaml" not in again.stderr  # the listing order read from them, not from the YAML
 
 
 def test_rules_list_reads_a_shipped_file_from_its_parsed_record_only_while_the_text_is_unchanged(
@@ -145,3 +149,16 @@ def test_the_record_key_changes_when_any_schema_source_changes(tmp_path: Path, m
         assert record.schema_digest() != before
     finally:
         record.schema_digest.cache_clear()
+
+
+def test_the_listing_order_read_from_the_parsed_records_is_the_one_the_yaml_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from pingtai_cli.rules import files
+
+    monkeypatch.setattr(files, "PARSED_DIR", tmp_path)
+    paths = list(files.rulesets_in(files.shipped_dir()).values())
+    from_yaml = [files._header_rank(p) for p in paths]  # no records yet: the `document:` blocks
+    for p in paths:
+        files.read_plain(p)  # leaves each file's parsed record
+    assert len(list(tmp_path.glob("parsed-*.json"))) == len(paths)
+    assert [files._header_rank(p) for p in paths] == from_yaml
+    assert len(set(from_yaml)) > 1  # the ranks tell the files apart

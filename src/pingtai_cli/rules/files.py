@@ -24,11 +24,10 @@ import re
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from pingtai_cli.core.yamlload import YAML_LOADER
+if TYPE_CHECKING:  # imported where a YAML text is read: kept records (a check, `rules list`) need none
+    import yaml
 
 RULESETS_ENV = "PINGTAI_RULESETS_DIR"
 RULESET_FILE = "ruleset.yaml"  # inside a jurisdiction's folder
@@ -149,12 +148,26 @@ def _order(files: tuple[tuple[str, float], ...]) -> dict[str, int]:
     return {key: i for i, (_, key) in enumerate(rank)}
 
 
+def _yaml_error() -> type[Exception]:
+    """yaml's error, for an except clause: its tuple is evaluated only when something was raised,
+    so a read that raises nothing imports no yaml (~120 M instructions, a fifth of `rules list`)."""
+    import yaml
+
+    return yaml.YAMLError
+
+
 def _header_rank(path: Path) -> tuple[int, str]:
-    """(level rank, issue date) from the `document:` block alone: ~1 KB of YAML, not the whole file."""
+    """(level rank, issue date) from the `document:` header: the file's parsed record when it still
+    stands (no YAML read), else the `document:` block alone: ~1 KB of YAML, not the whole file."""
     try:
-        m = _DOCUMENT_BLOCK.search(path.read_text(encoding="utf-8"))
-        doc = (yaml.load(m.group(0), Loader=YAML_LOADER) or {}).get("document") if m else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, AttributeError):
+        text = path.read_text(encoding="utf-8")
+        kept = _kept_parse(path, text)
+        if kept is not None:
+            doc = (kept["data"] or {}).get("document")
+        else:
+            m = _DOCUMENT_BLOCK.search(text)
+            doc = (_yaml_load(m.group(0)) or {}).get("document") if m else None
+    except (OSError, UnicodeDecodeError, _yaml_error(), ValueError, AttributeError):
         doc = None
     if not isinstance(doc, dict):
         return len(LEVEL_RANK), ""
@@ -165,6 +178,8 @@ def bad_date(node: yaml.Node | None) -> yaml.Node | None:
     """The first scalar YAML would read as a date that is no date (`issued: 2020-13-01`): the safe
     loader raises a bare ValueError for it, with no line; the composed node has the line."""
     from datetime import date as _date
+
+    import yaml
 
     if isinstance(node, yaml.ScalarNode):
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -208,6 +223,8 @@ def read_bounded(path: Path) -> str:
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return [x for kv in node.value for x in kv]
     if isinstance(node, yaml.SequenceNode):
@@ -247,6 +264,8 @@ def load_untrusted(text: str) -> tuple[Any, yaml.Node | None]:
 
     The text is parsed once: the data is constructed from the checked node tree (what yaml.load
     does after composing), not from a second parse (~40 % of loading a ruleset)."""
+    from pingtai_cli.core.yamlload import YAML_LOADER
+
     loader = YAML_LOADER(text)
     try:
         node = loader.get_single_node()
@@ -262,8 +281,8 @@ def read_plain(path: Path) -> dict[str, Any] | None:
         text = read_bounded(path)
         if "*" in text:  # maybe an alias: the full load refuses it with its reason
             return None
-        data = _parsed_shipped(path, text) if is_shipped(path) else yaml.load(text, Loader=YAML_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RulesetFileError):  # ValueError: an impossible date
+        data = _parsed_shipped(path, text) if is_shipped(path) else _yaml_load(text)
+    except (OSError, UnicodeDecodeError, _yaml_error(), ValueError, RulesetFileError):  # ValueError: an impossible date
         return None
     if not isinstance(data, dict) or data.get("extends"):
         return None
@@ -273,27 +292,55 @@ def read_plain(path: Path) -> dict[str, Any] | None:
 PARSED_DIR = Path(__file__).resolve().parent / "__pycache__"  # beside the bytecode, as .pyc files are
 
 
+def _yaml_load(text: str) -> Any:
+    import yaml
+
+    from pingtai_cli.core.yamlload import YAML_LOADER
+
+    return yaml.load(text, Loader=YAML_LOADER)
+
+
+def _kept_parse(path: Path, text: str) -> dict[str, Any] | None:
+    """The parsed record of a shipped file while it still stands for `text` (its `data` is the
+    file's YAML as parsed), else None."""
+    import json
+
+    from pingtai_cli.rules.model import revive
+
+    try:
+        record = json.loads(_parsed_path(path).read_text(encoding="utf-8"), object_hook=revive)
+    except (OSError, ValueError, TypeError, RecursionError):
+        return None
+    ok = isinstance(record, dict) and record.get("digest") == _digest(text) and "data" in record
+    return record if ok else None
+
+
+def _parsed_path(path: Path) -> Path:
+    return PARSED_DIR / f"parsed-{path.resolve().parent.name}.json"
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _parsed_shipped(path: Path, text: str) -> Any:
     """A shipped file's YAML as parsed, kept as JSON beside the package's bytecode (keyed by the
     text's SHA-256): PyYAML builds the five shipped files' objects in Python, ~150 M instructions
     of `rules list`; JSON reads them in ~10 M. A stale, torn or altered record is a miss."""
-    import hashlib
     import json
 
     from pingtai_cli.core.files import write_atomic
     from pingtai_cli.rules.model import revive, to_json
 
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    where = PARSED_DIR / f"parsed-{path.resolve().parent.name}.json"
+    record = _kept_parse(path, text)
+    if record is not None:
+        return record["data"]
+    data = _yaml_load(text)
+    where = _parsed_path(path)
     try:
-        record = json.loads(where.read_text(encoding="utf-8"), object_hook=revive)
-        if isinstance(record, dict) and record.get("digest") == digest and "data" in record:
-            return record["data"]
-    except (OSError, ValueError, TypeError, RecursionError):
-        pass
-    data = yaml.load(text, Loader=YAML_LOADER)
-    try:
-        kept = to_json({"digest": digest, "data": data})
+        kept = to_json({"digest": _digest(text), "data": data})
         if json.loads(kept, object_hook=revive)["data"] == data:  # JSON gives exactly it back
             where.parent.mkdir(exist_ok=True)
             write_atomic(where, kept, durable=False)

@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:  # imported where a YAML text is read: a check of a kept record reads none
+    import yaml
 
 from pingtai_cli.core.errors import PingtaiError, RulesetError, UnknownJurisdiction, UnknownRule
-from pingtai_cli.core.yamlload import YAML_LOADER  # noqa: F401 - re-exported
 from pingtai_cli.rules.files import (  # noqa: F401 - re-exported
     RULESETS_ENV,
     available,
@@ -162,6 +162,8 @@ def _line_index(
 ) -> dict[tuple[Any, ...], int]:
     """Map every key path of a YAML document to its 1-based line, for error messages (one dict
     filled in place: merging a dict per node made it quadratic in the depth)."""
+    import yaml
+
     lines = {} if lines is None else lines
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -177,6 +179,9 @@ def _line_index(
 def _read_yaml(path: Path, *, lines: bool = True) -> tuple[dict[str, Any], dict[tuple[Any, ...], int]]:
     """The file's mapping and (with `lines`) its line index; loading skips the index, which only
     says where a problem is."""
+    import yaml
+
+    from pingtai_cli.core.yamlload import YAML_LOADER
     from pingtai_cli.rules.files import RulesetFileError, load_untrusted, read_bounded
 
     try:

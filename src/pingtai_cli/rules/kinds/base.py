@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-
 from pingtai_cli.core.models import Fact, RuleResult, Status
 from pingtai_cli.rules.kinds.words import short_label
 from pingtai_cli.vocab import label_of
@@ -218,6 +216,8 @@ def parse_example(section: str, name: str) -> Example:
     block = re.search(_YAML_BLOCK, section, re.DOTALL)
     if block is None:
         raise ValueError(f"检查类型 {name} 的“示例”一节没有 ```yaml 代码块")
+    import yaml
+
     data = yaml.safe_load(block.group(1))
     cases = tuple(
         ExampleCase(name=c["name"], facts=dict(c.get("facts") or {}), status=c["status"], message=c["message"])
