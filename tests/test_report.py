@@ -617,3 +617,22 @@ def test_at_80_columns_a_folded_item_hangs_under_its_text() -> None:
     body = lines[lines.index(next(line for line in lines if line.startswith("基本条件"))) + 1 :]
     assert all(not line or line.startswith(" ") or line[:2] in ("服务", "申报", "一致", "解读") for line in body)
     assert max(len(line) for line in lines) <= 80
+
+
+@pytest.mark.parametrize(
+    ("status", "word", "tone"),
+    [("pass", "不适用", "ok"), ("fail", "适用", "fail"), ("missing", "缺少数据", "missing"), ("review", "待审核", "review")],
+)
+def test_an_exclusion_left_undecided_is_not_reported_as_not_applying(status: str, word: str, tone: str) -> None:
+    """第十九条 with 已获认定 unread (missing) or a recognition to verify (review) showed ✔ 不适用 in
+    every format and in the 审核意见表, while the verdict's reasons said it was undecided."""
+    from pingtai_cli.core.models import RuleResult
+    from pingtai_cli.outputs.report.view import condition_row
+
+    r = RuleResult(
+        "XC-X01", "已被认定为省级以上中小企业公共服务示范平台", "第十九条", "", ["prior_recognitions"], status,  # type: ignore[arg-type]
+        actual=["2023年 河南省中小企业公共服务示范平台"] if status in ("fail", "review") else [],
+    )
+    row = condition_row(r, "exclusions", "zh")
+    assert (row.word, row.tone) == (word, tone)
+    assert ("河南省" in row.actual) == (status in ("fail", "review"))

@@ -148,13 +148,13 @@ _CONDITION_TONES: dict[str, Tone] = {
 
 
 def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row:
-    if group == "exclusions":  # an exclusion "fails" when it applies to the applicant
+    if group == "exclusions" and r.status in ("fail", "pass"):  # an exclusion "fails" when it applies
         tone: Tone = "fail" if r.status == "fail" else "ok"
         word = t("status.excl_fail" if r.status == "fail" else "status.excl_pass", lang)
-    else:
+    else:  # an exclusion left undecided (已获认定 unread, a recognition to verify) is not 不适用 ✔
         tone = _CONDITION_TONES.get(r.status, "warn")
         word = t(f"status.{r.status}", lang)
-    actual = show_value(r.actual, r.unit, lang)
+    actual = show_value(r.actual, r.unit, lang) if group != "exclusions" or r.status in ("fail", "review") else ""
     if not actual and r.status == "missing" and r.fields:
         actual = t("label.unfilled", lang)
     return Row(
@@ -164,7 +164,7 @@ def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row
         status=r.status,
         word=word,
         tone=tone,
-        actual=actual if group != "exclusions" or r.status == "fail" else "",
+        actual=actual,
         required=t("label.yes", lang) if r.required == "是" else show_required(r.required, r.unit),
         gap=r.gap or "",
         article=r.article,
