@@ -67,6 +67,14 @@ def test_a_bare_amount_under_a_label_without_unit_is_read_with_an_inferred_unit_
     assert doc["verdict"] != "eligible"
 
 
+def test_a_bare_amount_set_against_the_word_form_is_quoted_as_written_not_as_its_inferred_reading(tmp_path: Path):
+    # sources.differ said 申请表.xlsx 基本信息!D12为“3200000万元”: a figure nobody wrote
+    doc = _check(_copy(tmp_path, "liaoning_eligible", {"D12": "3,200,000.00"}))
+    differ = next(f for f in doc["findings"] if f["id"] == "sources.differ" and f["field"] == "total_assets")
+    assert "D12为“3,200,000.00”（未注明单位）" in differ["message"], differ["message"]
+    assert "为“3200000万元”" not in differ["message"] and "10^4" in differ["message"]
+
+
 def test_an_audit_report_exactly_ten_thousand_times_apart_settles_the_unit_and_its_value_is_used(tmp_path: Path):
     folder = _copy(tmp_path, "liaoning_eligible", {"D12": "３，２００，０００"}, drop=("01申请报告.docx",))
     doc = _check(folder)

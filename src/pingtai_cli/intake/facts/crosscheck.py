@@ -87,14 +87,22 @@ def _why(kept: Fact) -> str:
     }.get(how or "", "该处读取方式更可靠")
 
 
+def _written(fact: Fact) -> str:
+    """A value as the dossier has it: a bare amount as typed (“3,200,000.00”（未注明单位）), not as
+    the 3200000万元 its inferred unit makes of it, which nobody wrote."""
+    if _inferred(fact) and fact.raw:
+        return f"“{fact.raw}”（未注明单位）"
+    return f"“{_shown(fact)}”"
+
+
 def _differ(key: str, kept: Fact, other: Fact) -> Finding:
     message = (
-        f"{_label(key)}在两处填写不一致：{_where(kept)}为“{_shown(kept)}”，"
-        f"{_where(other)}为“{_shown(other)}”。本次检查采用前者（{_why(kept)}），请核对并统一两处。"
+        f"{_label(key)}在两处填写不一致：{_where(kept)}为{_written(kept)}，"
+        f"{_where(other)}为{_written(other)}。本次检查采用前者（{_why(kept)}），请核对并统一两处。"
     )
     if _inferred(other) and (power := scale_apart(kept.value, other.value)):
         message += (
-            f"后者“{other.raw}”未注明单位，按{other.unit}读取，与前者恰好相差 10^{power} 倍，"
+            f"后者未注明单位，按{other.unit}读作{_shown(other)}，与前者恰好相差 10^{power} 倍，"
             f"应是以其他单位（如元）填写：请在该处注明单位。"
         )
     files = [e.file for e in (kept.evidence, other.evidence) if e]
