@@ -236,3 +236,13 @@ def test_a_workbook_credit_code_with_a_hyphen_matches_the_licence(tmp_path: Path
 def test_a_code_printed_or_ocred_with_a_dash_is_found_in_the_text():
     for text in ("统一社会信用代码：91210102-MAJU6XYH71", "统一社会信用代码 91210102 — MAJU6XYH71 名称", "代码91210102－MAJU6XYH71"):
         assert [c.code for c in uscc.find_credit_codes(text)] == ["91210102MAJU6XYH71"], text
+
+
+def test_a_prior_recognition_written_as_none_settles_the_exclusion_and_a_blank_one_does_not(tmp_path: Path):
+    # xuchang_unstamped 已获认定 | 无: 第十九条 said 缺少数据：未填写“已获认定”……没有任何认定请填写“无”
+    said = _check(_copy(tmp_path / "a", "xuchang_unstamped", {}), "xuchang")
+    assert said["facts"]["prior_recognitions"]["raw"] == "无"
+    assert [(e["id"], e["status"]) for e in said["exclusions"]] == [("XC-X01", "pass")]
+    assert not any("已获认定" in r for r in said["reasons"])
+    blank = _check(_copy(tmp_path / "b", "xuchang_unstamped", {"B19": None}), "xuchang")
+    assert [(e["id"], e["status"]) for e in blank["exclusions"]] == [("XC-X01", "missing")]

@@ -167,8 +167,10 @@ def matches_exclusion(rule: Rule, facts: Facts) -> RuleResult:
 
 
 def _said_none(fact: Fact) -> bool:
+    """无 (没有, /…) was written: the reader keeps no line of it (an empty list), the raw text says it."""
     value = fact.value
     items = value if isinstance(value, list) else [value]
-    return any(str(x).strip().lower() in NONE_WORDS for x in items)
+    written = [*items, *(fact.raw.splitlines() if isinstance(fact.raw, str) and fact.raw.strip() else [])]
+    return any(str(x).strip().lower() in NONE_WORDS for x in written)
 
 
