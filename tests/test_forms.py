@@ -814,6 +814,19 @@ def test_the_summary_workbook_holds_what_openpyxl_would_write_for_the_same_rows(
     assert streamed[0] == streamed[1]
 
 
+def test_a_summary_text_wider_than_the_widest_column_wraps_so_the_page_keeps_its_size(tmp_path: Path) -> None:
+    """A 结论 listing the duplicates of 44 rows ran on past the table: the page, fitted to the
+    width, printed at a third of its size (45 rows on one unreadable page)."""
+    from pingtai_cli.outputs.forms.sheet import write_sheet
+
+    long = "待审核（与第" + "、".join(str(i) for i in range(1, 45)) + "行重复申报，以本行为准）"
+    write_sheet(tmp_path / "long.xlsx", "汇总", [["序号", "结论"], [1, long], [2, "待审核"]])
+    ws = load_workbook(tmp_path / "long.xlsx").active
+    assert ws["B2"].alignment.wrap_text and ws.row_dimensions[2].height >= 45
+    assert not ws["B3"].alignment.wrap_text and ws.row_dimensions[3].height is None
+    assert ws.column_dimensions["B"].width == 40
+
+
 def test_a_bureau_template_dir_overrides_a_shipped_form(tmp_path: Path, fake_reader: dict) -> None:
     (a,) = dossier_dirs(tmp_path, "one")
     own = tmp_path / "own" / "xuchang"

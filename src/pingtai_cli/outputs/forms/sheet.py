@@ -80,8 +80,18 @@ def _cell(ref: str, value: Value) -> str:
         return f'<c r="{ref}" t="e"><v>{escape(value)}</v></c>'
     stripped = value.strip()
     space = ' xml:space="preserve"' if stripped and stripped != value else ""
-    wrap = ' s="1"' if "\n" in value else ""
+    wrap = ' s="1"' if _lines(value) > 1 else ""
     return f'<c r="{ref}"{wrap} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
+
+
+_WIDEST = 40  # a column's width at most: a longer text wraps in it
+
+
+def _lines(text: str) -> int:
+    """How many lines a text takes in its cell: its own, and a line wider than the widest column
+    wrapped (a 结论 such as 待审核（与第1、2、…、44行重复申报）: unwrapped, it ran on past the table and
+    the page, fitted to the width, printed at a third of its size)."""
+    return sum(max(1, -(-int(_width(line)) // (_WIDEST - 3))) for line in text.split("\n"))
 
 
 def _width(value: Value) -> float:
@@ -102,7 +112,7 @@ def _cols(rows: Sequence[Sequence[Value]]) -> str:
     if not widths:
         return ""
     cols = "".join(
-        f'<col min="{c}" max="{c}" width="{min(40, max(6, w + 3)):g}" customWidth="1"/>' for c, w in sorted(widths.items())
+        f'<col min="{c}" max="{c}" width="{min(_WIDEST, max(6, w + 3)):g}" customWidth="1"/>' for c, w in sorted(widths.items())
     )
     return f"<cols>{cols}</cols>"
 
@@ -120,7 +130,7 @@ def _sheet(rows: Sequence[Sequence[Value]]) -> str:
     for r, row in enumerate(rows, start=1):
         if row:
             cells = "".join(_cell(f"{column_letter(c)}{r}", v) for c, v in enumerate(row, start=1))
-            tall = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
+            tall = max((_lines(v) for v in row if isinstance(v, str)), default=1)
             # a row of wrapped cells is as tall as its most lines (15 points each): readers do not
             # all fit a row's height to its text on opening
             height = f' ht="{15 * tall}" customHeight="1"' if tall > 1 else ""
