@@ -636,3 +636,14 @@ def test_an_exclusion_left_undecided_is_not_reported_as_not_applying(status: str
     row = condition_row(r, "exclusions", "zh")
     assert (row.word, row.tone) == (word, tone)
     assert ("河南省" in row.actual) == (status in ("fail", "review"))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_date_written_to_the_month_is_shown_so_in_the_facts_table(fmt: str) -> None:
+    """填报日期 2026年3月 was listed as 2026-03-01 in the markdown and html evidence tables: a day nobody wrote."""
+    dossier = make_dossier()
+    dossier.facts["application_date"] = Fact(
+        "application_date", date(2026, 3, 1), None, Evidence(FORM, "基本信息", "B22"), "2026年3月", precision="month"
+    )
+    page = render([check(dossier)], fmt)
+    assert "2026年3月" in page and "2026-03-01" not in page
