@@ -1279,3 +1279,18 @@ def test_the_rendered_tables_are_left_as_parsed_exactly_when_docxtpl_would_fix_n
     if fits:
         fixed = DocxTemplate.fix_tables(DocxTemplate(io.BytesIO()), xml)
         assert etree.tostring(fixed) == etree.tostring(tree)
+
+
+def test_an_amount_whose_unit_nobody_wrote_is_left_blank_on_the_forms_not_printed_in_wan_yuan() -> None:
+    """资产总额 | 3,200,000.00 with no document to settle it: the check says 待审核 (元 or 万元?) but the
+    推荐表 and 申请报告 printed 上年末资产总额（万元） 3200000, and the summary 3200000."""
+    from pingtai_cli.core.models import Evidence
+
+    d = make_dossier()
+    inferred = Evidence("申请表.xlsx", "基本信息", "D12", how="unit_inferred")
+    d.facts["total_assets"] = Fact("total_assets", 3200000.0, "万元", inferred, "3,200,000.00")
+    ctx = form_context(d)
+    assert ctx["total_assets"] == BLANK and "total_assets" in ctx["blank_fields"]
+    settled = Fact("total_assets", 320.0, "万元", inferred, "320", also=[Evidence("审计报告.pdf", page=3, how="text")])
+    d.facts["total_assets"] = settled  # a document states the same amount: printed as it is
+    assert form_context(d)["total_assets"] == "320"

@@ -229,6 +229,13 @@ def _declared(
     return shown, hidden - wanted
 
 
+def _unit_unsure(fact: Any) -> bool:
+    """An amount whose unit no source states (a bare 3,200,000.00 under 资产总额, no document
+    settling it): the check sends it to review; a form printing it in the key's unit (上年末资产总额
+    3200000 万元) would forward a figure nobody wrote, so it is left blank for hand filling."""
+    return fact is not None and bool(fact.sources) and all(e.how == "unit_inferred" for e in fact.sources)
+
+
 def form_context(
     dossier: Dossier, function_fields: Mapping[str, Iterable[str]] | None = None
 ) -> dict[str, Any]:
@@ -248,6 +255,8 @@ def form_context(
         if month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
             value = fact.value  # type: ignore[union-attr]
             text = f"{value.year}年{value.month}月"
+        elif _unit_unsure(fact):  # 3,200,000.00 under 资产总额: not 3200000 万元 on a form sent on
+            text = ""
         else:
             text = format_value(dossier.value(fk.key))
         if not text:
@@ -266,7 +275,7 @@ def form_context(
         if not ctx[name]:
             blanks.append(name)
 
-    total_assets = _number(dossier.value("total_assets"))
+    total_assets = None if _unit_unsure(dossier.facts.get("total_assets")) else _number(dossier.value("total_assets"))
     computed = {
         "staff_qualified_share": _share(
             _number(dossier.value("staff_qualified")), _number(dossier.value("staff_total"))
