@@ -30,24 +30,26 @@ def _short(path: str) -> str:
 
 def mark_duplicates(results: Sequence[CheckResult]) -> int:
     """Add a `dossier.duplicate` finding to every copy; returns how many dossiers are copies."""
+    found = duplicate_findings(results)
+    for i, finding in found.items():
+        results[i].findings.append(finding)
+    return len(found)
+
+
+def duplicate_findings(results: Sequence[CheckResult]) -> dict[int, Finding]:
+    """The `dossier.duplicate` finding of every copy, by its index in `results` (none added: a
+    batch adds them itself, and splices them into the JSON its workers made)."""
     shared, same_files = _shared(results)
+    found: dict[int, Finding] = {}
     for i, others in shared.items():
-        r = results[i]
-        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in sorted(others.items())]
-        if len(parts) > MAX_NAMED:
-            parts = [*parts[:MAX_NAMED], f"另有 {len(parts) - MAX_NAMED} 份"]
-        files = sorted({p for (a, _), ps in same_files.items() if a == i for p in ps})
-        r.findings.append(
-            Finding(
-                DUPLICATE_ID,
-                "warning",
-                "疑似重复申报（同一申请单位提交了两份以上卷宗）："
-                + "；".join(parts)
-                + "。请确认以哪一份为准，其余不予受理。",
-                files,
-            )
-        )
-    return len(shared)
+        named = sorted(others.items())
+        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in named[:MAX_NAMED]]
+        if len(named) > MAX_NAMED:  # the rest counted, not written out only to be cut
+            parts.append(f"另有 {len(named) - MAX_NAMED} 份")
+        files = sorted({p for ps in same_files.get(i, {}).values() for p in ps})
+        message = "疑似重复申报（同一申请单位提交了两份以上卷宗）：" + "；".join(parts) + "。请确认以哪一份为准，其余不予受理。"
+        found[i] = Finding(DUPLICATE_ID, "warning", message, files)
+    return found
 
 
 def duplicate_groups(results: Sequence[CheckResult]) -> list[list[int]]:
@@ -73,8 +75,8 @@ def duplicate_groups(results: Sequence[CheckResult]) -> list[list[int]]:
 
 def _shared(
     results: Sequence[CheckResult],
-) -> tuple[dict[int, dict[int, list[str]]], dict[tuple[int, int], list[str]]]:
-    """index → other index → what the two share; (a, b) → the paths of a's files identical in b."""
+) -> tuple[dict[int, dict[int, list[str]]], dict[int, dict[int, list[str]]]]:
+    """index → other index → what the two share; a → b → the paths of a's files identical in b."""
     by_code: dict[str, list[int]] = defaultdict(list)
     by_name: dict[str, list[int]] = defaultdict(list)
     by_hash: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -92,16 +94,24 @@ def _shared(
         _pairs(shared, set(idx), f"统一社会信用代码相同（{shared_code}）")
     for idx in by_name.values():
         _pairs(shared, set(idx), "单位名称相同")
-    same_files: dict[tuple[int, int], list[str]] = defaultdict(list)
+    same_files = _same_files(by_hash)
+    for a, with_b in same_files.items():
+        for b, paths in with_b.items():
+            shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
+            shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
+    return shared, same_files
+
+
+def _same_files(by_hash: dict[str, list[tuple[int, str]]]) -> dict[int, dict[int, list[str]]]:
+    """a → b → a's files whose bytes b has too, in the order met. By copy first: with a hundred
+    copies of one applicant, gathering a copy's files by scanning every pair was quadratic."""
+    out: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     for entries in by_hash.values():
         for a, path in entries:
             for b, _ in entries:
-                if a != b and path not in same_files[(a, b)]:
-                    same_files[(a, b)].append(path)
-    for (a, b), paths in same_files.items():
-        shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
-        shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
-    return shared, same_files
+                if a != b and path not in out[a][b]:
+                    out[a][b].append(path)
+    return out
 
 
 def _pairs(shared: dict[int, dict[int, list[str]]], idx: set[int], why: str) -> None:
