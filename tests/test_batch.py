@@ -242,6 +242,7 @@ def test_the_workers_make_the_json_lines_and_a_duplicate_marked_after_is_in_them
     lines = render_jsonl(results).splitlines()
     copies = [json.loads(line) for line in lines if "疑似重复申报" in line]
     assert len(copies) == 2  # a and b, though their workers could not know
+    assert all(r.encoded.findings == len(r.findings) for r in results)  # spliced in, not dumped again
     for r in results:
         r.encoded = None
     assert render_jsonl(results).splitlines() == lines

@@ -213,6 +213,52 @@ def test_json_of_a_batch_is_one_array_with_one_result_per_line() -> None:
         validator().validate(doc)
 
 
+def no_findings() -> CheckResult:
+    result = eligible()
+    result.findings.clear()
+    return result
+
+
+def nan_after_findings() -> CheckResult:
+    result = hostile()
+    result.files[-1].facts["report_date"].value = float("nan")  # in the part after the findings
+    return result
+
+
+@pytest.mark.parametrize(
+    "make", [eligible, incomplete, hostile, no_findings, nan_after_findings], ids=lambda f: f.__name__
+)
+def test_a_batch_workers_json_with_a_finding_spliced_in_is_byte_for_byte_a_fresh_dump(make) -> None:
+    """A worker dumps a result in parts so that the batch's duplicate finding goes in without
+    dumping the whole again: every join is the one-dump text, before and after the splice."""
+    from pingtai_cli.outputs.report.json import add_finding, compact, encode
+
+    result = make()
+    encode(result)
+    made = result.encoded.text()
+    result.encoded, fresh = None, compact(result)
+    assert made == fresh
+    encode(result)
+    add_finding(result, Finding("dossier.duplicate", "warning", "疑似重复申报：与 乙", ["执照.pdf"]))
+    assert result.encoded is not None and result.encoded.findings == len(result.findings)
+    spliced = compact(result)
+    result.encoded = None
+    assert spliced == compact(result)
+    assert json.loads(spliced)["findings"][-1]["id"] == "dossier.duplicate"
+
+
+def test_a_result_changed_behind_the_workers_json_is_dumped_afresh() -> None:
+    from pingtai_cli.outputs.report.json import add_finding, compact, encode
+
+    result = eligible()
+    encode(result)
+    result.findings.append(Finding("x.late", "info", "后加的", []))  # not through add_finding
+    assert json.loads(compact(result))["findings"][-1]["id"] == "x.late"
+    add_finding(result, Finding("dossier.duplicate", "warning", "疑似重复申报", []))
+    assert result.encoded is None
+    assert [f["id"] for f in json.loads(compact(result))["findings"]][-2:] == ["x.late", "dossier.duplicate"]
+
+
 def test_failing_condition_in_json_carries_gap_quote_and_evidence() -> None:
     doc = json.loads(render_json([ineligible()]))
     assets = next(c for c in doc["conditions"] if c["fields"] == ["total_assets"])

@@ -19,7 +19,7 @@ from typing import Any
 from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
-from pingtai_cli.engine.duplicates import mark_duplicates
+from pingtai_cli.engine.duplicates import duplicate_findings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
@@ -350,5 +350,13 @@ def check_all(
         ordered[i] = results
     results = [r for rs in ordered for r in rs]
     if len(results) > 1:
-        mark_duplicates(results)
+        _mark_duplicates(results)
     return results
+
+
+def _mark_duplicates(results: list[CheckResult]) -> None:
+    """Each copy's duplicate finding, spliced into the JSON its worker made, if it made one."""
+    from pingtai_cli.outputs.report.json import add_finding
+
+    for i, finding in duplicate_findings(results).items():
+        add_finding(results[i], finding)

@@ -296,9 +296,9 @@ class CheckResult:
     source: Dossier | None = field(default=None, repr=False, compare=False)  # fill-forms: what was read
     # fill-forms: the forms' contexts, made by the batch worker that read the dossier
     form_parts: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    # a batch worker's compact JSON of this result, with the number of findings it was made with
-    # (the batch adds duplicate findings after): outputs/report/json.py uses it while that holds
-    encoded: tuple[int, str] | None = field(default=None, repr=False, compare=False)
+    # a batch worker's compact JSON of this result (outputs/report/json.py Encoded), the findings
+    # the batch adds after spliced in by its add_finding: used while it holds every finding
+    encoded: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self, *, include_facts: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
