@@ -296,3 +296,26 @@ def test_a_quoted_clause_inside_a_sentence_does_not_double_its_full_stop() -> No
     area = [f for f in json.loads(res.stdout)["findings"] if f["id"] == "consistency.credit_code_area"]
     assert area and "推荐工作”。请确认" in area[0]["message"]
     assert "。”。" not in res.stdout
+
+
+def test_quiet_json_from_results_stripped_in_the_workers_is_that_of_whole_results(tmp_path: Path) -> None:
+    """`check -q -f json|jsonl`: workers send each result stripped to what the parent still reads
+    beside its JSON (verdict, findings, what duplicates compare); the output is byte for byte
+    that of a run that keeps whole results, copies, broken member and exit code included."""
+    from pingtai_cli.api.batch import Job, check_all
+    from pingtai_cli.outputs.report.json import compact, render_json, render_jsonl
+
+    members = {"a": "liaoning_eligible", "b": "liaoning_eligible", "c": "national_low_assets", "d.zip": BROKEN_ZIP}
+    intake = make_intake(tmp_path / "intake", members)
+    args = [str(intake), "-j", "liaoning", "--as-of", AS_OF, "--jobs", "2"]
+    quiet, loud = invoke("check", *args, "-f", "jsonl", "-q"), invoke("check", *args, "-f", "jsonl")
+    assert quiet.exit_code == loud.exit_code == 1
+    assert quiet.stdout == loud.stdout and quiet.stdout.count("疑似重复申报") == 2
+    whole = render_jsonl(check_all(sorted(intake.iterdir()), Job(["liaoning"], date(2026, 3, 15), jobs=2)))
+    assert quiet.stdout == whole
+    stripped = check_all(sorted(intake.iterdir()), Job(["liaoning"], date(2026, 3, 15), jobs=2, encode_json=True, json_only=True))
+    assert all(not r.conditions and not r.materials for r in stripped if r.error is None)
+    assert render_jsonl(stripped) == whole and json.loads(render_json(stripped[:1])) == json.loads(whole.splitlines()[0])
+    stripped[0].findings.pop()  # changed behind its JSON: no dump of what is left could stand for it
+    with pytest.raises(RuntimeError):
+        compact(stripped[0])

@@ -46,6 +46,9 @@ class Job:
     # right after the workers have started, so that nothing it loads is forked into them. Only a
     # pool of workers runs it (one dossier in-process, or a cluster: not at all, nor is it sent).
     meanwhile: Callable[[], None] | None = None
+    # The caller reads nothing of a result but that JSON, the verdict and what duplicates compare
+    # (`check -q -f json|jsonl`): workers send results stripped to that (_stripped).
+    json_only: bool = False
 
 
 def _has_workbook(path: Path) -> bool:
@@ -194,15 +197,40 @@ def _worker(tasks: Any, results: Any, job: Job, parent: int | None = None) -> No
 def _encoded(results: list[CheckResult], job: Job) -> list[CheckResult]:
     """With `job.encode_json`, the JSON output is made here, in parallel, rather than by the parent
     one result after another once all are in (a tenth of the floor of a 100-dossier batch)."""
-    if job.encode_json:
-        from pingtai_cli.outputs.report.json import encode
+    if not job.encode_json:
+        return results
+    from pingtai_cli.outputs.report.json import encode
 
-        for r in results:
-            try:
-                encode(r)
-            except Exception:  # the parent's own render will say what is wrong
-                r.encoded = None
+    for r in results:
+        try:
+            encode(r)
+        except Exception:  # the parent's own render will say what is wrong
+            r.encoded = None
+    if job.json_only:
+        return [_stripped(r) if r.encoded is not None else r for r in results]
     return results
+
+
+def _stripped(result: CheckResult) -> CheckResult:
+    """The result as `job.json_only` needs it beside its JSON: verdict and error (the exit code),
+    findings (a duplicate finding is spliced in), credit code, name and file hashes (what
+    duplicates compare). A few dozen objects to pickle and unpickle instead of a thousand or more:
+    the parent unpickled every result while it competed with the workers for the cores."""
+    from dataclasses import replace
+
+    from pingtai_cli.core.models import MaterialFile
+
+    code = result.facts.get("credit_code")
+    return replace(
+        result,
+        conditions=[],
+        functions=None,
+        exclusions=[],
+        materials=[],
+        facts={"credit_code": code} if code is not None else {},
+        files=[MaterialFile(f.path, f.kind, sha256=f.sha256) for f in result.files],
+        encoded=replace(result.encoded, stripped=True),
+    )
 
 
 def run(

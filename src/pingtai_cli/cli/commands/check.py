@@ -66,6 +66,7 @@ def run_batch(paths: list[Path], job: Any, quiet: bool, encode_json: bool = Fals
 
     dossiers = batch.announce(paths, job, lambda m: echo(m, err=True))
     job.encode_json = encode_json and len(dossiers) > 1
+    job.json_only = job.encode_json and quiet  # no summary: nothing read but the JSON and verdicts
     if len(dossiers) > 1 and not quiet and sys.stderr.isatty():
         from rich.progress import Progress
 

@@ -57,6 +57,7 @@ class Encoded:
     head: str  # the object up to its last finding; the findings' closing bracket is in `tail`
     tail: str
     findings: int  # how many findings `head` holds
+    stripped: bool = False  # the result was sent without what this JSON holds (api/batch.py _stripped)
 
     def text(self) -> str:
         return self.head + self.tail
@@ -64,7 +65,7 @@ class Encoded:
     def with_finding(self, finding: Finding) -> Encoded:
         sep = ", " if self.findings else ""  # json's own separator: the text is what one dump makes
         added = _dump(finding.to_dict(), indent=None)
-        return Encoded(self.head + sep + added, self.tail, self.findings + 1)
+        return Encoded(self.head + sep + added, self.tail, self.findings + 1, self.stripped)
 
 
 def compact(result: CheckResult) -> str:
@@ -73,7 +74,15 @@ def compact(result: CheckResult) -> str:
     made = result.encoded
     if made is not None and made.findings == len(result.findings):
         return made.text()
+    if made is not None and made.stripped:  # no dump of what is left could stand for it
+        raise RuntimeError(f"{result.dossier}: 结果在批量检查后被改动，无法输出 JSON")
     return _dump(result.to_dict(), indent=None)
+
+
+def _whole(result: CheckResult) -> dict[str, Any]:
+    """The spec §3 object, also of a result stripped in its batch worker."""
+    made = result.encoded
+    return json.loads(compact(result)) if made is not None and made.stripped else result.to_dict()
 
 
 def encode(result: CheckResult) -> None:
@@ -108,7 +117,7 @@ def render_json(results: Sequence[CheckResult], *, verbose: bool = False, lang: 
     """
     check_lang(lang)
     if len(results) == 1:
-        return _dump(results[0].to_dict(), indent=2) + "\n"
+        return _dump(_whole(results[0]), indent=2) + "\n"
     if not results:
         return "[]\n"
     return "[\n" + ",\n".join(compact(r) for r in results) + "\n]\n"
