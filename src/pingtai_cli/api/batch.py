@@ -80,10 +80,10 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for p in paths:
         if not p.exists():
             missing.append(str(p))
-        elif p.is_file() or _has_workbook(p) or not _dossier_children(p):
+        elif p.is_file() or _has_workbook(p) or not (children := _dossier_children(p)):
             found.append(p)  # one dossier: a zip, a folder with its workbook, or a folder of loose files
         else:
-            found.extend(_dossier_children(p))
+            found.extend(children)  # listed once: an intake of hundreds is stat'ed entry by entry
     return found, missing
 
 
@@ -91,8 +91,7 @@ def not_dossiers(paths: list[Path]) -> list[Path]:
     """Loose files beside the dossiers of an intake folder (a 说明.txt): said, never silently dropped."""
     out: list[Path] = []
     for p in paths:
-        if p.is_dir() and not _has_workbook(p) and _dossier_children(p):
-            kids = set(_dossier_children(p))
+        if p.is_dir() and not _has_workbook(p) and (kids := set(_dossier_children(p))):
             out.extend(e for e in sorted(p.iterdir()) if e not in kids and not e.name.startswith(".") and e.is_file())
     return out
 
