@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import signal
 import time
+from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,33 +130,172 @@ def test_a_wait_that_times_out_just_before_the_last_result_loses_nothing(
     intakes: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Seen under load: the parent's wait for a message timed out an instant before the last
-    worker sent its result and ended; the worker, found gone, took its dossier down with it
-    (读取进程意外退出), though the result sat in the pipe. Here the wait "times out" once, after
-    the last dossier started, and only returns when every worker has ended."""
-    import multiprocessing
-
+    worker sent its result; the worker, found gone, took its dossier down with it (读取进程意外退出),
+    though the result sat in the pipe. Here every other wait "times out" only once a result (or
+    a worker's end) is there to read, the last one's among them."""
     paths, _ = batch.discover([intakes["end"]])
-    real = batch._next_message
-    state = {"last_started": False, "timed_out": False}
+    real = batch._wait
+    calls: list[bool] = []
 
-    def late(results: object) -> list[object]:
-        if state["last_started"] and not state["timed_out"]:
-            state["timed_out"] = True
-            deadline = time.monotonic() + 60
-            while multiprocessing.active_children() and time.monotonic() < deadline:
-                time.sleep(0.05)
+    def late(objects: list[object], timeout: float | None) -> list[object]:
+        calls.append(len(calls) % 2 == 0)
+        if calls[-1]:
+            real(objects, 60)
+            time.sleep(0.2)
             return []
-        got = real(results)
-        state["last_started"] |= any(m[0] == "start" and m[1] == len(paths) - 1 for m in got)
-        return got
+        return real(objects, timeout)
 
-    monkeypatch.setattr(batch, "_next_message", late)
+    monkeypatch.setattr(batch, "_wait", late)
     job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=1)
     got = list(batch.run(paths, job))
-    assert state["timed_out"]  # the race was staged
+    assert calls[-2:] == [True, False]  # the last result was read after a wait "timed out"
     assert sorted(i for i, _ in got) == list(range(len(paths)))
     errors = {paths[i].name: rs[0].error for i, rs in got if rs[0].error}
     assert list(errors) == ["d9.zip"] and "意外退出" not in errors["d9.zip"]
+
+
+class _Clock:
+    """`time` as the batch sees it, with a monotonic clock a test can move forward."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+        self.sleep = time.sleep
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.ahead
+
+
+def _scripted(tmp_path: Path, names: str, waits: dict[str, Callable[[], None]]) -> tuple[list[Path], Any, Path]:
+    """Dossiers named by the letters of `names`, and a task for the workers that logs each one's
+    start and end (with its pid), runs its `waits` entry, and returns an error result saying
+    "checked NAME": each dossier's own result, unlike a time-out or a worker's death."""
+    paths = []
+    for name in names:
+        (tmp_path / name).mkdir()
+        paths.append(tmp_path / name)
+    log = tmp_path / "log.txt"
+    log.touch()
+
+    def task(path: Path, job: batch.Job) -> list[Any]:
+        with log.open("a") as f:
+            f.write(f"start {os.getpid()} {path.name}\n")
+        waits.get(path.name, lambda: None)()
+        with log.open("a") as f:
+            f.write(f"end {os.getpid()} {path.name}\n")
+        return batch._errors(path, job, f"checked {path.name}")
+
+    return paths, task, log
+
+
+def _lines(log: Path) -> list[list[str]]:
+    return [line.split() for line in log.read_text().splitlines()]
+
+
+def _until(ok: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not ok():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _run_within(seconds: float, paths: list[Path], job: batch.Job, **kw: Any) -> list[tuple[int, list[Any]]]:
+    """batch.run's results, or a failure if it has not ended within `seconds` (a hang)."""
+    import multiprocessing
+    import threading
+
+    got: list[tuple[int, list[Any]]] = []
+    raised: list[BaseException] = []
+
+    def consume() -> None:
+        try:
+            got.extend(batch.run(paths, job, **kw))
+        except BaseException as e:  # noqa: BLE001 - raised again below, in the test
+            raised.append(e)
+
+    t = threading.Thread(target=consume, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        for child in multiprocessing.active_children():
+            child.kill()
+        pytest.fail(f"the batch hung: {sorted(i for i, _ in got)} of {len(paths)} reported")
+    if raised:
+        raise raised[0]
+    return got
+
+
+def _own_results(paths: list[Path], got: list[tuple[int, list[Any]]]) -> dict[str, str]:
+    assert sorted(i for i, _ in got) == list(range(len(paths)))  # each once
+    return {paths[i].name: rs[0].error for i, rs in got}
+
+
+def test_a_worker_killed_at_the_limit_just_after_it_finished_and_took_another_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: a worker finished A right at the time limit and took B; this process, not yet
+    having read A's result, saw A past its limit and killed the worker. B, taken from the queue
+    all workers shared, was never reported, and the batch waited for it forever (or B died with
+    the worker, A timed out though its result had come). Staged: once A's worker has ended A
+    (and, if it was given B, is on B), the clock jumps past the limit, before this process has
+    read A's result."""
+    paths, task, log = _scripted(tmp_path, "ABC", {"B": lambda: time.sleep(1.0)})
+    clock = _Clock()
+    monkeypatch.setattr(batch, "time", clock)
+
+    def on_start(path: Path) -> None:
+        if path.name == "A":
+            assert _until(lambda: ["end", "A"] in [[w[0], w[2]] for w in _lines(log)], 20)
+            _until(lambda: ["start", "B"] in [[w[0], w[2]] for w in _lines(log)], 1)
+            clock.ahead += 1000  # A took its whole time limit
+
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=1, timeout=5, task=task)
+    got = _run_within(60, paths, job, on_start=on_start)
+    assert clock.ahead == 1000  # the race was staged
+    assert _own_results(paths, got) == {"A": "checked A", "B": "checked B", "C": "checked C"}
+
+
+def test_a_worker_killed_while_idle_takes_no_dossier_with_it_and_the_others_go_on(tmp_path: Path) -> None:
+    """A worker SIGKILLed while it waits for its next dossier (the OOM killer, an operator): the
+    other worker goes on, a fresh one takes what is left, every dossier is reported once with its
+    own result. Staged while this process runs the batch's `meanwhile` (sending nothing): A and C
+    wait for a go; the worker that checked B is killed once it has nothing left to check."""
+    go = tmp_path / "go"
+    held = {name: lambda: _until(go.exists, 30) for name in "AC"}
+    paths, task, log = _scripted(tmp_path, "ABCDE", held)
+    killed: list[int] = []
+
+    def meanwhile() -> None:
+        assert _until(lambda: any(w[0] == "end" and w[2] == "B" for w in _lines(log)), 20)
+        pid = next(w[1] for w in _lines(log) if w[2] == "B")
+
+        def idle() -> bool:  # as many ends as starts, and still so a moment later
+            def count() -> tuple[int, int]:
+                mine = [w[0] for w in _lines(log) if w[1] == pid]
+                return mine.count("start"), mine.count("end")
+
+            before = count()
+            time.sleep(0.3)
+            return before[0] == before[1] and count() == before
+
+        _until(idle, 5)
+        os.kill(int(pid), signal.SIGKILL)
+        killed.append(int(pid))
+        _until(lambda: not Path(f"/proc/{pid}").exists() or _zombie(pid), 10)
+        go.touch()
+
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=2, timeout=60, task=task, meanwhile=meanwhile)
+    got = _run_within(60, paths, job)
+    assert killed  # the kill was staged
+    assert _own_results(paths, got) == {name: f"checked {name}" for name in "ABCDE"}
+
+
+def _zombie(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_the_work_meanwhile_runs_once_here_after_the_workers_started_and_is_never_sent(

@@ -8,9 +8,9 @@ fresh one, so one pathological dossier cannot hang a bureau's intake.
 from __future__ import annotations
 
 import os
-import queue
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -177,20 +177,26 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _worker(tasks: Any, results: Any, job: Job, parent: int | None = None) -> None:
+def _worker(conn: Any, job: Job, parent: int | None = None, others: tuple[Any, ...] = ()) -> None:
+    """Check each dossier the parent sends down `conn`, in order, and send back its results; a
+    None (or the parent's end closed) is the end."""
     import gc
 
     _die_with_parent(parent or os.getppid())
+    for other in others:  # the parent's ends of every pipe, forked into this process with it
+        other.close()
     # What the parent built before the fork (typer, rulesets) lives as long as the worker: out of
     # the collector's sight it is neither traversed nor copied page by page (~3 % of a batch).
     gc.freeze()
     while True:
-        item = tasks.get()
+        try:
+            item = conn.recv()
+        except EOFError:
+            return
         if item is None:
             return
         index, path = item
-        results.put(("start", index, os.getpid()))
-        results.put(("done", index, _encoded(_safe_check(Path(path), job), job)))
+        conn.send((index, _encoded(_safe_check(Path(path), job), job)))
 
 
 def _encoded(results: list[CheckResult], job: Job) -> list[CheckResult]:
@@ -257,12 +263,45 @@ def run(
     yield from _pool(paths, job, progress, on_start=on_start, meanwhile=meanwhile)
 
 
-def _spawn(ctx: Any, tasks: Any, results: Any, job: Job, workers: dict[int, Any]) -> None:
-    """Start one worker; its stop token goes on the queue behind the remaining tasks."""
-    tasks.put(None)
-    w = ctx.Process(target=_worker, args=(tasks, results, job, os.getpid()), daemon=True)
-    w.start()
-    workers[w.pid] = w
+# Dossiers sent ahead to a worker: with 2, a worker that finishes one starts the next at once
+# instead of waiting for the parent to read its result and send another. Never more than a fair
+# share of what is left, so that no worker sits on a dossier at the end while another idles.
+IN_FLIGHT = 2
+
+
+@dataclass
+class _Worker:
+    """One worker process, its end of the pipe, and the dossiers it holds (sent and not yet
+    answered, in the order it checks them: the first is the one it is on, since `started`)."""
+
+    process: Any
+    conn: Any
+    held: list[int] = field(default_factory=list)
+    started: float = 0.0
+
+
+def _spawn(ctx: Any, job: Job, workers: list[_Worker], stopped: list[_Worker]) -> _Worker:
+    """Start one worker with a pipe of its own: the parent always knows which dossiers it holds,
+    and a worker killed or dead takes no other worker's message or lock down with it."""
+    mine, theirs = ctx.Pipe()
+    # Only the worker keeps its end (this process closes it once forked), so the pipe reads as
+    # ended the moment the worker is gone, whatever it had half-sent. A forked worker closes its
+    # copies of this process's ends (its own, and every other worker's).
+    forked = ctx.get_start_method() == "fork"
+    others = (mine, *(w.conn for w in workers + stopped)) if forked else ()
+    p = ctx.Process(target=_worker, args=(theirs, job, os.getpid(), others), daemon=True)
+    p.start()
+    theirs.close()
+    w = _Worker(p, mine)
+    workers.append(w)
+    return w
+
+
+def _wait(objects: list[Any], timeout: float | None) -> list[Any]:
+    """The pipes with a message (or ended) and the sentinels of workers gone, within `timeout`."""
+    from multiprocessing.connection import wait
+
+    return wait(objects, timeout)
 
 
 def _pool(
@@ -272,85 +311,112 @@ def _pool(
     on_start: Callable[[Path], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[tuple[int, list[CheckResult]]]:
+    """The workers of a batch, each fed its next dossier by this process down its own pipe."""
     import multiprocessing as mp  # here, not at the top: one dossier (or --jobs 1) never needs it
 
     ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-    tasks: Any = ctx.Queue()
-    results: Any = ctx.Queue()
-    for i, p in enumerate(paths):
-        tasks.put((i, str(p)))
     n = max(1, min(job.jobs, len(paths)))
-    workers: dict[int, Any] = {}
-    for _ in range(n):
-        _spawn(ctx, tasks, results, job, workers)
-    running: dict[int, tuple[int, float]] = {}  # pid → (index, started)
     limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
-    finished: set[int] = set()  # a dossier is reported once, even if a late result follows a kill
+    pending = list(range(len(paths)))[::-1]  # popped from the end: the first dossier first
+    workers: list[_Worker] = []  # the live ones this process feeds
+    stopped: list[_Worker] = []  # told to end, holding nothing
+    finished: set[int] = set()  # a dossier is reported once, whatever comes after
+    out: list[tuple[int, list[CheckResult]]] = []  # to report, once the bookkeeping is done
+
+    def give(w: _Worker, most: int = IN_FLIGHT) -> None:
+        """Top `w` up to its share of what is left; tell it to end when nothing is left for it."""
+        while pending and (not w.held or (len(w.held) < most and len(pending) >= n)):
+            index = pending.pop()
+            try:
+                w.conn.send((index, str(paths[index])))
+            except OSError:  # gone: its sentinel says so at the next wait
+                pending.append(index)
+                return
+            w.held.append(index)
+            if len(w.held) == 1:
+                begin(w)
+        if not w.held and not pending:
+            with suppress(OSError):
+                w.conn.send(None)
+            workers.remove(w)
+            stopped.append(w)
+
+    def begin(w: _Worker) -> None:
+        """`w` is on its first dossier from now (it starts each as soon as the one before ends)."""
+        w.started = time.monotonic()
+        if on_start:
+            on_start(paths[w.held[0]])
+
+    def report(index: int, results: list[CheckResult]) -> None:
+        if index not in finished:
+            finished.add(index)
+            out.append((index, results))
+
+    def read(w: _Worker) -> bool:
+        """Every message `w` has sent; False once its pipe has ended (the worker is gone)."""
+        try:
+            while w.conn.poll(0):
+                index, results = w.conn.recv()
+                w.held.remove(index)
+                report(index, results)
+                if w.held:
+                    begin(w)
+        except (EOFError, OSError):
+            return False
+        return True
+
+    def lose(w: _Worker, reason: str) -> None:
+        """`w` is gone, or killed past the limit: what it sent is read, the dossier it was on gets
+        `reason`, those sent behind it go to another worker, and its pipe is dropped."""
+        w.process.kill()
+        w.process.join()
+        read(w)  # to its end: every fd of its pipe is closed now, so nothing half-sent blocks
+        w.conn.close()
+        workers.remove(w)
+        if w.held:
+            report(w.held[0], _errors(paths[w.held[0]], job, reason))
+            pending.extend(reversed(w.held[1:]))
+            w.held = []
+
     try:
-        if meanwhile is not None:  # the workers' messages wait in the queue (a start is timed from its reading)
+        for _ in range(n):
+            _spawn(ctx, job, workers, stopped)
+        for most in range(1, IN_FLIGHT + 1):  # one each first, then the next one each
+            for w in list(workers):
+                give(w, most)
+        if meanwhile is not None:  # the workers go on; their results wait in their pipes
             meanwhile()
         while len(finished) < len(paths):
-            msgs = _next_message(results)
-            while True:
-                for msg in msgs:
-                    if msg[0] == "start":
-                        running[msg[2]] = (msg[1], time.monotonic())
-                        if on_start:
-                            on_start(paths[msg[1]])
-                        continue
-                    running = {pid: v for pid, v in running.items() if v[0] != msg[1]}
-                    if msg[1] not in finished:
-                        finished.add(msg[1])
-                        if progress:
-                            progress(paths[msg[1]])
-                        yield msg[1], msg[2]
-                # A worker that ended normally (its stop token read) flushed its last result into
-                # the pipe before exiting, but the parent may see it gone before reading that
-                # result: read everything sent before calling any dossier lost with its worker,
-                # also when the wait for a message timed out an instant before the last one came.
-                ended = any(not workers[pid].is_alive() for pid in running)
-                msgs = _drain(results) if ended else []
-                if not msgs:
-                    break
-            if not any(w.is_alive() for w in workers.values()) and len(finished) < len(paths):
-                _spawn(ctx, tasks, results, job, workers)  # every worker died between tasks
-            for pid, (index, started) in list(running.items()):
-                w = workers[pid]
-                timed_out = time.monotonic() - started > limit
-                if timed_out or not w.is_alive():
-                    w.kill()
-                    w.join()
-                    del running[pid]
-                    if index in finished:
-                        continue
-                    reason = _TIMED_OUT.format(limit=limit) if timed_out else "读取进程意外退出"
-                    finished.add(index)
-                    if progress:
-                        progress(paths[index])
-                    yield index, _errors(paths[index], job, reason)
-                    _spawn(ctx, tasks, results, job, workers)
+            deadline = min((w.started + limit for w in workers if w.held), default=None)
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            owner = {w.conn: w for w in workers} | {w.process.sentinel: w for w in workers}
+            ready = {id(owner[o]) for o in _wait(list(owner), timeout)}
+            for w in [w for w in workers if id(w) in ready]:
+                if not read(w) or not w.process.is_alive():
+                    lose(w, "读取进程意外退出")
+            for w in [w for w in workers if w.held and time.monotonic() - w.started > limit]:
+                if not read(w):  # a result sent at the limit is still a result
+                    lose(w, "读取进程意外退出")
+                elif w.held and time.monotonic() - w.started > limit:
+                    lose(w, _TIMED_OUT.format(limit=limit))
+            for w in list(workers):
+                give(w)
+            while pending and len(workers) < n:
+                give(_spawn(ctx, job, workers, stopped))
+            for index, results in out:
+                if progress:
+                    progress(paths[index])
+                yield index, results
+            out.clear()
     finally:
-        for w in workers.values():
-            if w.is_alive():
-                w.kill()
-            w.join(timeout=1)
-
-
-def _next_message(results: Any) -> list[Any]:
-    try:
-        return [results.get(timeout=0.5)]
-    except queue.Empty:
-        return []
-
-
-def _drain(results: Any) -> list[Any]:
-    """Every message already sent (the senders have ended: nothing more is on its way from them)."""
-    out = []
-    while True:
-        try:
-            out.append(results.get(timeout=0.2))
-        except queue.Empty:
-            return out
+        for w in workers:  # still holding dossiers: the batch was stopped
+            w.process.kill()
+        for w in workers + stopped:
+            w.process.join(timeout=1)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.conn.close()
 
 
 def announce(paths: list[Path], job: Job, say: Callable[[str], None]) -> list[Path]:
