@@ -85,7 +85,7 @@ def test_the_summary_has_a_verdict_column_in_verdict_order_without_the_ineligibl
     assert [p.name for p in (out / "c_comprehensive").iterdir()] == [OPINION]
     assert "【b_excluded】未列入推荐表和汇总表：存在排除情形" in res.stderr
     assert (
-        "【c_comprehensive】未列入推荐表和汇总表：与 d_again 重复申报，以 d_again 为准（两份结论相同，以后提交的一份为准）"
+        "【c_comprehensive】未列入推荐表和汇总表：与 d_again 重复申报，以 d_again 为准（两份结论相同，暂取收件目录中排在后面的一份，请核实哪份为最新提交）"
         in res.stderr
     )
     everyone = env / "out_all"

@@ -665,7 +665,8 @@ def _why_kept(kept: CheckResult, other: CheckResult) -> str:
 
     if _rank(kept) < _rank(other):
         return f"其结论“{verdict_word(kept)}”优于本卷宗的“{verdict_word(other)}”"
-    return "两份结论相同，以后提交的一份为准"
+    # intake order is all the tool knows: which copy is the newer submission is the reviewer's call
+    return "两份结论相同，暂取收件目录中排在后面的一份，请核实哪份为最新提交"
 
 
 def select(entries: list[tuple[Path, CheckResult]], include_all: bool) -> Selection:
