@@ -116,3 +116,16 @@ def dossier(overrides: dict | None = None, materials: list[str] | None = None, f
             if f.material_keys == ["business_license"]:  # what a genuine licence shows
                 f.facts["credit_code"] = Fact("credit_code", "91210100MA0XXXXX00")
     return Dossier("x", facts=facts, yearly=YEARLY, files=files)
+
+
+def docx_table_cells(table: Any) -> list[list[str]]:
+    """A python-docx table's rows as texts, a merged cell once (python-docx repeats it per column)."""
+    out = []
+    for row in table.rows:
+        cells, prev = [], None
+        for c in row.cells:
+            if c._tc is not prev:
+                cells.append(c.text.strip())
+            prev = c._tc
+        out.append(cells)
+    return out

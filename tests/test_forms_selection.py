@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from docx import Document
 
+from builders import docx_table_cells
 from cli_helpers import invoke
 from samples import cache_dir_env, make_intake
 
@@ -68,16 +69,7 @@ def fill(intake: Path, jurisdiction: str, out: Path, *extra: str):
     return res
 
 
-def cells(table) -> list[list[str]]:
-    out = []
-    for row in table.rows:
-        got, prev = [], None
-        for c in row.cells:
-            if c._tc is not prev:
-                got.append(c.text.strip())
-            prev = c._tc
-        out.append(got)
-    return out
+cells = docx_table_cells
 
 
 def summary(path: Path) -> list[list[str]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from builders import docx_table_cells
 from cli_helpers import invoke
 from samples import make_intake
 
@@ -52,16 +53,7 @@ def fill(intake: Path, out: Path, *extra: str):
     return res
 
 
-def table_rows(table) -> list[list[str]]:
-    out = []
-    for row in table.rows:
-        cells, prev = [], None
-        for c in row.cells:
-            if c._tc is not prev:
-                cells.append(c.text.strip())
-            prev = c._tc
-        out.append(cells)
-    return out
+table_rows = docx_table_cells
 
 
 def summary_rows(out: Path) -> list[list[str]]:
