@@ -147,3 +147,15 @@ def test_an_unknown_kind_is_a_clear_error_naming_the_kinds():
     res = invoke("rules", "kinds", "thresold")
     assert res.exit_code == 2
     assert "threshold" in str(res.exception) and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("raw", "said"), [("无", "已获认定填写“无”"), ("", "未填写任何已获认定")])
+def test_a_requirement_of_a_recognition_says_whether_none_was_written_or_nothing(raw: str, said: str) -> None:
+    """LN-B11 fails either way (the reading: 填“无”为不满足), but 无 written is no blank field."""
+    from pingtai_cli.core.models import Fact
+    from pingtai_cli.engine.checks import evaluate_rule
+    from pingtai_cli.rules.schema import load_ruleset
+
+    rule = next(r for r in load_ruleset("liaoning").all_rules() if r.code == "LN-B11")
+    got = evaluate_rule(rule, {"prior_recognitions": Fact("prior_recognitions", [], raw=raw or None)})
+    assert got.status == "fail" and got.message.startswith(said), got.message

@@ -145,6 +145,9 @@ def check_text_match(rule: Rule, facts: Facts) -> RuleResult:
     if lines:
         msg = f"已获认定“{fmt(lines)}”不属于{rule.article}所列的认定（“{rule.quote}”），不满足“{rule.title}”。"
         return result(rule, "fail", facts, actual=lines, required="相关认定", message=msg)
+    if _said_none(fact):  # 无 was written: no recognition, said so, not a field left blank
+        msg = f"已获认定填写“{(fact.raw or '无').strip()}”，没有{rule.article}所列的认定，不满足“{rule.title}”。"
+        return result(rule, "fail", facts, actual=[], required="相关认定", message=msg)
     return result(rule, "fail", facts, actual=[], required="相关认定", message=f"未填写任何已获认定，不满足“{rule.title}”。")
 
 
