@@ -67,6 +67,31 @@ def test_a_bare_amount_under_a_label_without_unit_is_read_with_an_inferred_unit_
     assert doc["verdict"] != "eligible"
 
 
+@pytest.mark.parametrize(
+    ("note", "written", "read"),
+    [("金额单位：元", "3,200,000.00", 320.0), ("（单位：万元）", "320", 320.0), ("单位: 人民币万元", "320", 320.0)],
+)
+def test_a_money_unit_stated_once_above_the_form_is_the_unit_of_its_bare_amounts(
+    tmp_path: Path, note: str, written: str, read: float
+):
+    # 金额单位：元 under the title, then 资产总额 | 3,200,000.00: the form says its unit, nobody guesses
+    cells = {"A2": note, "D12": written}
+    folder = _copy(tmp_path, "liaoning_eligible", cells, drop=("01申请报告.docx", "审计报告2025.pdf"))
+    doc = _check(folder)
+    fact = doc["facts"]["total_assets"]
+    assert (fact["value"], fact["unit"], fact["evidence"]["how"]) == (read, "万元", "typed")
+    assert _condition(doc, "total_assets")["status"] == "pass"
+    assert doc["facts"]["staff_total"]["value"] == 15  # a count is not an amount: 15人 stays 15
+
+
+def test_two_money_units_stated_above_the_form_settle_nothing(tmp_path: Path):
+    folder = _copy(
+        tmp_path, "liaoning_eligible", {"A2": "金额单位：元", "C2": "单位：万元", "D12": "3,200,000.00"},
+        drop=("01申请报告.docx", "审计报告2025.pdf"),
+    )  # fmt: skip
+    assert _check(folder)["facts"]["total_assets"]["evidence"]["how"] == "unit_inferred"
+
+
 def test_a_bare_amount_set_against_the_word_form_is_quoted_as_written_not_as_its_inferred_reading(tmp_path: Path):
     # sources.differ said 申请表.xlsx 基本信息!D12为“3200000万元”: a figure nobody wrote
     doc = _check(_copy(tmp_path, "liaoning_eligible", {"D12": "3,200,000.00"}))

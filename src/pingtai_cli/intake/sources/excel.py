@@ -76,6 +76,7 @@ from pingtai_cli.intake.sources.units import (
     parse_text,
     parse_value,
     scale_inferred,
+    unit_info,
 )
 
 
@@ -712,6 +713,7 @@ class _Reader:
     # -- facts by label
 
     def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
+        money = _sheet_unit(grid)  # 金额单位：万元 above the form: the unit of its bare amounts
         for r in range(grid.height):
             if r in skip:
                 continue
@@ -730,7 +732,7 @@ class _Reader:
                 at = None if hit is None else _value_cell(grid, r, c)
                 if hit is None or at is None:
                     continue
-                unit = hit.unit or _unit_beside(grid, *at)
+                unit = hit.unit or _unit_beside(grid, *at) or _money_unit(hit.key, money)
                 self._add(
                     hit, _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym)
                 )
@@ -866,6 +868,31 @@ def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
     if (ar, ac) != (r, c) and not is_empty(value) and not _label_like(value):
         return ar, ac
     return None
+
+
+# `金额单位：万元`, `（单位：元）` on a line of its own: the form's statement of its amounts' unit
+_SHEET_UNIT_RE = re.compile(r"[(（]?(?:金额|货币)?单位[:：]\s*(元|万元|亿元|人民币万元|人民币元)[)）]?")
+_SHEET_UNIT_ROWS = 6  # such a note stands above the form, under its title
+
+
+def _sheet_unit(grid: Grid) -> str | None:
+    """The money unit a sheet states once near its top, when it states exactly one."""
+    found = set()
+    for r in range(min(grid.height, _SHEET_UNIT_ROWS)):
+        for _, text in grid.filled(r):
+            if isinstance(text, str) and (m := _SHEET_UNIT_RE.fullmatch("".join(text.split()))):
+                found.add(m.group(1).removeprefix("人民币"))
+    return found.pop() if len(found) == 1 else None
+
+
+def _money_unit(key: str, unit: str | None) -> str | None:
+    """`unit` for a key kept in money (资产总额, 融资总额), not for counts, areas or shares."""
+    if unit is None:
+        return None
+    fk = vocab.get().facts.get(key)
+    if fk is None or fk.kind != "number" or not fk.unit or not is_unit(fk.unit):
+        return None
+    return unit if unit_info(fk.unit)[0] == unit_info(unit)[0] else None
 
 
 def _unit_beside(grid: Grid, r: int, c: int) -> str | None:
