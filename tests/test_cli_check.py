@@ -263,3 +263,18 @@ def test_a_licence_photo_over_the_pixel_limit_is_for_review_not_invalid(tmp_path
     args = (str(dossier), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "--max-megapixels", "1")
     licence = _material(json.loads(run(*args).stdout), "business_license")
     assert licence["status"] == "review" and "超过上限" in licence["problems"][0]
+
+
+def test_limit_flags_set_their_limits_in_the_limits_units_and_leave_the_others_at_their_defaults():
+    from pingtai_cli.cli.commands.check import limits_from
+    from pingtai_cli.intake.limits import Limits
+
+    given = {"--max-file-mb": 3, "--max-megapixels": 2, "--max-ocr-pages": 5, "--max-files": None}
+    assert limits_from(given) == Limits(max_file_bytes=3 * 2**20, max_pixels=2_000_000, max_ocr_total=5)
+    assert limits_from({"--max-pages": None}) is None
+
+
+@pytest.mark.parametrize(("flag", "most"), [("--max-file-mb", 4096), ("--max-ocr-pages", 1_000_000)])
+def test_a_limit_flag_past_its_largest_value_is_refused_with_the_flag_and_its_largest_value(flag: str, most: int):
+    res = run(str(ELIGIBLE), "-j", "liaoning", "--as-of", "2026-03-15", flag, str(most + 1))
+    assert res.exit_code == 2 and f"{flag} 最大为 {most}，收到 {most + 1}" in str(res.exception)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,29 +25,29 @@ class Fmt(StrEnum):
     xlsx = "xlsx"
 
 
-LIMIT_SCALES = {"max_file_bytes": 2**20, "max_total_bytes": 2**20, "max_pixels": 1_000_000}
-# The largest value each limit flag takes (in the flag's unit): past it a value is a typo, and
-# sizes that large overflow the reads they bound.
-LIMIT_MAXIMA = {
-    "max_files": ("--max-files", 1_000_000),
-    "max_pages": ("--max-pages", 1_000_000),
-    "max_file_bytes": ("--max-file-mb", 4096),
-    "max_total_bytes": ("--max-total-mb", 65536),
-    "max_ocr_total": ("--max-ocr-pages", 1_000_000),
-    "max_pixels": ("--max-megapixels", 1000),
+# Each limit flag: the Limits field it sets, how many of the field's units one of the flag's is
+# (sizes are given in MB, pixels in millions), and the largest value it takes: past it a value is
+# a typo, and sizes that large overflow the reads they bound.
+LIMIT_FLAGS: dict[str, tuple[str, int, int]] = {
+    "--max-files": ("max_files", 1, 1_000_000),
+    "--max-pages": ("max_pages", 1, 1_000_000),
+    "--max-file-mb": ("max_file_bytes", 2**20, 4096),
+    "--max-total-mb": ("max_total_bytes", 2**20, 65536),
+    "--max-ocr-pages": ("max_ocr_total", 1, 1_000_000),
+    "--max-megapixels": ("max_pixels", 1_000_000, 1000),
 }
 
 
-def limits_from(**flags: int | None) -> Any:
-    """CLI limit flags → dossier.Limits (defaults kept for flags not given).
-
-    Keys are Limits fields; byte sizes come in MB and pixels in millions.
-    """
-    for key, value in flags.items():
-        option, most = LIMIT_MAXIMA.get(key, (key, None))
-        if value is not None and most is not None and value > most:
-            raise PingtaiError(f"{option} 最大为 {most}，收到 {value}")
-    changes = {k: v * LIMIT_SCALES.get(k, 1) for k, v in flags.items() if v is not None}
+def limits_from(given: Mapping[str, int | None]) -> Any:
+    """The limit flags' values, by flag → dossier.Limits (defaults kept for flags not given)."""
+    changes = {}
+    for flag, value in given.items():
+        if value is None:
+            continue
+        field, scale, most = LIMIT_FLAGS[flag]
+        if value > most:
+            raise PingtaiError(f"{flag} 最大为 {most}，收到 {value}")
+        changes[field] = value * scale
     if not changes:
         return None
     from dataclasses import replace
@@ -79,6 +80,31 @@ def run_batch(paths: list[Path], job: Any, quiet: bool, encode_json: bool = Fals
         with PlainProgress(len(dossiers)) as lines:
             return batch.check_all(dossiers, job, lines.finished, lines.started)
     return batch.check_all(dossiers, job)
+
+
+def batch_options(
+    as_of: str | None,
+    rulesets_dir: Path | None,
+    timeout: float | None,
+    jobs: int,
+    scheduler: str | None,
+    no_cache: bool,
+    quiet: bool,
+    encode_json: bool = False,
+) -> dict[str, Any]:
+    """The batch flags `check` and `fill-forms` share, as the Python API's keywords (check_batch,
+    fill_forms take them alike): the day and rules checked against, the time limit, workers,
+    cluster and cache; and how the CLI runs the batch, progress and messages on stderr."""
+    return {
+        "as_of": as_of,
+        "rulesets_dir": rulesets_dir,
+        "timeout": timeout,
+        "jobs": jobs,
+        "scheduler": scheduler,
+        "use_cache": not no_cache,
+        "say": lambda message: echo(message, err=True),
+        "run": lambda paths, job: run_batch(paths, job, quiet, encode_json),
+    }
 
 
 def _stderr() -> Any:
@@ -179,25 +205,20 @@ def check(
     from pingtai_cli.core.deadline import check_seconds
 
     timeout = check_seconds(timeout)
-    limits = limits_from(
-        max_files=max_files,
-        max_pages=max_pages,
-        max_file_bytes=max_file_mb,
-        max_total_bytes=max_total_mb,
-        max_ocr_total=max_ocr_pages,
-        max_pixels=max_megapixels,
-    )
+    limits = limits_from({
+        "--max-files": max_files,
+        "--max-pages": max_pages,
+        "--max-file-mb": max_file_mb,
+        "--max-total-mb": max_total_mb,
+        "--max-ocr-pages": max_ocr_pages,
+        "--max-megapixels": max_megapixels,
+    })
+    json_out = fmt in (Fmt.json, Fmt.jsonl)
     checked = check_batch(
         paths,
         jurisdiction,
-        as_of=as_of,
-        rulesets_dir=rulesets_dir,
         limits=limits,
-        use_cache=not no_cache,
-        timeout=timeout,
-        jobs=jobs,
-        scheduler=scheduler,
-        run=lambda given, job: run_batch(given, job, quiet, encode_json=fmt in (Fmt.json, Fmt.jsonl)),
+        **batch_options(as_of, rulesets_dir, timeout, jobs, scheduler, no_cache, quiet, encode_json=json_out),
     )
     results = checked.results
     if results:

@@ -66,7 +66,7 @@ def fill_forms(
     退出码 0 已生成；1 有卷宗无法读取而被跳过（其余照常生成）；2 无法执行。
     """
     from pingtai_cli.api.forms import fill_forms as fill
-    from pingtai_cli.cli.commands.check import run_batch
+    from pingtai_cli.cli.commands.check import batch_options
 
     result = fill(
         dossiers,
@@ -75,16 +75,9 @@ def fill_forms(
         template_dir=template_dir,
         force=force,
         pdf=pdf,
-        as_of=as_of,
-        rulesets_dir=rulesets_dir,
-        timeout=timeout,
-        jobs=jobs,
         include_all=include_all,
         survey_seed=survey_seed,
-        use_cache=not no_cache,
-        scheduler=scheduler,
-        say=err,
-        run=lambda paths, job: run_batch(paths, job, quiet),
+        **batch_options(as_of, rulesets_dir, timeout, jobs, scheduler, no_cache, quiet),
     )
     for p in result.written:
         echo(str(p))
