@@ -17,6 +17,8 @@ Jurisdiction = Annotated[
         "--jurisdiction", "-j", metavar="地区", help="地区键（pingtai rules list 列出全部，含 --rulesets-dir 中的）"
     ),
 ]
+# the same key, where a command takes it as its argument (`rules show KEY`, `rules test KEY`)
+JurisdictionKey = Annotated[str, typer.Argument(help="地区键（pingtai rules list 列出全部）。")]
 RulesetsDir = Annotated[
     Path | None,
     typer.Option(

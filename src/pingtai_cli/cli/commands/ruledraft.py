@@ -44,7 +44,7 @@ def new(
 
 @rules_app.command("test")
 def test_cases(
-    key: Annotated[str, typer.Argument(help="地区键。")],
+    key: opt.JurisdictionKey,
     rulesets_dir: opt.RulesetsDir = None,
 ) -> None:
     """运行规则文件夹中 cases.yaml（或平铺布局 cases/<键>.yaml）的用例：每条规则在给定数据下应得的结果。不通过时退出码 1。"""

@@ -23,6 +23,8 @@ from pingtai_cli.cli import echo, printable, rules_app
 from pingtai_cli.cli import options as opt
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="判断是否现行所依据的日期（YYYY-MM-DD），默认今天。")]
+# `--format` of list, show and explain (each command its own choices: FormatFlag goes with its enum)
+FormatFlag = typer.Option("--format", "-f", help="输出格式。")
 
 
 class ListFormat(StrEnum):
@@ -94,7 +96,7 @@ _LIST_LAYOUT: tuple[dict[str, Any], ...] = (
 
 @rules_app.command("list")
 def list_rulesets(
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="输出格式。")] = ListFormat.table,
+    fmt: Annotated[ListFormat, FormatFlag] = ListFormat.table,
     rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
@@ -125,8 +127,8 @@ def list_rulesets(
 
 @rules_app.command("show")
 def show(
-    key: Annotated[str, typer.Argument(help="地区键（pingtai rules list 列出全部）。")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="输出格式。")] = ShowFormat.table,
+    key: opt.JurisdictionKey,
+    fmt: Annotated[ShowFormat, FormatFlag] = ShowFormat.table,
     rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
@@ -158,7 +160,7 @@ def show(
 @rules_app.command("explain")
 def explain(
     code: Annotated[str, typer.Argument(help="规则编号，如 NA-B03、XC-M05、SG-P01、HL-R01。")],
-    fmt: Annotated[ExplainFormat, typer.Option("--format", "-f", help="输出格式。")] = ExplainFormat.text,
+    fmt: Annotated[ExplainFormat, FormatFlag] = ExplainFormat.text,
     rulesets_dir: opt.RulesetsDir = None,
     as_of: AsOf = None,
 ) -> None:
