@@ -8,21 +8,19 @@ Content-Security-Policy meta tag forbids scripts and remote loads as a second wa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, Unpack
 
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.core.version import __version__
-from pingtai_cli.outputs.report.labels import check_lang, generated_line, t
+from pingtai_cli.outputs.report.labels import t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
-    build_view,
+    ReportOptions,
     counts,
+    document,
     fact_rows,
     file_rows,
-    index_rows,
-    tally,
 )
 
 
@@ -40,29 +38,22 @@ def _template() -> Any:
     return env.get_template("report.html.j2")
 
 
-def render_html(
-    results: Sequence[CheckResult],
-    *,
-    verbose: bool = False,
-    lang: str = "zh",
-    today: date | None = None,
-) -> str:
+def render_html(results: Sequence[CheckResult], **options: Unpack[ReportOptions]) -> str:
     """The whole report as one HTML document (several dossiers: one section each, a page apiece in print)."""
-    check_lang(lang)
-    views = [build_view(r, lang) for r in results]
+    doc = document(results, **options)
+    lang = doc.lang
     title = t("label.title", lang)
-    if len(views) == 1:
-        title += f" — {views[0].org}"
-    index = index_rows(views) if len(views) > 1 else None
+    if len(doc.views) == 1:
+        title += f" — {doc.views[0].org}"
     return _template().render(
-        views=views,
-        index=index,
-        tally=tally(list(results), lang) if index else None,
+        views=doc.views,
+        index=doc.index,
+        tally=doc.tally,
         groups=GROUPS,
         lang=lang,
         title=title,
         version=__version__,
-        generated=generated_line(lang, today),
+        generated=doc.generated,
         t=lambda key, **kw: t(key, lang, **kw),
         counts=counts,
         fact_rows=fact_rows,

@@ -10,20 +10,20 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import date
+from typing import Unpack
 
 from pingtai_cli.core.models import CheckResult
-from pingtai_cli.outputs.report.labels import check_lang, generated_line, t
+from pingtai_cli.outputs.report.labels import t
 from pingtai_cli.outputs.report.view import (
     GROUPS,
+    Document,
+    ReportOptions,
     ResultView,
     Row,
-    build_view,
     counts,
+    document,
     fact_rows,
     file_rows,
-    index_rows,
-    tally,
 )
 
 _MD_PUNCT = re.compile(r"([\\`*_\[\]|~#$])")
@@ -48,37 +48,30 @@ def _table(heads: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def render_markdown(
-    results: Sequence[CheckResult],
-    *,
-    verbose: bool = False,
-    lang: str = "zh",
-    today: date | None = None,
-) -> str:
+def render_markdown(results: Sequence[CheckResult], **options: Unpack[ReportOptions]) -> str:
     """Several dossiers: an index first (counts per verdict, a row per dossier); then one section
     per dossier, then the generated-by line."""
-    check_lang(lang)
-    views = [build_view(r, lang) for r in results]
-    parts = [_one(v, verbose) for v in views]
-    if len(views) > 1:
-        parts.insert(0, _index(views, list(results), lang))
-    footer = generated_line(lang, today)
-    return "\n---\n\n".join(parts) + f"\n---\n\n*{esc(footer)}*\n"
+    doc = document(results, **options)
+    parts = [_one(v, doc.verbose) for v in doc.views]
+    if doc.index is not None:
+        parts.insert(0, _index(doc))
+    return "\n---\n\n".join(parts) + f"\n---\n\n*{esc(doc.generated)}*\n"
 
 
-def _index(views: list[ResultView], results: list[CheckResult], lang: str) -> str:
+def _index(doc: Document) -> str:
     """As the HTML index: the count per verdict, then dossier, org, credit code, verdict, key gaps."""
-    tl = tally(results, lang)
+    lang, tl, index = doc.lang, doc.tally, doc.index
+    assert tl is not None and index is not None  # the index and the tally come together
     counts_row = [
         f"{n}{t('label.of_which_error', lang, n=tl.unreadable) if verdict == 'incomplete' and tl.unreadable else ''}"
         for verdict, _, n in tl.per_verdict
     ]
-    lines = [f"# {esc(t('label.summary', lang, n=len(views)))}", ""]
+    lines = [f"# {esc(t('label.summary', lang, n=len(doc.views)))}", ""]
     lines += _table([word for _, word, _ in tl.per_verdict] + [t("label.total", lang)], [[*counts_row, str(tl.total)]])
     if tl.duplicates:
         lines += [esc(t("label.duplicates", lang, n=tl.duplicates).strip()), ""]
     heads = [t(k, lang) for k in ("col.no", "label.dossier", "col.org", "col.credit_code", "col.verdict", "col.gaps")]
-    rows = [[str(r.no), r.dossier, r.org, r.credit_code, r.verdict_word, "；".join(r.gaps) or "—"] for r in index_rows(views)]
+    rows = [[str(r.no), r.dossier, r.org, r.credit_code, r.verdict_word, "；".join(r.gaps) or "—"] for r in index]
     return "\n".join(lines + _table(heads, rows))
 
 

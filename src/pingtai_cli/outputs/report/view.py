@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import (
@@ -24,7 +25,7 @@ from pingtai_cli.core.models import (
     MaterialResult,
     RuleResult,
 )
-from pingtai_cli.outputs.report.labels import t
+from pingtai_cli.outputs.report.labels import check_lang, generated_line, t
 from pingtai_cli.vocab import label_of, unit_of, value_word
 
 Group = Literal["basic", "functions", "exclusions", "materials", "consistency"]
@@ -590,3 +591,41 @@ def index_rows(views: list[ResultView]) -> list[IndexRow]:
         credit = str(code.value) if code is not None else ""
         out.append(IndexRow(f"dossier-{i}", i, v.dossier, v.org, credit, v.verdict, v.verdict_word, key_gaps(v.result)))
     return out
+
+
+class ReportOptions(TypedDict, total=False):
+    """The keywords of a whole report in a document format (render_html, render_markdown)."""
+
+    verbose: bool
+    lang: str
+    today: date | None  # the generated-by line's date (tests fix it)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a whole report shows, as HTML or Markdown: a view per dossier; with several, the
+    index and the count per verdict first; the generated-by line last."""
+
+    views: list[ResultView]
+    index: list[IndexRow] | None  # None: one dossier, no index
+    tally: Tally | None
+    generated: str
+    lang: str
+    verbose: bool
+
+
+def document(
+    results: Sequence[CheckResult], *, verbose: bool = False, lang: str = "zh", today: date | None = None
+) -> Document:
+    """The parts of a whole report, in the language asked for (an unknown one is refused)."""
+    check_lang(lang)
+    views = [build_view(r, lang) for r in results]
+    several = len(views) > 1
+    return Document(
+        views,
+        index_rows(views) if several else None,
+        tally(list(results), lang) if several else None,
+        generated_line(lang, today),
+        lang,
+        verbose,
+    )
