@@ -39,6 +39,12 @@ def test_current_and_non_current_subtotals_are_not_the_total() -> None:
     assert balance_total(page).assets.wan == pytest.approx(320.0)  # type: ignore[union-attr]
 
 
+
+def test_a_scan_with_spaces_between_the_characters_reads_the_total_not_a_subtotal_and_checks_it() -> None:
+    page = HEAD + "单位：元\n流 动 资 产 合 计 2,080,000.00\n资 产 总 计 3,200,000.00\n负 债 和 股 东 权 益 合 计 3,200,000.00"
+    total = balance_total(page)
+    assert total is not None and total.assets.wan == pytest.approx(320.0) and total.agrees is True
+
 @pytest.mark.parametrize(
     "row",
     ["资产总计 38", "资产总计 2025年", "资产总计 3 页"],

@@ -32,13 +32,21 @@ _UNIT_LINE_RE = re.compile(rf"(?:金额|货币|计量)?单位\s*[:：]?\s*(?:人
 _HEADER_UNIT_RE = re.compile(rf"[(（]\s*(?:单位\s*[:：]?\s*)?(?:人民币)?\s*{_UNIT}\s*[)）]")
 # words that make a row a header row, not an amount row
 _HEADER_WORD_RE = re.compile(r"余额|金额|期末|年末|期初|年初|本期|上期|项目|行次|资产")
-# 资产总计 (also 资产总额, 资产合计; OCR spaces between the characters)
-_ASSETS_RE = re.compile(r"资\s*产\s*(?:总\s*计|总\s*额|合\s*计)")
+
+
+def _ocr(*words: str) -> str:
+    """The words in this order as a scan reads them: OCR puts spaces between any two characters
+    (资 产 总 计). A word written `总计|合计` is either."""
+    return r"\s*".join("(?:" + "|".join(r"\s*".join(w) for w in word.split("|")) + ")" for word in words)
+
+
+# 资产总计 (also 资产总额, 资产合计)
+_ASSETS_RE = re.compile(_ocr("资产", "总计|总额|合计"))
 # subtotals that contain 资产合计 but are not the total: 流动资产合计, 净资产合计 …
-_NOT_TOTAL_RE = re.compile(r"(?:流\s*动|非\s*流\s*动|其\s*他|递\s*延|净)\s*资\s*产\s*合\s*计")
+_NOT_TOTAL_RE = re.compile(_ocr("流动|非流动|其他|递延|净", "资产合计"))
 # the other side of the sheet: 负债和所有者权益（或股东权益）总计
 _EQUITY_RE = re.compile(
-    r"负\s*债\s*(?:和|及|与)\s*(?:所\s*有\s*者|股\s*东)\s*权\s*益\s*(?:[(（][^)）\n]{0,12}[)）])?\s*(?:总\s*计|合\s*计)"
+    _ocr("负债", "和|及|与", "所有者|股东", "权益") + r"\s*(?:[(（][^)）\n]{0,12}[)）])?\s*" + _ocr("总计|合计")
 )
 # an amount as printed: 1,250.00 / 12，500 / -3.5 / 800万元 (a trailing 年 marks a year, not an amount)
 _NUMBER_RE = re.compile(
