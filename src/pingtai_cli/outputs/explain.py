@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError, UnknownRule
 from pingtai_cli.core.fmt import fmt
+from pingtai_cli.core.nested import map_leaves
 from pingtai_cli.engine.cases import run_case
 from pingtai_cli.outputs.describe import (
     count_text,
@@ -196,13 +197,8 @@ def _synth(rule: Rule, passing: bool) -> dict[str, Any] | None:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    return value
+    """A case's facts as JSON holds them: dates as ISO text, keys as text."""
+    return map_leaves(value, lambda v: v.isoformat() if isinstance(v, date) else v, key=str)
 
 
 def run_example(rs: Ruleset, code: str, case: Any, source: str) -> dict[str, Any]:

@@ -20,6 +20,8 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from pingtai_cli.core.nested import map_leaves
+
 if TYPE_CHECKING:  # names the annotations use that only the validating models give a meaning to
     from pydantic import Field
 
@@ -92,13 +94,7 @@ CLASSES: dict[str, type[Record]] = {}
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, Record):
-        return value.model_dump()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
+    return map_leaves(value, lambda v: v.model_dump() if isinstance(v, Record) else v)
 
 
 # ---------------------------------------------------------------- conversion
@@ -106,14 +102,14 @@ def _plain(value: Any) -> Any:
 
 def from_model(obj: Any) -> Any:
     """A validated pydantic object (and everything in it) as the plain classes here."""
+    return map_leaves(obj, _from_one_model)
+
+
+def _from_one_model(obj: Any) -> Any:
     fields = getattr(type(obj), "model_fields", None)
-    if fields is not None:
-        return CLASSES[type(obj).__name__](**{n: from_model(getattr(obj, n)) for n in fields})
-    if isinstance(obj, list):
-        return [from_model(v) for v in obj]
-    if isinstance(obj, dict):
-        return {k: from_model(v) for k, v in obj.items()}
-    return obj
+    if fields is None:
+        return obj
+    return CLASSES[type(obj).__name__](**{n: from_model(getattr(obj, n)) for n in fields})
 
 
 def _encode(value: Any) -> Any:
