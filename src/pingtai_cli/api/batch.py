@@ -23,6 +23,8 @@ from pingtai_cli.engine.duplicates import duplicate_findings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
+Told = Callable[[Path], None]  # told of a dossier as it starts (on_start) or finishes (progress)
+AsFinished = Iterator[tuple[int, list[CheckResult]]]  # (index, results) per dossier as each finishes
 
 
 @dataclass
@@ -241,9 +243,9 @@ def _stripped(result: CheckResult) -> CheckResult:
 def run(
     paths: list[Path],
     job: Job,
-    progress: Callable[[Path], None] | None = None,
-    on_start: Callable[[Path], None] | None = None,
-) -> Iterator[tuple[int, list[CheckResult]]]:
+    progress: Told | None = None,
+    on_start: Told | None = None,
+) -> AsFinished:
     """Yield (index, results) per dossier as they finish (`on_start`, `progress`: told of each).
 
     One dossier without a time limit is checked in this process; anything else goes to
@@ -307,10 +309,10 @@ def _wait(objects: list[Any], timeout: float | None) -> list[Any]:
 def _pool(
     paths: list[Path],
     job: Job,
-    progress: Callable[[Path], None] | None,
-    on_start: Callable[[Path], None] | None = None,
+    progress: Told | None,
+    on_start: Told | None = None,
     meanwhile: Callable[[], None] | None = None,
-) -> Iterator[tuple[int, list[CheckResult]]]:
+) -> AsFinished:
     """The workers of a batch, each fed its next dossier by this process down its own pipe."""
     import multiprocessing as mp  # here, not at the top: one dossier (or --jobs 1) never needs it
 
@@ -433,8 +435,8 @@ def announce(paths: list[Path], job: Job, say: Callable[[str], None]) -> list[Pa
 def check_all(
     dossiers: list[Path],
     job: Job,
-    progress: Callable[[Path], None] | None = None,
-    on_start: Callable[[Path], None] | None = None,
+    progress: Told | None = None,
+    on_start: Told | None = None,
 ) -> list[CheckResult]:
     """Every dossier's results in the order given, the same applicant's copies marked as duplicates."""
 

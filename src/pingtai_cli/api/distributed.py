@@ -21,13 +21,15 @@ from __future__ import annotations
 import queue
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.core.version import __version__
+
+if TYPE_CHECKING:
+    from pingtai_cli.api.batch import AsFinished, Told
 
 CONNECT_TIMEOUT = "10s"
 RESTART_TIMEOUT = 60  # seconds for a nanny to replace a worker stopped past the time limit
@@ -89,9 +91,9 @@ def _check_workers(client: Any, address: str) -> None:
 def run_on_cluster(
     paths: list[Path],
     job: Any,
-    progress: Callable[[Path], None] | None = None,
-    on_start: Callable[[Path], None] | None = None,
-) -> Iterator[tuple[int, list[CheckResult]]]:
+    progress: Told | None = None,
+    on_start: Told | None = None,
+) -> AsFinished:
     """Yield (index, results) per dossier as the cluster finishes them (`on_start`, `progress`:
     told of each); a lost task, or one past the time limit, is an error result."""
     from dataclasses import replace
@@ -120,9 +122,9 @@ def _follow(
     paths: list[Path],
     job: Any,
     events: queue.Queue[tuple[str, Any]],
-    progress: Callable[[Path], None] | None,
-    on_start: Callable[[Path], None] | None,
-) -> Iterator[tuple[int, list[CheckResult]]]:
+    progress: Told | None,
+    on_start: Told | None,
+) -> AsFinished:
     from pingtai_cli.api.batch import _TIMED_OUT, BATCH_TIMEOUT, _errors
 
     limit = BATCH_TIMEOUT if job.timeout is None else job.timeout
