@@ -35,6 +35,24 @@ def text_pdf(pages: list[list[str]], **canvas_kw: Any) -> bytes:
     return buf.getvalue()
 
 
+def table_pdf(above: list[str], rows: list[tuple[str, str]]) -> bytes:
+    """A one-page text PDF: `above` as lines, then a ruled two-column table of `rows` (as a
+    申请报告 prints its 申请表: a title, a unit note, the form)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=12, leading=18)
+    table = Table([list(r) for r in rows], colWidths=[150, 250])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build([*(Paragraph(line, style) for line in above), table])
+    return buf.getvalue()
+
+
 def encrypted_pdf(text: str = "机密") -> bytes:
     """A one-page PDF that opens only with a password."""
     from reportlab.lib.pdfencrypt import StandardEncryption

@@ -462,3 +462,32 @@ def test_quiet_json_from_results_stripped_in_the_workers_is_that_of_whole_result
     stripped[0].findings.pop()  # changed behind its JSON: no dump of what is left could stand for it
     with pytest.raises(RuntimeError):
         compact(stripped[0])
+
+
+class _NoRebuild(Exception):
+    """Pickles (its args are one string) but does not unpickle (its constructor wants two)."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(a)
+
+
+def _unpicklable(path: Path, job: batch.Job) -> list:
+    results = batch.check_path(path, job)
+    results[0].source = (lambda: None) if path.name == "d1" else None  # a lambda does not pickle
+    if path.name == "d3":
+        results[0].source = _NoRebuild("x", "y")  # pickles in the worker, fails in the parent
+    return results
+
+
+def test_a_result_that_cannot_be_sent_back_is_its_dossiers_error_and_the_batch_goes_on(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    intake = make_intake(tmp_path / "intake", {name: ELIGIBLE.name for name in ("d1", "d3", "d5")})
+    paths = sorted(p for p in intake.iterdir())
+    job = batch.Job(["liaoning"], date(2026, 3, 15), jobs=2, timeout=60, task=_unpicklable)
+    got = {paths[i].name: results for i, results in batch.run(paths, job)}
+    assert sorted(got) == ["d1", "d3", "d5"]
+    assert "PicklingError" in got["d1"][0].error or "AttributeError" in got["d1"][0].error, got["d1"][0].error
+    assert "检查结果无法从读取进程传回（TypeError）" in got["d3"][0].error
+    assert got["d5"][0].error is None and got["d5"][0].verdict != "incomplete"
+    assert "Traceback" not in capfd.readouterr().err

@@ -46,7 +46,8 @@ def test_a_dossier_from_another_area_is_flagged_under_each_areas_text():
     assert outside
     for key in outside:
         assert verdicts[key]["text"] == "不适用（不在本地区）", key
-        assert "不在本地区" in gaps[key]["text"]
+        assert "不在本地区：统一社会信用代码" in gaps[key]["text"]
+        assert "注册地址" not in gaps[key]["text"], gaps[key]["text"]  # said once, by its first place
     assert "不在本地区" not in gaps["liaoning"]["text"]
     assert verdicts["liaoning"]["text"] != "不适用（不在本地区）"
 
@@ -59,3 +60,16 @@ def test_a_xuchang_company_is_not_told_it_qualifies_in_shaoguan():
     assert verdicts["shaoguan"]["text"] == "不适用（不在本地区）"
     assert verdicts["xuchang"]["text"] != "不适用（不在本地区）"
     assert "不在本地区：韶关市" in next(r for r in data["rows"] if r["id"] == "dossier_verdict")["diff"]
+
+
+def test_the_table_starts_no_cell_line_with_a_closing_mark():
+    from typer.testing import CliRunner
+
+    from pingtai_cli import cli
+
+    cli._register()
+    args = ["compare-jurisdictions", "--dossier", str(SAMPLE), "--as-of", "2026-03-15"]
+    res = CliRunner().invoke(cli.app, args, env={"COLUMNS": "100"})  # narrow: the cells fold
+    cells = [part.strip() for line in res.stdout.splitlines() for part in line.split("│")[1:-1]]
+    opening = [c for c in cells if c and c[0] in "：，。；、）"]
+    assert cells and not opening, opening[:5]

@@ -399,6 +399,7 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
         "依据条款",
         "证据位置",
         "整改建议",
+        "说明",
     )
     assets = next(r for r in detail if r[3] == "NA-B03" and r[0] == "dossiers/乙")
     assert assets[5:9] == ("不满足", "95万元", "≥ 300万元", "差 205 万元")
@@ -408,6 +409,10 @@ def test_xlsx_has_a_summary_row_per_dossier_and_a_detail_sheet() -> None:
     for row in rows[1:]:
         to_review = [r for r in detail[1:] if r[0] == row[2] and r[5] in ("待审核", "可放宽")]
         assert len(to_review) == row[9], row[:5]
+        # and says what the reviewer must decide (a material's problem stands in its 实际值)
+        assert all(r[12] or (r[2] == "申报材料" and r[6]) for r in to_review), to_review
+    relaxed = next(r for r in detail if r[0] == "dossiers/丁" and r[5] == "可放宽")
+    assert "250万元" in relaxed[12] and "300万元" in relaxed[12], relaxed
 
 
 def test_xlsx_neutralises_formula_strings_from_the_dossier() -> None:

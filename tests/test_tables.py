@@ -136,3 +136,68 @@ def test_a_form_and_a_licence_of_different_kinds_of_body_give_a_finding_naming_b
             message = differ[0].message
             assert "申请表.docx 表1" in message and "营业执照.pdf 第1页" in message
             assert "事业单位" in message and "企业法人" in message and "采用前者" in message
+
+
+# ------------------------------------------------ a unit note written above a report's table
+
+FORM = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "3,200,000.00"), ("从业人数", "15人")]
+
+
+def _report_docx(blocks: list[str | list[tuple[str, str]]]) -> bytes:
+    """A 申请报告: paragraphs (str) and tables (rows of label, value) in the order given."""
+    import docx
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        table = document.add_table(rows=0, cols=2)
+        for label, value in block:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = label, value
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _assets(name: str, data: bytes) -> tuple[float, str | None]:
+    form = process_file(name, data, Limits()).form
+    assert form is not None
+    fact = form.facts["total_assets"]
+    return fact.value, fact.evidence.how  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("above", "rows", "read"),
+    [
+        (["二、申请表", "金额单位：元"], FORM, 320.0),
+        (["平台基本情况表（金额单位：人民币万元）"], [*FORM[:1], ("资产总额", "320"), *FORM[2:]], 320.0),
+        (["（单位：元）"], [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额：3200000", ""), ("从业人数", "15")], 320.0),
+    ],
+)
+def test_a_unit_note_above_a_word_reports_table_is_the_unit_of_its_bare_amounts(
+    above: list[str], rows: list[tuple[str, str]], read: float
+) -> None:
+    data = _report_docx(["申请报告", "一、申请单位的基本情况", *above, rows])
+    assert _assets("申请报告.docx", data) == (pytest.approx(read), "typed")
+
+
+def test_a_unit_note_above_another_table_or_inside_body_text_settles_nothing() -> None:
+    # the note belongs to the table under it; a sentence that mentions 单位：元 is no note
+    other = [("年度", "营业收入"), ("2025", "5,000,000")]
+    for blocks in (
+        ["金额单位：元", other, "二、申请表", FORM],
+        ["三、服务收费标准（单位：元/次）", FORM],  # a price's unit
+        ["本单位近三年的财务数据均经会计师事务所审计，资产负债表以人民币列示（单位：元），利润表、现金流量表另附于后，均与申请表一致。", FORM],
+        ["金额单位：元", "（单位：万元）", FORM],  # two notes that disagree
+    ):
+        assert _assets("申请报告.docx", _report_docx(["申请报告", *blocks])) == (3200000.0, "unit_inferred")
+
+
+def test_a_unit_note_above_a_pdf_reports_ruled_table_is_the_unit_of_its_bare_amounts() -> None:
+    from builders import table_pdf
+
+    data = table_pdf(["二、申请表", "金额单位：元"], FORM)
+    assert _assets("申请报告.pdf", data) == (pytest.approx(320.0), "text")
+    assert _assets("申请报告.pdf", table_pdf(["二、申请表"], FORM)) == (3200000.0, "unit_inferred")  # read as written, for review

@@ -181,7 +181,7 @@ def test_common_date_forms_read_as_15_march_2019(raw: object) -> None:
     assert parse_date(raw) == date(2019, 3, 15)
 
 
-@pytest.mark.parametrize("raw", ["2019.03", "2019年3月", "2019-3", "2019/03", 2019.03, 2019.3])
+@pytest.mark.parametrize("raw", ["2019.03", "2019年3月", "2019-3", "2019/03", 2019.03, 2019.3, "二〇一九年三月", "二零一九年三月"])
 def test_year_and_month_mean_the_first_of_that_month(raw: object) -> None:
     assert parse_date(raw) == date(2019, 3, 1)
 
@@ -192,7 +192,8 @@ def test_year_and_month_mean_the_first_of_that_month(raw: object) -> None:
         "2019-02-30",
         "3/15/2019",
         "去年",
-        "二〇一九年三月",
+        "二〇一九年",  # a year alone
+        "二〇一九年三月十十日",
         2019,
         2019.1,
         12,
@@ -218,6 +219,18 @@ def test_dates_round_trip_through_every_written_form(d: date) -> None:
         assert parse_date(text) == d
     serial = (d - date(1899, 12, 30)).days
     assert parse_date(float(serial)) == d
+    assert parse_date(_in_chinese_numerals(d)) == d  # as a signed document dates itself
+
+
+def _in_chinese_numerals(d: date) -> str:
+    """二〇一九年三月十五日: the year digit by digit; month and day as spoken (十, 十五, 二十, 三十一)."""
+    digits = "〇一二三四五六七八九"
+
+    def spoken(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (digits[ones] if ones else "")
+
+    return "".join(digits[int(c)] for c in str(d.year)) + f"年{spoken(d.month)}月{spoken(d.day)}日"
 
 
 @given(RAW_VALUES)

@@ -271,3 +271,17 @@ def test_a_prior_recognition_written_as_none_settles_the_exclusion_and_a_blank_o
     assert not any("已获认定" in r for r in said["reasons"])
     blank = _check(_copy(tmp_path / "b", "xuchang_unstamped", {"B19": None}), "xuchang")
     assert [(e["id"], e["status"]) for e in blank["exclusions"]] == [("XC-X01", "missing")]
+
+
+def test_a_bare_amount_is_shown_as_written_and_its_message_opens_with_the_question(tmp_path: Path):
+    # the row said 3200000万元 / 要求 ≥ 100万元 and the message 资产总额 3200000万元，不低于100万元。:
+    # the guess stated as the dossier's figure before the question came
+    from pingtai_cli.outputs.report.terminal import render_text
+
+    folder = _copy(tmp_path, "liaoning_eligible", {"D12": "3,200,000.00"}, drop=("01申请报告.docx", "审计报告2025.pdf"))
+    result = check_dossier(folder, "liaoning", as_of=AS_OF)
+    assets = _condition(result.to_dict(), "total_assets")
+    assert assets["message"].startswith("申请表.xlsx 基本信息!D12填写“3,200,000.00”，未注明单位"), assets["message"]
+    text = render_text([result], width=200)
+    row = next(line for line in text.splitlines() if "资产总额不低于" in line)
+    assert "“3,200,000.00”（未注明单位）" in row and "3200000万元" not in row, row

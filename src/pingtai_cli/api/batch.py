@@ -129,6 +129,7 @@ def _check_in_time(path: Path, job: Job, limit: float) -> list[CheckResult]:
 
 
 _TIMED_OUT = "超过单个卷宗时限 {limit:g} 秒，已中止"
+_UNSENT = "检查结果无法从读取进程传回"
 
 
 def _errors(path: Path, job: Job, reason: str) -> list[CheckResult]:
@@ -198,7 +199,11 @@ def _worker(conn: Any, job: Job, parent: int | None = None, others: tuple[Any, .
         if item is None:
             return
         index, path = item
-        conn.send((index, _encoded(_safe_check(Path(path), job), job)))
+        results = _encoded(_safe_check(Path(path), job), job)
+        try:
+            conn.send((index, results))
+        except Exception as e:  # a result that does not pickle: pickling fails before a byte is sent
+            conn.send((index, _errors(Path(path), job, f"{_UNSENT}（{type(e).__name__}）")))
 
 
 def _encoded(results: list[CheckResult], job: Job) -> list[CheckResult]:
@@ -358,7 +363,15 @@ def _pool(
         """Every message `w` has sent; False once its pipe has ended (the worker is gone)."""
         try:
             while w.conn.poll(0):
-                index, results = w.conn.recv()
+                try:
+                    index, results = w.conn.recv()
+                except (EOFError, OSError):
+                    raise
+                except Exception as e:  # bytes that do not unpickle here, read whole: the pipe goes on
+                    if not w.held:
+                        continue
+                    index = w.held[0]  # a worker answers in the order it was given them
+                    results = _errors(paths[index], job, f"{_UNSENT}（{type(e).__name__}）")
                 w.held.remove(index)
                 report(index, results)
                 if w.held:

@@ -76,8 +76,8 @@ def _unsure_reading(rule: Rule, result: RuleResult, facts: Facts) -> None:
         f"{e.describe()}（{HOW_WORDS.get(e.how or '', e.how or '')}）" for e in fact.sources
     )
     outcome = _status_word(result.status)
-    if any(e.how == "unit_inferred" for e in fact.sources):
-        result.message += _unit_question(rule, result.status, facts, fact)
+    if any(e.how == "unit_inferred" for e in fact.sources):  # the question, not the guess as a fact
+        result.message = _unit_question(rule, result.status, facts, fact).lstrip()
     else:
         result.message += f" 该值读取不确定（{places}），按此读数为“{outcome}”，请核对原件后确认。"
     result.status = "review"

@@ -188,18 +188,18 @@ class FileMemo:
 
         grids = []
         for item in value:
-            if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str)):
                 return None
-            name, rows = item
-            if not (isinstance(rows, list) and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)):
+            name, rows, above = item
+            if not (_strings(rows) and isinstance(above, list) and all(isinstance(a, str) for a in above)):
                 return None
-            grids.append(Grid(name, rows))
+            grids.append(Grid(name, rows, above=above))
         return grids
 
     def set_tables(self, indexes: list[int], grids: list[Grid]) -> None:
         """Only grids of plain text cells (what pdf_grids makes) are kept; others are read again."""
         if all(not g.merges and all(isinstance(c, str) for r in g.rows for c in r) for g in grids):
-            self._put("tables", ",".join(map(str, indexes)), [[g.name, g.rows] for g in grids])
+            self._put("tables", ",".join(map(str, indexes)), [[g.name, g.rows, g.above] for g in grids])
 
     def docx(self) -> dict[str, Any] | None:
         value = self._record["docx"]
@@ -324,10 +324,10 @@ def docx_content(data: bytes, limits: Limits, memo: FileMemo) -> DocxContent:
     recorded = memo.docx()
     if recorded is not None:
         with contextlib.suppress(TypeError, ValueError, KeyError):
-            paragraphs, headings, tables, images, merges = (
+            paragraphs, headings, tables, images, merges, above = (
                 list(recorded[f]) for f in _DOCX_FIELDS
             )
-            content = DocxContent(paragraphs, headings, tables, images, merges)
+            content = DocxContent(paragraphs, headings, tables, images, merges, above)
             if _docx_shaped(content):
                 content.archive = check_zip(data, **kwargs)
                 return content
@@ -336,7 +336,12 @@ def docx_content(data: bytes, limits: Limits, memo: FileMemo) -> DocxContent:
     return content
 
 
-_DOCX_FIELDS = ("paragraphs", "headings", "tables", "images", "merges")
+_DOCX_FIELDS = ("paragraphs", "headings", "tables", "images", "merges", "above")
+
+
+def _strings(rows: Any) -> bool:
+    """Rows of text cells, as a grid of a PDF's tables is kept."""
+    return isinstance(rows, list) and all(isinstance(r, list) and all(isinstance(c, str) for c in r) for r in rows)
 
 
 def _docx_shaped(content: DocxContent) -> bool:
@@ -346,7 +351,9 @@ def _docx_shaped(content: DocxContent) -> bool:
     merges_ok = len(content.merges) == len(content.tables) and all(
         isinstance(m, list) and len(m) == 4 for ms in content.merges for m in ms
     )
-    return rows_ok and merges_ok and all(isinstance(s, str) for s in strings + cells)
+    above = [line for lines in content.above for line in lines]
+    above_ok = len(content.above) == len(content.tables) and all(isinstance(a, list) for a in content.above)
+    return rows_ok and merges_ok and above_ok and all(isinstance(s, str) for s in strings + cells + above)
 
 
 # ---------------------------------------------------------------------------

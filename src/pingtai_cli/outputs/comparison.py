@@ -422,10 +422,13 @@ def gaps_of(result: Any) -> list[str]:
     """What stands between a dossier and recognition, in words: 资产总额差 180 万元; 缺件：审计报告."""
 
     out: list[str] = []
-    if outside_area(result):
-        out.append(f"不在本地区：{result.facts['registered_area'].raw}")
+    outside = outside_area(result)
+    if outside:  # the first place that says so (the credit code, else the address), not every one
+        out.append(f"不在本地区：{str(result.facts['registered_area'].raw).split('；')[0]}")
     for c in result.conditions + result.exclusions:
         label = label_of(c.fields[0]) if c.fields else c.name
+        if outside and "registered_area" in c.fields:
+            continue  # 在许昌市注册登记 not met: said once, above
         if c.status == "fail":
             out.append(f"排除：{c.name}" if c.group == "exclusion" else f"{label}{c.gap}" if c.gap else f"不满足：{c.name}")
         elif c.status == "missing":

@@ -29,6 +29,8 @@ _HEADING_TEXT_RE = re.compile(
     r"第[一二三四五六七八九十百\d]{1,3}[章节部分篇])"
 )
 MAX_HEADING_CHARS = 40
+ABOVE_LINES = 2  # paragraphs kept above a table: its title and a unit note under it
+ABOVE_CHARS = 60  # a longer paragraph is body text, not a table's title or note
 HEAD_BYTES = 64 * 1024  # of each XML part, searched for a DTD before the root element
 
 
@@ -41,6 +43,8 @@ class DocxContent:
     tables: list[list[list[str]]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)  # zip members under word/media/, read lazily
     merges: list[list[list[int]]] = field(default_factory=list)  # per table: [r0, c0, r1, c1]
+    # per table: the short paragraphs just above it, after the previous table (`金额单位：万元`)
+    above: list[list[str]] = field(default_factory=list)
     archive: zipfile.ZipFile | None = field(default=None, repr=False)
 
     @property
@@ -153,10 +157,12 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
     paragraphs = document.paragraphs
     style_ids = [paragraph._p.style for paragraph in paragraphs]  # the style id in w:pPr/w:pStyle
     names, default = _style_names(document, set(style_ids))
+    texts: dict[object, str] = {}  # the paragraph's XML element → its text, for `_above`
     for paragraph, style_id in zip(paragraphs, style_ids, strict=True):
         text = paragraph.text.strip()
         if not text:
             continue
+        texts[paragraph._p] = text
         content.paragraphs.append(text)
         style = names.get(style_id, default)
         heading = heading_of(text, style or "")
@@ -166,7 +172,28 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
         rows, merges = _table_grid(table)
         content.tables.append(rows)
         content.merges.append(merges)
+    content.above = _above(document, texts, len(content.tables))
     return content
+
+
+def _above(document, texts: dict[object, str], count: int) -> list[list[str]]:  # docx Document
+    """For each body table, the last short paragraphs between it and the table before it.
+
+    `document.tables` are the body's own w:tbl children, so walking the body in order lines
+    them up one to one; a long paragraph between ends the run (it is text, not the table's
+    title or its `（单位：万元）`).
+    """
+    from docx.oxml.ns import qn
+
+    found: list[list[str]] = []
+    recent: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            found.append(recent[-ABOVE_LINES:])
+            recent = []
+        elif (text := texts.get(child)) is not None:
+            recent = [*recent, text] if len(text) <= ABOVE_CHARS else []
+    return (found + [[] for _ in range(count)])[:count]
 
 
 def _table_grid(table) -> tuple[list[list[str]], list[list[int]]]:  # table: docx Table

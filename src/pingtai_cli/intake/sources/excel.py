@@ -724,10 +724,8 @@ class _Reader:
                 if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
                     inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
                 for found in inline_hits:
-                    self._add(
-                        found,
-                        _Candidate(found.key, grid.name, r, c, found.inline, found.unit, found.synonym),
-                    )
+                    unit = found.unit or _money_unit(found.key, money)  # `资产总额：320` under 单位：万元
+                    self._add(found, _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym))
                 hit = None if inline_hits else _label_hit(text)
                 at = None if hit is None else _value_cell(grid, r, c)
                 if hit is None or at is None:
@@ -871,18 +869,23 @@ def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
 
 
 # `金额单位：万元`, `（单位：元）` on a line of its own: the form's statement of its amounts' unit
-_SHEET_UNIT_RE = re.compile(r"[(（]?(?:金额|货币)?单位[:：]\s*(元|万元|亿元|人民币万元|人民币元)[)）]?")
+# (not 单位：元/次, a price's unit)
+_SHEET_UNIT_RE = re.compile(r"[(（]?(?:金额|货币)?单位[:：]\s*(元|万元|亿元|人民币万元|人民币元)(?![/／每])[)）]?")
 _SHEET_UNIT_ROWS = 6  # such a note stands above the form, under its title
 
 
 def _sheet_unit(grid: Grid) -> str | None:
-    """The money unit a sheet states once near its top, when it states exactly one."""
+    """The money unit a sheet states once near its top, or a report's table in the lines just
+    above it (`一、基本情况（金额单位：万元）`), when it states exactly one."""
     found = set()
     for r in range(min(grid.height, _SHEET_UNIT_ROWS)):
         for _, text in grid.filled(r):
             if isinstance(text, str) and (m := _SHEET_UNIT_RE.fullmatch("".join(text.split()))):
-                found.add(m.group(1).removeprefix("人民币"))
-    return found.pop() if len(found) == 1 else None
+                found.add(m.group(1))
+    for line in grid.above:  # a title may carry the note at its end: searched, not matched whole
+        found.update(m.group(1) for m in _SHEET_UNIT_RE.finditer("".join(line.split())))
+    units = {unit.removeprefix("人民币") for unit in found}
+    return units.pop() if len(units) == 1 else None
 
 
 def _money_unit(key: str, unit: str | None) -> str | None:

@@ -74,6 +74,9 @@ class Grid:
     name: str
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    # lines written just above the table, outside it (a Word paragraph, a PDF line): where a
+    # report's form states its title and `金额单位：万元`
+    above: list[str] = field(default_factory=list)
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _span: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _filled: list[list[tuple[int, Any]] | None] | None = field(default=None, repr=False)

@@ -48,7 +48,8 @@ def docx_grids(content: DocxContent) -> list[Grid]:
     grids = []
     for i, rows in enumerate(content.tables):
         merges = content.merges[i] if i < len(content.merges) else []
-        grids.append(Grid(f"表{i + 1}", [list(r) for r in rows], [tuple(m) for m in merges]))  # type: ignore[misc]
+        above = content.above[i] if i < len(content.above) else []
+        grids.append(Grid(f"表{i + 1}", [list(r) for r in rows], [tuple(m) for m in merges], list(above)))  # type: ignore[misc]
     return grids
 
 
@@ -104,16 +105,34 @@ def pdf_grids(data: bytes, indexes: Iterable[int]) -> list[Grid]:
             if index >= len(pdf.pages):
                 break
             page = pdf.pages[index]
-            tables = page.extract_tables()
+            tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+            top = float(page.bbox[1])  # the previous table's bottom: a line above a table is below it
             for j, table in enumerate(tables):
-                rows = [["" if c is None else " ".join(str(c).split()) for c in row] for row in table]
-                grids.append(Grid(f"第{index + 1}页表{j + 1}", rows))
+                rows = [["" if c is None else " ".join(str(c).split()) for c in row] for row in table.extract()]
+                above = _lines_between(page, top, table.bbox[1])
+                grids.append(Grid(f"第{index + 1}页表{j + 1}", rows, above=above))
+                top = max(top, table.bbox[3])
             if not tables:
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
                 boxes = [Box(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words]
                 grids.append(boxes_grid(f"第{index + 1}页", boxes))
             page.flush_cache()
     return grids
+
+
+ABOVE_LINES = 2  # lines kept above a PDF table: its title and a unit note under it
+
+
+def _lines_between(page, top: float, bottom: float) -> list[str]:  # page: pdfplumber Page
+    """The last text lines of the page between `top` and `bottom` (a table's top edge)."""
+    if bottom - top < 1:
+        return []
+    try:
+        text = page.crop((page.bbox[0], top, page.bbox[2], bottom)).extract_text() or ""
+    except ValueError:  # a box outside the page's own (a table drawn past its edge)
+        return []
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-ABOVE_LINES:]
 
 
 # compiled on first use (re caches it): only some inputs need it

@@ -10,6 +10,8 @@ none of them guesses. Readings that are conventions rather than plain facts:
   under 1 % is not something these forms ask about. `0.85%` (sign written) is 0.85 %.
 - `150家以上` / `不少于150家` are read as 150 (the bound the applicant states);
   hedges (`约`, `左右`, `150余家`, `超过`) are errors: the rules need a figure.
+- A date in Chinese numerals (`二〇一九年三月十五日`, as signed documents date themselves) is
+  the same date; a year alone (`2019年`) is no date.
 - A date given only as year and month (`2019.03`, `2019年3月`) is held as the first
   of that month, and `names_no_day` tells it apart: the fact carries
   `precision: month`, and no check may take that day as written (derive, consistency).
@@ -404,7 +406,36 @@ def parse_date(raw: object) -> date:
 def _date_text_match(raw: object) -> tuple[str, re.Match[str] | None]:
     """(the text of a written date, the pattern it matches, if any): one reading for both callers."""
     text = _TIME_TAIL_RE.sub("", _as_text(raw)).rstrip(".")
-    return text, next((m for p in _DATE_PATTERNS if (m := p.match(text))), None)
+    written = _arabic_date(text) or text
+    return text, next((m for p in _DATE_PATTERNS if (m := p.match(written))), None)
+
+
+# 二〇一九年三月十五日, as a signed document dates itself: the year digit by digit, month and day
+# as numbers (十五, 二十一, 三十)
+_CN_DATE_RE = re.compile(r"^([〇零○O0一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})[日号])?$")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0, "0": 0}
+
+
+def _arabic_date(text: str) -> str | None:
+    """`二〇一九年三月十五日` → `2019年3月15日`; None for anything else (or a 十 misplaced)."""
+    m = _CN_DATE_RE.match(text)
+    if m is None:
+        return None
+    year = "".join(str(_CN_DIGITS[c]) for c in m[1])
+    parts = [_cn_number(m[2]), _cn_number(m[3]) if m[3] else 0]
+    if None in parts:
+        return None
+    return f"{year}年{parts[0]}月" + (f"{parts[1]}日" if m[3] else "")
+
+
+def _cn_number(text: str) -> int | None:
+    """一 … 九, 十, 十五, 二十, 三十一: a month's or a day's number."""
+    head, ten, tail = text.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(text) or None  # one digit, not 〇
+    high = 1 if head == "" else _CN_DIGITS.get(head)
+    low = 0 if tail == "" else _CN_DIGITS.get(tail)
+    return None if not high or low is None else high * 10 + low
 
 
 def names_no_day(raw: object) -> bool:

@@ -88,6 +88,8 @@ def render_terminal(cmp: Comparison) -> Any:
     from rich.table import Table
     from rich.text import Text
 
+    from pingtai_cli.outputs.report.wrap import Wrapped
+
     table = Table(title="各地认定条件对比", caption=LEGEND, show_lines=False, expand=False)
     table.add_column("条件", style="bold", overflow="fold", min_width=6)
     for c in cmp.columns:
@@ -100,10 +102,9 @@ def render_terminal(cmp: Comparison) -> Any:
                 table.add_section()
             section = row.section
             table.add_row(Text(f"【{section}】", style="bold cyan"), *[""] * (len(cmp.columns) + 1))
-        cells = [Text(c.display(), style=_style(c)) for c in _cells(cmp, row)]
-        table.add_row(
-            row.label, *cells, Text(row.diff, style="dim" if row.diff == "一致" else "yellow")
-        )
+        cells = [Wrapped(Text(c.display(), style=_style(c))) for c in _cells(cmp, row)]
+        diff = Text(row.diff, style="dim" if row.diff == "一致" else "yellow")
+        table.add_row(Wrapped(Text(row.label)), *cells, Wrapped(diff))  # Chinese broken as it is set
     return table
 
 

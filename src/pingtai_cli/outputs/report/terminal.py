@@ -32,6 +32,7 @@ from pingtai_cli.outputs.report.view import (
     main_problems,
     outside_note,
 )
+from pingtai_cli.outputs.report.wrap import Wrapped
 
 TONE_STYLES = {
     "ok": "green",
@@ -130,7 +131,7 @@ def _readings(view: ResultView, verbose: bool) -> RenderableType | None:
             line.append(f"⚠ {t('label.reading_differs', lang)} ", style=TONE_STYLES["warn"])
         line.append(f"{r.code} {r.name}", style="bold")
         line.append(f"（{r.article}）{t('label.colon', lang)}{r.note}")
-        lines.append(_hanging(Text("·"), line, 2))
+        lines.append(_hanging(Text("·"), Wrapped(line), 2))
     return Group(*lines)
 
 
@@ -254,21 +255,26 @@ def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
     indent = "  " + "  " * row.depth
     line = Text()
     line.append(row.name, style="bold" if row.is_problem else "")
+    keep: list[tuple[int, int]] = []  # the value, each file and the article stay on one line
     value = _value_text(row, lang)
     if value:
         line.append("  ")
+        keep.append((len(line), len(line) + len(value)))
         line.append(value)
     if row.gap:
         line.append("  ")
         line.append(row.gap, style=style)
     if row.files and row.group == "materials" and row.tone in ("ok", "review"):
         line.append("  ")
-        line.append("、".join(row.files), style="dim")
+        for i, name in enumerate(row.files):  # a file's name stays whole
+            keep.append((len(line) + bool(i), len(line) + bool(i) + len(name)))
+            line.append(("、" if i else "") + name, style="dim")
     code = row.code if row.tone != "ok" and (row.group != "functions" or row.depth != 1) else ""
     ref = " ".join(x for x in (row.article, code) if x)
     if ref and row.group != "consistency":
+        keep.append((len(line) + 2, len(line) + 2 + len(ref)))
         line.append(f"  {ref}", style="dim")
-    out: list[RenderableType] = [_hanging(Text(row.mark, style=style), line, len(indent))]
+    out: list[RenderableType] = [_hanging(Text(row.mark, style=style), Wrapped(line, tuple(keep)), len(indent))]
     if detail:
         out += _details(row, lang, len(indent) + 2)
     elif row.tone == "review" and row.message and not row.qualitative:  # why a reviewer must look
@@ -277,7 +283,7 @@ def _row(row: Row, lang: str, *, detail: bool) -> list[RenderableType]:
     return out
 
 
-def _hanging(mark: Text, line: Text, indent: int) -> RenderableType:
+def _hanging(mark: Text, line: Wrapped, indent: int) -> RenderableType:
     """`  ✔ text…` whose folded lines stay under the text, not at column 0."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(no_wrap=True)
@@ -323,7 +329,7 @@ def _detail_line(label: str, body: str, indent: int, colon: str = "：") -> Rend
     text = Text()
     text.append(label + colon, style="dim")
     text.append(body)
-    return Padding(text, (0, 0, 0, indent))
+    return Padding(Wrapped(text), (0, 0, 0, indent))
 
 
 COUNT_MARKS = {"short.n_fail": "✘", "short.n_missing": "？", "short.n_absent": "缺", "short.n_invalid": "⚠", "short.n_review": "◎"}
@@ -370,10 +376,10 @@ def render_summary(results: Iterable[CheckResult], *, lang: str = "zh") -> Rende
             problems = "；".join(x for x in (area.split("（")[0], problems) if x)
         table.add_row(
             str(i),
-            Text(view.org),
+            Wrapped(Text(view.org)),
             Text(view.verdict_word, style=VERDICT_STYLES.get(view.verdict, "")),
             _count_words(c),
-            Text(problems[:100] + ("…" if len(problems) > 100 else "")),
+            Wrapped(Text(problems[:100] + ("…" if len(problems) > 100 else ""))),
         )
     legend = Text("  ".join(f"{mark} {t(key, lang)}" for key, mark in COUNT_MARKS.items()), style="dim")
     line = Text(t("label.total", lang) + t("label.colon", lang))

@@ -156,6 +156,9 @@ def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row
         tone = _CONDITION_TONES.get(r.status, "warn")
         word = t(f"status.{r.status}", lang)
     actual = show_value(r.actual, r.unit, lang) if group != "exclusions" or r.status in ("fail", "review") else ""
+    bare = next((e.snippet for e in r.evidence if e.how == "unit_inferred" and e.snippet), None)
+    if bare is not None and r.status == "review":  # 3,200,000.00 as written, not 3200000万元 as guessed
+        actual = t("label.no_unit", lang, raw=bare)
     if not actual and r.status == "missing" and r.fields:
         actual = t("label.unfilled", lang)
     return Row(

@@ -40,9 +40,9 @@ SUMMARY_COLUMNS = (
 KEY_FACTS = ("total_assets", "smes_served", "staff_total")  # numbers, with their unit in the head
 DETAIL_COLUMNS = (
     "col.dossier", "col.org", "col.category", "col.code", "col.name", "col.status", "col.actual",
-    "col.required", "col.gap", "col.article", "col.evidence", "col.fix",
-)  # fmt: skip
-WRAP_COLUMNS = {"col.problems", "col.name", "col.fix", "col.evidence", "col.duplicate"}
+    "col.required", "col.gap", "col.article", "col.evidence", "col.fix", "col.message",
+)  # fmt: skip (col.message last: a script that reads the columns by position keeps its letters)
+WRAP_COLUMNS = {"col.problems", "col.name", "col.fix", "col.evidence", "col.duplicate", "col.message"}
 VERDICT_FILLS = {
     "eligible": "C8E6C9",
     "ineligible": "FFCDD2",
@@ -225,6 +225,7 @@ def _detail_row(view: ResultView, row: Row) -> list[Any]:
     notes = "；".join(row.notes)
     fix = "；".join(x for x in (row.fix, notes) if x)
     actual = row.actual or (row.message if row.group == "materials" else "")
+    message = "" if row.message in (name, actual) else row.message  # what the reviewer must decide, and why
     return [
         view.result.dossier,
         view.org,
@@ -238,6 +239,7 @@ def _detail_row(view: ResultView, row: Row) -> list[Any]:
         " ".join(x for x in (row.article, f"“{row.quote}”" if row.quote else "") if x),
         evidence,
         fix,
+        message,
     ]
 
 
