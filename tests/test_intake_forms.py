@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from builders import docx_table_cells
+from builders import docx_table_cells, zip_layout
 from cli_helpers import invoke
 from samples import make_intake
 
@@ -341,3 +341,37 @@ def test_the_templates_are_opened_while_the_batch_checks_and_planning_opens_none
     before = render.PARSES[0]
     fill(intake, env / "opened", "--jobs", "2")
     assert opened_in_plan == [0] and render.PARSES[0] - before == 5  # the 3 forms, 审核意见表, 汇总表
+
+
+def test_the_forms_the_batch_workers_render_ahead_are_the_bytes_rendered_after_the_batch(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch worker renders its dossier's own forms from what it knows (issue 16: the forms
+    were all rendered after the batch); the parent writes those whose final context renders alike
+    and renders the rest: the duplicate's 审核意见表 (the batch adds its finding) and those of the
+    dossiers left out (why, in 结论理由). Every file is what rendering them all after the batch
+    makes, byte for byte but for the zip's member times."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+
+    ahead: list[str] = []
+    real_write = forms_fill.write_jobs
+
+    def recording(jobs, *a, **kw):
+        ahead.extend(j.target.relative_to(env / "ahead").as_posix() for j in jobs if j.premade is not None)
+        return real_write(jobs, *a, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(forms_fill, "write_jobs", recording)
+        fill(intake, env / "ahead", "--jobs", "2")
+    with monkeypatch.context() as m:  # the workers (forked) render nothing ahead
+        m.setattr(forms_fill, "premade", lambda *a, **kw: None)
+        fill(intake, env / "after", "--jobs", "2")
+    files = sorted(p.relative_to(env / "after").as_posix() for p in (env / "after").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(env / "ahead").as_posix() for p in (env / "ahead").rglob("*") if p.is_file())
+    for name in files:
+        assert zip_layout((env / "ahead" / name).read_bytes()) == zip_layout((env / "after" / name).read_bytes()), name
+    own = [f.split("/")[1] for f in files if f.startswith("a_unstamped/")]  # its 3 forms and 审核意见表
+    # c_comprehensive and b_excluded are left out; d_again's 审核意见表 names its copy
+    assert len(own) == 4 and sorted(ahead) == sorted(
+        [f"a_unstamped/{f}" for f in own] + [f"d_again/{f}" for f in own if f != OPINION]
+    )

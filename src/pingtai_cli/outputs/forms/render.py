@@ -711,6 +711,17 @@ class Prepared:
     patched: dict[str, str] = field(default_factory=dict)
     lined: dict[str, str] = field(default_factory=dict)  # each part's source as docxtpl renders it
     master: Any = None  # the template opened once in this process; every render resets and reuses it
+    # Every name any part docxtpl renders reads (body, headers and footers as `variables`, and the
+    # core properties and footnotes besides); None when they could not all be told: a render is
+    # then taken to read the whole context (see `renders_alike`).
+    reads: frozenset[str] | None = None
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The checked bytes' SHA-256: two processes holding the same digest render alike."""
+        import hashlib
+
+        return hashlib.sha256(self.data).hexdigest()
 
 
 PREPARED_MAX = 32  # templates kept per process (a run uses a handful)
@@ -749,8 +760,46 @@ def _prepare(template: Path) -> Prepared:
     except Exception as e:
         raise FormError(f"无法读取模板 {template}：{e}") from e
     ready.variables = names - set(env.globals)
+    ready.reads = _reads(tpl, env, ready.variables)
     ready.master = Master(tpl)  # the package opened for the analysis renders the forms too
     return ready
+
+
+# docxtpl's render_properties renders these core properties as templates too
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _reads(tpl: Any, env: Any, variables: set[str]) -> frozenset[str] | None:
+    """`variables` and the names the parts they leave out read: the core properties and the
+    footnotes, which docxtpl renders with the same context; None when any cannot be parsed."""
+    from jinja2 import meta
+
+    names = set(variables)
+    try:
+        sources = [getattr(tpl.docx.core_properties, prop) or "" for prop in RENDERED_PROPERTIES]
+        for part in tpl.docx._part.package.parts:
+            if part.content_type == FOOTNOTES_TYPE:
+                blob = part.blob
+                sources.append(tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob))
+        for source in sources:
+            if "{" in source:
+                names |= meta.find_undeclared_variables(env.parse(source))
+    except Exception:  # whatever docxtpl would make of it, the whole context then counts
+        return None
+    return frozenset(names - set(env.globals))
+
+
+_ABSENT = object()
+
+
+def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether `template` renders the same bytes (and reports the same blanks) from both contexts:
+    equal in every name it reads, and in its blank_fields; the whole contexts when what it reads
+    is not known."""
+    reads = prepared(template).reads
+    if reads is None:
+        return dict(one) == dict(other)
+    return all(one.get(k, _ABSENT) == other.get(k, _ABSENT) for k in (*reads, "blank_fields"))
 
 
 def warm(templates: Iterable[Path]) -> None:
