@@ -1315,3 +1315,23 @@ def test_two_contexts_render_alike_only_when_every_name_any_rendered_part_reads_
     assert not render.renders_alike(template, base, {k: v for k, v in base.items() if k != "org_name"})
     render.prepared(template).reads = None  # not known: the whole context counts
     assert not render.renders_alike(template, base, {**base, "staff_total": "99"})
+
+
+def test_warming_a_template_compiles_every_part_its_render_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fill-forms warms its templates before the batch's workers fork (they render each dossier's
+    forms): the body, header, footer and core properties are compiled then, so that no worker
+    compiles them again."""
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "tagged.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    doc.sections[0].header.paragraphs[0].text = "页眉 {{ org_name }}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ credit_code }}"
+    doc.save(str(template))
+    monkeypatch.setattr(render, "_prepared", {})
+    render.warm([template])
+    compiled = dict(render.prepared(template).sandbox_env._compiled)
+    assert len(compiled) > 3
+    render_form(template, form_context(make_dossier(org_name="甲科技服务有限公司")), tmp_path / "out.docx")
+    assert render.prepared(template).sandbox_env._compiled.keys() == compiled.keys()

@@ -317,12 +317,12 @@ def test_the_batch_workers_draw_the_survey_and_the_draw_is_the_one_this_process_
         assert [table_rows(t) for t in here.tables] == [table_rows(t) for t in there.tables]
 
 
-def test_the_templates_are_opened_while_the_batch_checks_and_planning_opens_none(
+def test_the_templates_are_opened_once_before_the_batch_and_planning_opens_none(
     intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """fill-forms reads, checks and opens its templates in this process while the batch's workers
-    check the dossiers (issue 16: ~0.15 s that planning did alone after them); planning and the
-    render workers then use them as they are."""
+    """fill-forms reads, checks, opens and compiles its templates in this process once, before the
+    batch's workers fork (issue 16: they inherit them to render each dossier's forms, instead of
+    each opening them again); planning and the render workers then use them as they are."""
     from pingtai_cli.outputs.forms import fill as forms_fill
     from pingtai_cli.outputs.forms import render
 

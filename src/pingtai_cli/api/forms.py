@@ -112,13 +112,16 @@ def fill_forms(
     # act and its memory limit would bound every task of the process.
     task = partial(read_and_check, seed=seed, template_dir=template_dir, render=scheduler is None)
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
-    job.meanwhile = partial(fill.prepare_templates, rs, template_dir)  # while the workers check
+    if scheduler is not None:  # while the cluster checks; this process renders every form
+        job.meanwhile = partial(fill.prepare_templates, rs, template_dir)
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
     if not force and out.is_dir():  # knowing the names parses the templates: not on a --force run's path
         files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
         fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
+    if scheduler is None:  # before the workers fork: each renders its dossiers' forms with them
+        fill.prepare_templates(rs, template_dir)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:

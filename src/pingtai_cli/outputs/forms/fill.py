@@ -220,13 +220,10 @@ def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | N
     run's one process does not build every dossier's context, check view and 测评 draw in turn."""
     from pingtai_cli.outputs.forms.render import check_context, form_context, survey_sample
 
-    parts = {
-        "form": form_context(checked_facts(dossier, result), rs.function_fields()),
-        "check": check_context(result),
-        "findings": len(result.findings),
-    }
+    form = form_context(checked_facts(dossier, result), rs.function_fields())
+    parts: dict[str, Any] = {"form": form, "check": check_context(result), "findings": len(result.findings)}
     if seed is not None:
-        parts["survey"] = (seed, *survey_sample(dossier, seed))
+        parts["survey"] = (seed, *survey_sample(dossier, seed, served=form["served_smes"]))
     return parts
 
 

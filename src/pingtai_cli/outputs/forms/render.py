@@ -265,10 +265,12 @@ def form_context(
         ctx[fk.key] = text
 
     lists, fields = dossier.lists, list_fields()
+    shaped = {"served_smes": _served_rows, "partners": _partner_rows}  # each list's rows made once
     for name, keys in fields.items():
-        ctx[name] = _rows(lists.get(name) or [], keys)
-    ctx["served_smes"] = _served_rows(lists.get("served_smes") or [])
-    ctx["partners"] = _partner_rows(lists.get("partners") or [])
+        ctx[name] = shaped[name](lists.get(name) or []) if name in shaped else _rows(lists.get(name) or [], keys)
+    for name, make in shaped.items():
+        if name not in fields:
+            ctx[name] = make(lists.get(name) or [])
     ctx["yearly"] = _yearly_rows(dossier.yearly)
     for name in (*fields, "yearly"):
         ctx[f"{name}_count"] = len(ctx[name])
@@ -387,8 +389,11 @@ def context_keys() -> set[str]:
 # ---------------------------------------------------------------- from the check of the dossier
 
 
-def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple[list[dict[str, str]], str]:
-    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list.
+def survey_sample(
+    dossier: Dossier, seed: int, size: int = SURVEY_SIZE, served: list[dict[str, str]] | None = None
+) -> tuple[list[dict[str, str]], str]:
+    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list
+    (`served`: its rows as form_context made them, when the caller has them).
 
     The draw is `random.Random` seeded with the stated seed and the dossier's identity (its credit
     code, else its folder name): the same dossier and seed always give the same companies, and two
@@ -396,7 +401,9 @@ def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple
     """
     import random
 
-    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"]) if r["name"]]
+    if served is None:
+        served = _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"])
+    rows = [r for r in served if r["name"]]
     identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
     if len(rows) <= size:
         picked = rows
@@ -803,9 +810,9 @@ def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, An
 
 
 def warm(templates: Iterable[Path]) -> None:
-    """Templates prepared and their unchanging parts deflated before worker processes fork, so
-    that each worker inherits them instead of doing it again; a broken one is left for its render
-    to report."""
+    """Templates prepared, their unchanging parts deflated and the parts a render fills compiled
+    before worker processes fork, so that each worker inherits them instead of doing it again; a
+    broken one is left for its render to report."""
     for template in dict.fromkeys(templates):
         try:
             ready = prepared(template)
@@ -813,6 +820,27 @@ def warm(templates: Iterable[Path]) -> None:
             continue
         if ready.master is not None:
             ready.master.warm()
+            _compile(ready)
+
+
+def _compile(ready: Prepared) -> None:
+    """The body, headers, footers and core properties compiled into the template's sandbox as its
+    first render would compile them (the same sources: docxtpl's patched XML with its newlines, as
+    render_xml_part makes it, and the properties' text)."""
+    from jinja2 import TemplateError
+
+    tpl = ready.master.tpl
+    try:
+        sources = [tpl.patch_xml(tpl.body_xml)] if tpl.body_xml is not None else []
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            sources += [tpl.patch_xml(tpl.get_part_xml(part)) for _, part in tpl.get_headers_footers(uri)]
+        for src in sources:
+            lined = kept(ready.lined, src, lambda: _PARAGRAPH_OPEN.sub(r"\n<w:p\1", src))  # noqa: B023 - made at once
+            ready.sandbox_env.from_string(lined)
+        for prop in RENDERED_PROPERTIES:  # docxtpl's render_properties, from the template's own
+            ready.sandbox_env.from_string(getattr(tpl.docx.core_properties, prop))
+    except (TemplateError, ValueError):  # its render says what is wrong
+        return
 
 
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # a paragraph as docxtpl finds it
