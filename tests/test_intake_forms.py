@@ -192,9 +192,9 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
     intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each dossier's contexts are made by the worker that read it (planning was ~0.55 s of one
-    process for 30 dossiers); only a check the batch changed afterwards (a duplicate's finding) is
-    viewed again here, so the kept copy's 审核意见表 still names the other copy (and the copy left
-    out has its own 审核意见表)."""
+    process for 30 dossiers); of a check the batch changed afterwards (a duplicate's finding) only
+    the findings are viewed again here, not the whole check, and the kept copy's 审核意见表 still
+    names the other copy (and the copy left out has its own 审核意见表)."""
     from pingtai_cli.outputs.forms import render
 
     calls: list[str] = []
@@ -206,7 +206,7 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
 
     monkeypatch.setattr(render, "check_context", counting)
     fill(intake, env / "workers", "--jobs", "2")
-    assert sorted(calls) == ["c_comprehensive", "d_again"]  # a_unstamped's and b_excluded's came from their workers
+    assert calls == []  # every check was viewed by its worker
     body = "\n".join(p.text for p in Document(str(env / "workers" / "d_again" / OPINION)).paragraphs)
     tables = "\n".join(c.text for t in Document(str(env / "workers" / "d_again" / OPINION)).tables for r in t.rows for c in r.cells)
     assert "疑似重复申报" in body + tables and "c_comprehensive" in body + tables
@@ -375,3 +375,25 @@ def test_the_forms_the_batch_workers_render_ahead_are_the_bytes_rendered_after_t
     assert len(own) == 4 and sorted(ahead) == sorted(
         [f"a_unstamped/{f}" for f in own] + [f"d_again/{f}" for f in own if f != OPINION]
     )
+
+
+def test_a_finding_the_batch_adds_later_changes_the_review_opinion_as_viewing_the_whole_check_again_would(
+    env: Path,
+) -> None:
+    """A batch adds a duplicate's finding after its worker viewed the check (form_parts); planning
+    then views the findings only (render.confirm_rows): the 审核意见表's context is exactly what
+    viewing the whole check again gives, the 需确认事项 included."""
+    from datetime import date
+
+    from pingtai_cli.api import check_many
+    from pingtai_cli.core.models import Finding
+    from pingtai_cli.outputs.forms import render
+
+    (result,) = check_many(SAMPLES / "xuchang_comprehensive", ["xuchang"], as_of=date(2026, 3, 15), use_cache=False)
+    viewed, review = render.check_parts(result)
+    assert viewed == render.check_context(result)
+    result.findings.append(Finding("dossier.duplicate", "warning", "疑似重复申报（同一申请单位提交了两份以上卷宗）：与 x：统一社会信用代码相同。"))
+    result.findings.append(Finding("dossier.note", "info", "不需确认的说明"))
+    again = render.check_context(result)
+    assert again != viewed and {**viewed, "to_confirm": render.confirm_rows(review, result)} == again
+    assert "疑似重复申报" in again["to_confirm"][-1]["text"]

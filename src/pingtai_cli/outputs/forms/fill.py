@@ -218,10 +218,11 @@ def checked_facts(dossier: Dossier, result: CheckResult | None) -> Dossier:
 def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | None = None) -> dict[str, Any]:
     """What `plan` needs of one dossier, made where it was read (a batch worker), so that the
     run's one process does not build every dossier's context, check view and 测评 draw in turn."""
-    from pingtai_cli.outputs.forms.render import check_context, form_context, survey_sample
+    from pingtai_cli.outputs.forms.render import check_parts, form_context, survey_sample
 
     form = form_context(checked_facts(dossier, result), rs.function_fields())
-    parts: dict[str, Any] = {"form": form, "check": check_context(result), "findings": len(result.findings)}
+    check, review = check_parts(result)
+    parts: dict[str, Any] = {"form": form, "check": check, "review": review, "findings": len(result.findings)}
     if seed is not None:
         parts["survey"] = (seed, *survey_sample(dossier, seed, served=form["served_smes"]))
     return parts
@@ -288,16 +289,27 @@ def dossier_context(
     """One dossier's context for its forms: its facts, the jurisdiction, and with `check` the check
     (结论, 审核意见) and the 测评 sample drawn with `seed`; what the batch worker made of it
     (form_parts) where that still holds."""
-    from pingtai_cli.outputs.forms.render import check_context, form_context, survey_sample
+    from pingtai_cli.outputs.forms.render import (
+        check_context,
+        confirm_rows,
+        form_context,
+        survey_sample,
+    )
 
     made = check.form_parts if check is not None else None
     ctx = {**(made["form"] if made else form_context(checked_facts(dossier, check), rs.function_fields())), **extra}
     if check is not None:
         drawn = made.get("survey") if made else None  # (seed, rows, note) drawn by the worker
         survey, note = drawn[1:] if drawn and drawn[0] == seed else survey_sample(dossier, seed)
-        # the worker's is the check as it was; a batch adds findings after (duplicates)
-        kept = made is not None and made["findings"] == len(check.findings)
-        ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if has_survey else "")
+        # the worker's is the check as it was; a batch adds findings after (duplicates), which
+        # change only its 需确认事项
+        if made is None:
+            viewed = check_context(check)
+        elif made["findings"] == len(check.findings):
+            viewed = made["check"]
+        else:
+            viewed = {**made["check"], "to_confirm": confirm_rows(made["review"], check)}
+        ctx.update(viewed, survey=survey, survey_note=note if has_survey else "")
     return ctx
 
 

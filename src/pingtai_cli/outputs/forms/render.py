@@ -425,9 +425,16 @@ def survey_sample(
 
 def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
     """What the check says of the dossier, for the 结论 column and the 审核意见 (text only)."""
+    return check_parts(result, lang)[0]
+
+
+def check_parts(result: Any, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
+    """check_context, and what its 需确认事项 (to_confirm) say before the findings (review_items):
+    findings a batch adds to the result later change only those (confirm_rows)."""
     from pingtai_cli.outputs.report.view import build_view, verdict_word
 
     view = build_view(result, lang)
+    review = review_items(view)
     conditions = []
     for group in ("basic", "functions", "exclusions"):
         for row in reported_rows(view, group):
@@ -452,8 +459,17 @@ def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
         "review_as_of": format_date(result.as_of),
         "review_conditions": _numbered(conditions),
         "material_checklist": _numbered(checklist),
-        "to_confirm": _numbered([{"text": form_text(x)} for x in to_confirm(view)]),
-    }
+        "to_confirm": _numbered([{"text": form_text(x)} for x in _confirmed(review, view.rows["consistency"], result.error)]),
+    }, review
+
+
+def confirm_rows(review: list[str], result: Any, lang: str = "zh") -> list[dict[str, str]]:
+    """check_context's to_confirm from its review_items and the result's findings as they are now
+    (the findings are viewed, not the whole result)."""
+    from pingtai_cli.outputs.report.view import NOT_IN_FORCE_ID, finding_row
+
+    rows = [finding_row(f, lang) for f in result.findings if f.id != NOT_IN_FORCE_ID]  # build_view's
+    return _numbered([{"text": form_text(x)} for x in _confirmed(review, rows, result.error)])
 
 
 # A form is the bureau's document: it speaks of the text and the reviewer, not of the tool.
@@ -497,6 +513,11 @@ def _measure(row: Any) -> str:
 def to_confirm(view: Any) -> list[str]:
     """What the reviewer must still decide: review and relaxable items, other readings of a clause,
     materials to look at, and the findings (contradictions, duplicates, unreadable files)."""
+    return _confirmed(review_items(view), view.rows["consistency"], view.result.error)
+
+
+def review_items(view: Any) -> list[str]:
+    """to_confirm's items from the conditions, functions, exclusions and materials."""
     out: list[str] = []
     for group in ("basic", "functions", "exclusions", "materials"):
         for row in reported_rows(view, group):
@@ -504,11 +525,14 @@ def to_confirm(view: Any) -> list[str]:
             if row.status in ("review", "relaxable", "invalid"):
                 out.append(f"{head}：{row.word}。{row.message}".rstrip("。") + "。")
             out += [f"{head}：{note}" for note in row.notes]
-    for row in view.rows["consistency"]:
-        if row.status in ("error", "warning"):
-            out.append(row.message)
-    if view.result.error:
-        out.insert(0, f"卷宗无法检查：{view.result.error}")
+    return out
+
+
+def _confirmed(review: list[str], consistency: list[Any], error: str | None) -> list[str]:
+    """to_confirm from its review items, the findings' rows and the error of the check."""
+    out = [*review, *(row.message for row in consistency if row.status in ("error", "warning"))]
+    if error:
+        out.insert(0, f"卷宗无法检查：{error}")
     unique = list(dict.fromkeys(out))
     if len(unique) > MAX_TO_CONFIRM:
         unique = [*unique[:MAX_TO_CONFIRM], f"……另有 {len(unique) - MAX_TO_CONFIRM} 项，详见 pingtai check 报告"]
