@@ -397,3 +397,28 @@ def test_a_finding_the_batch_adds_later_changes_the_review_opinion_as_viewing_th
     again = render.check_context(result)
     assert again != viewed and {**viewed, "to_confirm": render.confirm_rows(review, result)} == again
     assert "疑似重复申报" in again["to_confirm"][-1]["text"]
+
+
+def test_a_worker_renders_no_review_opinion_ahead_for_a_copy_of_an_applicant_it_checked_before(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of an applicant gets a duplicate finding once the batch ends, which its 审核意见表
+    shows: the worker that checked the applicant before renders that form ahead for nothing, so it
+    renders only the copy's other forms (one worker: c_comprehensive, then its copy d_again)."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+    from pingtai_cli.outputs.forms import render
+
+    made: dict[str, int] = {}
+    real_plan = forms_fill.plan
+
+    def planning(dossiers, rs, out, template_dir, checks=None, *a, **kw):
+        gone = [g.result for g in kw.get("left_out") or []]
+        for r in [*(checks or []), *gone]:
+            made[Path(r.dossier).name] = len(r.form_parts["premade"]["forms"])
+        return real_plan(dossiers, rs, out, template_dir, checks, *a, **kw)
+
+    monkeypatch.setattr(forms_fill, "plan", planning)
+    fill(intake, env / "copies", "--jobs", "1", "--force")
+    opinion = forms_fill.find_template(forms_fill.REVIEW_OPINION, None)
+    assert opinion is not None and "to_confirm" in (render.prepared(opinion).reads or ())
+    assert made == {"a_unstamped": 4, "b_excluded": 4, "c_comprehensive": 4, "d_again": 3}

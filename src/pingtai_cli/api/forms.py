@@ -21,6 +21,7 @@ from pingtai_cli.core.dates import as_of_date
 from pingtai_cli.core.deadline import check_seconds
 from pingtai_cli.core.errors import EXIT_FINDINGS, DossierError, PingtaiError, os_reason
 from pingtai_cli.core.models import CheckResult, Dossier
+from pingtai_cli.engine.duplicates import applicant_keys
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.intake.cache import enabled
 from pingtai_cli.outputs.forms import fill
@@ -45,11 +46,18 @@ def load_dossier(path: Path) -> Dossier:
 
 
 def read_and_check(
-    path: Path, job: Any, seed: int | None = None, template_dir: Path | None = None, render: bool = False
+    path: Path,
+    job: Any,
+    seed: int | None = None,
+    template_dir: Path | None = None,
+    render: bool = False,
+    seen: set[str] | None = None,
 ) -> list[CheckResult]:
     """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept,
     with what its forms need (and its 测评 sample, drawn with `seed`); with `render`, its own forms
     rendered ahead from what it can know (fill.premade), within what is left of its time limit.
+    `seen`: the applicants this process has checked in the run (engine.duplicates.applicant_keys),
+    whose copies get a duplicate finding later, so that what it says is not rendered ahead.
 
     Module-level, so that the batch's workers (and remote ones) can run it.
     """
@@ -67,7 +75,11 @@ def read_and_check(
         result.form_parts = fill.form_parts(dossier, result, rs, seed)
         if render and seed is not None:  # a quarter of what is left, so a slow form never costs the dossier
             left = (job.timeout or BATCH_TIMEOUT) - (time.monotonic() - started)
-            result.form_parts["premade"] = fill.premade(dossier, result, rs, template_dir, seed, left / 4)
+            keys = applicant_keys(result)
+            copy = seen is not None and bool(keys & seen)
+            if seen is not None:
+                seen |= keys
+            result.form_parts["premade"] = fill.premade(dossier, result, rs, template_dir, seed, left / 4, copy)
         out.append(result)
     return out
 
@@ -110,7 +122,7 @@ def fill_forms(
     # A partial of a module-level function still pickles. The forms are rendered ahead by local
     # workers only: a cluster's worker runs tasks in threads, where a render's time limit cannot
     # act and its memory limit would bound every task of the process.
-    task = partial(read_and_check, seed=seed, template_dir=template_dir, render=scheduler is None)
+    task = partial(read_and_check, seed=seed, template_dir=template_dir, render=scheduler is None, seen=set())
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
     if scheduler is not None:  # while the cluster checks; this process renders every form
         job.meanwhile = partial(fill.prepare_templates, rs, template_dir)

@@ -318,12 +318,19 @@ _FAILED: set[str] = set()  # digests of templates this process could not render 
 
 
 def premade(
-    dossier: Dossier, result: CheckResult, rs: Ruleset, template_dir: Path | None, seed: int, seconds: float
+    dossier: Dossier,
+    result: CheckResult,
+    rs: Ruleset,
+    template_dir: Path | None,
+    seed: int,
+    seconds: float,
+    copy: bool = False,
 ) -> dict[str, Any] | None:
     """In the batch worker that checked the dossier (result.form_parts made): its own forms (the
     per-dossier forms and the 审核意见表) rendered from the context it can know, the check as the
     worker made it and the dossier listed. plan hands a form's bytes to the writer when the final
-    context renders alike (render.renders_alike); the rest are rendered as before.
+    context renders alike (render.renders_alike); the rest are rendered as before. A `copy` of an
+    applicant met before gets a duplicate finding: a form showing the 需确认事项 is not made.
 
     {"context": the context, "forms": {template digest: (blanks, .docx bytes)}}; None when nothing
     could be made (a template that cannot be read or rendered is the parent's to report).
@@ -336,9 +343,11 @@ def premade(
         made: dict[str, tuple[list[str], bytes]] = {}
         limit = min(SPECULATIVE_SECONDS, seconds)
         for tpl in [t for _, t in forms.per_dossier] + ([forms.opinion] if forms.opinion else []):
-            digest = prepared(tpl).digest
-            if digest in _FAILED or digest in made or limit <= 0:
+            ready = prepared(tpl)
+            shows_findings = ready.reads is None or "to_confirm" in ready.reads
+            if ready.digest in _FAILED or ready.digest in made or limit <= 0 or (copy and shows_findings):
                 continue
+            digest = ready.digest
             try:
                 blanks, files = render_bytes(Job("", tpl, ctx, tpl), limit)
             except Exception:  # a template's failure (or its limit) is for the parent to report
