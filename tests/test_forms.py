@@ -1294,3 +1294,44 @@ def test_an_amount_whose_unit_nobody_wrote_is_left_blank_on_the_forms_not_printe
     settled = Fact("total_assets", 320.0, "万元", inferred, "320", also=[Evidence("审计报告.pdf", page=3, how="text")])
     d.facts["total_assets"] = settled  # a document states the same amount: printed as it is
     assert form_context(d)["total_assets"] == "320"
+
+
+def test_two_contexts_render_alike_only_when_every_name_any_rendered_part_reads_is_equal(tmp_path: Path) -> None:
+    """fill-forms writes a form its dossier's batch worker rendered ahead when the final context
+    renders alike (render.renders_alike): every name the body, headers, footers, document title
+    and footnotes read must be equal, and the blank fields; a name no part reads may differ."""
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "titled.docx"
+    doc = Document()
+    doc.add_paragraph("统一社会信用代码：{{ credit_code }}")
+    doc.core_properties.title = "{{ org_name }}推荐表"  # read by no body, header or footer
+    doc.save(str(template))
+    base = form_context(make_dossier(org_name="甲科技服务有限公司", credit_code="91410000MA40XXXXX"))
+    assert render.prepared(template).reads is not None and {"org_name", "credit_code"} <= render.prepared(template).reads
+    assert render.renders_alike(template, base, {**base, "staff_total": "99"})
+    for key, value in (("org_name", "乙企业管理咨询有限公司"), ("credit_code", "91410000MA41XXXXX"), ("blank_fields", [])):
+        assert not render.renders_alike(template, base, {**base, key: value}), key
+    assert not render.renders_alike(template, base, {k: v for k, v in base.items() if k != "org_name"})
+    render.prepared(template).reads = None  # not known: the whole context counts
+    assert not render.renders_alike(template, base, {**base, "staff_total": "99"})
+
+
+def test_warming_a_template_compiles_every_part_its_render_fills(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fill-forms warms its templates before the batch's workers fork (they render each dossier's
+    forms): the body, header, footer and core properties are compiled then, so that no worker
+    compiles them again."""
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "tagged.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    doc.sections[0].header.paragraphs[0].text = "页眉 {{ org_name }}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ credit_code }}"
+    doc.save(str(template))
+    monkeypatch.setattr(render, "_prepared", {})
+    render.warm([template])
+    compiled = dict(render.prepared(template).sandbox_env._compiled)
+    assert len(compiled) > 3
+    render_form(template, form_context(make_dossier(org_name="甲科技服务有限公司")), tmp_path / "out.docx")
+    assert render.prepared(template).sandbox_env._compiled.keys() == compiled.keys()

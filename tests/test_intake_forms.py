@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from builders import docx_table_cells
+from builders import docx_table_cells, zip_layout
 from cli_helpers import invoke
 from samples import make_intake
 
@@ -192,9 +192,9 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
     intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each dossier's contexts are made by the worker that read it (planning was ~0.55 s of one
-    process for 30 dossiers); only a check the batch changed afterwards (a duplicate's finding) is
-    viewed again here, so the kept copy's 审核意见表 still names the other copy (and the copy left
-    out has its own 审核意见表)."""
+    process for 30 dossiers); of a check the batch changed afterwards (a duplicate's finding) only
+    the findings are viewed again here, not the whole check, and the kept copy's 审核意见表 still
+    names the other copy (and the copy left out has its own 审核意见表)."""
     from pingtai_cli.outputs.forms import render
 
     calls: list[str] = []
@@ -206,7 +206,7 @@ def test_the_batch_workers_make_the_forms_contexts_and_a_duplicate_gets_its_find
 
     monkeypatch.setattr(render, "check_context", counting)
     fill(intake, env / "workers", "--jobs", "2")
-    assert sorted(calls) == ["c_comprehensive", "d_again"]  # a_unstamped's and b_excluded's came from their workers
+    assert calls == []  # every check was viewed by its worker
     body = "\n".join(p.text for p in Document(str(env / "workers" / "d_again" / OPINION)).paragraphs)
     tables = "\n".join(c.text for t in Document(str(env / "workers" / "d_again" / OPINION)).tables for r in t.rows for c in r.cells)
     assert "疑似重复申报" in body + tables and "c_comprehensive" in body + tables
@@ -317,12 +317,12 @@ def test_the_batch_workers_draw_the_survey_and_the_draw_is_the_one_this_process_
         assert [table_rows(t) for t in here.tables] == [table_rows(t) for t in there.tables]
 
 
-def test_the_templates_are_opened_while_the_batch_checks_and_planning_opens_none(
+def test_the_templates_are_opened_once_before_the_batch_and_planning_opens_none(
     intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """fill-forms reads, checks and opens its templates in this process while the batch's workers
-    check the dossiers (issue 16: ~0.15 s that planning did alone after them); planning and the
-    render workers then use them as they are."""
+    """fill-forms reads, checks, opens and compiles its templates in this process once, before the
+    batch's workers fork (issue 16: they inherit them to render each dossier's forms, instead of
+    each opening them again); planning and the render workers then use them as they are."""
     from pingtai_cli.outputs.forms import fill as forms_fill
     from pingtai_cli.outputs.forms import render
 
@@ -341,3 +341,84 @@ def test_the_templates_are_opened_while_the_batch_checks_and_planning_opens_none
     before = render.PARSES[0]
     fill(intake, env / "opened", "--jobs", "2")
     assert opened_in_plan == [0] and render.PARSES[0] - before == 5  # the 3 forms, 审核意见表, 汇总表
+
+
+def test_the_forms_the_batch_workers_render_ahead_are_the_bytes_rendered_after_the_batch(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch worker renders its dossier's own forms from what it knows (issue 16: the forms
+    were all rendered after the batch); the parent writes those whose final context renders alike
+    and renders the rest: the duplicate's 审核意见表 (the batch adds its finding) and those of the
+    dossiers left out (why, in 结论理由). Every file is what rendering them all after the batch
+    makes, byte for byte but for the zip's member times."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+
+    ahead: list[str] = []
+    real_write = forms_fill.write_jobs
+
+    def recording(jobs, *a, **kw):
+        ahead.extend(j.target.relative_to(env / "ahead").as_posix() for j in jobs if j.premade is not None)
+        return real_write(jobs, *a, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(forms_fill, "write_jobs", recording)
+        fill(intake, env / "ahead", "--jobs", "2")
+    with monkeypatch.context() as m:  # the workers (forked) render nothing ahead
+        m.setattr(forms_fill, "premade", lambda *a, **kw: None)
+        fill(intake, env / "after", "--jobs", "2")
+    files = sorted(p.relative_to(env / "after").as_posix() for p in (env / "after").rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(env / "ahead").as_posix() for p in (env / "ahead").rglob("*") if p.is_file())
+    for name in files:
+        assert zip_layout((env / "ahead" / name).read_bytes()) == zip_layout((env / "after" / name).read_bytes()), name
+    own = [f.split("/")[1] for f in files if f.startswith("a_unstamped/")]  # its 3 forms and 审核意见表
+    # c_comprehensive and b_excluded are left out; d_again's 审核意见表 names its copy
+    assert len(own) == 4 and sorted(ahead) == sorted(
+        [f"a_unstamped/{f}" for f in own] + [f"d_again/{f}" for f in own if f != OPINION]
+    )
+
+
+def test_a_finding_the_batch_adds_later_changes_the_review_opinion_as_viewing_the_whole_check_again_would(
+    env: Path,
+) -> None:
+    """A batch adds a duplicate's finding after its worker viewed the check (form_parts); planning
+    then views the findings only (render.confirm_rows): the 审核意见表's context is exactly what
+    viewing the whole check again gives, the 需确认事项 included."""
+    from datetime import date
+
+    from pingtai_cli.api import check_many
+    from pingtai_cli.core.models import Finding
+    from pingtai_cli.outputs.forms import render
+
+    (result,) = check_many(SAMPLES / "xuchang_comprehensive", ["xuchang"], as_of=date(2026, 3, 15), use_cache=False)
+    viewed, review = render.check_parts(result)
+    assert viewed == render.check_context(result)
+    result.findings.append(Finding("dossier.duplicate", "warning", "疑似重复申报（同一申请单位提交了两份以上卷宗）：与 x：统一社会信用代码相同。"))
+    result.findings.append(Finding("dossier.note", "info", "不需确认的说明"))
+    again = render.check_context(result)
+    assert again != viewed and {**viewed, "to_confirm": render.confirm_rows(review, result)} == again
+    assert "疑似重复申报" in again["to_confirm"][-1]["text"]
+
+
+def test_a_worker_renders_no_review_opinion_ahead_for_a_copy_of_an_applicant_it_checked_before(
+    intake: Path, env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of an applicant gets a duplicate finding once the batch ends, which its 审核意见表
+    shows: the worker that checked the applicant before renders that form ahead for nothing, so it
+    renders only the copy's other forms (one worker: c_comprehensive, then its copy d_again)."""
+    from pingtai_cli.outputs.forms import fill as forms_fill
+    from pingtai_cli.outputs.forms import render
+
+    made: dict[str, int] = {}
+    real_plan = forms_fill.plan
+
+    def planning(dossiers, rs, out, template_dir, checks=None, *a, **kw):
+        gone = [g.result for g in kw.get("left_out") or []]
+        for r in [*(checks or []), *gone]:
+            made[Path(r.dossier).name] = len(r.form_parts["premade"]["forms"])
+        return real_plan(dossiers, rs, out, template_dir, checks, *a, **kw)
+
+    monkeypatch.setattr(forms_fill, "plan", planning)
+    fill(intake, env / "copies", "--jobs", "1", "--force")
+    opinion = forms_fill.find_template(forms_fill.REVIEW_OPINION, None)
+    assert opinion is not None and "to_confirm" in (render.prepared(opinion).reads or ())
+    assert made == {"a_unstamped": 4, "b_excluded": 4, "c_comprehensive": 4, "d_again": 3}

@@ -8,6 +8,7 @@ not at all, and optionally converted to PDF (outputs/forms/fill.py). Messages fo
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,11 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pingtai_cli.api.batch import Job, _errors, announce, check_all, discover
+from pingtai_cli.api.batch import BATCH_TIMEOUT, Job, _errors, announce, check_all, discover
 from pingtai_cli.core.dates import as_of_date
 from pingtai_cli.core.deadline import check_seconds
 from pingtai_cli.core.errors import EXIT_FINDINGS, DossierError, PingtaiError, os_reason
 from pingtai_cli.core.models import CheckResult, Dossier
+from pingtai_cli.engine.duplicates import applicant_keys
 from pingtai_cli.engine.verdict import evaluate
 from pingtai_cli.intake.cache import enabled
 from pingtai_cli.outputs.forms import fill
@@ -43,13 +45,23 @@ def load_dossier(path: Path) -> Dossier:
     return read_dossier(path)
 
 
-def read_and_check(path: Path, job: Any, seed: int | None = None) -> list[CheckResult]:
+def read_and_check(
+    path: Path,
+    job: Any,
+    seed: int | None = None,
+    template_dir: Path | None = None,
+    render: bool = False,
+    seen: set[str] | None = None,
+) -> list[CheckResult]:
     """fill-forms' batch task: the dossier read through the extraction cache, checked, and kept,
-    with what its forms need (and its 测评 sample, drawn with `seed`).
+    with what its forms need (and its 测评 sample, drawn with `seed`); with `render`, its own forms
+    rendered ahead from what it can know (fill.premade), within what is left of its time limit.
+    `seen`: the applicants this process has checked in the run (engine.duplicates.applicant_keys),
+    whose copies get a duplicate finding later, so that what it says is not rendered ahead.
 
     Module-level, so that the batch's workers (and remote ones) can run it.
     """
-
+    started = time.monotonic()
     try:
         with enabled(job.use_cache):
             dossier = load_dossier(path)
@@ -61,6 +73,13 @@ def read_and_check(path: Path, job: Any, seed: int | None = None) -> list[CheckR
         result = evaluate(dossier, rs, job.as_of)
         result.source = dossier
         result.form_parts = fill.form_parts(dossier, result, rs, seed)
+        if render and seed is not None:  # a quarter of what is left, so a slow form never costs the dossier
+            left = (job.timeout or BATCH_TIMEOUT) - (time.monotonic() - started)
+            keys = applicant_keys(result)
+            copy = seen is not None and bool(keys & seen)
+            if seen is not None:
+                seen |= keys
+            result.form_parts["premade"] = fill.premade(dossier, result, rs, template_dir, seed, left / 4, copy)
         out.append(result)
     return out
 
@@ -100,15 +119,21 @@ def fill_forms(
     when = as_of_date(as_of)
     seed = survey_seed if survey_seed is not None else int(when.strftime("%Y%m%d"))
     limit = None if timeout == DOSSIER_TIMEOUT else timeout  # None: the batch's own 300 s, in-process for one
-    task = partial(read_and_check, seed=seed)  # a partial of a module-level function still pickles
+    # A partial of a module-level function still pickles. The forms are rendered ahead by local
+    # workers only: a cluster's worker runs tasks in threads, where a render's time limit cannot
+    # act and its memory limit would bound every task of the process.
+    task = partial(read_and_check, seed=seed, template_dir=template_dir, render=scheduler is None, seen=set())
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
-    job.meanwhile = partial(fill.prepare_templates, rs, template_dir)  # while the workers check
+    if scheduler is not None:  # while the cluster checks; this process renders every form
+        job.meanwhile = partial(fill.prepare_templates, rs, template_dir)
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
     if not force and out.is_dir():  # knowing the names parses the templates: not on a --force run's path
         files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
         fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
+    if scheduler is None:  # before the workers fork: each renders its dossiers' forms with them
+        fill.prepare_templates(rs, template_dir)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:

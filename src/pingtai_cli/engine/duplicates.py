@@ -24,6 +24,24 @@ def _name_key(name: str) -> str:
     return re.sub(r"\s+", "", name.translate(_FOLD))
 
 
+def _code_key(result: CheckResult) -> str | None:
+    code = result.facts.get("credit_code")
+    if code is not None and isinstance(code.value, str) and code.value.strip():
+        return code.value.strip().upper()
+    return None
+
+
+def applicant_keys(result: CheckResult) -> set[str]:
+    """What makes two results copies of one applicant here, but for identical files: its credit
+    code and its name as compared. Two results sharing a key get each other's duplicate finding."""
+    keys = set()
+    if (code := _code_key(result)) is not None:
+        keys.add(f"code:{code}")
+    if result.org_name and _name_key(result.org_name):
+        keys.add(f"name:{_name_key(result.org_name)}")
+    return keys
+
+
 def _short(path: str) -> str:
     return PurePath(path).name or path
 
@@ -81,9 +99,8 @@ def _shared(
     by_name: dict[str, list[int]] = defaultdict(list)
     by_hash: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for i, r in enumerate(results):
-        code = r.facts.get("credit_code")
-        if code is not None and isinstance(code.value, str) and code.value.strip():
-            by_code[code.value.strip().upper()].append(i)
+        if (code := _code_key(r)) is not None:
+            by_code[code].append(i)
         if r.org_name and _name_key(r.org_name):
             by_name[_name_key(r.org_name)].append(i)
         for f in r.files:

@@ -92,6 +92,9 @@ class Job:
     xlsx: bool = False
     owner: str | None = None  # the dossier whose blanks this form reports
     blanks: list[str] = field(default_factory=list)
+    # (blanks, .docx bytes) its dossier's batch worker rendered from a context that renders alike
+    # (plan): written as they are instead of rendered again; dropped once written
+    premade: tuple[list[str], bytes] | None = field(default=None, repr=False)
 
     def outputs(self, pdf: bool) -> list[Path]:
         paths = [self.target]
@@ -215,15 +218,13 @@ def checked_facts(dossier: Dossier, result: CheckResult | None) -> Dossier:
 def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | None = None) -> dict[str, Any]:
     """What `plan` needs of one dossier, made where it was read (a batch worker), so that the
     run's one process does not build every dossier's context, check view and 测评 draw in turn."""
-    from pingtai_cli.outputs.forms.render import check_context, form_context, survey_sample
+    from pingtai_cli.outputs.forms.render import check_parts, form_context, survey_sample
 
-    parts = {
-        "form": form_context(checked_facts(dossier, result), rs.function_fields()),
-        "check": check_context(result),
-        "findings": len(result.findings),
-    }
+    form = form_context(checked_facts(dossier, result), rs.function_fields())
+    check, review = check_parts(result)
+    parts: dict[str, Any] = {"form": form, "check": check, "review": review, "findings": len(result.findings)}
     if seed is not None:
-        parts["survey"] = (seed, *survey_sample(dossier, seed))
+        parts["survey"] = (seed, *survey_sample(dossier, seed, served=form["served_smes"]))
     return parts
 
 
@@ -244,6 +245,134 @@ def prepare_templates(rs: Ruleset, template_dir: Path | None) -> None:
     warm(forms + [t for rel, name in extra if (t := find_template(rel, template_dir, name))])
 
 
+@dataclass
+class FormSet:
+    """The templates of a run of one ruleset: each dossier's forms, the summaries over them (the
+    common one not yet added), the 审核意见表, whether a dossier's form has a 测评 table, and the
+    notes for the user (a template not found, variables with no data, a narrative left blank)."""
+
+    per_dossier: list[tuple[Form, Path]]
+    summaries: list[tuple[str, Path, str]]
+    opinion: Path | None
+    has_survey: bool
+    notes: list[str]
+
+
+def form_set(rs: Ruleset, template_dir: Path | None) -> FormSet:
+    """Which template fills which form (raises FormError for a template that cannot be read)."""
+    from pingtai_cli.outputs.forms.render import template_variables
+
+    notes: list[str] = []
+    per_dossier: list[tuple[Form, Path]] = []
+    summaries: list[tuple[str, Path, str]] = []
+    for form in rs.forms:
+        rel = form.template or f"{rs.key}/{form.id}.docx"
+        tpl = find_template(rel, template_dir, f"{form.id}.docx")
+        if tpl is None:
+            notes.append(f"未找到《{form.name}》的模板（{rel}），跳过该表。")
+            continue
+        notes += template_notes(form.name, tpl, rel, form.id, template_dir)
+        notes += narrative_note(form, rs)
+        if "dossiers" in template_variables(tpl):
+            summaries.append((form.name, tpl, _form_file(form)))
+        else:
+            per_dossier.append((form, tpl))
+    # the 测评 draw is said only where a form has its table (the 审核意见表 names no draw otherwise)
+    has_survey = any("survey" in template_variables(tpl) for _, tpl in per_dossier)
+    opinion = find_template(REVIEW_OPINION, template_dir, "review_opinion.docx")
+    return FormSet(per_dossier, summaries, opinion, has_survey, notes)
+
+
+def dossier_context(
+    dossier: Dossier, check: CheckResult | None, rs: Ruleset, extra: dict[str, str], seed: int, has_survey: bool
+) -> dict[str, Any]:
+    """One dossier's context for its forms: its facts, the jurisdiction, and with `check` the check
+    (结论, 审核意见) and the 测评 sample drawn with `seed`; what the batch worker made of it
+    (form_parts) where that still holds."""
+    from pingtai_cli.outputs.forms.render import (
+        check_context,
+        confirm_rows,
+        form_context,
+        survey_sample,
+    )
+
+    made = check.form_parts if check is not None else None
+    ctx = {**(made["form"] if made else form_context(checked_facts(dossier, check), rs.function_fields())), **extra}
+    if check is not None:
+        drawn = made.get("survey") if made else None  # (seed, rows, note) drawn by the worker
+        survey, note = drawn[1:] if drawn and drawn[0] == seed else survey_sample(dossier, seed)
+        # the worker's is the check as it was; a batch adds findings after (duplicates), which
+        # change only its 需确认事项
+        if made is None:
+            viewed = check_context(check)
+        elif made["findings"] == len(check.findings):
+            viewed = made["check"]
+        else:
+            viewed = {**made["check"], "to_confirm": confirm_rows(made["review"], check)}
+        ctx.update(viewed, survey=survey, survey_note=note if has_survey else "")
+    return ctx
+
+
+SPECULATIVE_SECONDS = 5.0  # one form a batch worker renders ahead (a shipped one takes ~30 ms)
+_FAILED: set[str] = set()  # digests of templates this process could not render ahead: not tried again
+
+
+def premade(
+    dossier: Dossier,
+    result: CheckResult,
+    rs: Ruleset,
+    template_dir: Path | None,
+    seed: int,
+    seconds: float,
+    copy: bool = False,
+) -> dict[str, Any] | None:
+    """In the batch worker that checked the dossier (result.form_parts made): its own forms (the
+    per-dossier forms and the 审核意见表) rendered from the context it can know, the check as the
+    worker made it and the dossier listed. plan hands a form's bytes to the writer when the final
+    context renders alike (render.renders_alike); the rest are rendered as before. A `copy` of an
+    applicant met before gets a duplicate finding: a form showing the 需确认事项 is not made.
+
+    {"context": the context, "forms": {template digest: (blanks, .docx bytes)}}; None when nothing
+    could be made (a template that cannot be read or rendered is the parent's to report).
+    """
+    from pingtai_cli.outputs.forms.render import prepared
+
+    try:
+        forms = form_set(rs, template_dir)
+        ctx = dossier_context(dossier, result, rs, jurisdiction_context(rs), seed, forms.has_survey)
+        made: dict[str, tuple[list[str], bytes]] = {}
+        limit = min(SPECULATIVE_SECONDS, seconds)
+        for tpl in [t for _, t in forms.per_dossier] + ([forms.opinion] if forms.opinion else []):
+            ready = prepared(tpl)
+            shows_findings = ready.reads is None or "to_confirm" in ready.reads
+            if ready.digest in _FAILED or ready.digest in made or limit <= 0 or (copy and shows_findings):
+                continue
+            digest = ready.digest
+            try:
+                blanks, files = render_bytes(Job("", tpl, ctx, tpl), limit)
+            except Exception:  # a template's failure (or its limit) is for the parent to report
+                _FAILED.add(digest)
+                continue
+            made[digest] = (blanks, files[0][1])
+    except Exception:  # never the dossier's failure: the parent renders its forms as before
+        return None
+    return {"context": ctx, "forms": made}
+
+
+def _premade_of(check: CheckResult | None, tpl: Path, ctx: dict[str, Any]) -> tuple[list[str], bytes] | None:
+    """The form its dossier's worker rendered with `tpl`, if `ctx` renders alike."""
+    from pingtai_cli.outputs.forms.render import FormError, prepared, renders_alike
+
+    made = check.form_parts.get("premade") if check is not None and check.form_parts else None
+    if not made:
+        return None
+    try:
+        found: tuple[list[str], bytes] | None = made["forms"].get(prepared(tpl).digest)
+        return found if found is not None and renders_alike(tpl, made["context"], ctx) else None
+    except FormError:  # its render says what is wrong with it
+        return None
+
+
 def plan(
     dossiers: list[tuple[Path, Dossier]],
     rs: Ruleset,
@@ -262,31 +391,14 @@ def plan(
     with `seed`, and each dossier a 审核意见表 from its check; `marks` (one per dossier) are added
     to the verdict in the summaries' 结论 column. Each of `left_out` gets its 审核意见表 only,
     saying why it is not listed. `folders` are the dossiers' folders planned ahead (folder_names).
+    A form its dossier's batch worker rendered from a context that renders alike is not rendered
+    again (Job.premade); the workers' other renders are dropped here.
     """
-    from pingtai_cli.outputs.forms.render import (
-        check_context,
-        form_context,
-        summary_context,
-        survey_sample,
-        template_variables,
-    )
+    from pingtai_cli.outputs.forms.render import summary_context
 
     extra = jurisdiction_context(rs)
-    notes: list[str] = []
-    per_dossier: list[tuple[Form, Path]] = []
-    summaries: list[tuple[str, Path, str]] = []
-    for form in rs.forms:
-        rel = form.template or f"{rs.key}/{form.id}.docx"
-        tpl = find_template(rel, template_dir, f"{form.id}.docx")
-        if tpl is None:
-            notes.append(f"未找到《{form.name}》的模板（{rel}），跳过该表。")
-            continue
-        notes += template_notes(form.name, tpl, rel, form.id, template_dir)
-        notes += narrative_note(form, rs)
-        if "dossiers" in template_variables(tpl):
-            summaries.append((form.name, tpl, _form_file(form)))
-        else:
-            per_dossier.append((form, tpl))
+    forms = form_set(rs, template_dir)
+    notes, per_dossier, summaries = forms.notes, forms.per_dossier, forms.summaries
     if not rs.forms:
         notes.append(
             f"{extra['document_title']}未附推荐表、申请报告等表格样式，不生成单个平台的表格。"
@@ -303,42 +415,42 @@ def plan(
             )
     if not dossiers:
         summaries = []
-    # the 测评 draw is said only where a form has its table (the 审核意见表 names no draw otherwise)
-    has_survey = any("survey" in template_variables(tpl) for _, tpl in per_dossier)
-
-    opinion = find_template(REVIEW_OPINION, template_dir, "review_opinion.docx") if checks else None
+    opinion = forms.opinion if checks else None
     jobs: list[Job] = []
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
 
     def context(dossier: Dossier, check: CheckResult | None) -> dict[str, Any]:
-        made = check.form_parts if check is not None else None
-        ctx = {**(made["form"] if made else form_context(checked_facts(dossier, check), rs.function_fields())), **extra}
-        if check is not None:
-            drawn = made.get("survey") if made else None  # (seed, rows, note) drawn by the worker
-            survey, note = drawn[1:] if drawn and drawn[0] == seed else survey_sample(dossier, seed)
-            # the worker's is the check as it was; a batch adds findings after (duplicates)
-            kept = made is not None and made["findings"] == len(check.findings)
-            ctx.update(made["check"] if made and kept else check_context(check), survey=survey, survey_note=note if has_survey else "")
-        return ctx
+        return dossier_context(dossier, check, rs, extra, seed, forms.has_survey)
+
+    def done(check: CheckResult | None) -> None:
+        if check is not None and check.form_parts:
+            check.form_parts.pop("premade", None)  # what was not taken is not held on to
 
     for n_dossier, (path, dossier) in enumerate(dossiers):
-        ctx = context(dossier, checks[n_dossier] if checks else None)
+        check = checks[n_dossier] if checks else None
+        ctx = context(dossier, check)
         contexts.append(ctx)
         unique = _unique_folder(path, folders, used)
         for form, tpl in per_dossier:
-            jobs.append(Job(form.name, tpl, ctx, out / unique / _form_file(form), owner=unique))
+            job = Job(form.name, tpl, ctx, out / unique / _form_file(form), owner=unique)
+            job.premade = _premade_of(check, tpl, ctx)
+            jobs.append(job)
         if opinion is not None:
             target = out / unique / f"{REVIEW_OPINION_NAME}.docx"
-            jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, target))
+            jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, target, premade=_premade_of(check, opinion, ctx)))
+        done(check)
     for gone in left_out or []:
         if opinion is None or gone.result.source is None:
+            done(gone.result)
             continue
         ctx = context(gone.result.source, gone.result)
         reasons = ctx.get("verdict_reasons") or ""
         ctx["verdict_reasons"] = f"{reasons}\n未列入推荐表和汇总表：{gone.why}。".lstrip("\n")
         unique = _unique_folder(gone.path, folders, used)
-        jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, out / unique / f"{REVIEW_OPINION_NAME}.docx"))
+        target = out / unique / f"{REVIEW_OPINION_NAME}.docx"
+        jobs.append(Job(REVIEW_OPINION_NAME, opinion, ctx, target, premade=_premade_of(gone.result, opinion, ctx)))
+        done(gone.result)
     rows = contexts
     if marks:
         rows = [{**c, "verdict_word": c.get("verdict_word", "") + m} for c, m in zip(contexts, marks, strict=True)]
@@ -376,6 +488,13 @@ def write_jobs(
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
     written = [] if written is None else written
+    ahead = [job for job in jobs if job.premade is not None]
+    jobs = [job for job in jobs if job.premade is None]
+    for job in ahead:  # rendered by their dossiers' batch workers: only written here
+        assert job.premade is not None
+        job.blanks, data = job.premade
+        job.premade = None
+        place(job, [(job.target, data)], out, written)
     workers = min(workers, len(jobs))
     if workers <= 1:
         for job in jobs:

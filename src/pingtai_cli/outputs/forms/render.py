@@ -265,10 +265,12 @@ def form_context(
         ctx[fk.key] = text
 
     lists, fields = dossier.lists, list_fields()
+    shaped = {"served_smes": _served_rows, "partners": _partner_rows}  # each list's rows made once
     for name, keys in fields.items():
-        ctx[name] = _rows(lists.get(name) or [], keys)
-    ctx["served_smes"] = _served_rows(lists.get("served_smes") or [])
-    ctx["partners"] = _partner_rows(lists.get("partners") or [])
+        ctx[name] = shaped[name](lists.get(name) or []) if name in shaped else _rows(lists.get(name) or [], keys)
+    for name, make in shaped.items():
+        if name not in fields:
+            ctx[name] = make(lists.get(name) or [])
     ctx["yearly"] = _yearly_rows(dossier.yearly)
     for name in (*fields, "yearly"):
         ctx[f"{name}_count"] = len(ctx[name])
@@ -387,8 +389,11 @@ def context_keys() -> set[str]:
 # ---------------------------------------------------------------- from the check of the dossier
 
 
-def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple[list[dict[str, str]], str]:
-    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list.
+def survey_sample(
+    dossier: Dossier, seed: int, size: int = SURVEY_SIZE, served: list[dict[str, str]] | None = None
+) -> tuple[list[dict[str, str]], str]:
+    """The served SMEs the bureau calls for its 测评, drawn at random from the served-SME list
+    (`served`: its rows as form_context made them, when the caller has them).
 
     The draw is `random.Random` seeded with the stated seed and the dossier's identity (its credit
     code, else its folder name): the same dossier and seed always give the same companies, and two
@@ -396,7 +401,9 @@ def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple
     """
     import random
 
-    rows = [r for r in _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"]) if r["name"]]
+    if served is None:
+        served = _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"])
+    rows = [r for r in served if r["name"]]
     identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
     if len(rows) <= size:
         picked = rows
@@ -418,9 +425,16 @@ def survey_sample(dossier: Dossier, seed: int, size: int = SURVEY_SIZE) -> tuple
 
 def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
     """What the check says of the dossier, for the 结论 column and the 审核意见 (text only)."""
+    return check_parts(result, lang)[0]
+
+
+def check_parts(result: Any, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
+    """check_context, and what its 需确认事项 (to_confirm) say before the findings (review_items):
+    findings a batch adds to the result later change only those (confirm_rows)."""
     from pingtai_cli.outputs.report.view import build_view, verdict_word
 
     view = build_view(result, lang)
+    review = review_items(view)
     conditions = []
     for group in ("basic", "functions", "exclusions"):
         for row in reported_rows(view, group):
@@ -445,8 +459,17 @@ def check_context(result: Any, lang: str = "zh") -> dict[str, Any]:
         "review_as_of": format_date(result.as_of),
         "review_conditions": _numbered(conditions),
         "material_checklist": _numbered(checklist),
-        "to_confirm": _numbered([{"text": form_text(x)} for x in to_confirm(view)]),
-    }
+        "to_confirm": _numbered([{"text": form_text(x)} for x in _confirmed(review, view.rows["consistency"], result.error)]),
+    }, review
+
+
+def confirm_rows(review: list[str], result: Any, lang: str = "zh") -> list[dict[str, str]]:
+    """check_context's to_confirm from its review_items and the result's findings as they are now
+    (the findings are viewed, not the whole result)."""
+    from pingtai_cli.outputs.report.view import NOT_IN_FORCE_ID, finding_row
+
+    rows = [finding_row(f, lang) for f in result.findings if f.id != NOT_IN_FORCE_ID]  # build_view's
+    return _numbered([{"text": form_text(x)} for x in _confirmed(review, rows, result.error)])
 
 
 # A form is the bureau's document: it speaks of the text and the reviewer, not of the tool.
@@ -490,6 +513,11 @@ def _measure(row: Any) -> str:
 def to_confirm(view: Any) -> list[str]:
     """What the reviewer must still decide: review and relaxable items, other readings of a clause,
     materials to look at, and the findings (contradictions, duplicates, unreadable files)."""
+    return _confirmed(review_items(view), view.rows["consistency"], view.result.error)
+
+
+def review_items(view: Any) -> list[str]:
+    """to_confirm's items from the conditions, functions, exclusions and materials."""
     out: list[str] = []
     for group in ("basic", "functions", "exclusions", "materials"):
         for row in reported_rows(view, group):
@@ -497,11 +525,14 @@ def to_confirm(view: Any) -> list[str]:
             if row.status in ("review", "relaxable", "invalid"):
                 out.append(f"{head}：{row.word}。{row.message}".rstrip("。") + "。")
             out += [f"{head}：{note}" for note in row.notes]
-    for row in view.rows["consistency"]:
-        if row.status in ("error", "warning"):
-            out.append(row.message)
-    if view.result.error:
-        out.insert(0, f"卷宗无法检查：{view.result.error}")
+    return out
+
+
+def _confirmed(review: list[str], consistency: list[Any], error: str | None) -> list[str]:
+    """to_confirm from its review items, the findings' rows and the error of the check."""
+    out = [*review, *(row.message for row in consistency if row.status in ("error", "warning"))]
+    if error:
+        out.insert(0, f"卷宗无法检查：{error}")
     unique = list(dict.fromkeys(out))
     if len(unique) > MAX_TO_CONFIRM:
         unique = [*unique[:MAX_TO_CONFIRM], f"……另有 {len(unique) - MAX_TO_CONFIRM} 项，详见 pingtai check 报告"]
@@ -711,6 +742,17 @@ class Prepared:
     patched: dict[str, str] = field(default_factory=dict)
     lined: dict[str, str] = field(default_factory=dict)  # each part's source as docxtpl renders it
     master: Any = None  # the template opened once in this process; every render resets and reuses it
+    # Every name any part docxtpl renders reads (body, headers and footers as `variables`, and the
+    # core properties and footnotes besides); None when they could not all be told: a render is
+    # then taken to read the whole context (see `renders_alike`).
+    reads: frozenset[str] | None = None
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """The checked bytes' SHA-256: two processes holding the same digest render alike."""
+        import hashlib
+
+        return hashlib.sha256(self.data).hexdigest()
 
 
 PREPARED_MAX = 32  # templates kept per process (a run uses a handful)
@@ -749,14 +791,52 @@ def _prepare(template: Path) -> Prepared:
     except Exception as e:
         raise FormError(f"无法读取模板 {template}：{e}") from e
     ready.variables = names - set(env.globals)
+    ready.reads = _reads(tpl, env, ready.variables)
     ready.master = Master(tpl)  # the package opened for the analysis renders the forms too
     return ready
 
 
+# docxtpl's render_properties renders these core properties as templates too
+RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _reads(tpl: Any, env: Any, variables: set[str]) -> frozenset[str] | None:
+    """`variables` and the names the parts they leave out read: the core properties and the
+    footnotes, which docxtpl renders with the same context; None when any cannot be parsed."""
+    from jinja2 import meta
+
+    names = set(variables)
+    try:
+        sources = [getattr(tpl.docx.core_properties, prop) or "" for prop in RENDERED_PROPERTIES]
+        for part in tpl.docx._part.package.parts:
+            if part.content_type == FOOTNOTES_TYPE:
+                blob = part.blob
+                sources.append(tpl.patch_xml(blob.decode("utf-8") if isinstance(blob, bytes) else blob))
+        for source in sources:
+            if "{" in source:
+                names |= meta.find_undeclared_variables(env.parse(source))
+    except Exception:  # whatever docxtpl would make of it, the whole context then counts
+        return None
+    return frozenset(names - set(env.globals))
+
+
+_ABSENT = object()
+
+
+def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """Whether `template` renders the same bytes (and reports the same blanks) from both contexts:
+    equal in every name it reads, and in its blank_fields; the whole contexts when what it reads
+    is not known."""
+    reads = prepared(template).reads
+    if reads is None:
+        return dict(one) == dict(other)
+    return all(one.get(k, _ABSENT) == other.get(k, _ABSENT) for k in (*reads, "blank_fields"))
+
+
 def warm(templates: Iterable[Path]) -> None:
-    """Templates prepared and their unchanging parts deflated before worker processes fork, so
-    that each worker inherits them instead of doing it again; a broken one is left for its render
-    to report."""
+    """Templates prepared, their unchanging parts deflated and the parts a render fills compiled
+    before worker processes fork, so that each worker inherits them instead of doing it again; a
+    broken one is left for its render to report."""
     for template in dict.fromkeys(templates):
         try:
             ready = prepared(template)
@@ -764,6 +844,27 @@ def warm(templates: Iterable[Path]) -> None:
             continue
         if ready.master is not None:
             ready.master.warm()
+            _compile(ready)
+
+
+def _compile(ready: Prepared) -> None:
+    """The body, headers, footers and core properties compiled into the template's sandbox as its
+    first render would compile them (the same sources: docxtpl's patched XML with its newlines, as
+    render_xml_part makes it, and the properties' text)."""
+    from jinja2 import TemplateError
+
+    tpl = ready.master.tpl
+    try:
+        sources = [tpl.patch_xml(tpl.body_xml)] if tpl.body_xml is not None else []
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            sources += [tpl.patch_xml(tpl.get_part_xml(part)) for _, part in tpl.get_headers_footers(uri)]
+        for src in sources:
+            lined = kept(ready.lined, src, lambda: _PARAGRAPH_OPEN.sub(r"\n<w:p\1", src))  # noqa: B023 - made at once
+            ready.sandbox_env.from_string(lined)
+        for prop in RENDERED_PROPERTIES:  # docxtpl's render_properties, from the template's own
+            ready.sandbox_env.from_string(getattr(tpl.docx.core_properties, prop))
+    except (TemplateError, ValueError):  # its render says what is wrong
+        return
 
 
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # a paragraph as docxtpl finds it
