@@ -136,3 +136,24 @@ def test_a_form_and_a_licence_of_different_kinds_of_body_give_a_finding_naming_b
             message = differ[0].message
             assert "申请表.docx 表1" in message and "营业执照.pdf 第1页" in message
             assert "事业单位" in message and "企业法人" in message and "采用前者" in message
+
+
+def test_a_form_nested_in_the_cell_of_a_framing_table_is_read() -> None:
+    """A 申请表 pasted into a table cell under a title row: python-docx gives only the outer table."""
+    import docx
+
+    document = docx.Document()
+    outer = document.add_table(rows=2, cols=1)
+    outer.cell(0, 0).text = "辽宁省中小企业公共服务示范平台申请表"
+    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "320万元"), ("从业人数", "15人")]
+    inner = outer.cell(1, 0).add_table(rows=len(rows), cols=2)
+    for i, (label, value) in enumerate(rows):
+        inner.cell(i, 0).text, inner.cell(i, 1).text = label, value
+    buf = io.BytesIO()
+    document.save(buf)
+    form = process_file("b1.docx", buf.getvalue(), Limits()).form
+    assert form is not None
+    assert form.facts["total_assets"].value == pytest.approx(320.0)
+    assert form.facts["staff_total"].value == 15
+    ev = form.facts["org_name"].evidence
+    assert ev is not None and ev.sheet == "表2" and ev.cell == "B1"

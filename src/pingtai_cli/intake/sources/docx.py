@@ -162,11 +162,35 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
         heading = heading_of(text, style or "")
         if heading:
             content.headings.append(heading)
-    for table in document.tables:
+    for table in _all_tables(document.tables):
         rows, merges = _table_grid(table)
         content.tables.append(rows)
         content.merges.append(merges)
     return content
+
+
+MAX_TABLE_DEPTH = 3  # a table in a cell of a table in a cell …: deeper ones are not read
+MAX_TABLES = 200
+
+
+def _all_tables(tables: list[Any], depth: int = 1) -> list[Any]:
+    """The document's tables in reading order, each followed by the tables nested in its cells.
+
+    A 申请表 pasted into the cell of a framing table (the form's title row above it) is a table
+    inside a table; python-docx gives only the outer one, whose cell text leaves the inner table
+    out, so its labels and values were never read.
+    """
+    from docx.table import Table
+
+    out: list[Any] = []
+    for table in tables:
+        out.append(table)
+        if depth < MAX_TABLE_DEPTH:
+            inner = [Table(tbl, table._parent) for tr in table._tbl.tr_lst for tc in tr.tc_lst for tbl in tc.tbl_lst]
+            out.extend(_all_tables(inner, depth + 1))
+        if len(out) >= MAX_TABLES:
+            return out[:MAX_TABLES]
+    return out
 
 
 def _table_grid(table) -> tuple[list[list[str]], list[list[int]]]:  # table: docx Table
