@@ -149,8 +149,23 @@ class Pages:
             text = self._run_ocr(index, fraction)
             if text is None:
                 return ""
+            if fraction < 1.0 and quality.unread(text) and self._inked_below(index, fraction):
+                # a blank band over a printed page: the page may be upside down with its text
+                # in the upper part, so the band cut from the scan is the page's empty foot,
+                # which tells no orientation; the whole page does. Same page, same OCR budget.
+                return self.text(index)
             self._heads[index] = text
         return self._heads[index]
+
+    def _inked_below(self, index: int, fraction: float) -> bool:
+        """True when the page below its head band holds print (not turned yet, not blank)."""
+        if index in self.turns:
+            return False
+        try:
+            image = self.image(index)
+            return quality.has_text_ink(image.crop((0, round(image.height * fraction), image.width, image.height)))
+        except Exception:  # a page that cannot even be rendered has said so when OCR'd
+            return False
 
     def _run_ocr(self, index: int, fraction: float) -> str | None:
         """OCR the page (or its top `fraction`) within the budget; None when the budget is spent."""
