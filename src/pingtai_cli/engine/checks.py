@@ -94,13 +94,40 @@ def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:
 
     where = fact.evidence.describe() if fact.evidence else "申请表"
     unit = fact.unit or ""
-    said = f" {where}填写“{fact.raw}”，未注明单位，按{unit}读作{fmt(fact.value)}{unit}，按此为“{_status_word(status)}”"
+    scales = [(unit, 1.0), *other_scales(unit)]
+    written, number, read_as = _as_written(fact, scales)
+    verb = "所载" if fact.evidence and fact.evidence.page else "填写"
+    said = (
+        f" {where}{verb}“{written}”，未注明单位，按{read_as}读作{fmt(fact.value)}{unit}，"
+        f"按此为“{_status_word(status)}”"
+    )
     others = []
-    for name, factor in other_scales(unit):
-        alt = replace(fact, value=float(fact.value) * factor)
+    for name, factor in scales:
+        if name == read_as:
+            continue
+        alt = replace(fact, value=number * factor)
         alt_status = kind_of(rule).evaluate(rule, {**facts, fact.key: alt}, evaluate_rule).status
         others.append(f"若以{name}填写则为{fmt(alt.value)}{unit}，{_status_word(alt_status)}")
-    return said + ("；" + "；".join(others) if others else "") + f"。请向申报单位确认该数的单位（{'、'.join([unit] + [n for n, _ in other_scales(unit)])}）后判定。"
+    return said + ("；" + "；".join(others) if others else "") + f"。请向申报单位确认该数的单位（{'、'.join(n for n, _ in scales)}）后判定。"
+
+
+def _as_written(fact: Fact, scales: list[tuple[str, float]]) -> tuple[str, float, str]:
+    """(the number as written, its value, the scale it was read in) of an amount without a unit.
+
+    A form cell holds the bare number, read in the key's unit; a document's amount comes with
+    the row it stands in (`资产总计 2,600,000.00 2,366,000.00`) and may have been read in 元 by
+    its form: the number whose reading in one of the scales gives the value is the one written.
+    """
+    import math
+    import re
+
+    value = float(fact.value)
+    for m in re.finditer(r"-?\d[\d,，]*(?:\.\d+)?", str(fact.raw or "")):
+        number = float(m[0].replace(",", "").replace("，", ""))
+        for name, factor in scales:
+            if number and math.isclose(number * factor, value, rel_tol=1e-9):
+                return m[0], number, name
+    return str(fact.raw) if fact.raw else fmt(value), value, scales[0][0]
 
 
 def _reading_note(rule: Rule, reading: Any, facts: Facts, status: Status = "pass") -> tuple[str, bool]:
