@@ -41,6 +41,8 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleResult:
         _other_label(rule, result, facts)
     if result.status in ("pass", "fail"):
         _unsure_reading(rule, result, facts)
+    if result.status in ("pass", "fail"):
+        _lower_bound(rule, result, facts)
     if result.status in ("pass", "fail") and result.disputed:
         outcome = _status_word(result.status)
         result.message += f" 按本规则的读法为“{outcome}”，按另一读法结论不同：需认定机关确定适用哪种读法。"
@@ -83,6 +85,25 @@ def _unsure_reading(rule: Rule, result: RuleResult, facts: Facts) -> None:
     result.status = "review"
     if not result.evidence and fact.evidence:
         result.evidence = [fact.evidence]
+
+
+def _lower_bound(rule: Rule, result: RuleResult, facts: Facts) -> None:
+    """A figure written as a lower bound only (150家以上, 150余家) decides a minimum it meets and a
+    maximum it exceeds; a minimum it misses, or a maximum it keeps, may go either way with the
+    figure itself: the result says so and is for review."""
+    key = tested_field(rule)
+    fact = facts.get(key or "")
+    if fact is None or fact.precision != "at_least" or rule.op not in OPS:
+        return
+    minimum = rule.op in (">=", ">")
+    if (minimum and result.status == "pass") or (rule.op in ("<=", "<") and result.status == "fail"):
+        return
+    where = fact.evidence.describe() if fact.evidence else "申请表"
+    result.message += (
+        f" {where}填写“{fact.raw}”，只说明不少于{fmt(fact.value)}{fact.unit or ''}，"
+        f"确切数字可能{'达到' if minimum else '超出'}要求：请申报单位填写确切数字，由评审人员核实。"
+    )
+    result.status = "review"
 
 
 def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:

@@ -236,6 +236,8 @@ def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> lis
             )
             continue
         precision = "month" if f.type == "date" and units.names_no_day(raw) else None
+        if f.type == "number" and units.states_lower_bound(raw):
+            precision = "at_least"
         facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw), precision=precision)
     return findings
 

@@ -76,6 +76,7 @@ from pingtai_cli.intake.sources.units import (
     parse_text,
     parse_value,
     scale_inferred,
+    states_lower_bound,
     unit_info,
 )
 
@@ -787,7 +788,7 @@ class _Reader:
                 evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
                 if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
                     evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
-                precision = "month" if isinstance(value, date) and names_no_day(cand.raw) else None
+                precision = _precision(value, cand.raw)
                 self.result.facts[key] = Fact(
                     key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision
                 )
@@ -910,6 +911,16 @@ def _unit_beside(grid: Grid, r: int, c: int) -> str | None:
 
 def _is_bare_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?", normalize(text)) is not None
+
+
+def _precision(value: Any, raw: Any) -> str | None:
+    """`month` for a date written to the month, `at_least` for a number written as a lower bound
+    (150家以上, 150余家): what the value does not say, which no check may take as written."""
+    if isinstance(value, date):
+        return "month" if names_no_day(raw) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and states_lower_bound(raw):
+        return "at_least"
+    return None
 
 
 def _raw_text(raw: Any) -> str:
