@@ -157,3 +157,35 @@ def test_a_form_nested_in_the_cell_of_a_framing_table_is_read() -> None:
     assert form.facts["staff_total"].value == 15
     ev = form.facts["org_name"].evidence
     assert ev is not None and ev.sheet == "表2" and ev.cell == "B1"
+
+
+def test_a_served_count_taken_from_the_yearly_table_cites_its_own_cell(tmp_path: Path) -> None:
+    """The form's 年服务中小企业数 unreadable: the 2025 row's count stands in, and the evidence is
+    that count's cell (G4, “130”), not the row's year cell (A4) with “2025年” as what was written."""
+    import docx
+
+    from pingtai_cli import check_dossier
+
+    document = docx.Document()
+    document.add_paragraph("辽宁省中小企业公共服务示范平台申请表")
+    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "320万元"), ("从业人数", "15人"),
+            ("年服务中小企业数", "约130家"), ("用户满意度", "90%")]
+    form = document.add_table(rows=len(rows), cols=2)
+    for i, (label, value) in enumerate(rows):
+        form.cell(i, 0).text, form.cell(i, 1).text = label, value
+    yearly = [["年度", "营业收入", "服务收入", "资产总额", "利润总额", "上缴税金", "服务中小企业数"],
+              ["2023", "130.0", "96.2", "213.2", "10.4", "6.5", "90"],
+              ["2024", "145.6", "107.7", "236.6", "11.6", "7.3", "108"],
+              ["2025", "161.2", "119.3", "320.0", "12.9", "8.1", "130"]]
+    table = document.add_table(rows=len(yearly), cols=len(yearly[0]))
+    for i, row in enumerate(yearly):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    (tmp_path / "d").mkdir()
+    document.save(str(tmp_path / "d" / "申请表.docx"))
+    from datetime import date
+
+    fact = check_dossier(tmp_path / "d", "liaoning", as_of=date(2026, 3, 15)).to_dict()["facts"]["smes_served"]
+    assert fact["value"] == 130
+    assert fact["evidence"]["sheet"] == "表2" and fact["evidence"]["cell"] == "G4", fact
+    assert fact["raw"] == "130"

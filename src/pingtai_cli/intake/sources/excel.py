@@ -673,8 +673,12 @@ class _Reader:
     ) -> None:
         row: dict[str, Any] = {m: None for m in _TABLE_FIELDS["yearly"]}
         row["year"] = year
+        row["cells"] = {}  # metric → the evidence of its own cell (a fact taken from the row cites it)
         for metric, (r, c, unit) in cells.items():
             row[metric] = self._yearly_value(grid, metric, r, c, unit, year)
+            if row[metric] is not None:
+                ar, ac = grid.anchor(r, c)
+                row["cells"][metric] = self._evidence(grid.name, ar, ac, grid.raw(ar, ac))
         row["evidence"] = self._evidence(grid.name, *at)
         if year in self.yearly:
             self._finding(
