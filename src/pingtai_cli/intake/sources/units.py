@@ -179,6 +179,12 @@ _NUMBER_RE = re.compile(
     re.ASCII | re.DOTALL,
 )
 _MAX_DIGITS = 30
+# the period a figure is for, written before it: 2025年末：260万元, 截至2025年12月31日：260万元,
+# 2025年130家 (a year, then at once the figure); a lone year (2025年) is no figure
+_PERIOD_PREFIX_RE = re.compile(
+    r"^(?:截至|截止|至)?\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+    r"\s*(?:末|底|度|全年)?\s*(?:[:,;]\s*|(?=\d))"
+)
 
 
 def parse_number(raw: object, unit: str, default_unit: str | None = None) -> float:
@@ -309,6 +315,8 @@ def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     """(number, unit as written) from normalised text; `unit` picks the example of the message."""
     written = text
     text, note_unit, notes = _strip_notes(text)
+    if period := _PERIOD_PREFIX_RE.match(text):  # 2025年末：260万元: the date is a note
+        text, notes = text[period.end() :], notes + period[0]
     text = _strip_affixes(text)
     for hedge in _HEDGES:  # in a note too: `320万元（预计）` is no figure
         if hedge in text or hedge in notes:
