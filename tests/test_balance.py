@@ -91,10 +91,13 @@ def test_an_audit_pdf_stating_no_unit_gives_an_inferred_unit_and_a_mismatch_note
         ("项目 行次 年初数 期末数", "资产总计 38 950,000.00 2,600,000.00"),
         ("资产 2024年12月31日 2025年12月31日", "资产总计 950,000.00 2,600,000.00"),
         ("资产 期末余额 上年年末余额", "资产总计 2,600,000.00 950,000.00"),
+        ("资产 上年年末数 本年年末数 负债和所有者权益 上年年末数 本年年末数",
+         "资产总计 950,000.00 2,600,000.00 负债和所有者权益总计 950,000.00 2,600,000.00"),
         ("资产 年初余额 期末余额 负债和所有者权益 年初余额 期末余额",
          "资产总计 950,000.00 2,600,000.00 负债和所有者权益总计 950,000.00 2,600,000.00"),
     ],
-    ids=["old-layout-opening-first", "two-dates-older-first", "closing-first-prior-year-end", "two-halves-opening-first"],
+    ids=["old-layout-opening-first", "two-dates-older-first", "closing-first-prior-year-end", "prior-year-end-first-two-halves",
+         "two-halves-opening-first"],
 )
 def test_total_assets_is_the_period_end_column_whatever_the_column_order(header: str, row: str) -> None:
     total = balance_total(HEAD + "单位：元\n" + header + "\n货币资金 1 320,000.00 936,000.00\n" + row)

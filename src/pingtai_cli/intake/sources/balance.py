@@ -48,7 +48,7 @@ _EQUITY_RE = re.compile(
 # the prior-period words come first in the alternation, so 上年年末余额 is not read as 年末
 _COLUMN_RE = re.compile(
     r"(?P<prior>上\s*年\s*年\s*末|上\s*年\s*末|上\s*年\s*度?|年\s*初|期\s*初|上\s*期)"
-    r"|(?P<end>期\s*末|年\s*末|本\s*期|本\s*年)"
+    r"|(?P<end>本\s*年\s*年\s*末|本\s*年\s*末|本\s*期\s*期\s*末|期\s*末|年\s*末|本\s*期|本\s*年)"
     r"|(?P<year>(?:19|20)\d{2})\s*年\s*(?:12\s*月\s*31\s*日|末|底|度)"
 )
 # an amount as printed: 1,250.00 / 12，500 / -3.5 / 800万元 (a trailing 年 marks a year, not an amount)
