@@ -189,3 +189,28 @@ def test_a_served_count_taken_from_the_yearly_table_cites_its_own_cell(tmp_path:
     assert fact["value"] == 130
     assert fact["evidence"]["sheet"] == "表2" and fact["evidence"]["cell"] == "G4", fact
     assert fact["raw"] == "130"
+
+
+def test_column_labels_over_rows_of_years_take_the_latest_years_figures() -> None:
+    """| 项目 | 从业人数 | 资产总额 | over | 2024年 | 9人 | … | and | 2025年 | 14人 | … |: the cell under
+    the label is 2024's, and 9人 failed 第十二条（六） (≥10人) though the applicant has 14 now."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("辽宁省中小企业公共服务示范平台申请表")
+    rows = [["单位名称", "沈阳智联中小企业服务有限公司", "", ""],
+            ["项目", "从业人数", "资产总额", "年服务中小企业数"],
+            ["2024年", "9人", "236.6万元", "108家"],
+            ["2025年", "14人", "260万元", "130家"]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    buf = io.BytesIO()
+    document.save(buf)
+    form = process_file("b1.docx", buf.getvalue(), Limits()).form
+    assert form is not None
+    assert form.facts["staff_total"].value == 14
+    assert form.facts["total_assets"].value == pytest.approx(260.0)
+    assert form.facts["smes_served"].value == 130
+    assert form.facts["staff_total"].evidence.cell == "B4"  # type: ignore[union-attr]

@@ -868,11 +868,27 @@ def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
                 break
             return ar, ac
         cc = max(cc, grid.span_end(ar, ac)[1]) + 1
-    ar, ac = grid.anchor(r1 + 1, c)
+    ar, ac = grid.anchor(_latest_year_row(grid, r1 + 1, c), c)
     value = grid.raw(ar, ac)
     if (ar, ac) != (r, c) and not is_empty(value) and not _label_like(value):
         return ar, ac
     return None
+
+
+_MAX_YEAR_ROWS = 10
+
+
+def _latest_year_row(grid: Grid, r: int, c: int) -> int:
+    """The row below a column label that holds its value: `r`, unless the rows from `r` down are
+    years, named left of the label's column (| 项目 | 从业人数 | / | 2024年 | 9人 | / | 2025年 | 14人 |):
+    then the latest year's row. The first row under such a label is the oldest year, not the figure."""
+    years: dict[int, int] = {}
+    for rr in range(r, min(grid.height, r + _MAX_YEAR_ROWS)):
+        year = next((y for cc in range(c) if (y := _year_of(grid.raw(*grid.anchor(rr, cc)))) is not None), None)
+        if year is None:
+            break
+        years.setdefault(year, rr)
+    return years[max(years)] if len(years) >= 2 else r
 
 
 # `金额单位：万元`, `（单位：元）` on a line of its own: the form's statement of its amounts' unit
