@@ -214,3 +214,30 @@ def test_column_labels_over_rows_of_years_take_the_latest_years_figures() -> Non
     assert form.facts["total_assets"].value == pytest.approx(260.0)
     assert form.facts["smes_served"].value == 130
     assert form.facts["staff_total"].evidence.cell == "B4"  # type: ignore[union-attr]
+
+
+def test_a_year_in_two_yearly_tables_takes_what_the_first_leaves_blank_from_the_second() -> None:
+    """A 近两年主要指标 table (年度 | 资产总额) before the 运营情况 table: the second's 服务中小企业数
+    were dropped (“2024 年出现了不止一次，采用先出现的一行”), and the growth went missing."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("辽宁省中小企业公共服务示范平台申请表")
+    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "260万元"), ("从业人数", "15人"),
+            ("年服务中小企业数", "130家"), ("用户满意度", "90%")]
+    form = document.add_table(rows=len(rows), cols=2)
+    for i, (label, value) in enumerate(rows):
+        form.cell(i, 0).text, form.cell(i, 1).text = label, value
+    for grid in ([["年度", "资产总额（万元）"], ["2024年", "236.6"], ["2025年", "260"]],
+                 [["年度", "营业收入", "资产总额", "服务中小企业数"], ["2024", "145.6", "236.6", "108"],
+                  ["2025", "161.2", "260.0", "130"]]):
+        table = document.add_table(rows=len(grid), cols=len(grid[0]))
+        for i, row in enumerate(grid):
+            for j, text in enumerate(row):
+                table.cell(i, j).text = text
+    buf = io.BytesIO()
+    document.save(buf)
+    result = process_file("b1.docx", buf.getvalue(), Limits()).form
+    assert result is not None
+    assert [(r["year"], r["smes_served"]) for r in result.yearly] == [(2024, 108), (2025, 130)]
+    assert "read.yearly_duplicate_year" not in {f.id for f in result.findings}

@@ -35,7 +35,7 @@ Findings (all name the file, and sheet!cell where there is one):
 | read.bad_value | error | a value cannot be read (warning when the same key was read elsewhere) |
 | read.formula_no_value | error | a formula cell saved without its computed value |
 | read.conflicting_values | warning / info | one label with two values / two synonyms with two values |
-| read.yearly_duplicate_year | warning | a year appears twice in the yearly table |
+| read.yearly_duplicate_year | warning | a year appears twice in the yearly tables with different figures (blanks are filled from the later row) |
 | read.staff_count_mismatch | warning | staff list length ≠ 从业人数 |
 | read.staff_qualified_mismatch | warning | qualified people in a complete staff list ≠ the form's count |
 | read.satisfaction_mismatch | warning | 满意 share of the served-SME list ≠ 用户满意度 (± 1 point) |
@@ -680,17 +680,29 @@ class _Reader:
                 ar, ac = grid.anchor(r, c)
                 row["cells"][metric] = self._evidence(grid.name, ar, ac, grid.raw(ar, ac))
         row["evidence"] = self._evidence(grid.name, *at)
-        if year in self.yearly:
+        first = self.yearly.get(year)
+        if first is None:
+            self.yearly[year] = row
+            return
+        # a year twice (two tables, or a table and a by-year block): what the first row leaves
+        # blank the later one gives; only figures that differ are a warning
+        differ = [m for m in _TABLE_FIELDS["yearly"] if m != "year" and first.get(m) is not None
+                  and row.get(m) is not None and first[m] != row[m]]
+        for m in _TABLE_FIELDS["yearly"]:
+            if m != "year" and first.get(m) is None and row.get(m) is not None:
+                first[m] = row[m]
+                if m in row["cells"]:
+                    first.setdefault("cells", {})[m] = row["cells"][m]
+        if differ:
+            names = "、".join(_YEARLY_LABELS[m] for m in differ)
             self._finding(
                 "read.yearly_duplicate_year",
                 "warning",
                 f"{self.name} {grid.name}!{cell_name(*at)}：年度经营数据中 {year} 年出现了不止一次，"
-                f"采用先出现的一行",
+                f"{names}两处不同，采用先出现的一行",
                 "yearly",
                 row["evidence"],
             )
-            return
-        self.yearly[year] = row
 
     def _yearly_value(
         self, grid: Grid, metric: str, r: int, c: int, unit: str | None, year: int
