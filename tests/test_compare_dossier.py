@@ -59,3 +59,21 @@ def test_a_xuchang_company_is_not_told_it_qualifies_in_shaoguan():
     assert verdicts["shaoguan"]["text"] == "不适用（不在本地区）"
     assert verdicts["xuchang"]["text"] != "不适用（不在本地区）"
     assert "不在本地区：韶关市" in next(r for r in data["rows"] if r["id"] == "dossier_verdict")["diff"]
+
+
+def test_a_condition_left_for_review_is_named_among_the_gaps_and_in_the_verdict_row():
+    """年服务中小企业 written “100家以上” against national's minimum is for review: the gaps listed
+    nothing beside the 待审核 cell, and the verdict row said 均不符合或不全."""
+    from builders import dossier
+    from pingtai_cli.core.models import Evidence, Fact
+    from pingtai_cli.outputs.comparison import _verdict_diff, gaps_of
+    from test_evaluate import check
+
+    d = dossier({"smes_served": None})
+    d.facts["smes_served"] = Fact(
+        "smes_served", 100, "家", Evidence("申请表.xlsx", "基本信息", "B9"), "100家以上", precision="at_least"
+    )
+    result = check(d)
+    assert result.verdict == "review", result.reasons
+    assert "待审核：年服务中小企业数" in gaps_of(result)
+    assert _verdict_diff([result]).startswith("待审核：")
