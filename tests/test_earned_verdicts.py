@@ -310,21 +310,13 @@ def test_a_balance_sheet_total_read_as_yuan_for_want_of_a_unit_asks_the_unit_of_
 def test_a_served_count_written_as_a_lower_bound_decides_only_what_the_bound_decides(written: str, status: str) -> None:
     """“70家以上” says no more than that the count is 70 or above: it meets no minimum of 80 for sure
     and misses none for sure; “130余家” meets it. An exact 70 fails."""
-    import docx
-
+    from builders import word_form
     from pingtai_cli.intake.dossier import process_file
     from pingtai_cli.intake.limits import Limits
 
-    document = docx.Document()
-    document.add_paragraph("辽宁省中小企业公共服务示范平台申请表")
-    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "420万元"), ("从业人数", "25人"),
-            ("年服务中小企业数", written), ("用户满意度", "92%")]
-    table = document.add_table(rows=len(rows), cols=2)
-    for i, (label, value) in enumerate(rows):
-        table.cell(i, 0).text, table.cell(i, 1).text = label, value
-    buf = __import__("io").BytesIO()
-    document.save(buf)
-    form = process_file("b1.docx", buf.getvalue(), Limits()).form
+    rows = [["单位名称", "沈阳智联中小企业服务有限公司"], ["资产总额", "420万元"], ["从业人数", "25人"],
+            ["年服务中小企业数", written], ["用户满意度", "92%"]]
+    form = process_file("b1.docx", word_form(rows), Limits()).form
     assert form is not None
     fact = form.facts["smes_served"]
     d = dossier({"smes_served": None})
