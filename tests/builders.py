@@ -72,6 +72,22 @@ def docx_bytes(*paragraphs: str) -> bytes:
     return buf.getvalue()
 
 
+def word_form(*tables: list[list[str]], title: str = "辽宁省中小企业公共服务示范平台申请表") -> bytes:
+    """A .docx 申请表: its title, then each table given as rows of cell texts."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    for rows in tables:
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for i, row in enumerate(rows):
+            for j, text in enumerate(row):
+                table.cell(i, j).text = text
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
 def zip_of(members: dict[str, bytes]) -> bytes:
     """A plain deflated zip of name → bytes (an Office file's parts, a zip dossier's files)."""
     buf = io.BytesIO()

@@ -89,3 +89,33 @@ def test_an_audit_pdf_stating_no_unit_gives_an_inferred_unit_and_a_mismatch_note
     assert fact.value == pytest.approx(1250.0)
     assert fact.evidence is not None and fact.evidence.how == "unit_inferred" and fact.uncertain
     assert any("负债和所有者权益总计" in n for n in material.notes)
+
+
+@pytest.mark.parametrize(
+    "header,row",
+    [
+        ("项目 行次 年初数 期末数", "资产总计 38 950,000.00 2,600,000.00"),
+        ("资产 2024年12月31日 2025年12月31日", "资产总计 950,000.00 2,600,000.00"),
+        ("资产 期末余额 上年年末余额", "资产总计 2,600,000.00 950,000.00"),
+        ("资产 上年年末数 本年年末数 负债和所有者权益 上年年末数 本年年末数",
+         "资产总计 950,000.00 2,600,000.00 负债和所有者权益总计 950,000.00 2,600,000.00"),
+        ("资产 年初余额 期末余额 负债和所有者权益 年初余额 期末余额",
+         "资产总计 950,000.00 2,600,000.00 负债和所有者权益总计 950,000.00 2,600,000.00"),
+    ],
+    ids=["old-layout-opening-first", "two-dates-older-first", "closing-first-prior-year-end", "prior-year-end-first-two-halves",
+         "two-halves-opening-first"],
+)
+def test_total_assets_is_the_period_end_column_whatever_the_column_order(header: str, row: str) -> None:
+    total = balance_total(HEAD + "单位：元\n" + header + "\n货币资金 1 320,000.00 936,000.00\n" + row)
+    assert total is not None
+    assert total.assets.wan == pytest.approx(260.0)
+    assert total.equity is None or total.equity.wan == pytest.approx(260.0)
+
+
+def test_an_old_layout_audit_pdf_gives_the_year_end_total_not_the_opening_one() -> None:
+    """资产 行次 年初数 期末数 (企业会计制度): 年初 95万元 read as the total failed 辽宁 第十二条（一）."""
+    data = _audit(["单位：元", "资产  行次  年初数  期末数", "资产总计  38  950,000.00  2,600,000.00",
+                   "负债和所有者权益总计  80  950,000.00  2,600,000.00"])
+    material = process_file("b2.pdf", data, Limits())
+    assert material.facts["total_assets"].value == pytest.approx(260.0)
+    assert not material.notes

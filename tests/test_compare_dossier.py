@@ -73,3 +73,21 @@ def test_the_table_starts_no_cell_line_with_a_closing_mark():
     cells = [part.strip() for line in res.stdout.splitlines() for part in line.split("│")[1:-1]]
     opening = [c for c in cells if c and c[0] in "：，。；、）"]
     assert cells and not opening, opening[:5]
+
+
+def test_a_condition_left_for_review_is_named_among_the_gaps_and_in_the_verdict_row():
+    """年服务中小企业 written “100家以上” against national's minimum is for review: the gaps listed
+    nothing beside the 待审核 cell, and the verdict row said 均不符合或不全."""
+    from builders import dossier
+    from pingtai_cli.core.models import Evidence, Fact
+    from pingtai_cli.outputs.comparison import _verdict_diff, gaps_of
+    from test_evaluate import check
+
+    d = dossier({"smes_served": None})
+    d.facts["smes_served"] = Fact(
+        "smes_served", 100, "家", Evidence("申请表.xlsx", "基本信息", "B9"), "100家以上", precision="at_least"
+    )
+    result = check(d)
+    assert result.verdict == "review", result.reasons
+    assert "待审核：年服务中小企业数" in gaps_of(result)
+    assert _verdict_diff([result]).startswith("待审核：")

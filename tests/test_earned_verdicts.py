@@ -284,3 +284,44 @@ def test_the_shaoguan_form_asks_for_the_office_area_and_the_full_time_staff(tmp_
     labels = {row[0] for row in load_workbook(book)["基本信息"].iter_rows(values_only=True) if row[0]}
     assert {"办公场所面积", "专职从业人数"} <= labels
     assert "服务场地面积" not in labels
+
+
+def test_a_balance_sheet_total_read_as_yuan_for_want_of_a_unit_asks_the_unit_of_the_number_printed() -> None:
+    """资产总计 2,600,000.00 with no 单位 line is read as 元 (260万元): the question names that
+    number and 元, not “按万元读作260万元；若以元填写则为0.026万元”, which no one wrote."""
+    d = dossier({"total_assets": None})
+    audit = next(f for f in d.files if f.material_keys == ["audit_report"])
+    snippet = "资产总计 2,600,000.00 2,366,000.00"
+    audit.facts["total_assets"] = Fact(
+        "total_assets", 260.0, "万元", Evidence(audit.path, page=3, snippet=snippet, how="unit_inferred"), raw=snippet
+    )
+    d.facts["total_assets"] = audit.facts["total_assets"]
+    result = check(d)
+    cond = next(c for c in result.conditions if c.fields == ["total_assets"])
+    assert cond.status == "review"
+    assert "所载“2,600,000.00”，未注明单位，按元读作260万元" in cond.message, cond.message
+    assert "若以万元填写则为2600000万元" in cond.message and "0.026" not in cond.message
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [("70家以上", "review"), ("不少于70家", "review"), ("70余家", "review"), ("130余家", "pass"), ("70家", "fail")],
+)
+def test_a_served_count_written_as_a_lower_bound_decides_only_what_the_bound_decides(written: str, status: str) -> None:
+    """“70家以上” says no more than that the count is 70 or above: it meets no minimum of 80 for sure
+    and misses none for sure; “130余家” meets it. An exact 70 fails."""
+    from builders import word_form
+    from pingtai_cli.intake.dossier import process_file
+    from pingtai_cli.intake.limits import Limits
+
+    rows = [["单位名称", "沈阳智联中小企业服务有限公司"], ["资产总额", "420万元"], ["从业人数", "25人"],
+            ["年服务中小企业数", written], ["用户满意度", "92%"]]
+    form = process_file("b1.docx", word_form(rows), Limits()).form
+    assert form is not None
+    fact = form.facts["smes_served"]
+    d = dossier({"smes_served": None})
+    d.facts["smes_served"] = fact
+    cond = next(c for c in check(d, "liaoning").conditions if c.fields == ["smes_served"])
+    assert cond.status == status, cond.message
+    if status == "review":
+        assert f"填写“{written}”，只说明不少于" in cond.message and "请申报单位填写确切数字" in cond.message

@@ -108,3 +108,17 @@ def test_every_material_of_a_combined_scan_is_provided_and_a_recheck_ocrs_nothin
         finally:
             pages_module.Pages._ocr_upright = real  # type: ignore[method-assign]
         assert again.material_keys == material.material_keys and runs == []
+
+
+@pytest.mark.slow
+def test_an_upside_down_balance_sheet_with_a_blank_lower_half_gives_its_total(pages) -> None:  # type: ignore[no-untyped-def]
+    """Scanned upside down, a short sheet's head band is its empty foot: no text, no orientation."""
+    from PIL import Image
+
+    _, audit = pages
+    sheet = audit[1]
+    short = Image.new("RGB", sheet.size, "white")
+    short.paste(sheet.crop((0, 0, sheet.width, round(sheet.height * 0.55))), (0, 0))  # down to 资产总计
+    material = process_file("IMG_0412.pdf", ds.pdf_of([audit[0], ds.turned(short, 180)]), Limits())
+    assert material.facts["total_assets"].value == pytest.approx(ds.EXPECT["total_assets"])
+    assert material.facts["total_assets"].evidence.page == 2  # type: ignore[union-attr]

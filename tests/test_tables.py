@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builders import text_pdf
+from builders import text_pdf, word_form
 from pingtai_cli.api import read_dossier
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
@@ -201,3 +201,80 @@ def test_a_unit_note_above_a_pdf_reports_ruled_table_is_the_unit_of_its_bare_amo
     data = table_pdf(["二、申请表", "金额单位：元"], FORM)
     assert _assets("申请报告.pdf", data) == (pytest.approx(320.0), "text")
     assert _assets("申请报告.pdf", table_pdf(["二、申请表"], FORM)) == (3200000.0, "unit_inferred")  # read as written, for review
+
+
+def test_a_form_nested_in_the_cell_of_a_framing_table_is_read() -> None:
+    """A 申请表 pasted into a table cell under a title row: python-docx gives only the outer table."""
+    import docx
+
+    document = docx.Document()
+    outer = document.add_table(rows=2, cols=1)
+    outer.cell(0, 0).text = "辽宁省中小企业公共服务示范平台申请表"
+    rows = [("单位名称", "沈阳智联中小企业服务有限公司"), ("资产总额", "320万元"), ("从业人数", "15人")]
+    inner = outer.cell(1, 0).add_table(rows=len(rows), cols=2)
+    for i, (label, value) in enumerate(rows):
+        inner.cell(i, 0).text, inner.cell(i, 1).text = label, value
+    buf = io.BytesIO()
+    document.save(buf)
+    form = process_file("b1.docx", buf.getvalue(), Limits()).form
+    assert form is not None
+    assert form.facts["total_assets"].value == pytest.approx(320.0)
+    assert form.facts["staff_total"].value == 15
+    ev = form.facts["org_name"].evidence
+    assert ev is not None and ev.sheet == "表2" and ev.cell == "B1"
+
+
+FORM_ROWS = [["单位名称", "沈阳智联中小企业服务有限公司"], ["资产总额", "260万元"], ["从业人数", "15人"],
+             ["年服务中小企业数", "130家"], ["用户满意度", "90%"]]
+
+
+def _with(rows: list[list[str]], label: str, value: str) -> list[list[str]]:
+    return [[k, value if k == label else v] for k, v in rows]
+
+
+def test_a_served_count_taken_from_the_yearly_table_cites_its_own_cell(tmp_path: Path) -> None:
+    """The form's 年服务中小企业数 unreadable: the 2025 row's count stands in, and the evidence is
+    that count's cell (G4, “130”), not the row's year cell (A4) with “2025年” as what was written."""
+    from datetime import date
+
+    from pingtai_cli import check_dossier
+
+    yearly = [["年度", "营业收入", "服务收入", "资产总额", "利润总额", "上缴税金", "服务中小企业数"],
+              ["2023", "130.0", "96.2", "213.2", "10.4", "6.5", "90"],
+              ["2024", "145.6", "107.7", "236.6", "11.6", "7.3", "108"],
+              ["2025", "161.2", "119.3", "260.0", "12.9", "8.1", "130"]]
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "申请表.docx").write_bytes(word_form(_with(FORM_ROWS, "年服务中小企业数", "约130家"), yearly))
+    fact = check_dossier(tmp_path / "d", "liaoning", as_of=date(2026, 3, 15)).to_dict()["facts"]["smes_served"]
+    assert fact["value"] == 130
+    assert fact["evidence"]["sheet"] == "表2" and fact["evidence"]["cell"] == "G4", fact
+    assert fact["raw"] == "130"
+
+
+def test_column_labels_over_rows_of_years_take_the_latest_years_figures() -> None:
+    """| 项目 | 从业人数 | 资产总额 | over | 2024年 | 9人 | … | and | 2025年 | 14人 | … |: the cell under
+    the label is 2024's, and 9人 failed 第十二条（六） (≥10人) though the applicant has 14 now."""
+    rows = [["单位名称", "沈阳智联中小企业服务有限公司", "", ""],
+            ["项目", "从业人数", "资产总额", "年服务中小企业数"],
+            ["2024年", "9人", "236.6万元", "108家"],
+            ["2025年", "14人", "260万元", "130家"]]
+    form = process_file("b1.docx", word_form(rows), Limits()).form
+    assert form is not None
+    assert form.facts["staff_total"].value == 14
+    assert form.facts["total_assets"].value == pytest.approx(260.0)
+    assert form.facts["smes_served"].value == 130
+    assert form.facts["staff_total"].evidence.cell == "B4"  # type: ignore[union-attr]
+
+
+def test_a_year_in_two_yearly_tables_takes_what_the_first_leaves_blank_from_the_second() -> None:
+    """A 近两年主要指标 table (年度 | 资产总额) before the 运营情况 table: the second's 服务中小企业数
+    were dropped (“2024 年出现了不止一次，采用先出现的一行”), and the growth went missing."""
+    data = word_form(
+        FORM_ROWS,
+        [["年度", "资产总额（万元）"], ["2024年", "236.6"], ["2025年", "260"]],
+        [["年度", "营业收入", "资产总额", "服务中小企业数"], ["2024", "145.6", "236.6", "108"], ["2025", "161.2", "260.0", "130"]],
+    )
+    result = process_file("b1.docx", data, Limits()).form
+    assert result is not None
+    assert [(r["year"], r["smes_served"]) for r in result.yearly] == [(2024, 108), (2025, 130)]
+    assert "read.yearly_duplicate_year" not in {f.id for f in result.findings}

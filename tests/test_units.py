@@ -19,6 +19,7 @@ from pingtai_cli.intake.sources.units import (
     parse_list,
     parse_number,
     parse_value,
+    states_lower_bound,
 )
 
 BY_KEY = vocab.get().facts
@@ -47,6 +48,13 @@ FACT_KEYS = tuple(BY_KEY.values())
         ("150个", "家", 150),
         ("150家以上", "家", 150),
         ("不少于150家", "家", 150),
+        ("150余家", "家", 150),
+        ("150多家", "家", 150),
+        ("超过150家", "家", 150),
+        ("300多万元", "万元", 300),
+        ("2025年末：260万元", "万元", 260),
+        ("截至2025年12月31日：260万元", "万元", 260),
+        ("2025年130家", "家", 130),
         ("150 家", "家", 150),
         ("85%", "%", 85),
         ("８５％", "%", 85),
@@ -75,9 +83,9 @@ def test_written_numbers_come_out_in_the_key_unit(raw: object, unit: str, expect
     [
         ("约150家", "家", "估计"),
         ("150家左右", "家", "估计"),
-        ("150余家", "家", "估计"),
-        ("150多家", "家", "估计"),
         ("三百万", "万元", "不是数字"),
+        ("2025年末：约260万元", "万元", "估计"),
+        ("2025年", "家", "无法识别"),
         ("150平方米", "万元", "不符"),
         ("150人", "家", "不符"),
         ("85%", "家", "不符"),
@@ -412,3 +420,12 @@ def test_a_date_written_to_the_month_is_told_apart(raw: object, no_day: bool) ->
 def test_an_implausible_form_value_is_a_clean_error(key: str, raw: object, words: str) -> None:
     with pytest.raises(ValueParseError, match=words):
         parse_value(key, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "bound"),
+    [("150家以上", True), ("不少于150家", True), ("150余家", True), ("150多家", True), ("超过150家", True),
+     ("１５０余家", True), ("150家", False), ("150", False), (150, False), ("约150家", False)],
+)
+def test_a_number_written_as_a_lower_bound_is_told_apart(raw: object, bound: bool) -> None:
+    assert states_lower_bound(raw) is bound

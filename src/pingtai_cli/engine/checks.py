@@ -41,6 +41,8 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleResult:
         _other_label(rule, result, facts)
     if result.status in ("pass", "fail"):
         _unsure_reading(rule, result, facts)
+    if result.status in ("pass", "fail"):
+        _lower_bound(rule, result, facts)
     if result.status in ("pass", "fail") and result.disputed:
         outcome = _status_word(result.status)
         result.message += f" 按本规则的读法为“{outcome}”，按另一读法结论不同：需认定机关确定适用哪种读法。"
@@ -85,6 +87,25 @@ def _unsure_reading(rule: Rule, result: RuleResult, facts: Facts) -> None:
         result.evidence = [fact.evidence]
 
 
+def _lower_bound(rule: Rule, result: RuleResult, facts: Facts) -> None:
+    """A figure written as a lower bound only (150家以上, 150余家) decides a minimum it meets and a
+    maximum it exceeds; a minimum it misses, or a maximum it keeps, may go either way with the
+    figure itself: the result says so and is for review."""
+    key = tested_field(rule)
+    fact = facts.get(key or "")
+    if fact is None or fact.precision != "at_least" or rule.op not in OPS:
+        return
+    minimum = rule.op in (">=", ">")
+    if (minimum and result.status == "pass") or (rule.op in ("<=", "<") and result.status == "fail"):
+        return
+    where = fact.evidence.describe() if fact.evidence else "申请表"
+    result.message += (
+        f" {where}填写“{fact.raw}”，只说明不少于{fmt(fact.value)}{fact.unit or ''}，"
+        f"确切数字可能{'达到' if minimum else '超出'}要求：请申报单位填写确切数字，由评审人员核实。"
+    )
+    result.status = "review"
+
+
 def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:
     """What a reviewer must decide of an amount written without a unit: which unit it is in, with
     what the condition gives in each (`3,200,000.00` for 资产总额: 万元 as read, or 元)."""
@@ -94,13 +115,40 @@ def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:
 
     where = fact.evidence.describe() if fact.evidence else "申请表"
     unit = fact.unit or ""
-    said = f" {where}填写“{fact.raw}”，未注明单位，按{unit}读作{fmt(fact.value)}{unit}，按此为“{_status_word(status)}”"
+    scales = [(unit, 1.0), *other_scales(unit)]
+    written, number, read_as = _as_written(fact, scales)
+    verb = "所载" if fact.evidence and fact.evidence.page else "填写"
+    said = (
+        f" {where}{verb}“{written}”，未注明单位，按{read_as}读作{fmt(fact.value)}{unit}，"
+        f"按此为“{_status_word(status)}”"
+    )
     others = []
-    for name, factor in other_scales(unit):
-        alt = replace(fact, value=float(fact.value) * factor)
+    for name, factor in scales:
+        if name == read_as:
+            continue
+        alt = replace(fact, value=number * factor)
         alt_status = kind_of(rule).evaluate(rule, {**facts, fact.key: alt}, evaluate_rule).status
         others.append(f"若以{name}填写则为{fmt(alt.value)}{unit}，{_status_word(alt_status)}")
-    return said + ("；" + "；".join(others) if others else "") + f"。请向申报单位确认该数的单位（{'、'.join([unit] + [n for n, _ in other_scales(unit)])}）后判定。"
+    return said + ("；" + "；".join(others) if others else "") + f"。请向申报单位确认该数的单位（{'、'.join(n for n, _ in scales)}）后判定。"
+
+
+def _as_written(fact: Fact, scales: list[tuple[str, float]]) -> tuple[str, float, str]:
+    """(the number as written, its value, the scale it was read in) of an amount without a unit.
+
+    A form cell holds the bare number, read in the key's unit; a document's amount comes with
+    the row it stands in (`资产总计 2,600,000.00 2,366,000.00`) and may have been read in 元 by
+    its form: the number whose reading in one of the scales gives the value is the one written.
+    """
+    import math
+    import re
+
+    value = float(fact.value)
+    for m in re.finditer(r"-?\d[\d,，]*(?:\.\d+)?", str(fact.raw or "")):
+        number = float(m[0].replace(",", "").replace("，", ""))
+        for name, factor in scales:
+            if number and math.isclose(number * factor, value, rel_tol=1e-9):
+                return m[0], number, name
+    return str(fact.raw) if fact.raw else fmt(value), value, scales[0][0]
 
 
 def _reading_note(rule: Rule, reading: Any, facts: Facts, status: Status = "pass") -> tuple[str, bool]:

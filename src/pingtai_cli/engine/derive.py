@@ -208,8 +208,10 @@ def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact], as_of: date) -
         served = [r for r in rows if r.get("smes_served") is not None and int(r["year"]) == as_of.year - 1]
         if served:
             latest = served[0]
-            ev = latest.get("evidence") or evidence
-            facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, f"{latest['year']}年")
+            cell = (latest.get("cells") or {}).get("smes_served")
+            ev = cell or latest.get("evidence") or evidence
+            raw = cell.snippet if cell is not None and cell.snippet else f"{latest['year']}年"
+            facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, raw)
 
 
 def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> list[Finding]:
@@ -236,6 +238,8 @@ def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> lis
             )
             continue
         precision = "month" if f.type == "date" and units.names_no_day(raw) else None
+        if f.type == "number" and units.states_lower_bound(raw):
+            precision = "at_least"
         facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw), precision=precision)
     return findings
 

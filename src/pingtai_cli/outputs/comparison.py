@@ -435,9 +435,12 @@ def gaps_of(result: Any) -> list[str]:
             out.append(f"缺少数据：{label}")
         elif c.status == "relaxable":
             out.append(f"可放宽：{label}{c.gap or ''}")
+        elif c.status == "review" and c.fields:  # a measurable condition left for the reviewer
+            out.append(f"待审核：{c.name}" if c.group == "exclusion" else f"待审核：{label}")
     if result.functions and result.functions.status != "pass":
         out.append(f"服务功能：满足 {result.functions.met} 项，需 {result.functions.required} 项")
     out += [f"{'缺件' if m.status == 'missing' else '无效'}：{m.name}" for m in result.materials if m.required and m.status in ("missing", "invalid")]
+    out += [f"待核实：{m.name}" for m in result.materials if m.required and m.status == "review"]
     if any(f.id == "consistency.credit_code_area" for f in result.findings) and not outside_area(result):
         out.append("注意：统一社会信用代码不在本办法的地区范围内")  # each text recognises its own area
     if result.error:
@@ -461,7 +464,10 @@ def dossier_rows(results: list[Any]) -> list[Row]:
 def _verdict_diff(results: list[Any]) -> str:
     ok = [r.jurisdiction_name for r in results if r.verdict == "eligible" and not outside_area(r)]
     away = [r.jurisdiction_name for r in results if outside_area(r)]
-    words = f"符合：{'、'.join(ok)}" if ok else "均不符合或不全"
+    pending = [r.jurisdiction_name for r in results if r.verdict == "review" and not outside_area(r)]
+    words = "；".join(
+        ([f"符合：{'、'.join(ok)}"] if ok else []) + ([f"待审核：{'、'.join(pending)}"] if pending else [])
+    ) or "均不符合或不全"
     return words + (f"；不在本地区：{'、'.join(away)}" if away else "")
 
 

@@ -8,8 +8,11 @@ With none of them the unit is inferred from the number's form (a balance sheet
 in 元 prints `12,500,000.00`) and the value says so (`unit_inferred`): a
 reviewer must confirm it.
 
-The amount is taken from the 资产总计 row itself. A leading small integer is
-the 行次 (or 附注) column, a number followed by 年 is a date, and an amount
+The amount is taken from the 资产总计 row itself, in the column of the period
+end: 期末余额 first is today's layout, but the old one prints 年初数 before
+期末数, and some print two dates side by side (2024年12月31日 2025年12月31日);
+the sheet's header row says which column is the period end. A leading small
+integer is the 行次 (or 附注) column, a number followed by 年 is a date, and an amount
 outside what an applicant's total assets can be (under 1000 元 or over 1000
 亿元) is rejected rather than used. 负债和所有者权益总计 must equal 资产总计; when
 they disagree the row read is kept and the disagreement is said.
@@ -47,6 +50,14 @@ _NOT_TOTAL_RE = re.compile(_ocr("流动|非流动|其他|递延|净", "资产合
 # the other side of the sheet: 负债和所有者权益（或股东权益）总计
 _EQUITY_RE = re.compile(
     _ocr("负债", "和|及|与", "所有者|股东", "权益") + r"\s*(?:[(（][^)）\n]{0,12}[)）])?\s*" + _ocr("总计|合计")
+)
+# a column of the header row, read left to right: the prior period (年初数, 期初余额, 上年年末余额,
+# 上期) or the period end (期末余额, 年末数, 本期), or a date whose year says which (2025年12月31日);
+# the prior-period words come first in the alternation, so 上年年末余额 is not read as 年末
+_COLUMN_RE = re.compile(
+    r"(?P<prior>上\s*年\s*年\s*末|上\s*年\s*末|上\s*年\s*度?|年\s*初|期\s*初|上\s*期)"
+    r"|(?P<end>本\s*年\s*年\s*末|本\s*年\s*末|本\s*期\s*期\s*末|期\s*末|年\s*末|本\s*期|本\s*年)"
+    r"|(?P<year>(?:19|20)\d{2})\s*年\s*(?:12\s*月\s*31\s*日|末|底|度)"
 )
 # an amount as printed: 1,250.00 / 12，500 / -3.5 / 800万元 (a trailing 年 marks a year, not an amount)
 _NUMBER_RE = re.compile(
@@ -106,6 +117,36 @@ def page_unit(text: str) -> tuple[str, str] | None:
     return (m[1], "line") if m else None
 
 
+def end_column(text: str) -> int:
+    """Which amount column of a row is the period end: 0 unless the header row says otherwise.
+
+    The header row is the nearest line above the 资产总计 row that names two or more periods
+    (行次 and 附注 are not amount columns, and a row's leading row number is dropped before the
+    index applies). A sheet laid out in two halves (资产 | 负债和所有者权益) repeats its periods;
+    the index is within a half, as the 资产总计 and 负债和所有者权益总计 rows each start their
+    own half's amounts. Two dates of one year, or no period end named, leave the first column.
+    """
+    lines = text.splitlines()
+    total = next(
+        (i for i, line in enumerate(lines) if _ASSETS_RE.search(line) and not _NOT_TOTAL_RE.search(line)),
+        len(lines),
+    )
+    for line in reversed(lines[:total]):
+        marks: list[object] = []
+        for m in _COLUMN_RE.finditer(line):
+            marks.append("prior" if m["prior"] else "end" if m["end"] else int(m["year"]))
+        if len(marks) < 2:
+            continue
+        half = len(marks) // 2
+        if len(marks) % 2 == 0 and marks[:half] == marks[half:]:
+            marks = marks[:half]
+        years = [y for y in marks if isinstance(y, int)]
+        if years and len(years) == len(marks):  # dates: the latest is the period end
+            return marks.index(max(years)) if len(set(years)) == len(years) else 0
+        return marks.index("end") if "end" in marks else 0
+    return 0
+
+
 def _tokens(row: str) -> list[str]:
     """The numbers of a row as printed, a year (`2025年`) left out."""
     return [t for t in (m[0] for m in _NUMBER_RE.finditer(row)) if not t.rstrip().endswith("年")]
@@ -154,8 +195,11 @@ def _amount(token: str, context: tuple[str, str] | None, snippet: str) -> Amount
     return Amount(wan, token.strip(), unit, source, snippet)
 
 
-def _row_amount(text: str, pattern: re.Pattern[str], context: tuple[str, str] | None) -> Amount | None:
-    """The first plausible amount on the row of a label (or the line after, for split cells)."""
+def _row_amount(
+    text: str, pattern: re.Pattern[str], context: tuple[str, str] | None, column: int = 0
+) -> Amount | None:
+    """The plausible amount in the period-end `column` of the row of a label (or the line after,
+    for split cells); a row with fewer amounts (the prior period left blank) gives its last."""
     row_column = re.search(r"行\s*次|附\s*注", text) is not None
     for m in pattern.finditer(text):
         if pattern is _ASSETS_RE and _NOT_TOTAL_RE.search(text[max(0, m.start() - 6) : m.end()]):
@@ -169,7 +213,7 @@ def _row_amount(text: str, pattern: re.Pattern[str], context: tuple[str, str] | 
                 tokens = _drop_row_numbers(_tokens(nxt), row_column)
         lo = text.rfind("\n", 0, m.start()) + 1
         snippet = " ".join(text[lo : m.end() + len(line)].split())[:80]
-        for token in tokens[:1]:
+        for token in tokens[min(column, len(tokens) - 1) :][:1]:
             amount = _amount(token, context, snippet)
             if amount is not None:
                 return amount
@@ -180,8 +224,9 @@ def balance_total(text: str) -> BalanceTotal | None:
     """资产总计 of a balance-sheet page's text (text layer or OCR lines), in its unit context."""
     text = unicodedata.normalize("NFKC", text)
     context = page_unit(text)
-    assets = _row_amount(text, _ASSETS_RE, context)
-    equity = _row_amount(text, _EQUITY_RE, context)
+    column = end_column(text)
+    assets = _row_amount(text, _ASSETS_RE, context, column)
+    equity = _row_amount(text, _EQUITY_RE, context, column)
     if assets is None:
         return BalanceTotal(equity) if equity is not None else None
     return BalanceTotal(assets, equity)

@@ -168,32 +168,54 @@ def _content(document) -> DocxContent:  # document: docx.document.Document
         heading = heading_of(text, style or "")
         if heading:
             content.headings.append(heading)
-    for table in document.tables:
+    above = _above(document, texts)
+    for table in _all_tables(document.tables):
         rows, merges = _table_grid(table)
         content.tables.append(rows)
         content.merges.append(merges)
-    content.above = _above(document, texts, len(content.tables))
+        content.above.append(above.get(table._tbl, []))
     return content
 
 
-def _above(document, texts: dict[object, str], count: int) -> list[list[str]]:  # docx Document
-    """For each body table, the last short paragraphs between it and the table before it.
-
-    `document.tables` are the body's own w:tbl children, so walking the body in order lines
-    them up one to one; a long paragraph between ends the run (it is text, not the table's
-    title or its `（单位：万元）`).
-    """
+def _above(document, texts: dict[object, str]) -> dict[object, list[str]]:  # docx Document
+    """For each body table (its w:tbl element), the last short paragraphs between it and the
+    table before it; a long paragraph between ends the run (it is text, not the table's title or
+    its `（单位：万元）`). A table nested in a cell has none."""
     from docx.oxml.ns import qn
 
-    found: list[list[str]] = []
+    found: dict[object, list[str]] = {}
     recent: list[str] = []
     for child in document.element.body.iterchildren():
         if child.tag == qn("w:tbl"):
-            found.append(recent[-ABOVE_LINES:])
+            found[child] = recent[-ABOVE_LINES:]
             recent = []
         elif (text := texts.get(child)) is not None:
             recent = [*recent, text] if len(text) <= ABOVE_CHARS else []
-    return (found + [[] for _ in range(count)])[:count]
+    return found
+
+
+MAX_TABLE_DEPTH = 3  # a table in a cell of a table in a cell …: deeper ones are not read
+MAX_TABLES = 200
+
+
+def _all_tables(tables: list[Any], depth: int = 1) -> list[Any]:
+    """The document's tables in reading order, each followed by the tables nested in its cells.
+
+    A 申请表 pasted into the cell of a framing table (the form's title row above it) is a table
+    inside a table; python-docx gives only the outer one, whose cell text leaves the inner table
+    out, so its labels and values were never read.
+    """
+    from docx.table import Table
+
+    out: list[Any] = []
+    for table in tables:
+        out.append(table)
+        if depth < MAX_TABLE_DEPTH:
+            inner = [Table(tbl, table._parent) for tr in table._tbl.tr_lst for tc in tr.tc_lst for tbl in tc.tbl_lst]
+            out.extend(_all_tables(inner, depth + 1))
+        if len(out) >= MAX_TABLES:
+            return out[:MAX_TABLES]
+    return out
 
 
 def _table_grid(table) -> tuple[list[list[str]], list[list[int]]]:  # table: docx Table

@@ -35,7 +35,7 @@ Findings (all name the file, and sheet!cell where there is one):
 | read.bad_value | error | a value cannot be read (warning when the same key was read elsewhere) |
 | read.formula_no_value | error | a formula cell saved without its computed value |
 | read.conflicting_values | warning / info | one label with two values / two synonyms with two values |
-| read.yearly_duplicate_year | warning | a year appears twice in the yearly table |
+| read.yearly_duplicate_year | warning | a year appears twice in the yearly tables with different figures (blanks are filled from the later row) |
 | read.staff_count_mismatch | warning | staff list length ≠ 从业人数 |
 | read.staff_qualified_mismatch | warning | qualified people in a complete staff list ≠ the form's count |
 | read.satisfaction_mismatch | warning | 满意 share of the served-SME list ≠ 用户满意度 (± 1 point) |
@@ -76,6 +76,7 @@ from pingtai_cli.intake.sources.units import (
     parse_text,
     parse_value,
     scale_inferred,
+    states_lower_bound,
     unit_info,
 )
 
@@ -672,20 +673,36 @@ class _Reader:
     ) -> None:
         row: dict[str, Any] = {m: None for m in _TABLE_FIELDS["yearly"]}
         row["year"] = year
+        row["cells"] = {}  # metric → the evidence of its own cell (a fact taken from the row cites it)
         for metric, (r, c, unit) in cells.items():
             row[metric] = self._yearly_value(grid, metric, r, c, unit, year)
+            if row[metric] is not None:
+                ar, ac = grid.anchor(r, c)
+                row["cells"][metric] = self._evidence(grid.name, ar, ac, grid.raw(ar, ac))
         row["evidence"] = self._evidence(grid.name, *at)
-        if year in self.yearly:
+        first = self.yearly.get(year)
+        if first is None:
+            self.yearly[year] = row
+            return
+        # a year twice (two tables, or a table and a by-year block): what the first row leaves
+        # blank the later one gives; only figures that differ are a warning
+        differ = [m for m in _TABLE_FIELDS["yearly"] if m != "year" and first.get(m) is not None
+                  and row.get(m) is not None and first[m] != row[m]]
+        for m in _TABLE_FIELDS["yearly"]:
+            if m != "year" and first.get(m) is None and row.get(m) is not None:
+                first[m] = row[m]
+                if m in row["cells"]:
+                    first.setdefault("cells", {})[m] = row["cells"][m]
+        if differ:
+            names = "、".join(_YEARLY_LABELS[m] for m in differ)
             self._finding(
                 "read.yearly_duplicate_year",
                 "warning",
                 f"{self.name} {grid.name}!{cell_name(*at)}：年度经营数据中 {year} 年出现了不止一次，"
-                f"采用先出现的一行",
+                f"{names}两处不同，采用先出现的一行",
                 "yearly",
                 row["evidence"],
             )
-            return
-        self.yearly[year] = row
 
     def _yearly_value(
         self, grid: Grid, metric: str, r: int, c: int, unit: str | None, year: int
@@ -785,7 +802,7 @@ class _Reader:
                 evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
                 if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
                     evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
-                precision = "month" if isinstance(value, date) and names_no_day(cand.raw) else None
+                precision = _precision(value, cand.raw)
                 self.result.facts[key] = Fact(
                     key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision
                 )
@@ -861,11 +878,27 @@ def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
                 break
             return ar, ac
         cc = max(cc, grid.span_end(ar, ac)[1]) + 1
-    ar, ac = grid.anchor(r1 + 1, c)
+    ar, ac = grid.anchor(_latest_year_row(grid, r1 + 1, c), c)
     value = grid.raw(ar, ac)
     if (ar, ac) != (r, c) and not is_empty(value) and not _label_like(value):
         return ar, ac
     return None
+
+
+_MAX_YEAR_ROWS = 10
+
+
+def _latest_year_row(grid: Grid, r: int, c: int) -> int:
+    """The row below a column label that holds its value: `r`, unless the rows from `r` down are
+    years, named left of the label's column (| 项目 | 从业人数 | / | 2024年 | 9人 | / | 2025年 | 14人 |):
+    then the latest year's row. The first row under such a label is the oldest year, not the figure."""
+    years: dict[int, int] = {}
+    for rr in range(r, min(grid.height, r + _MAX_YEAR_ROWS)):
+        year = next((y for cc in range(c) if (y := _year_of(grid.raw(*grid.anchor(rr, cc)))) is not None), None)
+        if year is None:
+            break
+        years.setdefault(year, rr)
+    return years[max(years)] if len(years) >= 2 else r
 
 
 # `金额单位：万元`, `（单位：元）` on a line of its own: the form's statement of its amounts' unit
@@ -913,6 +946,16 @@ def _unit_beside(grid: Grid, r: int, c: int) -> str | None:
 
 def _is_bare_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?", normalize(text)) is not None
+
+
+def _precision(value: Any, raw: Any) -> str | None:
+    """`month` for a date written to the month, `at_least` for a number written as a lower bound
+    (150家以上, 150余家): what the value does not say, which no check may take as written."""
+    if isinstance(value, date):
+        return "month" if names_no_day(raw) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and states_lower_bound(raw):
+        return "at_least"
+    return None
 
 
 def _raw_text(raw: Any) -> str:

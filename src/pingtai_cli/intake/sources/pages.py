@@ -149,8 +149,34 @@ class Pages:
             text = self._run_ocr(index, fraction)
             if text is None:
                 return ""
+            if fraction < 1.0 and quality.unread(text) and self._inked_below(index, fraction):
+                # a blank band over a printed page: the page may be upside down with its text
+                # in the upper part, so the band cut from the scan is the page's empty foot,
+                # which tells no orientation; the whole page does. Same page, same OCR budget;
+                # the band is remembered as the page, so that a re-read renders nothing.
+                text = self.text(index)
+                if self.memo is not None:
+                    self.memo.set_ocr(index, fraction, text)
             self._heads[index] = text
         return self._heads[index]
+
+    def _inked_below(self, index: int, fraction: float) -> bool:
+        """True when the page below its head band holds print (not turned yet, not blank); the
+        answer is remembered with the page's OCR, so that a re-read renders nothing."""
+        if index in self.turns:
+            return False
+        key = f"band@{index}"
+        known = getattr(self.memo, "note", lambda name: None)(key)
+        if known is not None:
+            return bool(known == "inked")
+        try:
+            image = self.image(index)
+            inked = quality.has_text_ink(image.crop((0, round(image.height * fraction), image.width, image.height)))
+        except Exception:  # a page that cannot even be rendered has said so when OCR'd
+            return False
+        if self.memo is not None and hasattr(self.memo, "set_note"):
+            self.memo.set_note(key, "inked" if inked else "blank")
+        return inked
 
     def _run_ocr(self, index: int, fraction: float) -> str | None:
         """OCR the page (or its top `fraction`) within the budget; None when the budget is spent."""

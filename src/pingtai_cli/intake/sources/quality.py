@@ -20,6 +20,8 @@ MIN_CONTRAST = 80  # grey levels between the 5th and 95th percentile of a legibl
 MIN_SHARPNESS = 150.0  # Laplacian variance at 1000 px wide; printed text scans well above
 MIN_DPI = 120  # below this, Chinese characters of a 10.5 pt line are ~15 px and lose strokes
 A4_SHORT_INCHES = 8.27
+INK_LEVEL = 128  # a pixel darker than this is ink
+MIN_INK, MAX_INK = 0.005, 0.5  # the share of ink on a printed page
 ADVICE = "请将原件正向放置，以300 dpi彩色重新扫描（彩色才能显示公章）后替换此文件"
 
 
@@ -40,6 +42,18 @@ def measure(image: Image.Image) -> tuple[int, float]:
         return int(hi - lo), 0.0
     lap = a[1:-1, :-2] + a[1:-1, 2:] + a[:-2, 1:-1] + a[2:, 1:-1] - 4 * a[1:-1, 1:-1]
     return int(hi - lo), float(lap.var())
+
+
+def has_text_ink(image: Image.Image) -> bool:
+    """True when the page looks printed: dark pixels beyond a scanner's speckle (a printed page
+    has several percent; a blank verso or an empty foot almost none), yet not most of it (a
+    dark or flat background is no sign of text)."""
+    import numpy as np
+
+    grey = image.convert("L")
+    if grey.width > 600:
+        grey = grey.resize((600, max(1, round(grey.height * 600 / grey.width))))
+    return MIN_INK <= float((np.asarray(grey) < INK_LEVEL).mean()) <= MAX_INK
 
 
 def image_dpi(image: Image.Image) -> float | None:

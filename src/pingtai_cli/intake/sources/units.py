@@ -8,8 +8,11 @@ none of them guesses. Readings that are conventions rather than plain facts:
 - For a percentage key a bare number from 0 to 1 is a fraction: `0.85` → 85 %.
   That is what Excel stores for a cell formatted as a percentage, and a rate of
   under 1 % is not something these forms ask about. `0.85%` (sign written) is 0.85 %.
-- `150家以上` / `不少于150家` are read as 150 (the bound the applicant states);
-  hedges (`约`, `左右`, `150余家`, `超过`) are errors: the rules need a figure.
+- `150家以上` / `不少于150家` / `150余家` / `150多家` / `超过150家` are read as 150, the
+  lower bound the applicant states, and `states_lower_bound` tells them apart: the fact
+  carries `precision: at_least`, and a check that such a bound fails (or one that an upper
+  limit passes) is for review, not decided. Hedges both ways (`约`, `左右`, `近`) are errors:
+  the rules need a figure.
 - A date in Chinese numerals (`二〇一九年三月十五日`, as signed documents date themselves) is
   the same date; a year alone (`2019年`) is no date.
 - A date given only as year and month (`2019.03`, `2019年3月`) is held as the first
@@ -156,10 +159,6 @@ _HEDGES = (
     "将近",
     "接近",
     "近",
-    "超过",
-    "逾",
-    "余",
-    "多",
     "预计",
     "估计",
     "若干",
@@ -172,7 +171,9 @@ _HEDGES = (
     "～",
 )
 _LOWER_BOUNDS_SUFFIX = ("及以上", "以上")
-_LOWER_BOUNDS_PREFIX = ("不少于", "不低于", "至少")
+_LOWER_BOUNDS_PREFIX = ("不少于", "不低于", "至少", "超过", "逾")
+# 150余家 / 150多家 / 300多万元: more than the number, which is the bound (after NFKC)
+_LOWER_BOUND_INFIX_RE = re.compile(r"^(\d[\d,.]*)\s*[余多](?![\d])")
 _CURRENCY_PREFIX = ("人民币", "RMB", "rmb", "CNY", "¥", "¥", "￥")
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+-]?)(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -180,6 +181,12 @@ _NUMBER_RE = re.compile(
     re.ASCII | re.DOTALL,
 )
 _MAX_DIGITS = 30
+# the period a figure is for, written before it: 2025年末：260万元, 截至2025年12月31日：260万元,
+# 2025年130家 (a year, then at once the figure); a lone year (2025年) is no figure
+_PERIOD_PREFIX_RE = re.compile(
+    r"^(?:截至|截止|至)?\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
+    r"\s*(?:末|底|度|全年)?\s*(?:[:,;]\s*|(?=\d))"
+)
 
 
 def parse_number(raw: object, unit: str, default_unit: str | None = None) -> float:
@@ -310,6 +317,8 @@ def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     """(number, unit as written) from normalised text; `unit` picks the example of the message."""
     written = text
     text, note_unit, notes = _strip_notes(text)
+    if period := _PERIOD_PREFIX_RE.match(text):  # 2025年末：260万元: the date is a note
+        text, notes = text[period.end() :], notes + period[0]
     text = _strip_affixes(text)
     for hedge in _HEDGES:  # in a note too: `320万元（预计）` is no figure
         if hedge in text or hedge in notes:
@@ -357,7 +366,24 @@ def _strip_affixes(text: str) -> str:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
             break
+    text = _LOWER_BOUND_INFIX_RE.sub(r"\1", text)
     return text.rstrip(".。整")
+
+
+def states_lower_bound(raw: object) -> bool:
+    """True for a number written as a lower bound only: `150家以上`, `不少于150家`, `150余家`,
+    `150多家`, `超过150家` (read as 150; the figure may be any above it)."""
+    if not isinstance(raw, str) or not raw.strip():
+        return False
+    text = _strip_notes(normalize(raw))[0]
+    for prefix in _CURRENCY_PREFIX:
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    return (
+        text.startswith(_LOWER_BOUNDS_PREFIX)
+        or text.endswith(_LOWER_BOUNDS_SUFFIX)
+        or _LOWER_BOUND_INFIX_RE.match(text) is not None
+    )
 
 
 def _decimal(text: str) -> Decimal:
