@@ -285,3 +285,23 @@ def test_a_bare_amount_is_shown_as_written_and_its_message_opens_with_the_questi
     text = render_text([result], width=200)
     row = next(line for line in text.splitlines() if "资产总额不低于" in line)
     assert "“3,200,000.00”（未注明单位）" in row and "3200000万元" not in row, row
+
+
+@pytest.mark.parametrize(("written", "status"), [("60家以上", "review"), ("不少于60家", "review"), ("60家", "fail"), ("100家以上", "pass")])
+def test_a_floor_that_misses_the_threshold_says_what_to_decide_and_shows_the_value_as_written(
+    tmp_path: Path, written: str, status: str
+):
+    # “60家以上” against 80家以上 went to review but its row said 60家 / 要求 ≥ 80家  差 20 家 and hid
+    # the message, the shortfall of a figure nobody wrote in place of what the reviewer must decide
+    from pingtai_cli.outputs.report.terminal import render_text
+
+    folder = _copy(tmp_path, "liaoning_eligible", {"D14": written})
+    result = check_dossier(folder, "liaoning", as_of=AS_OF)
+    served = _condition(result.to_dict(), "smes_served")
+    assert served["status"] == status, served["message"]
+    if status != "review":
+        return
+    assert served["message"].startswith("申请表.xlsx 基本信息!D14填写") and "gap" not in served, served
+    text = render_text([result], width=200)
+    assert f"“{written}” / 要求" in text and "差 20 家" not in text
+    assert "请申报单位填写确切数字" in text

@@ -99,11 +99,11 @@ def _lower_bound(rule: Rule, result: RuleResult, facts: Facts) -> None:
     if (minimum and result.status == "pass") or (rule.op in ("<=", "<") and result.status == "fail"):
         return
     where = fact.evidence.describe() if fact.evidence else "申请表"
-    result.message += (
-        f" {where}填写“{fact.raw}”，只说明不少于{fmt(fact.value)}{fact.unit or ''}，"
+    result.message = (  # not 60家，差 20 家: a bound's shortfall is no figure the dossier gives
+        f"{where}填写“{fact.raw}”，只说明不少于{fmt(fact.value)}{fact.unit or ''}，"
         f"确切数字可能{'达到' if minimum else '超出'}要求：请申报单位填写确切数字，由评审人员核实。"
     )
-    result.status = "review"
+    result.status, result.gap = "review", None
 
 
 def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:

@@ -148,6 +148,19 @@ _CONDITION_TONES: dict[str, Tone] = {
 }
 
 
+def _as_written(r: RuleResult, lang: str) -> str | None:
+    """The figure as the dossier wrote it, where the number read from it is not the figure: a bare
+    amount whose unit is guessed (3,200,000.00, not 3200000万元), a floor (60家以上, not 60家)."""
+    from pingtai_cli.intake.sources.units import states_lower_bound
+
+    for e in r.evidence:
+        if e.snippet and e.how == "unit_inferred":
+            return t("label.no_unit", lang, raw=e.snippet)
+        if e.snippet and states_lower_bound(e.snippet):
+            return f"“{e.snippet}”"
+    return None
+
+
 def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row:
     if group == "exclusions" and r.status in ("fail", "pass"):  # an exclusion "fails" when it applies
         tone: Tone = "fail" if r.status == "fail" else "ok"
@@ -156,9 +169,7 @@ def condition_row(r: RuleResult, group: Group, lang: str, depth: int = 0) -> Row
         tone = _CONDITION_TONES.get(r.status, "warn")
         word = t(f"status.{r.status}", lang)
     actual = show_value(r.actual, r.unit, lang) if group != "exclusions" or r.status in ("fail", "review") else ""
-    bare = next((e.snippet for e in r.evidence if e.how == "unit_inferred" and e.snippet), None)
-    if bare is not None and r.status == "review":  # 3,200,000.00 as written, not 3200000万元 as guessed
-        actual = t("label.no_unit", lang, raw=bare)
+    actual = (_as_written(r, lang) if r.status == "review" else None) or actual
     if not actual and r.status == "missing" and r.fields:
         actual = t("label.unfilled", lang)
     return Row(
