@@ -35,13 +35,17 @@ def test_a_kept_span_moves_whole_to_the_next_line() -> None:
     text = Text("大专及以上学历和中级及以上技术职称专业人员占80%以上  第六条（五）")
     start = text.plain.index("第六条")
     lines = [line.plain for line in wrap(text, 58, ((start, start + 6),))]
-    assert [line.plain for line in wrap(text, 58)][-1] == "条（五）"  # unkept: cut where the width ends
+    assert [line.plain for line in wrap(text, 58)][-1] == "第六条（五）"  # an article is kept unasked
+    other = Text("大专及以上学历和中级及以上技术职称专业人员占80%以上  第六号文件附件")
+    assert [line.plain for line in wrap(other, 58)][-1] == "号文件附件"  # other text: cut where the width ends
     assert lines[-1] == "第六条（五）", lines
     assert [line.plain for line in wrap(Text("第六条（五）"), 4, ((0, 6),))] == ["第六", "条（", "五）"]  # wider than the line: cut
 
 
-def test_the_terminal_report_breaks_no_article_and_starts_no_line_with_a_closing_mark() -> None:
-    result = check_dossier(SAMPLES / "heilongjiang_phone_licence", "heilongjiang", as_of=date(2026, 3, 15))
+@pytest.mark.parametrize(("sample", "key"), [("liaoning_eligible", "heilongjiang"), ("national_low_assets", "national"), ("xuchang_excluded", "xuchang")])
+def test_the_terminal_report_breaks_no_article_and_starts_no_line_with_a_closing_mark(sample: str, key: str) -> None:
+    # text dossiers (no OCR): the materials' long names, the readings' notes citing 第十二条（二）
+    result = check_dossier(SAMPLES / sample, key, as_of=date(2026, 3, 15))
     for width in (60, 80):
         lines = [line.strip() for line in render_text([result], width=width, verbose=True).splitlines()]
         assert not [line for line in lines if line and line[0] in "，。、：；）」”"], width

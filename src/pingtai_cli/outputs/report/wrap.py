@@ -9,6 +9,8 @@ Styles stay on their characters (rich's `Text.divide`).
 
 from __future__ import annotations
 
+import re
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
@@ -19,6 +21,8 @@ NO_END = frozenset("（「『“‘《〈【(")  # never the last of a line
 
 
 Span = tuple[int, int]  # a run of characters kept on one line when it fits (第十条（六）, 320万元)
+# an article as the texts cite one, kept whole wherever it stands: 第十二条（二）, 第七条（三）（1）
+_ARTICLE_RE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条(?:[（(][一二三四五六七八九十\d]+[）)])*")
 
 
 def break_points(plain: str, keep: tuple[Span, ...] = ()) -> list[int]:
@@ -58,7 +62,8 @@ def wrap(text: Text, width: int, keep: tuple[Span, ...] = ()) -> list[Text]:
     lines: list[Text] = []
     parts = text.split("\n", allow_blank=True)
     for part in parts:
-        offsets = cuts(part.plain, max(1, width), keep if len(parts) == 1 else ())
+        kept = (keep if len(parts) == 1 else ()) + tuple(m.span() for m in _ARTICLE_RE.finditer(part.plain))
+        offsets = cuts(part.plain, max(1, width), kept)
         for line in part.divide(offsets) if offsets else [part]:
             line.rstrip()
             lines.append(line)
