@@ -39,8 +39,11 @@ def break_points(plain: str, keep: tuple[Span, ...] = ()) -> list[int]:
 
 def cuts(plain: str, width: int, keep: tuple[Span, ...] = ()) -> list[int]:
     """Where `plain` (one line, no newline) is cut to fit `width` cells: at the last break point
-    that fits, else (a word or kept span wider than the line) where the width runs out."""
+    that fits; in a kept span wider than the line, at its own last break point that fits (as if
+    it were not kept); in a word wider than the line, where the width runs out, but never just
+    before a closing mark."""
     allowed = set(break_points(plain, keep))
+    loose = set(break_points(plain)) if keep else allowed
     out: list[int] = []
     start, used, last = 0, 0, 0
     for i, ch in enumerate(plain):
@@ -48,7 +51,9 @@ def cuts(plain: str, width: int, keep: tuple[Span, ...] = ()) -> list[int]:
             last = i
         size = cell_len(ch)
         if used + size > width and i > start and not ch.isspace():
-            cut = last if last > start else i
+            cut = last if last > start else max((b for b in loose if start < b <= i), default=i)
+            while cut - 1 > start and plain[cut] in NO_START:
+                cut -= 1
             out.append(cut)
             start, last = cut, i if (i in allowed and i > cut) else 0
             used = cell_len(plain[cut:i])
