@@ -425,7 +425,9 @@ def test_an_implausible_form_value_is_a_clean_error(key: str, raw: object, words
 @pytest.mark.parametrize(
     ("raw", "bound"),
     [("150家以上", True), ("不少于150家", True), ("150余家", True), ("150多家", True), ("超过150家", True),
-     ("１５０余家", True), ("150家", False), ("150", False), (150, False), ("约150家", False)],
+     ("１５０余家", True), ("150家", False), ("150", False), (150, False), ("约150家", False),
+     # words bounded are no floor: a review row showed “大专及以上” as its value
+     ("大专及以上", False), ("不低于中级职称", False), ("超过规定期限", False)],
 )
 def test_a_number_written_as_a_lower_bound_is_told_apart(raw: object, bound: bool) -> None:
     assert states_lower_bound(raw) is bound

@@ -379,11 +379,13 @@ def states_lower_bound(raw: object) -> bool:
     for prefix in _CURRENCY_PREFIX:
         if text.startswith(prefix):
             text = text[len(prefix) :]
-    return (
+    bounded = (
         text.startswith(_LOWER_BOUNDS_PREFIX)
         or text.endswith(_LOWER_BOUNDS_SUFFIX)
         or _LOWER_BOUND_INFIX_RE.match(text) is not None
     )
+    # a number must be what is bounded: 大专及以上 and 不低于中级 are words, not floors
+    return bounded and _NUMBER_RE.match(_strip_affixes(text)) is not None
 
 
 def _decimal(text: str) -> Decimal:
