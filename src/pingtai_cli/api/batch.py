@@ -260,7 +260,7 @@ def run(
     if job.scheduler:
         from pingtai_cli.api.distributed import run_on_cluster
 
-        yield from run_on_cluster(paths, job, progress, on_start)
+        yield from run_on_cluster(paths, job, progress=progress, on_start=on_start)
         return
     if len(paths) == 1 and job.jobs <= 1 and job.timeout is None:
         yield 0, _check_in_time(paths[0], job, BATCH_TIMEOUT)

@@ -91,8 +91,9 @@ def _check_workers(client: Any, address: str) -> None:
 def run_on_cluster(
     paths: list[Path],
     job: Any,
-    progress: Told | None = None,
-    on_start: Told | None = None,
+    *,  # two callbacks of one type: named at the call, so a swap cannot pass silently
+    progress: Told | None,
+    on_start: Told | None,
 ) -> AsFinished:
     """Yield (index, results) per dossier as the cluster finishes them (`on_start`, `progress`:
     told of each); a lost task, or one past the time limit, is an error result."""

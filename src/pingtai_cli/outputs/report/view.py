@@ -22,6 +22,7 @@ from pingtai_cli.core.models import (
     Finding,
     FunctionResult,
     FunctionsResult,
+    MaterialFile,
     MaterialResult,
     RuleResult,
 )
@@ -512,32 +513,24 @@ def fact_rows(result: CheckResult, lang: str = "zh") -> list[FactRow]:
 
 @dataclass(frozen=True)
 class FileRow:
+    """One file of the dossier as the report lists it: what it was recognised as, or why not."""
+
     path: str
     kind: str
     recognised: str
-    pages: str
+    pages: str  # the page count, with the pages OCR'd in brackets
     problem: str
+
+    @classmethod
+    def of(cls, f: MaterialFile) -> FileRow:
+        pages = "" if f.pages is None else str(f.pages) + (f"（OCR {f.ocr_pages}）" if f.ocr_pages else "")
+        recognised = "、".join(one_line(k, 100) for k in f.material_keys)
+        return cls(one_line(f.path, 500), one_line(f.kind, 20), recognised, pages, clean(f.error or "", 500))
 
 
 def file_rows(result: CheckResult) -> list[FileRow]:
     """The dossier's files and what each was recognised as (or why it could not be read)."""
-    out = []
-    for f in result.files:
-        pages = (
-            ""
-            if f.pages is None
-            else str(f.pages) + (f"（OCR {f.ocr_pages}）" if f.ocr_pages else "")
-        )
-        out.append(
-            FileRow(
-                one_line(f.path, 500),
-                one_line(f.kind, 20),
-                "、".join(one_line(k, 100) for k in f.material_keys),
-                pages,
-                clean(f.error or "", 500),
-            )
-        )
-    return out
+    return [FileRow.of(f) for f in result.files]
 
 
 VERDICTS = ("eligible", "ineligible", "incomplete", "review")
