@@ -30,8 +30,13 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return ids
 
 
+# One pattern for every key, built once: the scan below runs it on each string constant in src/.
+_KEY = re.compile(r"(?<![a-z_])(" + "|".join(map(re.escape, shipped_keys())) + r")(?![a-z_])")
+_SHIPPED = frozenset(shipped_keys())
+
+
 def _keys_in(text: str) -> set[str]:
-    return {k for k in shipped_keys() if re.search(rf"(?<![a-z_]){k}(?![a-z_])", text)}
+    return set(_KEY.findall(text))
 
 
 def typed_lists(path: Path) -> list[str]:
@@ -44,7 +49,7 @@ def typed_lists(path: Path) -> list[str]:
                 found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
         elif isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
             items = node.keys if isinstance(node, ast.Dict) else node.elts
-            named = [x.value for x in items if isinstance(x, ast.Constant) and x.value in shipped_keys()]
+            named = [x.value for x in items if isinstance(x, ast.Constant) and x.value in _SHIPPED]
             if len(named) >= 2:
                 found.append(f"{path.name}:{node.lineno}: {named}")
     return found
