@@ -30,6 +30,20 @@ def test_an_unmatched_recognition_makes_the_verdict_review_not_eligible() -> Non
     assert any("国家高新技术企业" in r for r in result.reasons)
 
 
+def test_a_review_verdict_also_names_what_is_missing_so_one_pass_fixes_everything() -> None:
+    """A reviewer's decision does not supply a missing material: the reasons of a 待审核 say both."""
+    from builders import ALL_MATERIALS
+
+    kept = [m for m in ALL_MATERIALS if m != "audit_report"]
+    result = check(dossier({"prior_recognitions": ["2022年 国家高新技术企业"]}, materials=kept))
+    assert result.verdict == "review", result.reasons
+    assert any("国家高新技术企业" in r for r in result.reasons)
+    missing = [r for r in result.reasons if r.startswith("另需补正：")]
+    assert missing and any("审计报告" in r and "缺少" in r for r in missing), result.reasons
+    whole = check(dossier({"prior_recognitions": ["2022年 国家高新技术企业"]}))
+    assert not any(r.startswith("另需补正：") for r in whole.reasons)  # nothing missing: nothing added
+
+
 def test_a_dossier_whose_mandatory_condition_is_unresolved_never_exits_0() -> None:
     res = invoke("check", str(SAMPLES / "xuchang_comprehensive"), "-j", "xuchang", "--as-of", "2026-03-15", "-f", "json")
     assert '"verdict": "review"' in res.stdout

@@ -212,16 +212,16 @@ def decide(
     if functions.status == "review":
         reasons.append(functions.message)
     reasons += materials_review or []
-    if reasons:
-        return "review", reasons
     missing = [c for c in conditions if c.status == "missing"]
     missing += [e for e in exclusions if e.status == "missing"]
-    reasons += [f"{c.article} {c.name}：{c.message}" for c in missing]
+    gaps = [f"{c.article} {c.name}：{c.message}" for c in missing]
     if functions.status == "missing":
-        reasons.append(functions.message)
-    reasons += missing_materials
-    if reasons or not materials_ok:
-        return "incomplete", reasons
+        gaps.append(functions.message)
+    gaps += missing_materials
+    if reasons:  # what is missing still needs supplying whatever the reviewer decides: said too
+        return "review", reasons + [f"另需补正：{g}" for g in gaps]
+    if gaps or not materials_ok:
+        return "incomplete", gaps
     return "eligible", ["全部可量化基本条件满足，服务功能要求满足，所需材料齐全。"]
 
 
