@@ -274,3 +274,53 @@ def test_help_imports_only_the_cli_and_core_layers(args):
     assert proc.returncode == 0, proc.stderr[-2000:]
     layers = {m.split(".")[1] for m in modules if m.startswith("pingtai_cli.")}
     assert layers <= {"cli", "core"}
+
+
+def _from_column(line: str, x: int) -> str:
+    """What `line` shows from display column `x` on (a wide character is two columns)."""
+    from rich.cells import cell_len
+
+    at = 0
+    for i, ch in enumerate(line):
+        if at >= x:
+            return line[i:]
+        at += cell_len(ch)
+    return ""
+
+
+def _help_column(panel: list[str]) -> str:
+    """The options panel's help column, its lines joined without spaces."""
+    from rich.cells import cell_len
+
+    inner = [line.strip().strip("│") for line in panel]
+    starts = [cell_len(t) - cell_len(t.lstrip()) for t in inner if t.strip()]
+    x = min(s for s in starts if s > 20)  # continuation lines start at the help column
+    return "".join(_from_column(t, x).replace(" ", "") for t in inner)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["check", "fill-forms"])
+def test_help_in_a_narrow_terminal_breaks_chinese_and_cuts_no_option_help(command: str) -> None:
+    """rich broke help lines only at spaces and cut a longer run with “…”: at 70 columns
+    `写入文件（不覆盖已有文 …` lost the rest of --output's help, and --timeout's default. Help is
+    rich markup: `pingtai[distributed]` showed as `pingtai`."""
+    from rich.markup import render
+
+    proc = subprocess.run([sys.executable, "-m", "pingtai_cli", command, "--help"], capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "66", "TERM": "dumb"}, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "…" not in proc.stdout
+    lines, shown, panel = proc.stdout.splitlines(), "", None
+    for line in lines:  # every panel: Arguments, Options and any group of options
+        if line.startswith("╭"):
+            panel = []
+        elif line.startswith("╰") and panel is not None:
+            shown += _help_column(panel)
+            panel = None
+        elif panel is not None:
+            panel.append(line)
+    cli._register()
+    params = typer.main.get_command(cli.app).commands[command].params  # type: ignore[attr-defined]
+    helps = [render(p.help).plain.replace(" ", "") for p in params if getattr(p, "help", None)]
+    assert len(helps) > 10
+    assert [h for h in helps if h not in shown] == []

@@ -10,8 +10,9 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from pingtai_cli import check_dossier
+from pingtai_cli.core.linebreak import NO_END, NO_START
 from pingtai_cli.outputs.report.terminal import render_text
-from pingtai_cli.outputs.report.wrap import NO_END, NO_START, wrap
+from pingtai_cli.outputs.report.wrap import wrap
 from samples import SAMPLES
 
 MESSAGE = (

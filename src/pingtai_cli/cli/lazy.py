@@ -181,21 +181,63 @@ class _AmongStandIns:
             module.__spec__.loader = self.real
         with _stand_ins():
             self.real.exec_module(module)
-        _without_emoji(module)
+        _chinese_help(module)
 
 
-def _without_emoji(rich_utils: types.ModuleType) -> None:
-    """typer's Text and Panel made to parse help markup (texts, panel titles) without emoji codes:
-    rich's emoji table (~4,000 names, ~3 ms to load) is otherwise read on every help, and
-    pingtai's help texts hold no `:name:`."""
+def _chinese_help(rich_utils: types.ModuleType) -> None:
+    """typer's Text and Panel made to set Chinese help as Chinese is set, and without emoji codes.
+
+    - rich breaks a line only at spaces and cuts a longer run with “…”: `写入文件（不覆盖已有文 …`
+      lost the rest of the sentence in a narrow terminal. HelpText breaks between wide characters
+      too, never before a closing mark nor after an opening one (outputs/report/wrap.py), and
+      measures its narrowest width by those break points, so the table gives it a fair column.
+    - Help markup is parsed without emoji codes: rich's emoji table (~4,000 names, ~3 ms to load)
+      is otherwise read on every help, and pingtai's help texts hold no `:name:`.
+    """
+    from rich.cells import cell_len
+    from rich.containers import Lines
+    from rich.measure import Measurement
+
+    from pingtai_cli.core.linebreak import cuts, widest_piece
+
     text: Any = getattr(rich_utils, "Text")  # noqa: B009  # a module given at run time
     panel: Any = getattr(rich_utils, "Panel")  # noqa: B009
 
     class HelpText(text):  # a class given at run time
+        __slots__ = ()  # rich's Text layout, so a parsed Text can become one
+
         @classmethod
         def from_markup(cls, markup: str, **kwargs: Any) -> Any:
             kwargs.setdefault("emoji", False)
-            return text.from_markup(markup, **kwargs)
+            parsed = text.from_markup(markup, **kwargs)
+            parsed.__class__ = cls
+            return parsed
+
+        def copy(self) -> Any:  # typer's highlighter copies the text it is given
+            copied = super().copy()
+            copied.__class__ = type(self)
+            return copied
+
+        def wrap(self, console: Any, width: int, *, justify: Any = None, overflow: Any = None,
+                 tab_size: int = 8, no_wrap: Any = None) -> Any:
+            if no_wrap or (no_wrap is None and self.no_wrap) or overflow == "ignore":
+                return super().wrap(console, width, justify=justify, overflow=overflow,
+                                    tab_size=tab_size, no_wrap=no_wrap)
+            how: Any = overflow or self.overflow or "fold"
+            lines = Lines()
+            for line in self.split(allow_blank=True):
+                offsets = cuts(line.plain, max(1, width))
+                pieces = line.divide(offsets) if offsets else Lines([line])
+                for piece in pieces:
+                    piece.rstrip()
+                    piece.truncate(width, overflow=how)
+                lines.extend(pieces)
+            return lines
+
+        def __rich_measure__(self, console: Any, options: Any) -> Any:
+            plain = self.plain
+            widest = max((cell_len(p) for p in plain.splitlines()), default=0)
+            return Measurement(min(widest_piece(plain), widest), widest)
 
     class HelpPanel(panel):
         def __init__(self, *args: Any, title: Any = None, **kwargs: Any) -> None:

@@ -38,6 +38,6 @@ Scheduler = Annotated[
     typer.Option(
         "--scheduler",
         metavar="地址",
-        help="在 Dask 分布式集群上读取卷宗，如 tcp://HOST:8786（需 pingtai[distributed]；卷宗须在各节点的同一路径）",
+        help="在 Dask 分布式集群上读取卷宗，如 tcp://HOST:8786（需安装 pingtai\\[distributed]；卷宗须在各节点的同一路径）",
     ),
 ]
