@@ -244,6 +244,23 @@ def test_common_variants_of_the_labels_are_found() -> None:
     assert value(result, "application_date") == date(2026, 3, 1)
 
 
+@pytest.mark.parametrize(
+    ("label", "written", "wan"),
+    [
+        ("上年末资产总额（万元）", 450, 450),  # what pingtai's own 推荐表 prints
+        ("年末资产总额", "450万元", 450),
+        ("上一年度末资产总额（元）", 4_500_000, 450),
+        ("资产总额 单位：万元", 450, 450),
+        ("资产总额（单位：元）", "4,500,000", 450),
+    ],
+)
+def test_a_year_end_word_before_the_label_or_a_unit_after_it_keeps_the_fact(label: str, written: Any, wan: float) -> None:
+    """They read as missing (`申请表未填写资产总额`), so a dossier without an audit report was 材料不全."""
+    result = read({"S": [["单位名称", "大连海创中小企业服务有限公司"], [label, written]]})
+    assert value(result, "total_assets") == wan
+    assert where(result, "total_assets").endswith("B2")
+
+
 def test_other_sentences_that_mention_a_label_are_not_labels() -> None:
     result = read(
         {

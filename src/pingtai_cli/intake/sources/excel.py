@@ -209,6 +209,13 @@ _LABEL_PREFIXES = {
     "上一年度",
     "上年",
     "全年",
+    # the last year-end, as forms (and pingtai's own 推荐表) write it: 上年末资产总额（万元）
+    "上年末",
+    "上一年末",
+    "上年度末",
+    "上一年度末",
+    "年末",
+    "截至上年末",
 }
 _YEAR_PREFIX_RE = re.compile(r"^(?:19|20)[0-9]{2}(?:年度?)?$")  # 2025年服务中小企业数
 _LABEL_SUFFIXES = {"", "数", "数量", "人数", "总数", "总额", "额", "金", "全称", "名称", "合计"}
@@ -349,6 +356,9 @@ def _label_hit(text: str) -> _LabelHit | None:
     label, unit = _clean_label(before)
     if colon and label in _SPLIT_PREFIXES:
         label, unit = _clean_label(after)
+        colon, after = "", ""
+    elif colon and label.endswith("单位") and is_unit(normalize(after).strip()):
+        label, unit = label[:-2], normalize(after).strip()  # `资产总额 单位：万元`: the unit, not a value
         colon, after = "", ""
     if not label or len(label) > _MAX_LABEL_LEN:
         return None
