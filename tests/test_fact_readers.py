@@ -77,3 +77,24 @@ def test_each_reader_yields_only_fact_keys_of_the_vocabulary() -> None:
     assert found["total_assets"].value == 1250.0
     assert found["total_assets"].evidence.page == 1
     assert found["registration_date"].value.isoformat() == "2015-03-12"
+
+
+def test_a_speck_ocr_reads_beside_a_name_is_no_part_of_it_nor_a_mismatch() -> None:
+    """A faint licence photo read `名称 ·大连海创…`; the form's name was then 不一致 with it."""
+    from datetime import date
+
+    from builders import dossier
+    from pingtai_cli.core.models import Evidence, Fact
+    from pingtai_cli.engine.consistency import cross_check
+    from pingtai_cli.rules.schema import load_ruleset
+
+    for written in ("名称 ·大连海创中小企业服务有限公司", "名称：|大连海创中小企业服务有限公司.", "名称 大连海创中小企业服务有限公司"):
+        found = licence.find_org_name(written)
+        assert found is not None and found[0] == "大连海创中小企业服务有限公司", written
+    d = dossier({"org_name": "大连海创中小企业服务有限公司"})
+    lic = next(f for f in d.files if "business_license" in f.material_keys)
+    lic.facts["org_name"] = Fact("org_name", "·大连海创中小企业服务有限公司", evidence=Evidence(lic.path, page=1, how="ocr"))
+    findings = cross_check(d, load_ruleset("liaoning"), date(2026, 3, 15))
+    assert not [f for f in findings if f.field == "org_name"]
+    lic.facts["org_name"] = Fact("org_name", "·大连海川中小企业服务有限公司", evidence=Evidence(lic.path, page=1, how="ocr"))
+    assert [f for f in cross_check(d, load_ruleset("liaoning"), date(2026, 3, 15)) if f.field == "org_name"]

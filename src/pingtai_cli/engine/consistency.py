@@ -34,7 +34,9 @@ def _shown(fact: Fact) -> str:
 
 
 def _norm_name(name: str) -> str:
-    return "".join(str(name).split()).replace("(", "（").replace(")", "）")
+    """A name as compared: no spaces, brackets full-width, no stray mark at either end (`·大连…`
+    from OCR was a mismatch)."""
+    return "".join(str(name).split()).replace("(", "（").replace(")", "）").strip(" :：;；,，。·•・.-_|、")
 
 
 HOW_WORDS = {"ocr": "OCR识别", "unit_inferred": "单位为推断", "text": "文字层", "typed": "填写"}

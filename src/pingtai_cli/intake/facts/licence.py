@@ -77,9 +77,13 @@ def not_a_label(value: str) -> str | None:
     return cut if len(cut) >= 2 else None
 
 
+# Marks a name never starts or ends with: OCR reads a speck beside a line as `·`, `.` or `|`
+_NOT_AN_END = " :：;；,，。·•・.-_|、'\"“”‘’"
+
+
 def find_org_name(text: str) -> tuple[object, str] | None:
     for m in _NAME_RE.finditer(text):
-        name = not_a_label(m["v"].strip(" :：;；,，。")) or ""
+        name = not_a_label(m["v"].strip(_NOT_AN_END)) or ""
         if 2 <= len(name) <= 60 and re.search(r"[\u4e00-\u9fff]", name):
             return name, snippet(text, m.start("v") - 4, m.end())
     return None
