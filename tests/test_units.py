@@ -431,3 +431,17 @@ def test_an_implausible_form_value_is_a_clean_error(key: str, raw: object, words
 )
 def test_a_number_written_as_a_lower_bound_is_told_apart(raw: object, bound: bool) -> None:
     assert states_lower_bound(raw) is bound
+
+
+def test_a_list_is_cut_outside_brackets_only_and_an_open_bracket_ends_at_its_line() -> None:
+    """A recognition with its year and document number in brackets was quoted as
+    `已获“省级中小企业公共服务示范平台（2023年”`."""
+    from pingtai_cli.intake.sources.units import parse_list
+
+    written = "省级中小企业公共服务示范平台（2023年，豫工信〔2023〕12号）、市级示范平台（2021年；许工信〔2021〕3号）"
+    assert parse_list(written) == [
+        "省级中小企业公共服务示范平台（2023年，豫工信〔2023〕12号）",
+        "市级示范平台（2021年；许工信〔2021〕3号）",
+    ]
+    assert parse_list("“专精特新”中小企业，市级示范平台") == ["“专精特新”中小企业", "市级示范平台"]
+    assert parse_list("省级示范平台（2023年\n市级示范平台") == ["省级示范平台（2023年", "市级示范平台"]

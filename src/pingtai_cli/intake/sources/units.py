@@ -594,11 +594,33 @@ def parse_list(raw: object, split_spaces: bool = False) -> list[str]:
         return [_number_text(raw)]
     if not isinstance(raw, str):
         raise ValueParseError(f"无法识别的值类型：{type(raw).__name__}")
-    parts = _ITEM_SPLIT_RE.split(_LINE_NUMBER_RE.sub("", raw))
+    parts = _split_items(_LINE_NUMBER_RE.sub("", raw))
     if split_spaces:
         parts = [p for part in parts for p in re.split(r"[ \t\u3000]+", part)]
     items = [_ITEM_NUMBER_RE.sub("", p.strip(" \t\u3000。.")).strip() for p in parts]
     return [item for item in items if item not in _EMPTY_LIST and not _BARE_NUMBER_RE.match(item)]
+
+
+_OPEN, _CLOSE = "（(【[《“", "）)】]》”"
+
+
+def _split_items(text: str) -> list[str]:
+    """`text` cut at the list separators outside brackets and quotes: `省级示范平台（2023年，
+    豫工信〔2023〕12号）` is one item, not `省级示范平台（2023年` and `豫工信〔2023〕12号）`.
+    A line break always ends an item (an unclosed bracket must not swallow the next line)."""
+    if not any(ch in _OPEN for ch in text):
+        return _ITEM_SPLIT_RE.split(text)
+    parts, start, depth = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch in "\n\r" or (depth == 0 and _ITEM_SPLIT_RE.match(ch)):
+            parts.append(text[start:i])
+            start, depth = i + 1, 0
+    parts.append(text[start:])
+    return parts
 
 
 def _number_text(raw: float) -> str:
