@@ -62,7 +62,11 @@ def test_a_missing_material_makes_an_otherwise_eligible_dossier_incomplete():
 
 
 def test_an_unstamped_declaration_is_invalid():
-    facts = {"authenticity_declaration": {"has_seal": False}, "audit_report": {"audit_year": 2025}}
+    facts = {
+        "authenticity_declaration": {"has_seal": False},
+        "audit_report": {"audit_year": 2025},
+        "business_license": {"credit_code": "91210100MA0XXXXX00"},
+    }
     result = check(dossier(file_facts=facts))
     decl = next(m for m in result.materials if m.id == "authenticity_declaration")
     assert decl.status == "invalid"

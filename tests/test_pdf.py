@@ -233,9 +233,29 @@ def test_a_declaration_is_checked_for_its_seal_without_ocr() -> None:
     stamped = process_file(
         "真实性声明.pdf", scan_pdf([page_image("声明", lines, seal=True)]), Limits()
     )
-    plain = process_file("真实性声明.jpg", _jpeg(page_image("声明", lines)), Limits())
+    plain = process_file("真实性声明.jpg", _jpeg(_colour_scan(page_image("声明", lines))), Limits())
     assert stamped.facts["has_seal"].value is True and stamped.ocr_pages == 0
     assert plain.facts["has_seal"].value is False and plain.ocr_pages == 0
+
+
+@needs_font
+def test_a_greyscale_scan_of_a_declaration_leaves_its_seal_to_a_person() -> None:
+    """Red ink shows as grey on a greyscale scan: `未检测到红色公章` made a sealed declaration
+    invalid and the dossier 材料不全. Its seal is now unknown (has_seal None), and says why."""
+    lines = ["本单位承诺所提交的申报材料真实、准确、有效。"] * 4
+    for sealed in (True, False):
+        grey = page_image("声明", lines, seal=sealed).convert("L")
+        for name, data in (("扫描件(7).pdf", scan_pdf([grey])), ("IMG_2031.JPG", _jpeg(grey))):
+            seal = process_file(name, data, Limits()).facts["has_seal"]
+            assert seal.value is None, (sealed, name)
+            assert "灰度或黑白" in (seal.raw or "")
+
+
+def _colour_scan(img):  # type: ignore[no-untyped-def]
+    """The page as a colour scanner gives it: off-white paper, ink not quite black."""
+    from PIL import ImageOps
+
+    return ImageOps.colorize(img.convert("L"), black=(34, 32, 40), white=(248, 244, 235))
 
 
 def _jpeg(img) -> bytes:  # type: ignore[no-untyped-def]

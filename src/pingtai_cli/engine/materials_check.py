@@ -51,26 +51,37 @@ def _elsewhere(key: str, dossier: Dossier) -> tuple[str, str] | None:
     return None
 
 
+class Doubt(str):
+    """A validity check that cannot decide, saying why: the material goes to review with it."""
+
+
 def _validity_problems(
     req: MaterialReq, files: list[MaterialFile], as_of: date, submitted: date | None = None
-) -> tuple[list[str], bool]:
-    """(problems, undecided): problems make the material invalid; undecided sends it to review."""
+) -> tuple[list[str], list[str]]:
+    """(problems, doubts): problems make the material invalid; doubts send it to review, each
+    saying why ("" for a check with nothing to go on)."""
     problems: list[str] = []
-    undecided = False
+    doubts: list[str] = []
     for rule in req.validity:
         verdict = VALIDITY[rule](files, submitted or as_of if rule == "as_of_month" else as_of)
-        if verdict is None:
-            undecided = True
+        if verdict is None or isinstance(verdict, Doubt):
+            doubts.append(verdict or "")
         elif verdict:
             problems.append(verdict)
-    return problems, undecided
+    return problems, doubts
 
 
 def _seal(files: list[MaterialFile], as_of: date) -> str | None:
-    seen = [f.facts["has_seal"].value for f in files if "has_seal" in f.facts]
-    if not seen:
+    seals = [f.facts["has_seal"] for f in files if "has_seal" in f.facts]
+    if not seals:
         return None
-    return "" if any(seen) else "未检测到红色公章（要求加盖申报单位公章）"
+    if any(s.value is True for s in seals):
+        return ""
+    unknown = [s for s in seals if s.value is None]  # greyscale scans: red ink cannot show
+    if unknown:
+        where = "、".join(s.evidence.describe() for s in unknown if s.evidence)
+        return Doubt(f"{where}为灰度或黑白扫描件，无法判断是否加盖红色公章，请核对原件或彩色扫描件")
+    return "未检测到红色公章（要求加盖申报单位公章）"
 
 
 def _previous_year(files: list[MaterialFile], as_of: date) -> str | None:
@@ -160,7 +171,7 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=problems, **base)
         return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=problems, fix=_fix(req, problems), **base)
     if readable:
-        problems, undecided = _validity_problems(req, readable, as_of, submission_date(dossier, as_of)[0])
+        problems, doubts = _validity_problems(req, readable, as_of, submission_date(dossier, as_of)[0])
         problems = [p for p in problems if p]
         names = [f.path for f in readable]
         if problems:
@@ -173,8 +184,9 @@ def check_material(req: MaterialReq, dossier: Dossier, as_of: date) -> MaterialR
             shown = "、".join(dict.fromkeys(name_of(k) for f in readable for k in f.content_keys))
             doubt += f"，其内容是“{shown}”"
             return MaterialResult(status="invalid", files=names, satisfied_by="file", problems=[doubt], fix=_fix(req, [doubt]), **base)
-        if undecided or doubt:
-            note = doubt or "无法自动核实有效性（" + "、".join(_checks(v) for v in req.validity) + "），请人工核对"
+        if doubts or doubt:
+            said = [d for d in doubts if d]
+            note = doubt or "；".join(said) or "无法自动核实有效性（" + "、".join(_checks(v) for v in req.validity) + "），请人工核对"
             return MaterialResult(status="review", files=names, satisfied_by="file", problems=[note], **base)
         return MaterialResult(status="present", files=names, satisfied_by="file", **base)
     if other:

@@ -284,7 +284,9 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         findings.insert(0, _end_disputed(ruleset, as_of))
     blocking = [m for m in materials if m.required and m.status in ("missing", "invalid")]
     missing_words = [f"{m.article} {m.name}：{'缺少' if m.status == 'missing' else '无效'}" for m in blocking]
-    in_review = [m for m in materials if m.required and m.status == "review" and m.disputed]
+    # spec §3: eligible only when every required material is present; one a person must still
+    # judge (a seal a grey scan cannot show, a file pingtai could not check) is not yet present
+    in_review = [m for m in materials if m.required and m.status == "review"]
     review_words = [f"{m.article} {m.name}：待审核（{'；'.join(m.problems) or '需人工核实'}）" for m in in_review]
     findings += _undeclared_met(functions)
     verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words, review_words)

@@ -147,7 +147,10 @@ class FileMemo:
     def seal(self, index: int) -> SealResult | None:
         value = self._get("seal", str(index))
         try:
-            found, score, box = value
+            found, score, box, *rest = value
+            colourless = rest[0] if rest else False
+            if rest[1:] or not isinstance(colourless, bool):
+                return None
             if not isinstance(found, bool) or not isinstance(score, int | float):
                 return None
             if box is not None and not (len(box) == 4 and all(type(v) is int for v in box)):
@@ -156,11 +159,11 @@ class FileMemo:
             return None
         from pingtai_cli.intake.sources.seal import SealResult
 
-        return SealResult(found, float(score), tuple(box) if box is not None else None)
+        return SealResult(found, float(score), tuple(box) if box is not None else None, colourless)
 
     def set_seal(self, index: int, result: SealResult) -> None:
         box = list(result.box) if result.box is not None else None
-        self._put("seal", str(index), [result.found, result.score, box])
+        self._put("seal", str(index), [result.found, result.score, box, result.colourless])
 
     # -- flags and whole-file values
 

@@ -1,12 +1,14 @@
 """A red seal (公章) on a declaration or a credit report → has_seal.
 
 A declaration is signed at its end, so its last pages are looked at; a seal already seen on a page
-rendered for OCR counts too. No fact when no page could be looked at: the seal is then for a person
-to check.
+rendered for OCR counts too. No fact when no page could be looked at, and has_seal None (uncertain)
+when the pages looked at are greyscale scans, on which red ink cannot show (raw says so): the seal is then for a
+person to check.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pingtai_cli.core.models import Evidence, Fact
@@ -34,7 +36,12 @@ def read(pages: Pages, file: str, *, last_pages: int = SEAL_PAGES) -> dict[str, 
     if best is None:
         return {}
     index, result = best
+    if result.colourless and not pages.is_scan(index):
+        result = replace(result, colourless=False)  # a page drawn without colour shows no seal for sure
     evidence = Evidence(file=file, page=index + 1, snippet=result.describe())
+    if not result.found and result.colourless:
+        # a grey scan of a sealed page looks like no seal: for a person to check on the original
+        return {"has_seal": Fact("has_seal", None, evidence=evidence, raw=result.describe())}
     return {"has_seal": Fact("has_seal", result.found, evidence=evidence, raw=result.describe())}
 
 

@@ -31,10 +31,13 @@ class SealResult:
     found: bool
     score: float  # 0..1: how well the best red cluster looks like a seal
     box: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 in the image's pixels
+    colourless: bool = False  # the image holds no colour at all: red ink could not show
 
     def describe(self) -> str:
         if self.found:
             return f"检测到红色圆形印章（置信度{self.score:.2f}）"
+        if self.colourless:
+            return "页面为灰度或黑白图像，无法判断是否加盖红色公章"
         return "未检测到红色印章"
 
 
@@ -69,7 +72,7 @@ def detect_seal(img: Image.Image) -> SealResult:
         page = page.resize(size, Image.Resampling.BOX)  # cell averages: a third of bicubic's time
     mask = _red_pixels(page)
     if mask.histogram()[RED] < 30:
-        return SealResult(False, 0.0)
+        return SealResult(False, 0.0, colourless=_colourless(page))
     grid, width = _coarse(mask)
     short_side = min(page.size) / CELL
     best = SealResult(False, 0.0)
@@ -83,6 +86,22 @@ def detect_seal(img: Image.Image) -> SealResult:
             box = (x0, y0, x1, y1)
             best = SealResult(score >= MIN_SCORE, round(score, 3), box)
     return best
+
+
+# Most a channel may differ from another in an image with no colour (JPEG rounding of a grey
+# scan); a colour scan of black print on white paper shows more than this at its edges.
+GREY_SPREAD = 6
+
+
+def _colourless(page: Image.Image) -> bool:
+    """True when no pixel of the (reduced) page has any colour: a greyscale or black-and-white
+    scan, on which a red seal shows as grey and the test above cannot see it."""
+    from PIL import ImageChops
+
+    r, g, b = page.split()
+    spread = ImageChops.lighter(ImageChops.difference(r, g), ImageChops.difference(r, b))
+    coloured = sum(spread.histogram()[GREY_SPREAD + 1 :])
+    return coloured <= page.width * page.height // 10_000  # a speck or two of dust is no colour
 
 
 RED = CELL * CELL  # a red pixel's value in the mask: a cell's mean is then its count of red pixels
