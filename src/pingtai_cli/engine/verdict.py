@@ -6,6 +6,7 @@ article comes from the ruleset.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pingtai_cli.core.models import (
@@ -19,7 +20,16 @@ from pingtai_cli.core.models import (
     Verdict,
 )
 from pingtai_cli.engine.checks import _qualitative, evaluate_rule, matches_exclusion
-from pingtai_cli.engine.consistency import cross_check
+from pingtai_cli.engine.consistency import (
+    FORMS_DIFFER,
+    Rival,
+    contest_message,
+    cross_check,
+    governed_note,
+    governs,
+    rival_findings,
+    rivals,
+)
 from pingtai_cli.engine.derive import (
     declared_functions,
     derive,
@@ -52,8 +62,61 @@ def apply_relaxation(result: RuleResult, rule: Rule, ruleset: Ruleset, facts: Fa
     return result
 
 
-def run_rule(rule: Rule, ruleset: Ruleset, facts: Facts) -> RuleResult:
-    return apply_relaxation(evaluate_rule(rule, facts), rule, ruleset, facts)
+@dataclass(frozen=True)
+class World:
+    """The facts of a dossier read with one side of a `Rival` throughout, and with the other."""
+
+    rival: Rival
+    used: Facts
+    other: Facts
+
+
+def run_rule(rule: Rule, ruleset: Ruleset, facts: Facts, worlds: tuple[World, ...] = ()) -> RuleResult:
+    """A rule's result, contested where its outcome depends on which of two places a fact is
+    taken from (`World`): review naming both, unless the ruleset says which document governs."""
+    result = apply_relaxation(evaluate_rule(rule, facts), rule, ruleset, facts)
+    for world in worlds:
+        used = apply_relaxation(evaluate_rule(rule, world.used), rule, ruleset, world.used)
+        other = apply_relaxation(evaluate_rule(rule, world.other), rule, ruleset, world.other)
+        if used.status != other.status:
+            result = _contested(result, rule, ruleset, world.rival, used, other)
+    return result
+
+
+def _contested(result: RuleResult, rule: Rule, ruleset: Ruleset, rival: Rival, used: RuleResult, other: RuleResult) -> RuleResult:
+    """The governing document's result (read with certainty), else review with both outcomes."""
+    evidence = [e for e in (rival.used.evidence, rival.other.evidence) if e]
+    rule_of = governs(ruleset, rival.key, rival.material)
+    if rule_of is not None and not rival.other.uncertain:
+        other.message += " " + governed_note(rival, rule_of)
+        other.evidence = list(dict.fromkeys([*other.evidence, *evidence]))
+        return other
+    if result.status == "review" and result.message.find("两处不一致") >= 0:  # a second rival
+        result.message += " " + contest_message(rival, rule.title, used, other)
+    else:
+        result.message = contest_message(rival, rule.title, used, other)
+    result.status, result.gap = "review", None
+    result.evidence = list(dict.fromkeys([*result.evidence, *evidence]))
+    return result
+
+
+def facts_of(dossier: Dossier, ruleset: Ruleset, as_of: date) -> tuple[Facts, list[Finding]]:
+    """Every fact a rule may test (derived and declared ones included), and the findings of
+    reading the ruleset's declared facts."""
+    facts = derive(dossier, as_of, ruleset=ruleset)
+    findings = read_declared(ruleset, dossier, facts)
+    derive_declared(ruleset, dossier, facts)
+    return facts, findings
+
+
+def worlds_of(dossier: Dossier, ruleset: Ruleset, as_of: date, facts: Facts, found: list[Rival]) -> tuple[World, ...]:
+    """Each rival's two readings of the dossier (`facts`: the dossier as read)."""
+    out = []
+    for rival in found:
+        used, other = rival.worlds(dossier)
+        used_facts = facts if used is dossier else facts_of(used, ruleset, as_of)[0]
+        out.append(World(rival, used_facts, facts_of(other, ruleset, as_of)[0]))
+    return tuple(out)
 
 
 def required_functions(ruleset: Ruleset, facts: Facts) -> tuple[int, int]:
@@ -84,11 +147,13 @@ def function_status(results: list[RuleResult], rules: list[Rule]) -> str:
     return "pass"
 
 
-def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> FunctionsResult:
+def evaluate_functions(
+    ruleset: Ruleset, facts: Facts, declared: set[str], worlds: tuple[World, ...] = ()
+) -> FunctionsResult:
     items = []
     for fr in ruleset.functions.items:
         is_declared = not declared or fr.function in declared
-        results = [run_rule(r, ruleset, facts) for r in fr.rules]
+        results = [run_rule(r, ruleset, facts, worlds) for r in fr.rules]
         measured_status = "review" if not fr.rules else function_status(results, fr.rules)  # not encoded yet
         status = measured_status if is_declared else "not_declared"
         items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results, measured_status))  # type: ignore[arg-type]
@@ -262,16 +327,17 @@ def _disputed(results: list[RuleResult]) -> list[Finding]:
 
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
-    facts = derive(dossier, as_of, ruleset=ruleset)
-    declared_findings = read_declared(ruleset, dossier, facts)
-    derive_declared(ruleset, dossier, facts)
-    conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
-    functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
+    facts, declared_findings = facts_of(dossier, ruleset, as_of)
+    found = rivals(dossier, as_of)
+    worlds = worlds_of(dossier, ruleset, as_of, facts, found)
+    conditions = [run_rule(r, ruleset, facts, worlds) for r in ruleset.basic]
+    functions = evaluate_functions(ruleset, facts, declared_functions(dossier), worlds)
     exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]
     for e in exclusions:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + declared_findings + cross_check(dossier, ruleset, as_of)
+    findings += rival_findings(dossier, as_of, found)
     findings += yearly_findings(dossier, as_of)
     findings += submission_month_findings(ruleset, dossier, as_of)
     findings += list_minimum_findings(ruleset, dossier)
@@ -286,6 +352,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     missing_words = [f"{m.article} {m.name}：{'缺少' if m.status == 'missing' else '无效'}" for m in blocking]
     in_review = [m for m in materials if m.required and m.status == "review" and m.disputed]
     review_words = [f"{m.article} {m.name}：待审核（{'；'.join(m.problems) or '需人工核实'}）" for m in in_review]
+    review_words += [f.message for f in findings if f.id == FORMS_DIFFER]  # which 申请表 is submitted
     findings += _undeclared_met(functions)
     verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = temper(verdict, reasons, ruleset, conditions, exclusions)

@@ -324,6 +324,17 @@ class Area(Cited):
     name: str
 
 
+class Governing(Cited):
+    """A document whose value of a fact governs the 申请表's when the two differ (资产总额以上一年度
+    审计报告为准): read with certainty, its value decides the conditions and the 申请表 is to be
+    corrected; otherwise, and for every fact no entry names, a difference that changes a
+    condition's outcome leaves it for review (engine/consistency.py)."""
+
+    fact: str  # a fact key of the vocabulary (total_assets)
+    material: str  # the material whose document states it (audit_report)
+    note: str | None = None  # the reading, in Chinese
+
+
 class Relaxation(Cited):
     code: str
     name: str
@@ -401,6 +412,7 @@ class Ruleset(Record):
     document: Document
     area: Area | None = None
     relaxations: list[Relaxation] = []
+    governing: list[Governing] = []  # which document's value of a fact governs the 申请表's
     basic: list[Rule]
     functions: Functions
     exclusions: list[Rule] = []
