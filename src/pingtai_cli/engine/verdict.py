@@ -43,6 +43,8 @@ from pingtai_cli.engine.materials_check import (
     list_minimum_findings,
     submission_month_findings,
 )
+from pingtai_cli.rules.kinds import kind_of
+from pingtai_cli.rules.kinds.in_area import AREA_FACT
 from pingtai_cli.rules.schema import Rule, Ruleset
 from pingtai_cli.vocab import function_of as normalise_function
 
@@ -331,6 +333,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     found = rivals(dossier, as_of)
     worlds = worlds_of(dossier, ruleset, as_of, facts, found)
     conditions = [run_rule(r, ruleset, facts, worlds) for r in ruleset.basic]
+    conditions[:0] = _area_condition(ruleset, facts, worlds)
     functions = evaluate_functions(ruleset, facts, declared_functions(dossier), worlds)
     exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]
     for e in exclusions:
@@ -354,6 +357,7 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     review_words = [f"{m.article} {m.name}：待审核（{'；'.join(m.problems) or '需人工核实'}）" for m in in_review]
     review_words += [f.message for f in findings if f.id == FORMS_DIFFER]  # which 申请表 is submitted
     findings += _undeclared_met(functions)
+    _say_the_rest(ruleset, conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = temper(verdict, reasons, ruleset, conditions, exclusions)
     findings += _gap_findings(ruleset)
@@ -376,6 +380,35 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         files=dossier.files,
         reasons=reasons,
     )
+
+
+def _area_condition(ruleset: Ruleset, facts: Facts, worlds: tuple[World, ...]) -> list[RuleResult]:
+    """The text's area as a condition where no basic rule tests it (Ruleset.area_rule), listed
+    only when the applicant may lie outside it: an applicant the text does not cover is never
+    `eligible` under it (rulesets' readings: 注册地不在本地区)."""
+    rule = ruleset.area_rule()
+    fact = facts.get(AREA_FACT)
+    if rule is None or fact is None or fact.value not in ("out", "conflict"):
+        return []
+    return [run_rule(rule, ruleset, facts, worlds)]
+
+
+VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料不全", "review": "待审核"}
+
+
+def _say_the_rest(ruleset: Ruleset, conditions: list[RuleResult], functions: FunctionsResult,
+                  exclusions: list[RuleResult], materials_ok: bool, missing: list[str], review: list[str]) -> None:
+    """A registration place left for review says what the rest of the check gives, so that the
+    reviewer sees both outcomes: outside, not eligible; inside, the verdict of every other item."""
+    area = {r.code for r in ruleset.basic if kind_of(r).fact_key(r) == AREA_FACT}
+    area |= {rule.code} if (rule := ruleset.area_rule()) else set()
+    open_ = [c for c in conditions if c.id in area and c.status == "review"]
+    if not open_:
+        return
+    rest, _ = decide([c for c in conditions if c not in open_], functions, exclusions, materials_ok, missing, review)
+    rest, _ = temper(rest, [], ruleset, [c for c in conditions if c not in open_], exclusions)
+    for c in open_:
+        c.message += f"其余各项的结论为“{VERDICT_WORDS[rest]}”。"
 
 
 def _gap_findings(ruleset: Ruleset) -> list[Finding]:

@@ -415,7 +415,7 @@ def load_all(extra_dir: Path | None = None) -> list[Ruleset]:
 def find_rule(code: str, extra_dir: Path | None = None) -> tuple[Ruleset, Rule]:
     """Look a rule code up across every ruleset (`rules explain CODE`)."""
     for rs in load_all(extra_dir):
-        for r in rs.all_rules():
+        for r in [*rs.all_rules(), *filter(None, [rs.area_rule()])]:
             if r.code == code:
                 return rs, r
     raise UnknownRule(f"找不到规则 {code}。用 `pingtai rules show 地区` 查看规则编号。")
