@@ -93,7 +93,7 @@ def _contested(result: RuleResult, rule: Rule, ruleset: Ruleset, rival: Rival, u
         other.message += " " + governed_note(rival, rule_of)
         other.evidence = list(dict.fromkeys([*other.evidence, *evidence]))
         return other
-    if result.status == "review" and result.message.find("两处不一致") >= 0:  # a second rival
+    if result.status == "review":  # already a question (an inferred unit, another rival): one more
         result.message += " " + contest_message(rival, rule.title, used, other)
     else:
         result.message = contest_message(rival, rule.title, used, other)
