@@ -8,8 +8,10 @@ tests/samples.py); these are the small single files a test needs to vary one thi
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pingtai_cli.core.models import Dossier, Evidence, Fact, MaterialFile
@@ -95,6 +97,63 @@ def zip_of(members: dict[str, bytes]) -> bytes:
         for name, data in members.items():
             archive.writestr(name, data)
     return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- a sample, changed
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_dossiers"
+
+
+def edit_workbook(book: Path, form: dict[str, Any] | None = None, yearly: dict[tuple[int, str], Any] | None = None) -> None:
+    """Change a 申请表 workbook as a person would: `form` label → the value in the cell right of
+    the label (资产总额 → 60万元), `yearly` (year, column header) → that cell of the yearly table
+    (2025, 服务中小企业数). A label or header that is not there is a mistake in the test."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    for label, value in (form or {}).items():
+        cell = next((c for c in cells if c.value == label), None)
+        assert cell is not None, f"{book.name} has no label {label}"
+        cell.offset(column=1).value = value
+    for (year, header), value in (yearly or {}).items():
+        head = next((c for c in cells if c.value == header and any(  # the table's header row: it has 年度
+            x.value == "年度" for x in c.parent[c.row])), None)
+        assert head is not None, f"{book.name} has no yearly column {header}"
+        ws = head.parent
+        row = next((r for r in range(head.row + 1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith(str(year))), None)
+        assert row is not None, f"{book.name} has no row for {year}"
+        ws.cell(row, head.column).value = value
+    wb.save(book)
+
+
+def sample_copy(dst: Path, sample: str = "liaoning_eligible", form: dict[str, Any] | None = None,
+                yearly: dict[tuple[int, str], Any] | None = None, book: str = "申请表.xlsx") -> Path:
+    """A copy of a committed sample dossier (scripts/make_samples.py) at `dst` whose 申请表 (`book`)
+    says otherwise where told (edit_workbook)."""
+    shutil.copytree(SAMPLES / sample, dst)
+    if form or yearly:
+        edit_workbook(dst / book, form, yearly)
+    return dst
+
+
+def form_rows(book: Path) -> list[list[str]]:
+    """The form sheet of a 申请表 workbook as rows of cell texts, for a Word 申请表 (word_form)."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(book).worksheets[0]
+    return [["" if v is None else str(v) for v in row] for row in ws.iter_rows(values_only=True) if any(row)]
+
+
+def audit_pdf(org: str, year: int, total_yuan: float) -> bytes:
+    """A text-layer 审计报告 of `year` whose balance sheet gives 资产总计 `total_yuan` 元 (期末)."""
+    amount = f"{total_yuan:,.2f}"
+    return text_pdf([
+        [org, f"{year}年度", "审计报告"],
+        [f"我们审计了贵公司财务报表，包括{year}年12月31日的资产负债表。", "会计师事务所（特殊普通合伙）", "中国注册会计师"],
+        ["资产负债表", f"编制单位：{org}  {year}年12月31日", "单位：元", "项目  行次  期末余额  年初余额",
+         f"资产总计  38  {amount}  {amount}", f"负债和所有者权益总计  76  {amount}  {amount}"],
+    ])
 
 
 # ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner, Result
 
 from pingtai_cli import cli
@@ -25,3 +27,14 @@ def ok(*args: str) -> str:
     res = invoke(*args)
     assert res.exit_code == 0, (res.output, res.exception)
     return res.output
+
+
+def report_texts(out: Path, *args: str) -> dict[str, str]:
+    """`pingtai check ARGS` as markdown, html and xlsx (every cell's text), written under `out`."""
+    from openpyxl import load_workbook
+
+    markdown = invoke("check", *args, "-f", "markdown").stdout
+    invoke("check", *args, "-f", "html", "-o", str(out / "r.html"))
+    invoke("check", *args, "-f", "xlsx", "-o", str(out / "r.xlsx"))
+    cells = [str(c.value) for ws in load_workbook(out / "r.xlsx").worksheets for row in ws.iter_rows() for c in row if c.value]
+    return {"markdown": markdown, "html": (out / "r.html").read_text(encoding="utf-8"), "xlsx": "\n".join(cells)}

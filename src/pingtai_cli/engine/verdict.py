@@ -6,6 +6,7 @@ article comes from the ruleset.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from pingtai_cli.core.models import (
@@ -19,7 +20,16 @@ from pingtai_cli.core.models import (
     Verdict,
 )
 from pingtai_cli.engine.checks import _qualitative, evaluate_rule, matches_exclusion
-from pingtai_cli.engine.consistency import cross_check
+from pingtai_cli.engine.consistency import (
+    FORMS_DIFFER,
+    Rival,
+    contest_message,
+    cross_check,
+    governed_note,
+    governs,
+    rival_findings,
+    rivals,
+)
 from pingtai_cli.engine.derive import (
     declared_functions,
     derive,
@@ -33,6 +43,8 @@ from pingtai_cli.engine.materials_check import (
     list_minimum_findings,
     submission_month_findings,
 )
+from pingtai_cli.rules.kinds import kind_of
+from pingtai_cli.rules.kinds.in_area import AREA_FACT
 from pingtai_cli.rules.schema import Rule, Ruleset
 from pingtai_cli.vocab import function_of as normalise_function
 
@@ -52,8 +64,61 @@ def apply_relaxation(result: RuleResult, rule: Rule, ruleset: Ruleset, facts: Fa
     return result
 
 
-def run_rule(rule: Rule, ruleset: Ruleset, facts: Facts) -> RuleResult:
-    return apply_relaxation(evaluate_rule(rule, facts), rule, ruleset, facts)
+@dataclass(frozen=True)
+class World:
+    """The facts of a dossier read with one side of a `Rival` throughout, and with the other."""
+
+    rival: Rival
+    used: Facts
+    other: Facts
+
+
+def run_rule(rule: Rule, ruleset: Ruleset, facts: Facts, worlds: tuple[World, ...] = ()) -> RuleResult:
+    """A rule's result, contested where its outcome depends on which of two places a fact is
+    taken from (`World`): review naming both, unless the ruleset says which document governs."""
+    result = apply_relaxation(evaluate_rule(rule, facts), rule, ruleset, facts)
+    for world in worlds:
+        used = apply_relaxation(evaluate_rule(rule, world.used), rule, ruleset, world.used)
+        other = apply_relaxation(evaluate_rule(rule, world.other), rule, ruleset, world.other)
+        if used.status != other.status:
+            result = _contested(result, rule, ruleset, world.rival, used, other)
+    return result
+
+
+def _contested(result: RuleResult, rule: Rule, ruleset: Ruleset, rival: Rival, used: RuleResult, other: RuleResult) -> RuleResult:
+    """The governing document's result (read with certainty), else review with both outcomes."""
+    evidence = [e for e in (rival.used.evidence, rival.other.evidence) if e]
+    rule_of = governs(ruleset, rival.key, rival.material)
+    if rule_of is not None and not rival.other.uncertain:
+        other.message += " " + governed_note(rival, rule_of)
+        other.evidence = list(dict.fromkeys([*other.evidence, *evidence]))
+        return other
+    if result.status == "review":  # already a question (an inferred unit, another rival): one more
+        result.message += " " + contest_message(rival, rule.title, used, other)
+    else:
+        result.message = contest_message(rival, rule.title, used, other)
+    result.status, result.gap = "review", None
+    result.evidence = list(dict.fromkeys([*result.evidence, *evidence]))
+    return result
+
+
+def facts_of(dossier: Dossier, ruleset: Ruleset, as_of: date) -> tuple[Facts, list[Finding]]:
+    """Every fact a rule may test (derived and declared ones included), and the findings of
+    reading the ruleset's declared facts."""
+    facts = derive(dossier, as_of, ruleset=ruleset)
+    findings = read_declared(ruleset, dossier, facts)
+    derive_declared(ruleset, dossier, facts)
+    return facts, findings
+
+
+def worlds_of(dossier: Dossier, ruleset: Ruleset, as_of: date, facts: Facts, found: list[Rival]) -> tuple[World, ...]:
+    """Each rival's two readings of the dossier (`facts`: the dossier as read)."""
+    out = []
+    for rival in found:
+        used, other = rival.worlds(dossier)
+        used_facts = facts if used is dossier else facts_of(used, ruleset, as_of)[0]
+        out.append(World(rival, used_facts, facts_of(other, ruleset, as_of)[0]))
+    return tuple(out)
 
 
 def required_functions(ruleset: Ruleset, facts: Facts) -> tuple[int, int]:
@@ -84,11 +149,13 @@ def function_status(results: list[RuleResult], rules: list[Rule]) -> str:
     return "pass"
 
 
-def evaluate_functions(ruleset: Ruleset, facts: Facts, declared: set[str]) -> FunctionsResult:
+def evaluate_functions(
+    ruleset: Ruleset, facts: Facts, declared: set[str], worlds: tuple[World, ...] = ()
+) -> FunctionsResult:
     items = []
     for fr in ruleset.functions.items:
         is_declared = not declared or fr.function in declared
-        results = [run_rule(r, ruleset, facts) for r in fr.rules]
+        results = [run_rule(r, ruleset, facts, worlds) for r in fr.rules]
         measured_status = "review" if not fr.rules else function_status(results, fr.rules)  # not encoded yet
         status = measured_status if is_declared else "not_declared"
         items.append(FunctionResult(fr.function, fr.name, fr.article, status, is_declared, results, measured_status))  # type: ignore[arg-type]
@@ -262,16 +329,18 @@ def _disputed(results: list[RuleResult]) -> list[Finding]:
 
 def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     """Check one dossier against one ruleset on one date."""
-    facts = derive(dossier, as_of, ruleset=ruleset)
-    declared_findings = read_declared(ruleset, dossier, facts)
-    derive_declared(ruleset, dossier, facts)
-    conditions = [run_rule(r, ruleset, facts) for r in ruleset.basic]
-    functions = evaluate_functions(ruleset, facts, declared_functions(dossier))
+    facts, declared_findings = facts_of(dossier, ruleset, as_of)
+    found = rivals(dossier, as_of)
+    worlds = worlds_of(dossier, ruleset, as_of, facts, found)
+    conditions = [run_rule(r, ruleset, facts, worlds) for r in ruleset.basic]
+    conditions[:0] = _area_condition(ruleset, facts, worlds)
+    functions = evaluate_functions(ruleset, facts, declared_functions(dossier), worlds)
     exclusions = [matches_exclusion(r, facts) for r in ruleset.exclusions]
     for e in exclusions:
         e.group = "exclusion"
     materials = check_materials(ruleset, dossier, facts, as_of)
     findings: list[Finding] = list(dossier.findings) + declared_findings + cross_check(dossier, ruleset, as_of)
+    findings += rival_findings(dossier, as_of, found)
     findings += yearly_findings(dossier, as_of)
     findings += submission_month_findings(ruleset, dossier, as_of)
     findings += list_minimum_findings(ruleset, dossier)
@@ -288,7 +357,9 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
     # judge (a seal a grey scan cannot show, a file pingtai could not check) is not yet present
     in_review = [m for m in materials if m.required and m.status == "review"]
     review_words = [f"{m.article} {m.name}：待审核（{'；'.join(m.problems) or '需人工核实'}）" for m in in_review]
+    review_words += [f.message for f in findings if f.id == FORMS_DIFFER]  # which 申请表 is submitted
     findings += _undeclared_met(functions)
+    _say_the_rest(ruleset, conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = decide(conditions, functions, exclusions, not blocking, missing_words, review_words)
     verdict, reasons = temper(verdict, reasons, ruleset, conditions, exclusions)
     findings += _gap_findings(ruleset)
@@ -311,6 +382,35 @@ def evaluate(dossier: Dossier, ruleset: Ruleset, as_of: date) -> CheckResult:
         files=dossier.files,
         reasons=reasons,
     )
+
+
+def _area_condition(ruleset: Ruleset, facts: Facts, worlds: tuple[World, ...]) -> list[RuleResult]:
+    """The text's area as a condition where no basic rule tests it (Ruleset.area_rule), listed
+    only when the applicant may lie outside it: an applicant the text does not cover is never
+    `eligible` under it (rulesets' readings: 注册地不在本地区)."""
+    rule = ruleset.area_rule()
+    fact = facts.get(AREA_FACT)
+    if rule is None or fact is None or fact.value not in ("out", "conflict"):
+        return []
+    return [run_rule(rule, ruleset, facts, worlds)]
+
+
+VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料不全", "review": "待审核"}
+
+
+def _say_the_rest(ruleset: Ruleset, conditions: list[RuleResult], functions: FunctionsResult,
+                  exclusions: list[RuleResult], materials_ok: bool, missing: list[str], review: list[str]) -> None:
+    """A registration place left for review says what the rest of the check gives, so that the
+    reviewer sees both outcomes: outside, not eligible; inside, the verdict of every other item."""
+    area = {r.code for r in ruleset.basic if kind_of(r).fact_key(r) == AREA_FACT}
+    area |= {rule.code} if (rule := ruleset.area_rule()) else set()
+    open_ = [c for c in conditions if c.id in area and c.status == "review"]
+    if not open_:
+        return
+    rest, _ = decide([c for c in conditions if c not in open_], functions, exclusions, materials_ok, missing, review)
+    rest, _ = temper(rest, [], ruleset, [c for c in conditions if c not in open_], exclusions)
+    for c in open_:
+        c.message += f"其余各项的结论为“{VERDICT_WORDS[rest]}”。"
 
 
 def _gap_findings(ruleset: Ruleset) -> list[Finding]:

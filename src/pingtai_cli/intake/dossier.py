@@ -58,6 +58,8 @@ def read_dossier(path: Path, *, limits: Limits | None = None) -> Dossier:
         for entry in others:
             budget = min(limits.max_ocr_pages, max(0, limits.max_ocr_total - ocr_used))
             material = _process_entry(entry, replace(limits, max_ocr_pages=budget))
+            if workbook is not None and is_book(entry.name) and not material.error:
+                _other_form(entry, material)
             ocr_used += material.ocr_pages
             starved |= budget < limits.max_ocr_pages and any(
                 OCR_REFUSED in n for n in material.notes
@@ -141,11 +143,33 @@ def _pick_workbook(entries: list[Entry], dossier: Dossier) -> tuple[Entry | None
             Finding(
                 "workbook.several",
                 "warning",
-                f"卷宗中有多个Excel文件，以“{chosen.name}”为申请表；其余（{rest}）作为材料文件处理",
+                f"卷宗中有多个Excel文件，以“{chosen.name}”为申请表；其余（{rest}）作为材料文件处理，"
+                "其中内容为申请表的，其数据与之比对（见一致性检查）",
                 [e.name for e in books],
             )
         )
     return chosen, [e for e in entries if e is not chosen]
+
+
+FORM_LEAST = 3  # facts of the 申请表 a second workbook states before it counts as another 申请表
+
+
+def _other_form(entry: Entry, material: MaterialFile) -> None:
+    """A second workbook that reads as a 申请表 (申请表（修改版）.xlsx beside 申请表.xlsx) keeps its
+    facts as the file's `form`: they are not merged into the dossier's (which version is the one
+    submitted is not for pingtai to guess), the engine sets them against the workbook's
+    (engine/consistency.py `rivals`)."""
+    from pingtai_cli.intake.cached import workbook
+
+    try:
+        result = workbook(entry.load(), entry.name)
+    except Exception:  # noqa: BLE001 - a material file that does not parse as a form is just a file
+        return
+    if len(result.facts) >= FORM_LEAST:
+        material.form = result
+        if "application_form" not in material.material_keys:
+            material.material_keys.append("application_form")
+            material.matched_by.append("申请表：内容为申请表（另一份Excel申请表）")
 
 
 def _read_workbook(entry: Entry, dossier: Dossier) -> None:

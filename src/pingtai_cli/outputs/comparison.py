@@ -404,18 +404,21 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
 # ---------------------------------------------------------------- one dossier under every ruleset
 
 VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核"}
-OUTSIDE = "不适用（不在本地区）"
+OUTSIDE = "注册地不在本地区，需核实"  # the place is inferred (credit code, address): `check` says 待审核
 
 
 def outside_area(result: Any) -> bool:
-    """The dossier lies outside the area the text covers (GB/T 2260, derive.area_fact): the text
-    does not apply to it, whatever its figures say."""
+    """The credit code or the address places the dossier outside the area the text covers (GB/T
+    2260, derive.area_fact). The place is inferred, so `check` leaves it for review (the in_area
+    condition): the cell shows that verdict, and says why."""
     fact = (result.facts or {}).get("registered_area")
     return fact is not None and fact.value == "out"
 
 
 def verdict_word(result: Any) -> str:
-    return OUTSIDE if outside_area(result) else VERDICT_WORDS.get(result.verdict, result.verdict)
+    """The verdict `check` gives, with the area note when the applicant seems to lie outside."""
+    word = VERDICT_WORDS.get(result.verdict, result.verdict)
+    return f"{word}（{OUTSIDE}）" if outside_area(result) else word
 
 
 def gaps_of(result: Any) -> list[str]:
@@ -427,7 +430,7 @@ def gaps_of(result: Any) -> list[str]:
         out.append(f"不在本地区：{str(result.facts['registered_area'].raw).split('；')[0]}")
     for c in result.conditions + result.exclusions:
         label = label_of(c.fields[0]) if c.fields else c.name
-        if outside and "registered_area" in c.fields:
+        if outside and {"registered_area", "region"} & set(c.fields):
             continue  # 在许昌市注册登记 not met: said once, above
         if c.status == "fail":
             out.append(f"排除：{c.name}" if c.group == "exclusion" else f"{label}{c.gap}" if c.gap else f"不满足：{c.name}")
@@ -468,7 +471,7 @@ def _verdict_diff(results: list[Any]) -> str:
     words = "；".join(
         ([f"符合：{'、'.join(ok)}"] if ok else []) + ([f"待审核：{'、'.join(pending)}"] if pending else [])
     ) or "均不符合或不全"
-    return words + (f"；不在本地区：{'、'.join(away)}" if away else "")
+    return words + (f"；注册地不在本地区（需核实）：{'、'.join(away)}" if away else "")
 
 
 def summary_line(results: list[Any]) -> str:
@@ -476,6 +479,6 @@ def summary_line(results: list[Any]) -> str:
     parts = []
     for r in results:
         gaps = gaps_of(r)
-        shown = OUTSIDE if outside_area(r) else r.verdict
+        shown = f"{r.verdict}（{OUTSIDE}）" if outside_area(r) else r.verdict
         parts.append(f"{r.jurisdiction}: {'；'.join(gaps) if gaps and (r.verdict != 'eligible' or outside_area(r)) else shown}")
     return "; ".join(parts)

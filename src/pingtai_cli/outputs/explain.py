@@ -140,6 +140,7 @@ def _entries(rs: Ruleset) -> list[tuple[str, Entry]]:
     exclusion_codes = {r.code for x in rs.exclusions for r in x.walk()}
     for r in rs.all_rules():
         out.append(("exclusion" if r.code in exclusion_codes else "rule", r))
+    out += [("rule", r) for r in filter(None, [rs.area_rule()])]  # LN-A01: listed for an outsider only
     out += [("material", m) for m in rs.materials]
     out += [("form", f) for f in rs.forms]
     out += [("procedure", p) for p in rs.procedure]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeVar
 
 from pingtai_cli.core.nested import map_leaves
 
@@ -91,6 +91,19 @@ class Record:
 
 
 CLASSES: dict[str, type[Record]] = {}
+
+
+R = TypeVar("R", bound=Record)
+
+
+def made(cls: type[R], **given: Any) -> R:
+    """A record made here rather than read from a file: the fields not given take their defaults
+    (a list default copied)."""
+    values = {}
+    for name in cls.FIELDS:
+        value = given[name] if name in given else getattr(cls, name)
+        values[name] = list(value) if isinstance(value, list) else value
+    return cls(**values)
 
 
 def _plain(value: Any) -> Any:
@@ -318,10 +331,32 @@ class Document(Record):
 
 
 class Area(Cited):
-    """Administrative-division prefixes (credit code characters 3–8) of the area the text covers."""
+    """Administrative-division prefixes (credit code characters 3–8) of the area the text covers.
+
+    A text that recognises only platforms of its own area but sets no basic condition on it (the
+    recommendation of 本地区/辖区内 platforms: liaoning 第十五条, heilongjiang 第九条) still does
+    not recognise an applicant outside it: when no basic rule tests the area (`check: in_area`),
+    the area is checked as the condition `code` ("在…辖区内", `area_rule`), shown only when the
+    applicant may lie outside it. `outside` is the ruleset's reading of what being outside means."""
 
     codes: list[str]
     name: str
+    code: str | None = None  # the condition's code when no basic rule tests the area (LN-A01)
+    outside: str | None = None  # the reading: what an applicant outside the area is under this text
+
+    def rule_code(self, prefix: str) -> str:
+        return self.code or f"{prefix}-A01"
+
+
+class Governing(Cited):
+    """A document whose value of a fact governs the 申请表's when the two differ (资产总额以上一年度
+    审计报告为准): read with certainty, its value decides the conditions and the 申请表 is to be
+    corrected; otherwise, and for every fact no entry names, a difference that changes a
+    condition's outcome leaves it for review (engine/consistency.py)."""
+
+    fact: str  # a fact key of the vocabulary (total_assets)
+    material: str  # the material whose document states it (audit_report)
+    note: str | None = None  # the reading, in Chinese
 
 
 class Relaxation(Cited):
@@ -401,6 +436,7 @@ class Ruleset(Record):
     document: Document
     area: Area | None = None
     relaxations: list[Relaxation] = []
+    governing: list[Governing] = []  # which document's value of a fact governs the 申请表's
     basic: list[Rule]
     functions: Functions
     exclusions: list[Rule] = []
@@ -415,6 +451,25 @@ class Ruleset(Record):
     facts: list[DeclaredFact] = []  # fact keys this ruleset adds
     region_sets: list[RegionSet] = []  # named sets of divisions that variants may be keyed on
     new_materials: list[NewMaterial] = []  # material keys this ruleset adds
+
+    def area_rule(self) -> Rule | None:
+        """The area as a condition (`check: in_area`), for a text whose basic rules do not test it
+        (None when one does: xuchang XC-B01); engine/verdict.py applies it only where the applicant
+        may lie outside."""
+        from pingtai_cli.rules.kinds import kind_of
+        from pingtai_cli.rules.kinds.in_area import AREA_FACT
+
+        if self.area is None or any(kind_of(r).fact_key(r) == AREA_FACT for r in self.basic):
+            return None
+        prefix = self.basic[0].code.split("-")[0] if self.basic else self.key.upper()[:2]
+        return made(
+            Rule,
+            code=self.area.rule_code(prefix), name="basic.area", title=f"在{self.area.name}辖区内",
+            article=self.area.article, quote=self.area.quote, check="in_area", field="registered_area",
+            note=self.area.outside,
+            fix=f"本办法适用于{self.area.name}辖区内的平台（{self.area.article}）；在其他地区注册登记的单位，"
+            f"向注册地的主管部门申报。“所在地区”“注册地址”请按营业执照填写。",
+        )
 
     def draft_codes(self) -> list[str]:
         """Codes of every entry still marked draft."""
@@ -445,6 +500,9 @@ class Ruleset(Record):
         for r in self.all_rules():
             if r.code == code:
                 return r
+        area = self.area_rule()  # the area's condition (LN-A01), listed only for an applicant outside
+        if area is not None and area.code == code:
+            return area
         raise UnknownRule(f"规则 {code} 不存在于 {self.key}")
 
     def relaxation(self, code: str) -> Relaxation | None:

@@ -352,8 +352,27 @@ def _check_references(rs: Ruleset, path: Path) -> None:
     relax = {r.code for r in rs.relaxations}
     for r in rs.all_rules():
         problems += [f"{path.name}: {r.code}.relaxable_by: 未定义的放宽条款 {x}" for x in r.relaxable_by if x not in relax]
+    problems += _governing_problems(rs, path)
     if problems:
         raise RulesetError(f"规则文件 {path} 校验失败：", problems)
+
+
+def _governing_problems(rs: Ruleset, path: Path) -> list[str]:
+    """A `governing:` entry names a fact of the 申请表 and a material key (of the vocabulary or the
+    ruleset's own), once per fact."""
+    from pingtai_cli import vocab
+
+    materials = set(vocab.get().materials) | {m.key for m in rs.new_materials}
+    out, seen = [], set()
+    for i, g in enumerate(rs.governing):
+        if g.fact not in vocab.get().facts:
+            out.append(f"{path.name}: governing[{i}].fact: 未知的事实键 {g.fact}（`pingtai rules keys` 列出全部）")
+        if g.material not in materials:
+            out.append(f"{path.name}: governing[{i}].material: 未知的材料键 {g.material}")
+        if g.fact in seen:
+            out.append(f"{path.name}: governing[{i}].fact: {g.fact} 重复")
+        seen.add(g.fact)
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -396,7 +415,7 @@ def load_all(extra_dir: Path | None = None) -> list[Ruleset]:
 def find_rule(code: str, extra_dir: Path | None = None) -> tuple[Ruleset, Rule]:
     """Look a rule code up across every ruleset (`rules explain CODE`)."""
     for rs in load_all(extra_dir):
-        for r in rs.all_rules():
+        for r in [*rs.all_rules(), *filter(None, [rs.area_rule()])]:
             if r.code == code:
                 return rs, r
     raise UnknownRule(f"找不到规则 {code}。用 `pingtai rules show 地区` 查看规则编号。")

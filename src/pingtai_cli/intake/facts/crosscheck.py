@@ -156,8 +156,10 @@ def _offer(dossier: Dossier, fact: Fact, out: list[Finding]) -> bool:
 
 
 def _forms(dossier: Dossier) -> list[MaterialFile]:
-    """Files holding a 申请表 in their tables, the most reliable reading first."""
-    forms = [f for f in dossier.files if f.form is not None]
+    """Files holding a 申请表 in their tables, the most reliable reading first. A second workbook
+    (intake/dossier.py `_other_form`) is another version of the 申请表, not a source of the
+    workbook's facts: it is left to the engine to set against it."""
+    forms = [f for f in dossier.files if f.form is not None and f.kind != "xlsx"]
 
     def rank(f: MaterialFile) -> tuple[int, bool, str]:
         hows = [fact.evidence.how for fact in f.form.facts.values() if fact.evidence]

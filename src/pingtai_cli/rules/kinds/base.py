@@ -47,6 +47,9 @@ class Kind:
     numeric = False  # compares a figure with `value` under `op` (variants, readings, relaxations)
     qualitative = False  # a point for a reviewer, never decided by pingtai
     alternatives = False  # holds `options`, each a list of rules (或)
+    # the outcomes its documented example and every rule's cases must show: a kind whose negative
+    # rests only on inference (in_area: a place read from a code or an address) shows review
+    outcomes: tuple[str, ...] = ("pass", "fail")
 
     # ------------------------------------------------------------ schema and evaluation
 

@@ -20,8 +20,14 @@ class InArea(Kind):
     ## 检查什么
 
     按行政区划（GB/T 2260）判断：统一社会信用代码第3–8位（登记管理机关行政区划码）与申请表
-    “所在地区”“注册地址”所指的县（市、区）在规则文件 `area` 的代码前缀之内即满足，在其外即不满足。
-    判断所用的事实是推导出的 `registered_area`（in、out、conflict、unknown）。
+    “所在地区”“注册地址”所指的县（市、区）在规则文件 `area` 的代码前缀之内即满足。
+    在其外时交人工审核，不判不满足：信用代码第3–8位是赋码时的登记管理机关（迁址后不变），地址由申报单位
+    填写，二者都只是推断，注册登记地以营业执照的登记机关和住所为准，由评审人员核对；结论写明两种情形
+    （确在区外：不符合条件；已在区内：按其余各项）。判断所用的事实是推导出的 `registered_area`
+    （in、out、conflict、unknown）。
+
+    文本没有把注册地列为基本条件、只规定由本地区主管部门推荐本地区平台的（`area` 而无本类规则），
+    地区按同一方法作为条件 `area.code` 检查，只在申报单位可能不在本地区时列出（out、conflict）。
 
     ## 字段
 
@@ -43,10 +49,10 @@ class InArea(Kind):
         facts: {registered_area: {value: in, raw: 河南省许昌市长葛市}}
         status: pass
         message: 河南省许昌市长葛市：在本办法的地区范围内。
-      - name: 郑州市的单位不在许昌市
+      - name: 信用代码和地址都指向郑州市时交人工审核
         facts: {registered_area: {value: out, raw: 河南省郑州市金水区}}
-        status: fail
-        message: 河南省郑州市金水区：不在本办法的地区范围内，不满足“在许昌市注册登记”。
+        status: review
+        message: 河南省郑州市金水区：据此推断注册登记地不在本办法的地区范围内。统一社会信用代码第3–8位是赋码时的登记管理机关，迁址后不变；申请表地址由申报单位填写：二者都只是推断。若确在本地区以外注册登记，不满足“在许昌市注册登记”（第七条（一）），不能在本地区认定，结论为“不符合条件”；若已在本地区注册登记，本项满足，按其余各项判断。请评审人员核对营业执照的登记机关和住所后确定。
       - name: 信用代码与地址所指不一致时交人工审核
         facts: {registered_area: {value: conflict, raw: 信用代码 411082，地址 河南省郑州市}}
         status: review
@@ -56,11 +62,13 @@ class InArea(Kind):
     ## 读法
 
     - 没有信用代码、所在地区和注册地址：缺少数据。
+    - 推断在区外：交人工审核，写明确在区外（不符合条件）与已在区内（按其余各项）两种结论。
     - 信用代码与地址不一致，或只写到省、无法确定县（市、区）：交人工审核。
     """
 
     name = "in_area"
     title = "注册地"
+    outcomes = ("pass", "review")  # outside is inferred, never proven
 
     def fact_key(self, rule: Rule) -> str | None:
         return AREA_FACT
@@ -75,8 +83,14 @@ class InArea(Kind):
         status: Status
         if fact.value == "in":
             status, msg = "pass", f"{shown}：在本办法的地区范围内。"
-        elif fact.value == "out":
-            status, msg = "fail", f"{shown}：不在本办法的地区范围内，不满足“{rule.title}”。"
+        elif fact.value == "out":  # inferred, never proven: the reviewer reads the licence
+            status = "review"
+            msg = (
+                f"{shown}：据此推断注册登记地不在本办法的地区范围内。统一社会信用代码第3–8位是赋码时的登记管理机关，"
+                f"迁址后不变；申请表地址由申报单位填写：二者都只是推断。若确在本地区以外注册登记，不满足“{rule.title}”"
+                f"（{rule.article}），不能在本地区认定，结论为“不符合条件”；若已在本地区注册登记，本项满足，按其余各项判断。"
+                f"请评审人员核对营业执照的登记机关和住所后确定。"
+            )
         elif fact.value == "conflict":
             status = "review"
             msg = f"{shown}：统一社会信用代码与地址所指的行政区划不一致，请核对营业执照，由评审人员确认注册登记地。"
@@ -94,7 +108,8 @@ class InArea(Kind):
 
     def what(self, rule: Rule) -> str:
         return ("按行政区划（GB/T 2260）判断：统一社会信用代码第3–8位与申请表“所在地区”“注册地址”所指的县（市、区）"
-                "在本办法的地区范围内即满足；二者不一致或无法确定的交人工审核（结论为“待审核”）。")
+                "在本办法的地区范围内即满足；推断在区外、二者不一致或无法确定的交人工审核（结论为“待审核”），"
+                "注册登记地以营业执照为准。")
 
 
 KIND = InArea()
