@@ -490,13 +490,17 @@ def write_jobs(
     written = [] if written is None else written
     ahead = [job for job in jobs if job.premade is not None]
     jobs = [job for job in jobs if job.premade is None]
-    for job in ahead:  # rendered by their dossiers' batch workers: only written here
-        assert job.premade is not None
-        job.blanks, data = job.premade
-        job.premade = None
-        place(job, [(job.target, data)], out, written)
+
+    def write_ahead() -> None:
+        for job in ahead:  # rendered by their dossiers' batch workers: only written here
+            assert job.premade is not None
+            job.blanks, data = job.premade
+            job.premade = None
+            place(job, [(job.target, data)], out, written)
+
     workers = min(workers, len(jobs))
     if workers <= 1:
+        write_ahead()
         for job in jobs:
             job.blanks = render_job(job, out, limit, written)
         flush_written(written)
@@ -514,7 +518,8 @@ def write_jobs(
         # The summaries first: their .xlsx (the form read back) then overlaps
         # the dossiers' forms instead of being the last thing the run waits for.
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
-        for job, (blanks, made) in _rendered(pool, ordered, limit, workers):
+        # what the batch workers made is written while the pool starts and renders the rest
+        for job, (blanks, made) in _rendered(pool, ordered, limit, workers, write_ahead):
             job.blanks = blanks
             place(job, made, out, written)
     except BaseException:
@@ -529,9 +534,12 @@ CHUNK_MAX = 8  # jobs a worker takes at once: few enough that no worker idles lo
 IN_FLIGHT = 4  # chunks per worker sent ahead: rendered bytes wait for the parent no longer than that
 
 
-def _rendered(pool: Any, jobs: list[Job], limit: float, workers: int) -> Iterator[tuple[Job, Rendered]]:
+def _rendered(
+    pool: Any, jobs: list[Job], limit: float, workers: int, meanwhile: Callable[[], None] | None = None
+) -> Iterator[tuple[Job, Rendered]]:
     """(job, what its worker made) in job order, as they come; at most IN_FLIGHT chunks per worker
-    are out at once, so a slow disk in the parent never holds every form's bytes in memory."""
+    are out at once, so a slow disk in the parent never holds every form's bytes in memory.
+    `meanwhile` runs once the first chunks are out, before waiting for any."""
     from collections import deque
 
     size = max(1, min(CHUNK_MAX, len(jobs) // (workers * 16)))
@@ -540,7 +548,12 @@ def _rendered(pool: Any, jobs: list[Job], limit: float, workers: int) -> Iterato
     for chunk in chunks:
         pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
         if len(pending) >= IN_FLIGHT * workers:
+            if meanwhile is not None:
+                meanwhile, then = None, meanwhile
+                then()
             yield from _take(pending.popleft())
+    if meanwhile is not None:
+        meanwhile()
     while pending:
         yield from _take(pending.popleft())
 
@@ -560,15 +573,31 @@ def _render_chunk(jobs: list[Job], limit: float) -> list[Rendered]:
     return [render_bytes(job, limit) for job in jobs]
 
 
+ALIKE_KEPT = 16  # forms a process keeps to hand out again for a context that renders alike
+_ALIKE: dict[tuple[str, bytes], tuple[list[str], bytes]] = {}
+
+
 def render_bytes(job: Job, limit: float) -> Rendered:
-    """One form (and its .xlsx) as bytes, with the blank fields it shows."""
+    """One form (and its .xlsx) as bytes, with the blank fields it shows. A form this process
+    rendered before from a context that renders alike (the same applicant's copies in an intake:
+    their 申请报告 differ in nothing the template reads) is that form's bytes again."""
     import io
 
-    from pingtai_cli.outputs.forms.render import docx_tables_to_xlsx, render_form
+    from pingtai_cli.outputs.forms.render import alike_key, docx_tables_to_xlsx, render_form
 
-    docx = io.BytesIO()
-    blanks = render_form(job.template, job.context, docx, seconds=limit)
-    made = [(job.target, docx.getvalue())]
+    key = alike_key(job.template, job.context)
+    found = _ALIKE.get(key) if key is not None else None
+    if found is not None:
+        blanks, data = list(found[0]), found[1]
+    else:
+        docx = io.BytesIO()
+        blanks = render_form(job.template, job.context, docx, seconds=limit)
+        data = docx.getvalue()
+        if key is not None:
+            if len(_ALIKE) >= ALIKE_KEPT:
+                del _ALIKE[next(iter(_ALIKE))]  # the oldest: copies of an applicant come close together
+            _ALIKE[key] = (list(blanks), data)
+    made = [(job.target, data)]
     if job.xlsx:
         xlsx = io.BytesIO()
         docx_tables_to_xlsx(io.BytesIO(made[0][1]), xlsx, title=job.title)

@@ -833,6 +833,27 @@ def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, An
     return all(one.get(k, _ABSENT) == other.get(k, _ABSENT) for k in (*reads, "blank_fields"))
 
 
+def alike_key(template: Path, context: Mapping[str, Any]) -> tuple[str, bytes] | None:
+    """A key two contexts share only if `template` renders alike from them (see renders_alike):
+    its digest and the pickled values of every name it reads; None when what it reads is not
+    known, or a value does not pickle. (Equal pickles are equal values; equal values may pickle
+    apart, which only misses.)"""
+    import pickle
+
+    try:
+        ready = prepared(template)
+    except FormError:  # its render says what is wrong with it
+        return None
+    if ready.reads is None:
+        return None
+    names = sorted({*ready.reads, "blank_fields"})
+    try:
+        values = pickle.dumps([(k, k in context, context.get(k)) for k in names], protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value of the caller's own that does not pickle: rendered as it is
+        return None
+    return ready.digest, values
+
+
 def warm(templates: Iterable[Path]) -> None:
     """Templates prepared, their unchanging parts deflated and the parts a render fills compiled
     before worker processes fork, so that each worker inherits them instead of doing it again; a
