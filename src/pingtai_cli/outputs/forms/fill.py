@@ -519,7 +519,8 @@ def write_jobs(
         # the dossiers' forms instead of being the last thing the run waits for.
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
         # what the batch workers made is written while the pool starts and renders the rest
-        for job, (blanks, made) in _rendered(pool, ordered, limit, workers, write_ahead):
+        sent = [_sent(job) for job in ordered]
+        for job, (_, (blanks, made)) in zip(ordered, _rendered(pool, sent, limit, workers, write_ahead), strict=True):
             job.blanks = blanks
             place(job, made, out, written)
     except BaseException:
@@ -556,6 +557,16 @@ def _rendered(
         meanwhile()
     while pending:
         yield from _take(pending.popleft())
+
+
+def _sent(job: Job) -> Job:
+    """The job as a render worker needs it: its context cut to the names the template reads (a
+    dossier's context holds every list of the dossier; the 审核意见表 reads a dozen names)."""
+    import dataclasses
+
+    from pingtai_cli.outputs.forms.render import read_context
+
+    return dataclasses.replace(job, context=read_context(job.template, job.context), premade=None)
 
 
 def _take(item: tuple[list[Job], Any]) -> Iterator[tuple[Job, Rendered]]:

@@ -833,6 +833,18 @@ def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, An
     return all(one.get(k, _ABSENT) == other.get(k, _ABSENT) for k in (*reads, "blank_fields"))
 
 
+def read_context(template: Path, context: dict[str, Any]) -> dict[str, Any]:
+    """The part of `context` that `template` can read (every name any rendered part reads, and
+    blank_fields): it renders alike; the whole context when what it reads is not known."""
+    try:
+        reads = prepared(template).reads
+    except FormError:  # its render says what is wrong with it
+        return context
+    if reads is None:
+        return context
+    return {k: context[k] for k in (*reads, "blank_fields") if k in context}
+
+
 def alike_key(template: Path, context: Mapping[str, Any]) -> tuple[str, bytes] | None:
     """A key two contexts share only if `template` renders alike from them (see renders_alike):
     its digest and the pickled values of every name it reads; None when what it reads is not
