@@ -1335,3 +1335,87 @@ def test_warming_a_template_compiles_every_part_its_render_fills(tmp_path: Path,
     assert len(compiled) > 3
     render_form(template, form_context(make_dossier(org_name="甲科技服务有限公司")), tmp_path / "out.docx")
     assert render.prepared(template).sandbox_env._compiled.keys() == compiled.keys()
+
+
+def test_a_form_is_rendered_once_per_process_for_contexts_that_render_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An applicant's copies in one intake share their 申请报告 (nothing the template reads differs):
+    a process renders it once and hands out the same bytes and blanks again (fill.render_bytes);
+    a context that differs in a name the template reads is rendered anew."""
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "report.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}  聚集机构：{{ agencies_aggregated }}")
+    doc.save(str(template))
+    monkeypatch.setattr(forms_cmd, "_ALIKE", {})
+    rendered: list[Path] = []
+    real = render.render_form
+    monkeypatch.setattr(render, "render_form", lambda tpl, *a, **kw: rendered.append(tpl) or real(tpl, *a, **kw))
+    first = form_context(make_dossier("/intake/01-甲"))
+    copy = form_context(make_dossier("/intake/02-甲"))  # another folder: dossier_name differs, unread
+    assert first["dossier_name"] != copy["dossier_name"] and "agencies_aggregated" in first["blank_fields"]
+
+    def job(ctx: dict[str, Any], name: str) -> forms_cmd.Job:
+        return forms_cmd.Job("申请报告", template, ctx, tmp_path / name)
+
+    one = forms_cmd.render_bytes(job(first, "a.docx"), 60)
+    again = forms_cmd.render_bytes(job(copy, "b.docx"), 60)
+    assert rendered == [template] and again == ([*one[0]], [(tmp_path / "b.docx", one[1][0][1])])
+    assert one[0] == ["agencies_aggregated"]  # the blank it shows, handed out with the bytes
+    other = forms_cmd.render_bytes(job({**copy, "org_name": "乙企业管理咨询有限公司"}, "c.docx"), 60)
+    assert rendered == [template, template] and other[1][0][1] != one[1][0][1]
+    text = "\n".join(p.text for p in Document(io.BytesIO(other[1][0][1])).paragraphs)
+    assert "乙企业管理咨询有限公司" in text
+
+
+def test_what_a_template_reads_comes_from_the_cache_on_the_next_run_and_renders_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fill-forms analyses each template once per cache (docxtpl's patching, the names each part
+    reads): a later run opens it and takes the rest from the cache, and its forms are the bytes an
+    analysis from scratch gives. An entry of another analysis format, or of another shape, misses."""
+    from docxtpl import DocxTemplate
+
+    from pingtai_cli.intake import cache
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "form.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "{%tr for p in staff %}"
+    table.add_row().cells[0].text = "{{ p.name }}"
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ credit_code }}"
+    doc.save(str(template))
+    ctx = form_context(make_dossier())
+    patched: list[str] = []
+    real_patch = DocxTemplate.patch_xml
+    monkeypatch.setattr(DocxTemplate, "patch_xml", lambda self, xml: patched.append(xml) or real_patch(self, xml))
+
+    def fresh(on: bool) -> tuple[render.Prepared, bytes]:
+        monkeypatch.setattr(render, "_prepared", {})
+        with cache.enabled(on):
+            ready = render.prepared(template)
+        out = io.BytesIO()
+        render_form(template, ctx, out)
+        return ready, zipfile.ZipFile(out).read("word/document.xml")
+
+    scratch, want = fresh(False)
+    assert patched and not (cache.cache_dir() / render.ANALYSIS).exists()  # --no-cache: nothing kept
+    fresh(True)  # analysed, and kept
+    patched.clear()
+    kept, got = fresh(True)
+    assert patched == [] and got == want
+    assert (kept.variables, kept.reads) == (scratch.variables, scratch.reads) and {"org_name", "staff", "credit_code"} <= kept.variables
+    monkeypatch.setattr(render, "ANALYSIS_FORMAT", render.ANALYSIS_FORMAT + 1)
+    fresh(True)
+    assert patched  # another format: analysed again
+    key = render._analysis_key(scratch.digest)
+    with cache.enabled(True):
+        cache.put(render.ANALYSIS, key, {"variables": "org_name", "reads": None, "patched": {}})
+    patched.clear()
+    odd, got = fresh(True)
+    assert patched and odd.variables == scratch.variables and got == want

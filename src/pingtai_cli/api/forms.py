@@ -130,10 +130,12 @@ def fill_forms(
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
     if not force and out.is_dir():  # knowing the names parses the templates: not on a --force run's path
-        files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
+        with enabled(use_cache):  # what a template reads is in the cache since its first run
+            files = fill.planned_files(rs, template_dir, several=len(planned) > 1)
         fill.check_planned(out, files, list(names.values()), force=force, pdf=pdf)
     if scheduler is None:  # before the workers fork: each renders its dossiers' forms with them
-        fill.prepare_templates(rs, template_dir)
+        with enabled(use_cache):
+            fill.prepare_templates(rs, template_dir)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
     failed = [r for r in results if r.error or r.source is None]
     for r in failed:
