@@ -1419,3 +1419,24 @@ def test_what_a_template_reads_comes_from_the_cache_on_the_next_run_and_renders_
     patched.clear()
     odd, got = fresh(True)
     assert patched and odd.variables == scratch.variables and got == want
+
+
+def test_the_parts_no_render_changes_are_written_as_zipfile_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render writes the template's unchanged parts (styles, theme, settings) from their deflated
+    bytes and CRC made once, header and data in one go: every member, header field and byte is what
+    zipfile's own writer makes of them (but for the time it was written)."""
+    from builders import zip_layout
+
+    from pingtai_cli.outputs.forms import render
+
+    template = TEMPLATES / "_common" / "review_opinion.docx"
+    ctx = form_context(make_dossier())
+    ours = io.BytesIO()
+    render_form(template, ctx, ours)
+    monkeypatch.setattr(render, "_ZIP_WRITER", ("no such attribute",))  # zipfile's writer for each
+    theirs = io.BytesIO()
+    render_form(template, ctx, theirs)
+    fixed = [p.partname.membername for p in render.prepared(template).master.fixed]
+    assert "word/styles.xml" in fixed and zip_layout(ours.getvalue()) == zip_layout(theirs.getvalue())

@@ -1210,7 +1210,7 @@ class Master:
         self.core = copy.deepcopy(self.core_part._element)
         self.blobs = {p: p._blob for p in part.package.parts if p.content_type == FOOTNOTES_TYPE and hasattr(p, "_blob")}
         changing = {part, self.core_part, *self.blobs, *self._headers_footers()}
-        self.fixed: dict[Any, tuple[bytes, bytes] | None] = {
+        self.fixed: dict[Any, Fixed | None] = {
             p: None for p in part.package.parts if p not in changing
         }
 
@@ -1255,7 +1255,7 @@ class Master:
             zf.writestr(PACKAGE_URI.rels_uri.membername, package.rels.xml)
             for part in parts:
                 if part in self.fixed:
-                    _write_deflated(zf, part.partname.membername, self._fixed_bytes(part))
+                    _write_fixed(zf, part.partname.membername, self._fixed_bytes(part))
                 else:
                     zf.writestr(part.partname.membername, part.blob)
                 if len(part.rels):
@@ -1265,12 +1265,21 @@ class Master:
         for part in self.fixed:
             self._fixed_bytes(part)
 
-    def _fixed_bytes(self, part: Any) -> tuple[bytes, bytes]:
+    def _fixed_bytes(self, part: Any) -> Fixed:
         made = self.fixed[part]
         if made is None:
             blob = part.blob
-            made = self.fixed[part] = (blob, _deflated(blob))
+            made = self.fixed[part] = Fixed(blob, _deflated(blob), zlib.crc32(blob))
         return made
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A part no render changes, as a zip member holds it: its bytes, deflated, and their CRC."""
+
+    blob: bytes
+    deflated: bytes
+    crc: int
 
 
 DEFLATED_KEPT = 64  # parts kept deflated per process: a run's templates share most of theirs
@@ -1304,18 +1313,40 @@ class _Deflated:
         return b""
 
 
-def _write_deflated(zf: zipfile.ZipFile, name: str, made: tuple[bytes, bytes]) -> None:
-    """`zf.writestr(name, blob)` without deflating `blob` again (zipfile still sizes and checksums
-    it, and writes the headers); a zipfile without the compressor slot deflates as usual."""
-    blob, deflated = made
+_ZIP_WRITER = ("fp", "start_dir", "_seekable", "_writing", "_writecheck", "filelist", "NameToInfo")
+
+
+def _write_fixed(zf: zipfile.ZipFile, name: str, made: Fixed) -> None:
+    """`zf.writestr(name, blob)` from the member made beforehand: the header zipfile writes for it
+    (its sizes and CRC known, so written once) and the deflated bytes, neither deflated nor
+    checksummed again (a shipped template's fixed parts are ~0.8 MB). A zipfile this cannot write
+    so (not seekable: sizes after the data; internals of another version) writes it its own way."""
     info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16  # what writestr gives a member
-    info.file_size = len(blob)
+    info.file_size = len(made.blob)
+    if not all(hasattr(zf, a) for a in _ZIP_WRITER) or not zf._seekable or zf._writing:  # type: ignore[attr-defined]
+        _write_deflated(zf, info, made)
+        return
+    info.compress_size, info.CRC = len(made.deflated), made.crc
+    zf._writecheck(info)  # type: ignore[attr-defined]
+    zf.fp.seek(zf.start_dir)  # type: ignore[union-attr]
+    info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
+    zf._didModify = True  # type: ignore[attr-defined]
+    zf.fp.write(info.FileHeader(False))  # type: ignore[union-attr]
+    zf.fp.write(made.deflated)  # type: ignore[union-attr]
+    zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+    zf.filelist.append(info)
+    zf.NameToInfo[name] = info
+
+
+def _write_deflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, made: Fixed) -> None:
+    """Through zipfile's own writer (which sizes and checksums the bytes), without deflating them
+    again; a writer without the compressor slot deflates as usual."""
     with zf.open(info, mode="w") as dest:
         if getattr(dest, "_compressor", None) is not None:
-            dest._compressor = _Deflated(deflated)  # type: ignore[attr-defined]
-        dest.write(blob)
+            dest._compressor = _Deflated(made.deflated)  # type: ignore[attr-defined]
+        dest.write(made.blob)
 
 
 def template_variables(template: Path) -> set[str]:
