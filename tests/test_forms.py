@@ -1428,7 +1428,6 @@ def test_the_parts_no_render_changes_are_written_as_zipfile_writes_them(
     bytes and CRC made once, header and data in one go: every member, header field and byte is what
     zipfile's own writer makes of them (but for the time it was written)."""
     from builders import zip_layout
-
     from pingtai_cli.outputs.forms import render
 
     template = TEMPLATES / "_common" / "review_opinion.docx"
@@ -1440,3 +1439,31 @@ def test_the_parts_no_render_changes_are_written_as_zipfile_writes_them(
     render_form(template, ctx, theirs)
     fixed = [p.partname.membername for p in render.prepared(template).master.fixed]
     assert "word/styles.xml" in fixed and zip_layout(ours.getvalue()) == zip_layout(theirs.getvalue())
+
+
+def test_render_workers_started_after_the_batch_render_what_is_left_and_are_closed(tmp_path: Path) -> None:
+    """fill-forms starts its render workers as soon as the batch ends when forms are left to render
+    (a duplicate's 审核意见表, the summary); they render those, or are closed unused when one form is
+    left (it is rendered in this process)."""
+    from pingtai_cli.core.models import CheckResult
+
+    template = TEMPLATES / "_common" / "review_opinion.docx"
+    ctx = form_context(make_dossier())
+    out = tmp_path / "out"
+
+    def job(name: str) -> forms_cmd.Job:
+        return forms_cmd.Job(forms_cmd.REVIEW_OPINION_NAME, template, ctx, out / name / "审核意见表.docx")
+
+    for names in (["a", "b", "c"], ["d"]):
+        renderers = forms_cmd.Renderers(2, [template])
+        written = forms_cmd.write_jobs([job(n) for n in names], out, workers=2, renderers=renderers)
+        assert written == [out / n / "审核意见表.docx" for n in names] and all(p.is_file() for p in written)
+        with pytest.raises(RuntimeError):  # closed either way
+            renderers.pool.submit(int)
+    ahead = {"premade": {"forms": {}}, "findings": 0}
+    results = [CheckResult(f"/intake/{n}", "xuchang", "许昌市", "办法", date(2026, 3, 15), "review", True) for n in "ab"]
+    results[0].form_parts = dict(ahead)
+    results[1].form_parts = None  # its worker made nothing ahead: its two forms
+    assert forms_cmd.renders_after_batch(results) == 2 + 1  # and the summary
+    results[0].form_parts = {**ahead, "findings": -1}  # the batch added a finding: its 审核意见表
+    assert forms_cmd.renders_after_batch(results[:1]) == 1

@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -475,15 +475,52 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
         raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
 
 
+class Renderers:
+    """Render worker processes started ahead of the forms they render: forked right after the
+    batch, while the run plans its forms, so that no form waits for a process to start. Every
+    template is read, checked and opened by then (prepare_templates, before the batch). write_jobs
+    takes them, or closes them when it renders in this process."""
+
+    def __init__(self, workers: int, templates: Iterable[Path] = ()) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from pingtai_cli.outputs.forms.render import warm
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":  # the workers start with every template read, checked and opened
+            warm(templates)
+        self.workers = workers
+        self.pool: Any = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        self.pool.submit(int)  # forks them now (ProcessPoolExecutor forks all at the first job)
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def renders_after_batch(results: list[CheckResult]) -> int:
+    """About how many forms the run renders after its batch: the dossiers' whose worker made none
+    ahead, a 审核意见表 of each check the batch added a finding to (a duplicate), and a summary."""
+    left = 0
+    for r in results:
+        made = r.form_parts or {}
+        if not made.get("premade"):
+            left += 2
+        elif made.get("findings") != len(r.findings):
+            left += 1
+    return left + (len(results) > 1)
+
+
 def write_jobs(
     jobs: list[Job],
     out: Path,
     written: list[Path] | None = None,
     seconds: float | None = None,
     workers: int = 1,
+    renderers: Renderers | None = None,
 ) -> list[Path]:
-    """Render every job (each within `seconds`), in `workers` processes; `written` (when given)
-    lists what was written so far, for an undo."""
+    """Render every job (each within `seconds`), in `workers` processes (`renderers`, when started
+    ahead); `written` (when given) lists what was written so far, for an undo."""
     from pingtai_cli.outputs.forms.render import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
@@ -498,22 +535,18 @@ def write_jobs(
             job.premade = None
             place(job, [(job.target, data)], out, written)
 
-    workers = min(workers, len(jobs))
+    workers = min(renderers.workers if renderers else workers, len(jobs))
     if workers <= 1:
+        if renderers is not None:
+            renderers.close()
         write_ahead()
         for job in jobs:
             job.blanks = render_job(job, out, limit, written)
         flush_written(written)
         return written
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pingtai_cli.outputs.forms.render import warm
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":  # the workers start with every template read, checked and opened
-        warm(job.template for job in jobs)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    if renderers is None:
+        renderers = Renderers(workers, [job.template for job in jobs])
+    pool = renderers.pool
     try:
         # The summaries first: their .xlsx (the form read back) then overlaps
         # the dossiers' forms instead of being the last thing the run waits for.
@@ -524,9 +557,9 @@ def write_jobs(
             job.blanks = blanks
             place(job, made, out, written)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        renderers.close(cancel=True)
         raise
-    pool.shutdown()
+    renderers.close()
     flush_written(written)
     return written
 
