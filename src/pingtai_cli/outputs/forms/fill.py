@@ -583,7 +583,8 @@ def _rendered(
         pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
         if len(pending) >= IN_FLIGHT * workers:
             if meanwhile is not None:
-                meanwhile, then = None, meanwhile
+                then: Callable[[], None] = meanwhile
+                meanwhile = None
                 then()
             yield from _take(pending.popleft())
     if meanwhile is not None:
