@@ -1467,3 +1467,32 @@ def test_render_workers_started_after_the_batch_render_what_is_left_and_are_clos
     assert forms_cmd.renders_after_batch(results) == 2 + 1  # and the summary
     results[0].form_parts = {**ahead, "findings": -1}  # the batch added a finding: its 审核意见表
     assert forms_cmd.renders_after_batch(results[:1]) == 1
+
+
+def test_a_summarys_workbook_reads_the_forms_main_part_alone_and_is_the_one_the_whole_package_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .xlsx beside a summary is made from its rendered .docx: only its main part is parsed
+    (the styles, numbering and theme say nothing of its tables), and the workbook is the one opening
+    the whole package with python-docx gives, cell for cell and byte for byte."""
+    from pingtai_cli.outputs.forms import render
+
+    template = TEMPLATES / "_common" / "summary.docx"
+    ctx = summary_context([form_context(make_dossier()), form_context(make_dossier("/intake/长葛", org_name="长葛市鑫诚检测技术服务有限公司"))])
+    form = io.BytesIO()
+    render_form(template, ctx, form)
+
+    def workbook() -> bytes:
+        out = io.BytesIO()
+        render.docx_tables_to_xlsx(io.BytesIO(form.getvalue()), out, title="申报汇总表")
+        return out.getvalue()
+
+    opened: list[str] = []
+    real = render._main_document
+    monkeypatch.setattr(render, "_main_document", lambda src: opened.append("main") or real(src))
+    quick = workbook()
+    monkeypatch.setattr(render, "_main_document", lambda src: opened.append("whole") or Document(src))
+    assert workbook() == quick and opened == ["main", "whole"]
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(quick)).active.iter_rows()]
+    assert any("长葛市鑫诚检测技术服务有限公司" in r for r in rows)
+    assert real(io.BytesIO(form.getvalue())).part is None  # its main part alone, no package opened

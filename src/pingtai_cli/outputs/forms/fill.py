@@ -565,28 +565,34 @@ def write_jobs(
 
 
 CHUNK_MAX = 8  # jobs a worker takes at once: few enough that no worker idles long at the end
-IN_FLIGHT = 4  # chunks per worker sent ahead: rendered bytes wait for the parent no longer than that
+IN_FLIGHT = 4  # full chunks' worth of forms per worker sent ahead: bytes wait for the parent no longer
 
 
 def _rendered(
     pool: Any, jobs: list[Job], limit: float, workers: int, meanwhile: Callable[[], None] | None = None
 ) -> Iterator[tuple[Job, Rendered]]:
-    """(job, what its worker made) in job order, as they come; at most IN_FLIGHT chunks per worker
-    are out at once, so a slow disk in the parent never holds every form's bytes in memory.
-    `meanwhile` runs once the first chunks are out, before waiting for any."""
+    """(job, what its worker made) in job order, as they come; at most IN_FLIGHT full chunks' worth
+    of forms per worker are out at once, so a slow disk in the parent never holds every form's
+    bytes in memory, and small chunks (a run of a few dozen forms) keep the workers fed while this
+    process writes. `meanwhile` runs once the first chunks are out, before waiting for any."""
     from collections import deque
 
     size = max(1, min(CHUNK_MAX, len(jobs) // (workers * 16)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    window = IN_FLIGHT * CHUNK_MAX * workers  # forms out at once, however they are chunked
     pending: deque[tuple[list[Job], Any]] = deque()
+    out = 0
     for chunk in chunks:
         pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
-        if len(pending) >= IN_FLIGHT * workers:
+        out += len(chunk)
+        if out + size > window:  # the next chunk would not fit
             if meanwhile is not None:
                 then: Callable[[], None] = meanwhile
                 meanwhile = None
                 then()
-            yield from _take(pending.popleft())
+            taken = pending.popleft()
+            out -= len(taken[0])
+            yield from _take(taken)
     if meanwhile is not None:
         meanwhile()
     while pending:

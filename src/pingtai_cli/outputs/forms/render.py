@@ -1425,13 +1425,12 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
     Taking the rendered .docx as the source keeps the .xlsx identical in content to
     the Word form, for shipped and bureau templates alike.
     """
-    from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     from pingtai_cli.outputs.forms.sheet import write_sheet
 
-    doc = Document(docx_path if not isinstance(docx_path, Path) else str(docx_path))
+    doc = _main_document(docx_path)
     rows: list[list[str | float | int]] = [[neutralise_cell(title)]]
     header = None  # the first table's first row: the column heads repeated on every printed page
     for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
@@ -1446,6 +1445,35 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
                 header = len(rows) + 1
             rows += table
     write_sheet(xlsx_path, "汇总", rows, header_row=header)
+
+
+def _main_document(docx_path: Path | IO[bytes]) -> Any:
+    """The .docx's document, its main part alone parsed (as python-docx parses it): what its
+    tables say needs no styles (~340 KB in the shipped templates), numbering or theme. A package
+    whose main part cannot be found so is opened whole by python-docx."""
+    from docx import Document
+    from docx.document import Document as DocumentObject
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+    from lxml import etree
+
+    source = str(docx_path) if isinstance(docx_path, Path) else docx_path
+    try:
+        with zipfile.ZipFile(source) as zf:
+            rels = etree.fromstring(zf.read("_rels/.rels"))
+            targets = [r.get("Target") or "" for r in rels if r.get("Type") == RT.OFFICE_DOCUMENT]
+            if len(targets) == 1 and "://" not in targets[0]:
+                element = parse_xml(zf.read(targets[0].lstrip("/")))
+                if element.tag == _W_DOCUMENT:
+                    return DocumentObject(element, None)  # type: ignore[arg-type]  # no package: text only
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        pass
+    if not isinstance(source, str):
+        source.seek(0)
+    return Document(source)
+
+
+_W_DOCUMENT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
 
 
 def _table_rows(table: Any) -> list[list[str | float | int]]:
