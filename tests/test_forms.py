@@ -1496,3 +1496,31 @@ def test_a_summarys_workbook_reads_the_forms_main_part_alone_and_is_the_one_the_
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(quick)).active.iter_rows()]
     assert any("长葛市鑫诚检测技术服务有限公司" in r for r in rows)
     assert real(io.BytesIO(form.getvalue())).part is None  # its main part alone, no package opened
+
+
+def test_a_few_dozen_forms_are_all_sent_to_the_render_workers_before_this_process_writes_any() -> None:
+    """The window of forms out at once counts forms, not chunks: an intake's 30 审核意见表 (chunks of
+    one) all go out before this process writes what the batch made ahead, so that no worker waits
+    for it; a thousand forms still go out a bounded window at a time."""
+    from concurrent.futures import Future
+
+    sent: list[int] = []
+
+    class Pool:
+        def submit(self, fn, chunk, limit):  # type: ignore[no-untyped-def]
+            sent.extend(chunk)
+            f: Future = Future()
+            f.set_result([([], [(Path(str(j)), b"")]) for j in chunk])
+            return f
+
+    when: list[int] = []
+    for n in (31, 1000):
+        sent.clear()
+        when.clear()
+        got = [job for job, _ in forms_cmd._rendered(Pool(), list(range(n)), 1.0, 2, lambda: when.append(len(sent)))]  # type: ignore[arg-type]
+        assert got == list(range(n)) and len(when) == 1
+    assert when == [forms_cmd.IN_FLIGHT * forms_cmd.CHUNK_MAX * 2]  # the thousand: one window out first
+    sent.clear()
+    when.clear()
+    list(forms_cmd._rendered(Pool(), list(range(31)), 1.0, 2, lambda: when.append(len(sent))))  # type: ignore[arg-type]
+    assert when == [31]
