@@ -1335,3 +1335,192 @@ def test_warming_a_template_compiles_every_part_its_render_fills(tmp_path: Path,
     assert len(compiled) > 3
     render_form(template, form_context(make_dossier(org_name="甲科技服务有限公司")), tmp_path / "out.docx")
     assert render.prepared(template).sandbox_env._compiled.keys() == compiled.keys()
+
+
+def test_a_form_is_rendered_once_per_process_for_contexts_that_render_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An applicant's copies in one intake share their 申请报告 (nothing the template reads differs):
+    a process renders it once and hands out the same bytes and blanks again (fill.render_bytes);
+    a context that differs in a name the template reads is rendered anew."""
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "report.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}  聚集机构：{{ agencies_aggregated }}")
+    doc.save(str(template))
+    monkeypatch.setattr(forms_cmd, "_ALIKE", {})
+    rendered: list[Path] = []
+    real = render.render_form
+    monkeypatch.setattr(render, "render_form", lambda tpl, *a, **kw: rendered.append(tpl) or real(tpl, *a, **kw))
+    first = form_context(make_dossier("/intake/01-甲"))
+    copy = form_context(make_dossier("/intake/02-甲"))  # another folder: dossier_name differs, unread
+    assert first["dossier_name"] != copy["dossier_name"] and "agencies_aggregated" in first["blank_fields"]
+
+    def job(ctx: dict[str, Any], name: str) -> forms_cmd.Job:
+        return forms_cmd.Job("申请报告", template, ctx, tmp_path / name)
+
+    one = forms_cmd.render_bytes(job(first, "a.docx"), 60)
+    again = forms_cmd.render_bytes(job(copy, "b.docx"), 60)
+    assert rendered == [template] and again == ([*one[0]], [(tmp_path / "b.docx", one[1][0][1])])
+    assert one[0] == ["agencies_aggregated"]  # the blank it shows, handed out with the bytes
+    other = forms_cmd.render_bytes(job({**copy, "org_name": "乙企业管理咨询有限公司"}, "c.docx"), 60)
+    assert rendered == [template, template] and other[1][0][1] != one[1][0][1]
+    text = "\n".join(p.text for p in Document(io.BytesIO(other[1][0][1])).paragraphs)
+    assert "乙企业管理咨询有限公司" in text
+
+
+def test_what_a_template_reads_comes_from_the_cache_on_the_next_run_and_renders_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fill-forms analyses each template once per cache (docxtpl's patching, the names each part
+    reads): a later run opens it and takes the rest from the cache, and its forms are the bytes an
+    analysis from scratch gives. An entry of another analysis format, or of another shape, misses."""
+    from docxtpl import DocxTemplate
+
+    from pingtai_cli.intake import cache
+    from pingtai_cli.outputs.forms import render
+
+    template = tmp_path / "form.docx"
+    doc = Document()
+    doc.add_paragraph("申报单位：{{ org_name }}")
+    table = doc.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "{%tr for p in staff %}"
+    table.add_row().cells[0].text = "{{ p.name }}"
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ credit_code }}"
+    doc.save(str(template))
+    ctx = form_context(make_dossier())
+    patched: list[str] = []
+    real_patch = DocxTemplate.patch_xml
+    monkeypatch.setattr(DocxTemplate, "patch_xml", lambda self, xml: patched.append(xml) or real_patch(self, xml))
+
+    def fresh(on: bool) -> tuple[render.Prepared, bytes]:
+        monkeypatch.setattr(render, "_prepared", {})
+        with cache.enabled(on):
+            ready = render.prepared(template)
+        out = io.BytesIO()
+        render_form(template, ctx, out)
+        return ready, zipfile.ZipFile(out).read("word/document.xml")
+
+    scratch, want = fresh(False)
+    assert patched and not (cache.cache_dir() / render.ANALYSIS).exists()  # --no-cache: nothing kept
+    fresh(True)  # analysed, and kept
+    patched.clear()
+    kept, got = fresh(True)
+    assert patched == [] and got == want
+    assert (kept.variables, kept.reads) == (scratch.variables, scratch.reads) and {"org_name", "staff", "credit_code"} <= kept.variables
+    monkeypatch.setattr(render, "ANALYSIS_FORMAT", render.ANALYSIS_FORMAT + 1)
+    fresh(True)
+    assert patched  # another format: analysed again
+    key = render._analysis_key(scratch.digest)
+    with cache.enabled(True):
+        cache.put(render.ANALYSIS, key, {"variables": "org_name", "reads": None, "patched": {}})
+    patched.clear()
+    odd, got = fresh(True)
+    assert patched and odd.variables == scratch.variables and got == want
+
+
+def test_the_parts_no_render_changes_are_written_as_zipfile_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render writes the template's unchanged parts (styles, theme, settings) from their deflated
+    bytes and CRC made once, header and data in one go: every member, header field and byte is what
+    zipfile's own writer makes of them (but for the time it was written)."""
+    from builders import zip_layout
+    from pingtai_cli.outputs.forms import render
+
+    template = TEMPLATES / "_common" / "review_opinion.docx"
+    ctx = form_context(make_dossier())
+    ours = io.BytesIO()
+    render_form(template, ctx, ours)
+    monkeypatch.setattr(render, "_ZIP_WRITER", ("no such attribute",))  # zipfile's writer for each
+    theirs = io.BytesIO()
+    render_form(template, ctx, theirs)
+    fixed = [p.partname.membername for p in render.prepared(template).master.fixed]
+    assert "word/styles.xml" in fixed and zip_layout(ours.getvalue()) == zip_layout(theirs.getvalue())
+
+
+def test_render_workers_started_after_the_batch_render_what_is_left_and_are_closed(tmp_path: Path) -> None:
+    """fill-forms starts its render workers as soon as the batch ends when forms are left to render
+    (a duplicate's 审核意见表, the summary); they render those, or are closed unused when one form is
+    left (it is rendered in this process)."""
+    from pingtai_cli.core.models import CheckResult
+
+    template = TEMPLATES / "_common" / "review_opinion.docx"
+    ctx = form_context(make_dossier())
+    out = tmp_path / "out"
+
+    def job(name: str) -> forms_cmd.Job:
+        return forms_cmd.Job(forms_cmd.REVIEW_OPINION_NAME, template, ctx, out / name / "审核意见表.docx")
+
+    for names in (["a", "b", "c"], ["d"]):
+        renderers = forms_cmd.Renderers(2, [template])
+        written = forms_cmd.write_jobs([job(n) for n in names], out, workers=2, renderers=renderers)
+        assert written == [out / n / "审核意见表.docx" for n in names] and all(p.is_file() for p in written)
+        with pytest.raises(RuntimeError):  # closed either way
+            renderers.pool.submit(int)
+    ahead = {"premade": {"forms": {}}, "findings": 0}
+    results = [CheckResult(f"/intake/{n}", "xuchang", "许昌市", "办法", date(2026, 3, 15), "review", True) for n in "ab"]
+    results[0].form_parts = dict(ahead)
+    results[1].form_parts = None  # its worker made nothing ahead: its two forms
+    assert forms_cmd.renders_after_batch(results) == 2 + 1  # and the summary
+    results[0].form_parts = {**ahead, "findings": -1}  # the batch added a finding: its 审核意见表
+    assert forms_cmd.renders_after_batch(results[:1]) == 1
+
+
+def test_a_summarys_workbook_reads_the_forms_main_part_alone_and_is_the_one_the_whole_package_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .xlsx beside a summary is made from its rendered .docx: only its main part is parsed
+    (the styles, numbering and theme say nothing of its tables), and the workbook is the one opening
+    the whole package with python-docx gives, cell for cell and byte for byte."""
+    from pingtai_cli.outputs.forms import render
+
+    template = TEMPLATES / "_common" / "summary.docx"
+    ctx = summary_context([form_context(make_dossier()), form_context(make_dossier("/intake/长葛", org_name="长葛市鑫诚检测技术服务有限公司"))])
+    form = io.BytesIO()
+    render_form(template, ctx, form)
+
+    def workbook() -> bytes:
+        out = io.BytesIO()
+        render.docx_tables_to_xlsx(io.BytesIO(form.getvalue()), out, title="申报汇总表")
+        return out.getvalue()
+
+    opened: list[str] = []
+    real = render._main_document
+    monkeypatch.setattr(render, "_main_document", lambda src: opened.append("main") or real(src))
+    quick = workbook()
+    monkeypatch.setattr(render, "_main_document", lambda src: opened.append("whole") or Document(src))
+    assert workbook() == quick and opened == ["main", "whole"]
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(quick)).active.iter_rows()]
+    assert any("长葛市鑫诚检测技术服务有限公司" in r for r in rows)
+    assert real(io.BytesIO(form.getvalue())).part is None  # its main part alone, no package opened
+
+
+def test_a_few_dozen_forms_are_all_sent_to_the_render_workers_before_this_process_writes_any() -> None:
+    """The window of forms out at once counts forms, not chunks: an intake's 30 审核意见表 (chunks of
+    one) all go out before this process writes what the batch made ahead, so that no worker waits
+    for it; a thousand forms still go out a bounded window at a time."""
+    from concurrent.futures import Future
+
+    sent: list[int] = []
+
+    class Pool:
+        def submit(self, fn, chunk, limit):  # type: ignore[no-untyped-def]
+            sent.extend(chunk)
+            f: Future = Future()
+            f.set_result([([], [(Path(str(j)), b"")]) for j in chunk])
+            return f
+
+    when: list[int] = []
+    for n in (31, 1000):
+        sent.clear()
+        when.clear()
+        got = [job for job, _ in forms_cmd._rendered(Pool(), list(range(n)), 1.0, 2, lambda: when.append(len(sent)))]  # type: ignore[arg-type]
+        assert got == list(range(n)) and len(when) == 1
+    assert when == [forms_cmd.IN_FLIGHT * forms_cmd.CHUNK_MAX * 2]  # the thousand: one window out first
+    sent.clear()
+    when.clear()
+    list(forms_cmd._rendered(Pool(), list(range(31)), 1.0, 2, lambda: when.append(len(sent))))  # type: ignore[arg-type]
+    assert when == [31]

@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -475,74 +475,138 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
         raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
 
 
+class Renderers:
+    """Render worker processes started ahead of the forms they render: forked right after the
+    batch, while the run plans its forms, so that no form waits for a process to start. Every
+    template is read, checked and opened by then (prepare_templates, before the batch). write_jobs
+    takes them, or closes them when it renders in this process."""
+
+    def __init__(self, workers: int, templates: Iterable[Path] = ()) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from pingtai_cli.outputs.forms.render import warm
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":  # the workers start with every template read, checked and opened
+            warm(templates)
+        self.workers = workers
+        self.pool: Any = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        self.pool.submit(int)  # forks them now (ProcessPoolExecutor forks all at the first job)
+
+    def close(self, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def renders_after_batch(results: list[CheckResult]) -> int:
+    """About how many forms the run renders after its batch: the dossiers' whose worker made none
+    ahead, a 审核意见表 of each check the batch added a finding to (a duplicate), and a summary."""
+    left = 0
+    for r in results:
+        made = r.form_parts or {}
+        if not made.get("premade"):
+            left += 2
+        elif made.get("findings") != len(r.findings):
+            left += 1
+    return left + (len(results) > 1)
+
+
 def write_jobs(
     jobs: list[Job],
     out: Path,
     written: list[Path] | None = None,
     seconds: float | None = None,
     workers: int = 1,
+    renderers: Renderers | None = None,
 ) -> list[Path]:
-    """Render every job (each within `seconds`), in `workers` processes; `written` (when given)
-    lists what was written so far, for an undo."""
+    """Render every job (each within `seconds`), in `workers` processes (`renderers`, when started
+    ahead); `written` (when given) lists what was written so far, for an undo."""
     from pingtai_cli.outputs.forms.render import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
     written = [] if written is None else written
     ahead = [job for job in jobs if job.premade is not None]
     jobs = [job for job in jobs if job.premade is None]
-    for job in ahead:  # rendered by their dossiers' batch workers: only written here
-        assert job.premade is not None
-        job.blanks, data = job.premade
-        job.premade = None
-        place(job, [(job.target, data)], out, written)
-    workers = min(workers, len(jobs))
+
+    def write_ahead() -> None:
+        for job in ahead:  # rendered by their dossiers' batch workers: only written here
+            assert job.premade is not None
+            job.blanks, data = job.premade
+            job.premade = None
+            place(job, [(job.target, data)], out, written)
+
+    workers = min(renderers.workers if renderers else workers, len(jobs))
     if workers <= 1:
+        if renderers is not None:
+            renderers.close()
+        write_ahead()
         for job in jobs:
             job.blanks = render_job(job, out, limit, written)
         flush_written(written)
         return written
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pingtai_cli.outputs.forms.render import warm
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":  # the workers start with every template read, checked and opened
-        warm(job.template for job in jobs)
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    if renderers is None:
+        renderers = Renderers(workers, [job.template for job in jobs])
+    pool = renderers.pool
     try:
         # The summaries first: their .xlsx (the form read back) then overlaps
         # the dossiers' forms instead of being the last thing the run waits for.
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
-        for job, (blanks, made) in _rendered(pool, ordered, limit, workers):
+        # what the batch workers made is written while the pool starts and renders the rest
+        sent = [_sent(job) for job in ordered]
+        for job, (_, (blanks, made)) in zip(ordered, _rendered(pool, sent, limit, workers, write_ahead), strict=True):
             job.blanks = blanks
             place(job, made, out, written)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        renderers.close(cancel=True)
         raise
-    pool.shutdown()
+    renderers.close()
     flush_written(written)
     return written
 
 
 CHUNK_MAX = 8  # jobs a worker takes at once: few enough that no worker idles long at the end
-IN_FLIGHT = 4  # chunks per worker sent ahead: rendered bytes wait for the parent no longer than that
+IN_FLIGHT = 4  # full chunks' worth of forms per worker sent ahead: bytes wait for the parent no longer
 
 
-def _rendered(pool: Any, jobs: list[Job], limit: float, workers: int) -> Iterator[tuple[Job, Rendered]]:
-    """(job, what its worker made) in job order, as they come; at most IN_FLIGHT chunks per worker
-    are out at once, so a slow disk in the parent never holds every form's bytes in memory."""
+def _rendered(
+    pool: Any, jobs: list[Job], limit: float, workers: int, meanwhile: Callable[[], None] | None = None
+) -> Iterator[tuple[Job, Rendered]]:
+    """(job, what its worker made) in job order, as they come; at most IN_FLIGHT full chunks' worth
+    of forms per worker are out at once, so a slow disk in the parent never holds every form's
+    bytes in memory, and small chunks (a run of a few dozen forms) keep the workers fed while this
+    process writes. `meanwhile` runs once the first chunks are out, before waiting for any."""
     from collections import deque
 
     size = max(1, min(CHUNK_MAX, len(jobs) // (workers * 16)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    window = IN_FLIGHT * CHUNK_MAX * workers  # forms out at once, however they are chunked
     pending: deque[tuple[list[Job], Any]] = deque()
+    out = 0
     for chunk in chunks:
         pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
-        if len(pending) >= IN_FLIGHT * workers:
-            yield from _take(pending.popleft())
+        out += len(chunk)
+        if out + size > window:  # the next chunk would not fit
+            if meanwhile is not None:
+                then: Callable[[], None] = meanwhile
+                meanwhile = None
+                then()
+            taken = pending.popleft()
+            out -= len(taken[0])
+            yield from _take(taken)
+    if meanwhile is not None:
+        meanwhile()
     while pending:
         yield from _take(pending.popleft())
+
+
+def _sent(job: Job) -> Job:
+    """The job as a render worker needs it: its context cut to the names the template reads (a
+    dossier's context holds every list of the dossier; the 审核意见表 reads a dozen names)."""
+    import dataclasses
+
+    from pingtai_cli.outputs.forms.render import read_context
+
+    return dataclasses.replace(job, context=read_context(job.template, job.context), premade=None)
 
 
 def _take(item: tuple[list[Job], Any]) -> Iterator[tuple[Job, Rendered]]:
@@ -560,15 +624,31 @@ def _render_chunk(jobs: list[Job], limit: float) -> list[Rendered]:
     return [render_bytes(job, limit) for job in jobs]
 
 
+ALIKE_KEPT = 16  # forms a process keeps to hand out again for a context that renders alike
+_ALIKE: dict[tuple[str, bytes], tuple[list[str], bytes]] = {}
+
+
 def render_bytes(job: Job, limit: float) -> Rendered:
-    """One form (and its .xlsx) as bytes, with the blank fields it shows."""
+    """One form (and its .xlsx) as bytes, with the blank fields it shows. A form this process
+    rendered before from a context that renders alike (the same applicant's copies in an intake:
+    their 申请报告 differ in nothing the template reads) is that form's bytes again."""
     import io
 
-    from pingtai_cli.outputs.forms.render import docx_tables_to_xlsx, render_form
+    from pingtai_cli.outputs.forms.render import alike_key, docx_tables_to_xlsx, render_form
 
-    docx = io.BytesIO()
-    blanks = render_form(job.template, job.context, docx, seconds=limit)
-    made = [(job.target, docx.getvalue())]
+    key = alike_key(job.template, job.context)
+    found = _ALIKE.get(key) if key is not None else None
+    if found is not None:
+        blanks, data = list(found[0]), found[1]
+    else:
+        docx = io.BytesIO()
+        blanks = render_form(job.template, job.context, docx, seconds=limit)
+        data = docx.getvalue()
+        if key is not None:
+            if len(_ALIKE) >= ALIKE_KEPT:
+                del _ALIKE[next(iter(_ALIKE))]  # the oldest: copies of an applicant come close together
+            _ALIKE[key] = (list(blanks), data)
+    made = [(job.target, data)]
     if job.xlsx:
         xlsx = io.BytesIO()
         docx_tables_to_xlsx(io.BytesIO(made[0][1]), xlsx, title=job.title)

@@ -741,6 +741,7 @@ class Prepared:
     sandbox_env: Any  # one BoundedSandbox per template, so its compiled parts are this template's
     patched: dict[str, str] = field(default_factory=dict)
     lined: dict[str, str] = field(default_factory=dict)  # each part's source as docxtpl renders it
+    known: dict[str, str] | None = None  # patched XML by its source's digest, from the cache
     master: Any = None  # the template opened once in this process; every render resets and reuses it
     # Every name any part docxtpl renders reads (body, headers and footers as `variables`, and the
     # core properties and footnotes besides); None when they could not all be told: a render is
@@ -779,21 +780,87 @@ def prepared(template: Path) -> Prepared:
 def _prepare(template: Path) -> Prepared:
     from jinja2 import TemplateError
 
+    from pingtai_cli.intake import cache
+
     PARSES[0] += 1
     data = _check_template_file(template)
     env = sandbox_env()
     ready = Prepared(data, set(), env)
+    key = _analysis_key(ready.digest) if cache.is_enabled() else None
+    known = _known_analysis(cache.get(ANALYSIS, key)) if key else None
+    if known is not None:
+        ready.known = known["patched"]
     tpl = _docx_template(template, ready)
-    try:
-        names = tpl.undeclared_variables(env)
-    except TemplateError as e:
-        raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
-    except Exception as e:
-        raise FormError(f"无法读取模板 {template}：{e}") from e
-    ready.variables = names - set(env.globals)
-    ready.reads = _reads(tpl, env, ready.variables)
+    if known is not None:
+        ready.variables, ready.reads = set(known["variables"]), _frozen(known["reads"])
+    else:
+        try:
+            names = tpl.undeclared_variables(env)
+        except TemplateError as e:
+            raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
+        except Exception as e:
+            raise FormError(f"无法读取模板 {template}：{e}") from e
+        ready.variables = names - set(env.globals)
+        ready.reads = _reads(tpl, env, ready.variables)
     ready.master = Master(tpl)  # the package opened for the analysis renders the forms too
+    if key and known is None:
+        cache.put(ANALYSIS, key, _analysis(ready))
     return ready
+
+
+# What _prepare makes of a template's bytes (the names it reads, docxtpl's patched XML of each
+# part) is kept in the extraction cache (`pingtai cache`), so that fill-forms does not analyse its
+# templates again on every run: ~60 ms of one process before the batch's workers can fork.
+ANALYSIS = "templates"  # the cache's namespace for them
+ANALYSIS_FORMAT = 1  # changed whenever what _prepare derives changes: older entries then miss
+
+
+def _analysis_key(digest: str) -> str:
+    """The entry of the template with this digest, as this pingtai, docxtpl, Jinja, python-docx
+    and lxml analyse it (another version of any misses)."""
+    import hashlib
+
+    import docx
+    import docxtpl
+    import jinja2
+    from lxml import etree
+
+    from pingtai_cli.core.version import __version__
+
+    versions = (ANALYSIS_FORMAT, __version__, docxtpl.__version__, jinja2.__version__, docx.__version__, etree.LXML_VERSION)
+    return hashlib.sha256(f"{versions}|{digest}".encode()).hexdigest()
+
+
+def _analysis(ready: Prepared) -> dict[str, Any]:
+    return {
+        "variables": sorted(ready.variables),
+        "reads": None if ready.reads is None else sorted(ready.reads),
+        "patched": {_text_digest(src): patched for src, patched in ready.patched.items()},
+    }
+
+
+def _known_analysis(value: Any) -> dict[str, Any] | None:
+    """A cached analysis in its shape, else None (a miss: the template is analysed again)."""
+    if not isinstance(value, dict):
+        return None
+    variables, reads, patched = value.get("variables"), value.get("reads"), value.get("patched")
+    if not (isinstance(variables, list) and all(isinstance(v, str) for v in variables)):
+        return None
+    if reads is not None and not (isinstance(reads, list) and all(isinstance(v, str) for v in reads)):
+        return None
+    if not (isinstance(patched, dict) and all(isinstance(v, str) for v in patched.values())):
+        return None
+    return value
+
+
+def _frozen(names: list[str] | None) -> frozenset[str] | None:
+    return None if names is None else frozenset(names)
+
+
+def _text_digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # docxtpl's render_properties renders these core properties as templates too
@@ -831,6 +898,39 @@ def renders_alike(template: Path, one: Mapping[str, Any], other: Mapping[str, An
     if reads is None:
         return dict(one) == dict(other)
     return all(one.get(k, _ABSENT) == other.get(k, _ABSENT) for k in (*reads, "blank_fields"))
+
+
+def read_context(template: Path, context: dict[str, Any]) -> dict[str, Any]:
+    """The part of `context` that `template` can read (every name any rendered part reads, and
+    blank_fields): it renders alike; the whole context when what it reads is not known."""
+    try:
+        reads = prepared(template).reads
+    except FormError:  # its render says what is wrong with it
+        return context
+    if reads is None:
+        return context
+    return {k: context[k] for k in (*reads, "blank_fields") if k in context}
+
+
+def alike_key(template: Path, context: Mapping[str, Any]) -> tuple[str, bytes] | None:
+    """A key two contexts share only if `template` renders alike from them (see renders_alike):
+    its digest and the pickled values of every name it reads; None when what it reads is not
+    known, or a value does not pickle. (Equal pickles are equal values; equal values may pickle
+    apart, which only misses.)"""
+    import pickle
+
+    try:
+        ready = prepared(template)
+    except FormError:  # its render says what is wrong with it
+        return None
+    if ready.reads is None:
+        return None
+    names = sorted({*ready.reads, "blank_fields"})
+    try:
+        values = pickle.dumps([(k, k in context, context.get(k)) for k in names], protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value of the caller's own that does not pickle: rendered as it is
+        return None
+    return ready.digest, values
 
 
 def warm(templates: Iterable[Path]) -> None:
@@ -916,7 +1016,11 @@ def _docx_template(template: Path, ready: Prepared) -> Any:
         body_xml: str | None = None  # the template's own body, once it renders more than once
 
         def patch_xml(self, src_xml: str) -> str:
-            return kept(ready.patched, src_xml, lambda: super(Reusing, self).patch_xml(src_xml))
+            def patch() -> str:
+                known = ready.known.get(_text_digest(src_xml)) if ready.known else None
+                return known if known is not None else super(Reusing, self).patch_xml(src_xml)
+
+            return kept(ready.patched, src_xml, patch)
 
         def undeclared_variables(self, env: Any) -> set[str]:
             """docxtpl's get_undeclared_template_variables over this opened, unrendered package
@@ -1106,7 +1210,7 @@ class Master:
         self.core = copy.deepcopy(self.core_part._element)
         self.blobs = {p: p._blob for p in part.package.parts if p.content_type == FOOTNOTES_TYPE and hasattr(p, "_blob")}
         changing = {part, self.core_part, *self.blobs, *self._headers_footers()}
-        self.fixed: dict[Any, tuple[bytes, bytes] | None] = {
+        self.fixed: dict[Any, Fixed | None] = {
             p: None for p in part.package.parts if p not in changing
         }
 
@@ -1151,7 +1255,7 @@ class Master:
             zf.writestr(PACKAGE_URI.rels_uri.membername, package.rels.xml)
             for part in parts:
                 if part in self.fixed:
-                    _write_deflated(zf, part.partname.membername, self._fixed_bytes(part))
+                    _write_fixed(zf, part.partname.membername, self._fixed_bytes(part))
                 else:
                     zf.writestr(part.partname.membername, part.blob)
                 if len(part.rels):
@@ -1161,13 +1265,38 @@ class Master:
         for part in self.fixed:
             self._fixed_bytes(part)
 
-    def _fixed_bytes(self, part: Any) -> tuple[bytes, bytes]:
+    def _fixed_bytes(self, part: Any) -> Fixed:
         made = self.fixed[part]
         if made is None:
             blob = part.blob
-            deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile does
-            made = self.fixed[part] = (blob, deflate.compress(blob) + deflate.flush())
+            made = self.fixed[part] = Fixed(blob, _deflated(blob), zlib.crc32(blob))
         return made
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """A part no render changes, as a zip member holds it: its bytes, deflated, and their CRC."""
+
+    blob: bytes
+    deflated: bytes
+    crc: int
+
+
+DEFLATED_KEPT = 64  # parts kept deflated per process: a run's templates share most of theirs
+_DEFLATED: dict[bytes, bytes] = {}
+
+
+def _deflated(blob: bytes) -> bytes:
+    """`blob` deflated as zipfile does, once per process for the same bytes: templates made from
+    one document (the shipped ones) carry the same styles, theme and settings (~0.8 MB each)."""
+    found = _DEFLATED.get(blob)
+    if found is None:
+        deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile does
+        found = deflate.compress(blob) + deflate.flush()
+        if len(_DEFLATED) >= DEFLATED_KEPT:
+            _DEFLATED.clear()
+        _DEFLATED[blob] = found
+    return found
 
 
 class _Deflated:
@@ -1184,18 +1313,40 @@ class _Deflated:
         return b""
 
 
-def _write_deflated(zf: zipfile.ZipFile, name: str, made: tuple[bytes, bytes]) -> None:
-    """`zf.writestr(name, blob)` without deflating `blob` again (zipfile still sizes and checksums
-    it, and writes the headers); a zipfile without the compressor slot deflates as usual."""
-    blob, deflated = made
+_ZIP_WRITER = ("fp", "start_dir", "_seekable", "_writing", "_writecheck", "filelist", "NameToInfo")
+
+
+def _write_fixed(zf: zipfile.ZipFile, name: str, made: Fixed) -> None:
+    """`zf.writestr(name, blob)` from the member made beforehand: the header zipfile writes for it
+    (its sizes and CRC known, so written once) and the deflated bytes, neither deflated nor
+    checksummed again (a shipped template's fixed parts are ~0.8 MB). A zipfile this cannot write
+    so (not seekable: sizes after the data; internals of another version) writes it its own way."""
     info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16  # what writestr gives a member
-    info.file_size = len(blob)
+    info.file_size = len(made.blob)
+    if not all(hasattr(zf, a) for a in _ZIP_WRITER) or not zf._seekable or zf._writing:  # type: ignore[attr-defined]
+        _write_deflated(zf, info, made)
+        return
+    info.compress_size, info.CRC = len(made.deflated), made.crc
+    zf._writecheck(info)  # type: ignore[attr-defined]
+    zf.fp.seek(zf.start_dir)  # type: ignore[union-attr]
+    info.header_offset = zf.fp.tell()  # type: ignore[union-attr]
+    zf._didModify = True  # type: ignore[attr-defined]
+    zf.fp.write(info.FileHeader(False))  # type: ignore[union-attr]
+    zf.fp.write(made.deflated)  # type: ignore[union-attr]
+    zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+    zf.filelist.append(info)
+    zf.NameToInfo[name] = info
+
+
+def _write_deflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, made: Fixed) -> None:
+    """Through zipfile's own writer (which sizes and checksums the bytes), without deflating them
+    again; a writer without the compressor slot deflates as usual."""
     with zf.open(info, mode="w") as dest:
         if getattr(dest, "_compressor", None) is not None:
-            dest._compressor = _Deflated(deflated)  # type: ignore[attr-defined]
-        dest.write(blob)
+            dest._compressor = _Deflated(made.deflated)  # type: ignore[attr-defined]
+        dest.write(made.blob)
 
 
 def template_variables(template: Path) -> set[str]:
@@ -1274,13 +1425,12 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
     Taking the rendered .docx as the source keeps the .xlsx identical in content to
     the Word form, for shipped and bureau templates alike.
     """
-    from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     from pingtai_cli.outputs.forms.sheet import write_sheet
 
-    doc = Document(docx_path if not isinstance(docx_path, Path) else str(docx_path))
+    doc = _main_document(docx_path)
     rows: list[list[str | float | int]] = [[neutralise_cell(title)]]
     header = None  # the first table's first row: the column heads repeated on every printed page
     for child in doc.element.body.iterchildren():  # body order: the lines above and below tables too
@@ -1295,6 +1445,35 @@ def docx_tables_to_xlsx(docx_path: Path | IO[bytes], xlsx_path: Path | IO[bytes]
                 header = len(rows) + 1
             rows += table
     write_sheet(xlsx_path, "汇总", rows, header_row=header)
+
+
+def _main_document(docx_path: Path | IO[bytes]) -> Any:
+    """The .docx's document, its main part alone parsed (as python-docx parses it): what its
+    tables say needs no styles (~340 KB in the shipped templates), numbering or theme. A package
+    whose main part cannot be found so is opened whole by python-docx."""
+    from docx import Document
+    from docx.document import Document as DocumentObject
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.parser import parse_xml
+    from lxml import etree
+
+    source = str(docx_path) if isinstance(docx_path, Path) else docx_path
+    try:
+        with zipfile.ZipFile(source) as zf:
+            rels = etree.fromstring(zf.read("_rels/.rels"))
+            targets = [r.get("Target") or "" for r in rels if r.get("Type") == RT.OFFICE_DOCUMENT]
+            if len(targets) == 1 and "://" not in targets[0]:
+                element = parse_xml(zf.read(targets[0].lstrip("/")))
+                if element.tag == _W_DOCUMENT:
+                    return DocumentObject(element, None)  # type: ignore[arg-type]  # no package: text only
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        pass
+    if not isinstance(source, str):
+        source.seek(0)
+    return Document(source)
+
+
+_W_DOCUMENT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
 
 
 def _table_rows(table: Any) -> list[list[str | float | int]]:
