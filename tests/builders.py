@@ -74,20 +74,53 @@ def docx_bytes(*paragraphs: str) -> bytes:
     return buf.getvalue()
 
 
-def word_form(*tables: list[list[str]], title: str = "辽宁省中小企业公共服务示范平台申请表") -> bytes:
-    """A .docx 申请表: its title, then each table given as rows of cell texts."""
+def word_form(
+    *tables: list[list[str]],
+    title: str = "辽宁省中小企业公共服务示范平台申请表",
+    merges: dict[int, list[tuple[int, int, int, int]]] | None = None,
+) -> bytes:
+    """A .docx 申请表: its title, then each table given as rows of cell texts; `merges` maps a
+    table's index to the cell ranges (row, col, last row, last col) merged in it, as Word merges
+    a label over two rows (the range keeps its top-left cell's text)."""
     import docx
 
     document = docx.Document()
     document.add_paragraph(title)
-    for rows in tables:
+    for index, rows in enumerate(tables):
         table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
         for i, row in enumerate(rows):
             for j, text in enumerate(row):
                 table.cell(i, j).text = text
+        for r0, c0, r1, c1 in (merges or {}).get(index, []):
+            keep = table.cell(r0, c0).text
+            table.cell(r0, c0).merge(table.cell(r1, c1)).text = keep
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def edited_copy(
+    sample: Path, folder: Path, cells: dict[str, Any], drop: tuple[str, ...] = (), sheet: int = 0
+) -> Path:
+    """A copy of the dossier folder `sample` at `folder`, its workbook's sheet `sheet` edited: each
+    cell set to its value (None empties it), a range (`A23:A24`) merged; the files `drop` left out."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copytree(sample, folder)
+    for name in drop:
+        (folder / name).unlink()
+    book = next(folder.glob("*.xlsx"))
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[sheet]
+    for cell, value in cells.items():
+        if ":" in cell:
+            ws.merge_cells(cell)
+        else:
+            ws[cell] = value
+    wb.save(book)
+    return folder
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:

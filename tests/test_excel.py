@@ -283,7 +283,7 @@ def test_an_unreadable_value_is_an_error_finding_naming_the_cell_and_the_text() 
             "基本信息": [
                 ["单位名称", "某某公司"],
                 ["上年末总资产", "三百万元"],
-                ["年服务中小企业数", "约150家"],
+                ["年服务中小企业数", "不足150家"],
             ]
         }
     )

@@ -244,7 +244,7 @@ def test_a_served_count_taken_from_the_yearly_table_cites_its_own_cell(tmp_path:
               ["2024", "145.6", "107.7", "236.6", "11.6", "7.3", "108"],
               ["2025", "161.2", "119.3", "260.0", "12.9", "8.1", "130"]]
     (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "申请表.docx").write_bytes(word_form(_with(FORM_ROWS, "年服务中小企业数", "约130家"), yearly))
+    (tmp_path / "d" / "申请表.docx").write_bytes(word_form(_with(FORM_ROWS, "年服务中小企业数", "不足130家"), yearly))
     fact = check_dossier(tmp_path / "d", "liaoning", as_of=date(2026, 3, 15)).to_dict()["facts"]["smes_served"]
     assert fact["value"] == 130
     assert fact["evidence"]["sheet"] == "表2" and fact["evidence"]["cell"] == "G4", fact

@@ -14,11 +14,15 @@ from pingtai_cli import vocab
 from pingtai_cli.intake.sources.units import (
     ValueParseError,
     names_no_day,
+    names_year_only,
     parse_bool,
     parse_date,
     parse_list,
     parse_number,
     parse_value,
+    period_of,
+    period_parts,
+    states_approximate,
     states_lower_bound,
 )
 
@@ -81,10 +85,13 @@ def test_written_numbers_come_out_in_the_key_unit(raw: object, unit: str, expect
 @pytest.mark.parametrize(
     ("raw", "unit", "reason"),
     [
-        ("约150家", "家", "估计"),
-        ("150家左右", "家", "估计"),
+        ("不足150家", "家", "估计"),
+        ("150家以下", "家", "估计"),
+        ("若干家", "家", "估计"),
+        ("120~150家", "家", "估计"),
+        ("130约家", "家", "估计"),
+        ("近两年150家", "家", "估计"),
         ("三百万", "万元", "不是数字"),
-        ("2025年末：约260万元", "万元", "估计"),
         ("2025年", "家", "无法识别"),
         ("150平方米", "万元", "不符"),
         ("150人", "家", "不符"),
@@ -445,3 +452,56 @@ def test_a_list_is_cut_outside_brackets_only_and_an_open_bracket_ends_at_its_lin
     ]
     assert parse_list("“专精特新”中小企业，市级示范平台") == ["“专精特新”中小企业", "市级示范平台"]
     assert parse_list("省级示范平台（2023年\n市级示范平台") == ["省级示范平台（2023年", "市级示范平台"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "number"),
+    [("约130家", "家", 130), ("大约130家", "家", 130), ("130家左右", "家", 130), ("130左右", "家", 130),
+     ("近150家", "家", 150), ("将近150家", "家", 150), ("接近150家", "家", 150), ("预计150家", "家", 150),
+     ("约１３０家", "家", 130), ("320万元（预计）", "万元", 320), ("人民币约300万元", "万元", 300),
+     ("2025年：约260万元", "万元", 260), ("约85%", "%", 85)],
+)
+def test_an_approximate_figure_is_read_as_written_and_told_apart(raw: str, unit: str, number: float) -> None:
+    assert parse_number(raw, unit) == pytest.approx(number)
+    assert states_approximate(raw) is True
+    assert states_lower_bound(raw) is False
+
+
+@pytest.mark.parametrize("raw", ["130家", "150家以上", 130, "近两年", "约定", "", "大专及以上"])
+def test_an_exact_figure_or_no_figure_is_not_approximate(raw: object) -> None:
+    assert states_approximate(raw) is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "period", "parts"),
+    [
+        ("2024年末：236.6万元", "2024年末", (2024, None, None, "末")),
+        ("截至2024年12月31日，236.6万元", "截至2024年12月31日", (2024, 12, 31, "")),
+        ("截止２０２４年６月３０日：236.6万元", "截止2024年6月30日", (2024, 6, 30, "")),
+        ("2024年度130家", "2024年度", (2024, None, None, "度")),
+        ("2024年：约130家", "2024年", (2024, None, None, "")),
+        ("236.6万元（2023年末）", "2023年末", (2023, None, None, "末")),
+        ("85%(2025年)", "2025年", (2025, None, None, "")),
+    ],
+)
+def test_the_period_written_with_a_figure_is_kept_as_written(raw: str, period: str, parts: tuple) -> None:  # type: ignore[type-arg]
+    assert period_of(raw) == period
+    assert period_parts(period) == parts
+
+
+@pytest.mark.parametrize("raw", ["236.6万元", "236.6万元（经审计）", 236.6, "2024", "近一年150家"])
+def test_a_figure_without_a_period_states_none(raw: object) -> None:
+    assert period_of(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["2017年", "2017", 2017, 2017.0, "二〇一七年", "二零一七年", "２０１７年"])
+def test_a_year_alone_is_a_date_of_year_precision_for_a_form_fact(raw: object) -> None:
+    assert names_year_only(raw) is True
+    assert parse_value("registration_date", raw) == (date(2017, 1, 1), None)
+    with pytest.raises(ValueParseError):
+        parse_date(raw)  # a document's date or a list's is never a year alone
+
+
+@pytest.mark.parametrize("raw", ["2017年3月", "2017-03-15", "1899", "2017年度", 43539, "去年"])
+def test_a_date_with_a_month_or_no_year_is_not_year_only(raw: object) -> None:
+    assert names_year_only(raw) is False

@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
-from builders import edit_workbook
+from builders import edit_workbook, edited_copy
 from pingtai_cli import check_dossier
 from pingtai_cli.intake.materials import classify_content, classify_name
 from pingtai_cli.intake.sources import units, uscc
@@ -29,16 +28,7 @@ AS_OF = date(2026, 3, 15)
 
 def _copy(tmp_path: Path, sample: str, cells: dict[str, Any], drop: tuple[str, ...] = ()) -> Path:
     """A copy of `sample` with cells of its workbook's first sheet set, and some files left out."""
-    folder = tmp_path / sample
-    shutil.copytree(SAMPLES / sample, folder)
-    for name in drop:
-        (folder / name).unlink()
-    book = next(folder.glob("*.xlsx"))
-    wb = openpyxl.load_workbook(book)
-    for cell, value in cells.items():
-        wb.worksheets[0][cell] = value
-    wb.save(book)
-    return folder
+    return edited_copy(SAMPLES / sample, tmp_path / sample, cells, drop)
 
 
 def _check(folder: Path, jurisdiction: str = "liaoning", as_of: date = AS_OF) -> dict[str, Any]:
@@ -231,8 +221,12 @@ def test_a_bracketed_note_after_the_value_is_a_note(raw: str, unit: str, value: 
 
 
 def test_a_hedge_inside_a_note_is_still_no_figure():
-    with pytest.raises(units.ValueParseError, match="预计"):
-        units.parse_number("320万元（预计）", "万元")
+    with pytest.raises(units.ValueParseError, match="不足"):
+        units.parse_number("150家（不足）", "家")
+
+
+def test_an_estimate_in_a_note_is_an_approximate_figure():
+    assert units.parse_number("320万元（预计）", "万元") == 320 and units.states_approximate("320万元（预计）")
 
 
 def test_an_amount_with_a_note_in_the_workbook_is_read_there_and_keeps_the_note(tmp_path: Path):

@@ -87,9 +87,18 @@ class Fact:
     raw: str | None = None  # the text as the person wrote it
     also: list[Evidence] = field(default_factory=list)  # other places that state the same value
     label: str | None = None  # the form label it was read under (服务场地面积 or 办公场所面积)
-    # "month" for a date written to the month only (2026年3月): `value` is the 1st of that month,
-    # a day nobody wrote, which no check may rely on (JSON `precision`, an extension)
+    # What the value does not say (JSON `precision`, an extension): "month" for a date written to
+    # the month only (2026年3月: `value` is the 1st of that month, a day nobody wrote, which no
+    # check may rely on), "year" for one written to the year (2017年: 1 January), "at_least" for
+    # a number written as a lower bound (150家以上), "approximate" for one written as an
+    # approximation (约130家, 130家左右): none of them decides a check on its own
     precision: str | None = None
+    # the period the figure is stated for, as written (2024年末, 截至2024年12月31日, 2024年度); a
+    # figure of a year-bound key (vocab `period`) for another year than the check's is for review
+    period: str | None = None
+    # what a reviewer must settle about this reading (a layout read two ways, a figure of another
+    # period), in Chinese: a check that rests on it is for review (JSON `doubt`, an extension)
+    doubt: str | None = None
 
     @property
     def sources(self) -> list[Evidence]:
@@ -117,6 +126,10 @@ class Fact:
             out["label"] = self.label
         if self.precision:
             out["precision"] = self.precision
+        if self.period:
+            out["period"] = self.period
+        if self.doubt:
+            out["doubt"] = self.doubt
         return out
 
 

@@ -37,12 +37,16 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleResult:
         result.notes.append(note)
         if not agrees:
             result.disputed.append(note)
+    decided = result.status if result.status in ("pass", "fail") else None
     if result.status in ("pass", "fail"):
         _other_label(rule, result, facts)
     if result.status in ("pass", "fail"):
         _unsure_reading(rule, result, facts)
     if result.status in ("pass", "fail"):
         _lower_bound(rule, result, facts)
+    if decided is not None:  # said even when another doubt already made it review
+        _approximate(rule, result, facts, decided)
+        _doubtful(rule, result, facts, decided)
     if result.status in ("pass", "fail") and result.disputed:
         outcome = _status_word(result.status)
         result.message += f" 按本规则的读法为“{outcome}”，按另一读法结论不同：需认定机关确定适用哪种读法。"
@@ -104,6 +108,32 @@ def _lower_bound(rule: Rule, result: RuleResult, facts: Facts) -> None:
         f"确切数字可能{'达到' if minimum else '超出'}要求：请申报单位填写确切数字，由评审人员核实。"
     )
     result.status, result.gap = "review", None
+
+
+def _approximate(rule: Rule, result: RuleResult, facts: Facts, decided: Status) -> None:
+    """A figure written as an approximation (约130家, 130家左右, 近150家) decides nothing by itself:
+    the result says what it gives as read and is for review."""
+    fact = facts.get(tested_field(rule) or "")
+    if fact is None or fact.precision != "approximate":
+        return
+    where = fact.evidence.describe() if fact.evidence else "申请表"
+    result.message += (
+        f" 但{where}填写“{fact.raw}”，是约数，不是确切数字：按{fmt(fact.value)}{fact.unit or ''}"
+        f"为“{_status_word(decided)}”，请申报单位填写确切数字，由评审人员核实。"
+    )
+    result.status, result.gap = "review", None
+
+
+def _doubtful(rule: Rule, result: RuleResult, facts: Facts, decided: Status) -> None:
+    """A reading with a doubt (a figure of another year than the condition's, a layout that reads
+    two ways, a figure computed from approximate ones): the result says it and is for review."""
+    fact = facts.get(tested_field(rule) or "")
+    if fact is None or not fact.doubt:
+        return
+    result.message += f" 按所填数字为“{_status_word(decided)}”，但{fact.doubt}"
+    result.status, result.gap = "review", None
+    if not result.evidence and fact.evidence:
+        result.evidence = [fact.evidence]
 
 
 def _unit_question(rule: Rule, status: Status, facts: Facts, fact: Fact) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 
 from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
-from pingtai_cli.engine.derive import date_text, month_only
+from pingtai_cli.engine.derive import date_span, date_text, month_only, year_only
 from pingtai_cli.rules.schema import Ruleset
 
 
@@ -70,11 +70,25 @@ def unit_slip(a: Any, b: Any) -> str | None:
 
 
 def _same(key: str, mine: Fact, doc: Fact, same: Callable[[Any, Any], bool]) -> bool:
-    """A date written to the month agrees with any day of that month (2019年5月 and 2019-05-20)."""
+    """A date written to the month or the year agrees with any day of it (2019年5月 and 2019-05-20,
+    2019年 and 2019-05-20); figures stated for different years (2023年末 and an audit of 2025) are
+    no disagreement: each is of its own year (derive.period_doubts says which one a check needs)."""
 
-    if isinstance(mine.value, date) and isinstance(doc.value, date) and (month_only(mine) or month_only(doc)):
-        return (mine.value.year, mine.value.month) == (doc.value.year, doc.value.month)
+    if isinstance(mine.value, date) and isinstance(doc.value, date) and any(month_only(f) or year_only(f) for f in (mine, doc)):
+        (a0, a1), (b0, b1) = date_span(mine), date_span(doc)
+        return a0 <= b1 and b0 <= a1
     return same(mine.value, doc.value)
+
+
+def _years_apart(mine: Fact, material: MaterialFile) -> bool:
+    """The 申请表 dates its figure to a year (2023年末：236.6万元) and the document is of another
+    (an audit of 2025): two years' figures, which differ rightly (derive.period_doubt says which
+    one a check needs)."""
+    from pingtai_cli.intake.sources.units import period_parts
+
+    parts = period_parts(mine.period) if mine.period else None
+    audited = material.facts.get("audit_year")
+    return parts is not None and audited is not None and audited.value != parts[0]
 
 
 def _compare(
@@ -88,7 +102,7 @@ def _compare(
     mine = dossier.facts.get(key)
     out = []
     for f, doc in _doc_facts(dossier, material, key):
-        if mine is not None and not _same(key, mine, doc, same):
+        if mine is not None and not _same(key, mine, doc, same) and not _years_apart(mine, f):
             slip = unit_slip(mine.value, doc.value) if isinstance(mine.value, int | float) else None
             msg = (
                 f"{label}不一致：申请表（{_where(mine)}{_how(mine)}）为“{_shown(mine)}”，"

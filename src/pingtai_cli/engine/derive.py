@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from pingtai_cli import vocab
+from pingtai_cli.core.fmt import fmt
 from pingtai_cli.core.models import Dossier, Evidence, Fact, Finding
 
 normalise_function = vocab.function_of  # 信息服务功能 → information (vocab/functions.yaml)
@@ -113,12 +114,31 @@ def month_only(fact: Fact | None) -> bool:
     return fact.precision == "month" or (bool(fact.raw) and names_no_day(fact.raw))
 
 
+def year_only(fact: Fact | None) -> bool:
+    """A date written to the year only (`2017年`, `precision: year`): it stands for any day of that
+    year; `value` is its 1 January, a month and day nobody wrote."""
+    return fact is not None and isinstance(fact.value, date) and fact.precision == "year"
+
+
 def date_text(fact: Fact) -> str:
-    """A date fact as written to its precision: `2026年3月` for a month, else the ISO date."""
+    """A date fact as written to its precision: `2026年3月` for a month, `2017年` for a year, else
+    the ISO date."""
     value = fact.value
+    if year_only(fact):
+        return f"{value.year}年"
     if month_only(fact):
         return f"{value.year}年{value.month}月"
     return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def date_span(fact: Fact) -> tuple[date, date]:
+    """(first, last) day a date fact may stand for: the day itself, or its month's or year's."""
+    value = fact.value
+    if year_only(fact):
+        return value.replace(month=1, day=1), value.replace(month=12, day=31)
+    if month_only(fact):
+        return value.replace(day=1), _month_end(value)
+    return value, value
 
 
 def growth(yearly: list[dict[str, Any]], column: str, years: int) -> bool | None:
@@ -142,29 +162,35 @@ def derive(dossier: Dossier, as_of: date, area: Any = None, ruleset: Any = None)
     `area` (codes + name): where the applicant is registered is decided against it; `ruleset`
     (optional) names the recognition a renewal is of."""
     facts = dict(dossier.facts)
+    _with_periods(dossier, facts, as_of)
     if ruleset is not None and area is None:
         area = ruleset.area
-    reg = facts.get("registration_date")
+    reg = _registration(dossier, facts.get("registration_date"))
     if reg and isinstance(reg.value, date):
-        # A month-precision date is any day of the month: the years are counted from its last day
-        # (never more than is sure) and, as `<key>_upper`, from its first; a threshold whose
-        # outcome differs between the two is for review (checks.check_threshold).
-        start = _month_end(reg.value) if month_only(reg) else reg.value
-        raw = reg.raw if month_only(reg) else None
-        facts["operating_years"] = Fact("operating_years", years_between(start, as_of), "年", reg.evidence, raw)
+        # A date written to the month or the year is any day of it: the years are counted from its
+        # last day (never more than is sure) and, as `<key>_upper`, from its first; a threshold
+        # whose outcome differs between the two is for review (checks.check_threshold).
+        first, last = date_span(reg)
+        partial = "year" if year_only(reg) else "month" if month_only(reg) else None
+        raw = reg.raw if partial else None
+        facts["operating_years"] = Fact("operating_years", years_between(last, as_of), "年", reg.evidence, raw)
         facts["full_calendar_years"] = Fact(
-            "full_calendar_years", full_calendar_years(start, as_of), "年", reg.evidence, raw
+            "full_calendar_years", full_calendar_years(last, as_of), "年", reg.evidence, raw
         )
-        if month_only(reg):
-            first = reg.value.replace(day=1)
-            facts["operating_years_upper"] = Fact("operating_years_upper", years_between(first, as_of), "年", reg.evidence, reg.raw)
+        if partial:
+            facts["operating_years_upper"] = Fact(
+                "operating_years_upper", years_between(first, as_of), "年", reg.evidence, reg.raw, precision=partial
+            )
             facts["full_calendar_years_upper"] = Fact(
-                "full_calendar_years_upper", full_calendar_years(first, as_of), "年", reg.evidence, reg.raw
+                "full_calendar_years_upper", full_calendar_years(first, as_of), "年", reg.evidence, reg.raw,
+                precision=partial,
             )
     total, qual = facts.get("staff_total"), facts.get("staff_qualified")
     if total and qual and isinstance(total.value, int | float) and total.value > 0:
         ratio = round(100.0 * float(qual.value) / float(total.value), 2)
-        facts["staff_qualified_ratio"] = Fact("staff_qualified_ratio", ratio, "%", _least_certain(qual, total))
+        facts["staff_qualified_ratio"] = Fact(
+            "staff_qualified_ratio", ratio, "%", _least_certain(qual, total), doubt=inherited_doubt(qual, total)
+        )
     org = facts.get("org_type")
     if org and isinstance(org.value, str):
         legal = is_legal_person(org.value)
@@ -195,23 +221,144 @@ def derive(dossier: Dossier, as_of: date, area: Any = None, ruleset: Any = None)
     return facts
 
 
+def _registration(dossier: Dossier, reg: Fact | None) -> Fact | None:
+    """The 注册日期 the years are counted from: the 申请表's, or, when it is written to the month or
+    the year only, the licence's exact date within it (the same date, to the day the licence
+    prints; its evidence and how it was read go with it)."""
+    if reg is None or not (month_only(reg) or year_only(reg)):
+        return reg
+    first, last = date_span(reg)
+    for f in dossier.files:
+        doc = f.facts.get("registration_date") if "business_license" in f.material_keys else None
+        if doc is not None and isinstance(doc.value, date) and doc.precision is None and first <= doc.value <= last:
+            raw = f"申请表填写“{reg.raw or date_text(reg)}”，{f.path}载明 {doc.value.isoformat()}"
+            return Fact("registration_date", doc.value, None, doc.evidence, raw, also=[e for e in reg.sources])
+    return reg
+
+
 def _derive_from_yearly(dossier: Dossier, facts: dict[str, Fact], as_of: date) -> None:
     rows = [r for r in dossier.yearly if r.get("year")]
     evidence = dossier.list_evidence.get("yearly")
     growth = smes_growth(rows, as_of)
+    last = as_of.year - 1
     if growth is not None:
-        facts["smes_growth"] = Fact("smes_growth", growth, None, evidence)
+        doubt = yearly_doubt(rows, "smes_served", [last - 1, last])
+        facts["smes_growth"] = Fact("smes_growth", growth, None, evidence, doubt=doubt)
     three = smes_growth_three_years(rows, as_of)
     if three is not None:
-        facts["smes_growth_three_years"] = Fact("smes_growth_three_years", three, None, evidence)
+        doubt = yearly_doubt(rows, "smes_served", [last - 2, last - 1, last])
+        facts["smes_growth_three_years"] = Fact("smes_growth_three_years", three, None, evidence, doubt=doubt)
     if "smes_served" not in facts:  # only the last complete year stands for 年服务中小企业
-        served = [r for r in rows if r.get("smes_served") is not None and int(r["year"]) == as_of.year - 1]
+        served = [r for r in rows if r.get("smes_served") is not None and int(r["year"]) == last]
         if served:
             latest = served[0]
             cell = (latest.get("cells") or {}).get("smes_served")
             ev = cell or latest.get("evidence") or evidence
             raw = cell.snippet if cell is not None and cell.snippet else f"{latest['year']}年"
-            facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, raw)
+            precision = (latest.get("precision") or {}).get("smes_served")
+            facts["smes_served"] = Fact("smes_served", latest["smes_served"], "家", ev, raw, precision=precision)
+
+
+def yearly_doubt(rows: list[dict[str, Any]], column: str, years: list[int], purpose: str = "判断逐年增长") -> str | None:
+    """What a reviewer must settle of a comparison of `years` of the yearly table: a figure of one
+    of them written as an approximation (约130) or a lower bound (130以上) decides no growth."""
+    words = {"approximate": "是约数", "at_least": "只说明下限"}
+    marked = []
+    for r in rows:
+        mark = (r.get("precision") or {}).get(column)
+        if r.get("year") in years and mark in words:
+            cell = (r.get("cells") or {}).get(column)
+            written = cell.snippet if cell is not None and cell.snippet else fmt(r.get(column))
+            marked.append(f"{r['year']}年“{written}”{words[mark]}")
+    if not marked:
+        return None
+    name = vocab.get().yearly.column(column).header
+    return f"运营情况表{name}中{'，'.join(marked)}，不是确切数字，不能据此{purpose}：请申报单位填写确切数字，由评审人员核实。"
+
+
+def inherited_doubt(*inputs: Fact | None) -> str | None:
+    """A figure computed from figures that are not exact (约20人, 20人以上) or not settled (a doubt):
+    what the reviewer must settle of it."""
+    said = []
+    for f in inputs:
+        if f is None:
+            continue
+        if f.precision == "approximate":
+            said.append(f"“{f.raw}”是约数")
+        elif f.precision == "at_least":
+            said.append(f"“{f.raw}”只说明下限")
+        elif f.doubt:
+            said.append(f.doubt.rstrip("。"))
+    if not said:
+        return None
+    return f"计算所用的数字中{'；'.join(said)}：按此计算的结果不是确切数字，请申报单位填写确切数字，由评审人员核实。"
+
+
+def period_doubt(dossier: Dossier, fact: Fact, as_of: date) -> str | None:
+    """A figure of a year-bound key (vocab `period`) that the dossier dates to another period than
+    the year before the check (the year every 上一年度 figure is of): what the reviewer must settle,
+    naming the period written, the one required and a figure of that period the dossier gives."""
+    from pingtai_cli.intake.sources.units import period_parts
+
+    fk = vocab.get().facts.get(fact.key)
+    period = stated_period(dossier, fact)
+    parts = period_parts(period) if fk is not None and fk.period and period else None
+    if fk is None or parts is None:
+        return None
+    year, month, day, word = parts
+    want = as_of.year - 1
+    if year == want and month in (None, 12) and day in (None, 31) and word != "初":
+        return None
+    if fk.period == "year_end" and year == want + 1 and word == "初" and month is None:
+        return None  # 2026年初 is the balance of 2025年末
+    required = f"{want}年末" if fk.period == "year_end" else f"{want}年度"
+    where = fact.evidence.describe() if fact.evidence else "申请表"
+    seen = _figures_of_year(dossier, fact.key, want)
+    verb = "所载" if fact.evidence and fact.evidence.page else "填写"
+    return (
+        f"{where}{verb}的是{period}的数字（“{fact.raw}”），本条看上一年度（{required}）的{fk.label}"
+        f"（检查日 {as_of.isoformat()}）：请申报单位填写{required}的{fk.label}"
+        + (f"（卷宗中{'；'.join(seen)}）" if seen else "")
+        + "，由评审人员核实。"
+    )
+
+
+def stated_period(dossier: Dossier, fact: Fact) -> str | None:
+    """The period a figure is stated for: as written with it, else, for a figure read from an audit
+    report (its balance sheet), the end of the year audited."""
+    if fact.period or fact.evidence is None:
+        return fact.period
+    for f in dossier.files:
+        audited = f.facts.get("audit_year")
+        if f.path == fact.evidence.file and audited is not None and f.facts.get(fact.key) is fact:
+            return f"{audited.value}年末"
+    return None
+
+
+def _figures_of_year(dossier: Dossier, key: str, year: int) -> list[str]:
+    """Where the dossier states `key` for `year`: the yearly table's row, an audit report of it."""
+    out = []
+    fk = vocab.get().facts[key]
+    if key in vocab.get().yearly.fields:
+        for r in dossier.yearly:
+            if r.get("year") == year and isinstance(r.get(key), int | float):
+                out.append(f"运营情况表{year}年为{fmt(r[key])}{fk.unit or ''}")
+    for f in dossier.files:
+        doc, audited = f.facts.get(key), f.facts.get("audit_year")
+        if doc is not None and audited is not None and audited.value == year and isinstance(doc.value, int | float):
+            out.append(f"{f.path}（{year}年度审计）所载{fmt(doc.value)}{doc.unit or fk.unit or ''}")
+    return out
+
+
+def _with_periods(dossier: Dossier, facts: dict[str, Fact], as_of: date) -> None:
+    """Every year-bound figure of another period than the check's carries its doubt (a copy: the
+    dossier's own facts stay as read, for another ruleset or date)."""
+    from dataclasses import replace
+
+    for key, fact in list(facts.items()):
+        doubt = period_doubt(dossier, fact, as_of)
+        if doubt:
+            facts[key] = replace(fact, doubt=f"{fact.doubt} {doubt}" if fact.doubt else doubt)
 
 
 def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> list[Finding]:
@@ -240,7 +387,12 @@ def read_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> lis
         precision = "month" if f.type == "date" and units.names_no_day(raw) else None
         if f.type == "number" and units.states_lower_bound(raw):
             precision = "at_least"
-        facts[f.key] = Fact(f.key, value, f.unit if f.type == "number" else None, evidence, str(raw), precision=precision)
+        if f.type == "number" and units.states_approximate(raw):
+            precision = "approximate"
+        period = units.period_of(raw) if f.type == "number" else None
+        facts[f.key] = Fact(
+            f.key, value, f.unit if f.type == "number" else None, evidence, str(raw), precision=precision, period=period
+        )
     return findings
 
 
@@ -286,11 +438,13 @@ def derive_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> N
         if f.ratio is not None:
             ratio = _ratio(f.ratio, facts, rows)
             if ratio is not None:
-                facts[f.key] = Fact(f.key, ratio[0], f.unit, ratio[1] or evidence, ratio[2])
+                facts[f.key] = Fact(f.key, ratio[0], f.unit, ratio[1] or evidence, ratio[2], doubt=ratio[3])
         elif f.growth is not None:
             grew = growth(rows, f.growth.column, f.growth.years)
             if grew is not None:
-                facts[f.key] = Fact(f.key, grew, None, evidence)
+                years = sorted(int(r["year"]) for r in rows if isinstance(r.get(f.growth.column), int | float))
+                doubt = yearly_doubt(rows, f.growth.column, years[-f.growth.years :])
+                facts[f.key] = Fact(f.key, grew, None, evidence, doubt=doubt)
     credit = facts.get("credit_code")
     for region in ruleset.region_sets:
         prefixes = region.prefixes()
@@ -302,18 +456,24 @@ def derive_declared(ruleset: Any, dossier: Dossier, facts: dict[str, Fact]) -> N
             facts[key] = Fact(key, inside, None, credit.evidence if credit else None, str(credit.value) if credit else None)
 
 
-def _ratio(ratio: Any, facts: dict[str, Fact], rows: list[dict[str, Any]]) -> tuple[float, Evidence | None, str] | None:
-    """(value, evidence, how) of numerator ÷ denominator: both facts, else the latest yearly row with both."""
+def _ratio(
+    ratio: Any, facts: dict[str, Fact], rows: list[dict[str, Any]]
+) -> tuple[float, Evidence | None, str, str | None] | None:
+    """(value, evidence, how, doubt) of numerator ÷ denominator: both facts, else the latest yearly
+    row with both; the doubt when either figure is not exact (约, 以上)."""
     num, den = facts.get(ratio.numerator), facts.get(ratio.denominator)
     scale = 100.0 if ratio.percent else 1.0
     if num and den and isinstance(num.value, int | float) and isinstance(den.value, int | float) and den.value:
-        return round(scale * float(num.value) / float(den.value), 2), num.evidence, "申请表"
+        return round(scale * float(num.value) / float(den.value), 2), num.evidence, "申请表", inherited_doubt(num, den)
     both = [r for r in rows if isinstance(r.get(ratio.numerator), int | float) and r.get(ratio.denominator)]
     if not both:
         return None
     latest = max(both, key=lambda r: r["year"])
     value = round(scale * float(latest[ratio.numerator]) / float(latest[ratio.denominator]), 2)
-    return value, latest.get("evidence"), f"{latest['year']}年运营情况表"
+    doubt = yearly_doubt([latest], ratio.numerator, [latest["year"]], "计算比例") or yearly_doubt(
+        [latest], ratio.denominator, [latest["year"]], "计算比例"
+    )
+    return value, latest.get("evidence"), f"{latest['year']}年运营情况表", doubt
 
 
 def _in_region(credit_code: str, prefixes: list[str]) -> bool | None:

@@ -13,7 +13,7 @@ from typing import Any
 from pingtai_cli import vocab
 from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile, MaterialResult, Severity
 from pingtai_cli.engine.consistency import COMPARED
-from pingtai_cli.engine.derive import date_text, month_only
+from pingtai_cli.engine.derive import date_text, month_only, year_only
 from pingtai_cli.rules.schema import MaterialReq, Ruleset
 from pingtai_cli.vocab import label_of
 
@@ -98,7 +98,7 @@ def submission_date(dossier: Dossier, as_of: date) -> tuple[date, str]:
     the 1st of it here, a day nobody wrote: the only validity kind that reads it (提交当月,
     `_as_of_month`) compares months, and the words give the month as written."""
     fact = dossier.facts.get("application_date")
-    if fact is not None and isinstance(fact.value, date):
+    if fact is not None and isinstance(fact.value, date) and not year_only(fact):  # a year names no month
         return fact.value, f"填报日期 {date_text(fact)}"
     return as_of, f"检查日 {as_of.isoformat()}"
 
@@ -118,7 +118,7 @@ def submission_month_findings(ruleset: Ruleset, dossier: Dossier, as_of: date) -
     """When the 填报日期 and the check date fall in different months, "提交当月" reads differently
     by each: say which is applied and what the other gives (spec §3)."""
     fact = dossier.facts.get("application_date")
-    if fact is None or not isinstance(fact.value, date):
+    if fact is None or not isinstance(fact.value, date) or year_only(fact):
         return []
     filed = fact.value
     if (filed.year, filed.month) == (as_of.year, as_of.month):

@@ -23,6 +23,7 @@ from typing import Any, Literal, cast
 
 Kind = Literal["text", "number", "date", "bool", "list"]
 KINDS = ("text", "number", "date", "bool", "list")
+PERIODS = ("year_end", "year")  # facts.yaml `period`: a balance at the year's end, a figure over the year
 DIRECTORY = Path(__file__).resolve().parent
 FILES = ("facts.yaml", "lists.yaml", "functions.yaml", "validity.yaml", "qualifications.yaml", "materials.yaml")
 YEARLY = "yearly"  # the yearly operation table, among the lists
@@ -47,6 +48,7 @@ class FactKey:
     compare_label: str = ""  # when compared with a document (成立（注册）日期)
     segment: str = ""  # its label inside a fill-in cell (其中：自有 0 平方米)
     as_text: bool = False  # `init` formats its value cell as text
+    period: str | None = None  # year_end | year: the figure is of the year before the check
 
     @property
     def label(self) -> str:
@@ -215,6 +217,8 @@ def _fact(key: str, e: dict[str, Any], functions: Mapping[str, Function]) -> Fac
     labels = _tuple(e.get("labels"))
     if not labels:
         raise VocabularyError(f"facts.yaml {key}：缺少 labels")
+    if e.get("period") is not None and e.get("period") not in PERIODS:
+        raise VocabularyError(f"facts.yaml {key}：period 应为 {'/'.join(PERIODS)} 之一")
     names = "、".join(f.short for f in functions.values())
     return FactKey(
         key=key,
@@ -228,6 +232,7 @@ def _fact(key: str, e: dict[str, Any], functions: Mapping[str, Function]) -> Fac
         compare_label=str(e.get("compare_label") or ""),
         segment=str(e.get("segment") or ""),
         as_text=bool(e.get("as_text", False)),
+        period=e.get("period"),
     )
 
 

@@ -55,6 +55,8 @@ def _shown(fact: Fact) -> str:
 
     if isinstance(fact.value, date) and fact.precision == "month":  # as written: no invented day
         return f"{fact.value.year}年{fact.value.month}月"
+    if isinstance(fact.value, date) and fact.precision == "year":
+        return f"{fact.value.year}年"
     value = fact.value.isoformat() if isinstance(fact.value, date) else fmt(fact.value)
     return value + (fact.unit or "" if isinstance(fact.value, int | float) and not isinstance(fact.value, bool) else "")
 
@@ -92,7 +94,7 @@ def _written(fact: Fact) -> str:
     the 3200000万元 its inferred unit makes of it, which nobody wrote."""
     if _inferred(fact) and fact.raw:
         return f"“{fact.raw}”（未注明单位）"
-    return f"“{_shown(fact)}”"
+    return f"“{_shown(fact)}”" + (f"（{fact.period}的数字）" if fact.period else "")
 
 
 def _differ(key: str, kept: Fact, other: Fact) -> Finding:
@@ -147,12 +149,20 @@ def _offer(dossier: Dossier, fact: Fact, out: list[Finding]) -> bool:
         return False
     if same_value(mine.value, fact.value):
         mine.also.append(fact.evidence)
+        _confirm(mine, fact)
     elif _RANK.get(fact.evidence.how, 4) < _RANK.get(mine.evidence.how if mine.evidence else None, 4):
         dossier.facts[fact.key] = fact  # a typed value beats an OCR reading of the same form
         out.append(_differ(fact.key, fact, mine))
     else:
         out.append(_differ(fact.key, mine, fact))
     return False
+
+
+def _confirm(mine: Fact, other: Fact) -> None:
+    """A figure the form's layout left in doubt (资产总额 over two rows: 合计 320 / 其中 100) that
+    another source states plainly, the same, is that figure: the doubt is settled."""
+    if mine.doubt and not other.doubt and other.period == mine.period:
+        mine.doubt = None
 
 
 def _forms(dossier: Dossier) -> list[MaterialFile]:
@@ -211,6 +221,8 @@ def merge_forms(dossier: Dossier) -> None:
                     out.append(_from_document(material, fact))
                 elif _settle_unit(dossier, material, fact, out):
                     continue
+                elif same_value(dossier.facts[key].value, fact.value):
+                    _confirm(dossier.facts[key], fact)
                 elif key in _COMPARED and _kinds_differ(dossier.facts[key], fact):
                     out.append(_differ(key, dossier.facts[key], fact))
     dossier.findings += out

@@ -12,9 +12,19 @@ People move cells, so nothing is read by address (spec §1.1–§1.3):
   number, and so is a unit in the cell after it. A bare amount with neither
   (`资产总额 | 3,200,000.00`) is read in the key's unit but marked `unit_inferred`:
   元 or 万元 is for a reviewer (units.scale_inferred). A date written to the month
-  keeps `precision: month`. The longest synonym in a cell wins, and only a few words may stand
+  keeps `precision: month`, one written to the year `precision: year`, a figure written as an
+  approximation (约130家) `precision: approximate`. The longest synonym in a cell wins, and only a few words may stand
   around it (`申报单位名称` is 单位名称, `合作单位名称` is not), so that
   `信息服务线下年服务企业数` never reads as `年服务中小企业数`.
+- A figure keeps the period it is stated for (`period`): written with it (`2024年末：236.6万元`,
+  `108家（2024年）`), before its label (`2024年服务中小企业数`, `截至2024年12月31日，资产总额…`), in a
+  cell between label and figure (`| 资产总额 | 2024年末 | 236.6 |`) or in a note above the form
+  (`（数据截至2024年12月31日）`). Of figures of one key dated to different years the latest is read,
+  without a conflict. Whether the period is the one a condition needs is the engine's (derive).
+- A number's label merged over rows, or followed by cells that qualify its figure (年末 / 年初,
+  2024年 / 2025年, 单位 | 万元), is read through them: the period end's or the latest year's
+  figure, in the unit stated. Rows that do not say which figure is the label's keep the first
+  with a `doubt` naming them all (the condition is then review), never a silent choice.
 - Tables are found by their header rows, whatever the sheet is called: the
   yearly operation table (either orientation) and the staff, served-SME,
   equipment and partner lists. Their rows are not searched for labels.
@@ -67,15 +77,20 @@ from pingtai_cli.intake.sources.grid import (
     reraise_unless_library,
 )
 from pingtai_cli.intake.sources.units import (
+    PERIOD,
     ValueParseError,
     is_unit,
     names_no_day,
+    names_year_only,
     normalize,
     parse_date,
     parse_number,
     parse_text,
     parse_value,
+    period_of,
+    period_parts,
     scale_inferred,
+    states_approximate,
     states_lower_bound,
     unit_info,
 )
@@ -217,7 +232,9 @@ _LABEL_PREFIXES = {
     "年末",
     "截至上年末",
 }
-_YEAR_PREFIX_RE = re.compile(r"^(?:19|20)[0-9]{2}(?:年度?)?$")  # 2025年服务中小企业数
+# a period before a label: 2025年服务中小企业数, 2025年末资产总额, 截至2025年12月31日，资产总额 (the
+# figure's period, kept on the fact)
+_PERIOD_PREFIX_RE = re.compile(rf"^(?:(?:19|20)[0-9]{{2}}|{PERIOD})[,;]?$")
 _LABEL_SUFFIXES = {"", "数", "数量", "人数", "总数", "总额", "额", "金", "全称", "名称", "合计"}
 _OTHER_LABELS = {
     "职务",
@@ -347,6 +364,7 @@ class _LabelHit:
     unit: str | None  # unit written with the label: a bare number is in it
     inline: str | None  # the value written in the label cell itself
     synonym: str  # the label as listed in vocab/facts.yaml (cleaned)
+    period: str | None = None  # a period written before the label (2025年服务中小企业数)
 
 
 @lru_cache(maxsize=65536)
@@ -368,10 +386,10 @@ def _label_hit(text: str) -> _LabelHit | None:
         found = found if found and BY_KEY[found[0]].kind == "date" else None
     if found is None:
         return None
-    key, synonym, suffix_unit, inline = found
+    key, synonym, suffix_unit, inline, period = found
     if colon and after.strip():
         inline = after.strip()
-    return _LabelHit(key, unit or suffix_unit, inline, synonym)
+    return _LabelHit(key, unit or suffix_unit, inline, synonym, period)
 
 
 # Commas and semicolons between the fill-ins of one cell; never a thousands separator (3,200,000)
@@ -427,22 +445,31 @@ def _split_colon(text: str) -> tuple[str, str, str]:
     return text, "", ""
 
 
-def _match_label(label: str) -> tuple[str, str, str | None, str | None] | None:
-    """(key, synonym, unit written after the label, value written after it) for a cleaned label."""
+def _match_label(label: str) -> tuple[str, str, str | None, str | None, str | None] | None:
+    """(key, synonym, unit written after the label, value written after it, period written before
+    it) for a cleaned label."""
     if label in _SYNONYMS:
-        return _SYNONYMS[label], label, None, None
+        return _SYNONYMS[label], label, None, None, None
     for start, end in _SYNONYM_WORDS.spans(label):
         prefix, synonym, suffix = label[:start], label[start:end], label[end:]
-        if prefix not in _LABEL_PREFIXES and not _YEAR_PREFIX_RE.match(prefix):
+        dated = prefix not in _LABEL_PREFIXES and _PERIOD_PREFIX_RE.match(prefix) is not None
+        if prefix not in _LABEL_PREFIXES and not dated:
             continue
         key = _SYNONYMS[synonym]
+        period = _label_period(prefix) if dated and BY_KEY[key].kind == "number" else None
         if suffix in _LABEL_SUFFIXES:
-            return key, synonym, None, None
+            return key, synonym, None, None, period
         if is_unit(suffix):
-            return key, synonym, suffix, None
+            return key, synonym, suffix, None, period
         if BY_KEY[key].kind == "number" and re.search(r"[0-9]", suffix):
-            return key, synonym, None, suffix  # `从业人数25人`: a value written into the label cell
+            return key, synonym, None, suffix, period  # `从业人数25人`: a value written into the label cell
     return None
+
+
+def _label_period(prefix: str) -> str:
+    """A label's period prefix as written: `2025年末`, `截至2025年12月31日` (`2025` is `2025年`)."""
+    text = prefix.rstrip(",;")
+    return f"{text}年" if text.isdigit() else text
 
 
 def _label_like(value: Any) -> bool:
@@ -506,7 +533,10 @@ _ORG_SUFFIX_RE = re.compile(r"(?:公司|集团|大学|学院|学校|协会|商�
 
 @lru_cache(maxsize=65536)
 def _header_field(text: str) -> tuple[str, str, str | None] | None:
-    """(table kind, field, bracketed unit) for a header cell text."""
+    """(table kind, field, bracketed unit) for a header cell text. A cell that holds a value after
+    a colon (`2024年度：108家`) is a filled-in answer, not a column's header."""
+    if _split_colon(text)[2].strip():
+        return None
     label, unit = _clean_label(text)
     if not label or len(label) > _MAX_HEADER_LEN:
         return None
@@ -569,6 +599,13 @@ class _Candidate:
     raw: Any
     unit: str | None
     synonym: str
+    period: str | None = None  # written with the label or beside the figure (2025年末)
+    doubt: str | None = None  # the layout read two ways: what a reviewer must settle
+
+    @property
+    def stated_period(self) -> str | None:
+        """The period the value itself states (`2024年末：320万元`), else the label's."""
+        return period_of(self.raw) or self.period
 
 
 class _Reader:
@@ -684,11 +721,14 @@ class _Reader:
         row: dict[str, Any] = {m: None for m in _TABLE_FIELDS["yearly"]}
         row["year"] = year
         row["cells"] = {}  # metric → the evidence of its own cell (a fact taken from the row cites it)
+        row["precision"] = {}  # metric → approximate / at_least: a figure written as 约130 or 130以上
         for metric, (r, c, unit) in cells.items():
             row[metric] = self._yearly_value(grid, metric, r, c, unit, year)
             if row[metric] is not None:
                 ar, ac = grid.anchor(r, c)
                 row["cells"][metric] = self._evidence(grid.name, ar, ac, grid.raw(ar, ac))
+                if precision := _precision(row[metric], grid.raw(ar, ac)):
+                    row["precision"][metric] = precision
         row["evidence"] = self._evidence(grid.name, *at)
         first = self.yearly.get(year)
         if first is None:
@@ -703,6 +743,8 @@ class _Reader:
                 first[m] = row[m]
                 if m in row["cells"]:
                     first.setdefault("cells", {})[m] = row["cells"][m]
+                if m in row["precision"]:
+                    first.setdefault("precision", {})[m] = row["precision"][m]
         if differ:
             names = "、".join(_YEARLY_LABELS[m] for m in differ)
             self._finding(
@@ -741,6 +783,7 @@ class _Reader:
 
     def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
         money = _sheet_unit(grid)  # 金额单位：万元 above the form: the unit of its bare amounts
+        dated = _sheet_period(grid)  # 数据截至2024年12月31日 above it: the period of its figures
         for r in range(grid.height):
             if r in skip:
                 continue
@@ -752,15 +795,17 @@ class _Reader:
                     inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
                 for found in inline_hits:
                     unit = found.unit or _money_unit(found.key, money)  # `资产总额：320` under 单位：万元
-                    self._add(found, _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym))
+                    cand = _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym, found.period or dated)
+                    self._add(found, cand)
                 hit = None if inline_hits else _label_hit(text)
-                at = None if hit is None else _value_cell(grid, r, c)
-                if hit is None or at is None:
+                value = None if hit is None else _label_value(grid, r, c, hit)
+                if hit is None or value is None:
                     continue
-                unit = hit.unit or _unit_beside(grid, *at) or _money_unit(hit.key, money)
-                self._add(
-                    hit, _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym)
-                )
+                at = value.at
+                unit = hit.unit or value.unit or _unit_beside(grid, *at) or _money_unit(hit.key, money)
+                period = value.period or hit.period or dated
+                cand = _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym, period, value.doubt)
+                self._add(hit, cand)
 
     def _collect_other_labels(self, grid: Grid, skip: set[int]) -> None:
         """The first cell of each row outside tables that is text but no known label, with its value."""
@@ -788,9 +833,11 @@ class _Reader:
             found.append(candidate)
 
     def _settle_facts(self) -> None:
-        """First readable value wins; unreadable ones are findings; disagreements are warnings."""
+        """First readable value wins, or the latest of figures dated to different years
+        (2024年服务中小企业数 | 2025年服务中小企业数); unreadable ones are findings; disagreements
+        are warnings (figures of different years are no disagreement)."""
         for key, candidates in self.candidates.items():
-            chosen: tuple[_Candidate, Any, str | None] | None = None
+            readable: list[tuple[_Candidate, Any, str | None]] = []
             failures: list[tuple[_Candidate, Exception | None]] = []
             for cand in candidates:
                 if cand.raw is NO_CACHE:
@@ -801,10 +848,13 @@ class _Reader:
                 except ValueParseError as exc:
                     failures.append((cand, exc))
                     continue
-                if chosen is None:
-                    chosen = (cand, value, unit)
-                elif value != chosen[1]:
-                    self._conflict(key, chosen, cand, value)
+                readable.append((cand, value, unit))
+            chosen = _latest_period(readable)
+            for other in readable:
+                periods = (_period_key(other[0]), _period_key(chosen[0])) if chosen is not None else (None, None)
+                same_period = None in periods or periods[0] == periods[1]  # two years' figures differ, rightly
+                if chosen is not None and other is not chosen and other[1] != chosen[1] and same_period:
+                    self._conflict(key, chosen, other[0], other[1])
             for cand, error in failures:
                 self._report_failure(key, cand, error, settled=chosen is not None)
             if chosen is not None:
@@ -813,8 +863,10 @@ class _Reader:
                 if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
                     evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
                 precision = _precision(value, cand.raw)
+                period = cand.stated_period if BY_KEY[key].kind == "number" else None
                 self.result.facts[key] = Fact(
-                    key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision
+                    key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
+                    period=period, doubt=cand.doubt,
                 )
 
     def _report_failure(
@@ -888,27 +940,194 @@ def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
                 break
             return ar, ac
         cc = max(cc, grid.span_end(ar, ac)[1]) + 1
-    ar, ac = grid.anchor(_latest_year_row(grid, r1 + 1, c), c)
+    return _cell_below(grid, r, c)
+
+
+def _cell_below(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
+    """The cell under a label (its latest year's, under a column of years), unless it is a label."""
+    ar, ac = grid.anchor(_latest_year_row(grid, grid.span_end(r, c)[0] + 1, c)[0], c)
     value = grid.raw(ar, ac)
     if (ar, ac) != (r, c) and not is_empty(value) and not _label_like(value):
         return ar, ac
     return None
 
 
+@dataclass(frozen=True)
+class _Value:
+    """Where a label's value is, and what the cells between them say of it."""
+
+    at: tuple[int, int]
+    unit: str | None = None  # a unit written in a cell of its own (| 单位 | 万元 |, | 万元 | 320 |)
+    period: str | None = None  # the row's period (| 2025年末 | 320 |)
+    doubt: str | None = None  # rows that say nothing of which is the figure: for review
+
+
+# A cell between a number's label and its value that says which figure the row holds: the period
+# end, the prior period, or the unit (`单位`, `单位：万元`, `万元`). Dated periods (2025年末) are
+# read by units.period_parts.
+_END_WORDS = frozenset(
+    ["年末", "期末", "本年末", "本期末", "年末数", "期末数", "期末余额", "年末余额", "本年", "本期", "本年度"]
+    + ["全年", "本年数", "本期数", "本期金额", "本年金额"]
+)
+_PRIOR_WORDS = frozenset(
+    ["年初", "期初", "上期末", "年初数", "期初数", "期初余额", "年初余额", "上期", "上期数", "上期金额"]
+)
+# 上年末 of a 申请表 is the year before the application, the one asked for; beside a 本年末 it is
+# the year before that: alone it is the figure, with a 年末 it leaves the reviewer to say
+_LAST_WORDS = frozenset(["上年末", "上年", "上年度", "上一年度", "上年数", "上年金额", "上年末数"])
+_UNIT_CELL_RE = re.compile(r"^(?:计量|金额)?单位[:]?(?P<unit>.*)$")
+
+
+def _qualifier(value: Any) -> tuple[str, str] | None:
+    """(`end` | `prior` | `last` | `period` | `unit`, text) of a cell that qualifies a figure beside
+    it rather than being one; for `unit`, the unit it names ("" for a bare `单位`)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = normalize(value).strip(":")
+    if text in _END_WORDS:
+        return "end", text
+    if text in _PRIOR_WORDS:
+        return "prior", text
+    if text in _LAST_WORDS:
+        return "last", text
+    if period_parts(text) is not None:
+        return "period", text
+    m = _UNIT_CELL_RE.match(text)
+    if m and (not m["unit"] or is_unit(m["unit"])):
+        return "unit", m["unit"]
+    return ("unit", text) if is_unit(text) else None
+
+
+@dataclass
+class _Row:
+    """One row right of a number's label: the qualifiers before its figure, and the figure."""
+
+    kind: str = ""  # end | prior | last | period | "" (nothing says which figure it is)
+    period: str | None = None  # the qualifier's text (年末, 2025年末)
+    unit: str | None = None
+    figure: tuple[int, int] | None = None
+
+
+# words that may stand before a figure and say nothing of which figure it is
+_PLAIN_WORDS = frozenset(
+    ["合计", "总计", "共计", "共", "总额", "总数", "金额", "数量", "人数", "实际", "经审计", "数值", "填写", "人民币", "RMB"]
+)
+
+
+def _walk_right(grid: Grid, r: int, c0: int, top: int) -> list[_Row]:
+    """Row r from column c0: each figure with the qualifiers before it (年末, 2025年, 单位, 万元)
+    and a unit after it; a period after a figure starts the next (| 2024年 | 9人 | 2025年 | 14人 |).
+    A word of no known meaning before a figure (| 固定资产 | 100 |) is kept as the row's qualifier
+    (kind `other`); when no figure follows it, it is the value as written (unreadable, said so).
+    A cell merged down from a row of the label's span (`top` on) was read on that row."""
+    rows = [_Row()]
+    pending: tuple[int, int] | None = None  # a word with no digit, before any figure
+    cc = c0
+    while cc < min(grid.width, c0 + _MAX_RIGHT):
+        ar, ac = grid.anchor(r, cc)
+        value = grid.raw(ar, ac)
+        cc = max(cc, grid.span_end(ar, ac)[1]) + 1
+        if (top <= ar < r) or is_empty(value):
+            continue
+        row = rows[-1]
+        q = _qualifier(value)
+        if q is None:
+            if row.figure is not None or _label_like(value):
+                break
+            if isinstance(value, str) and not re.search(r"[0-9０-９]", value) and pending is None:
+                pending = (ar, ac)
+                continue
+            row.figure = (ar, ac)
+            if pending is not None and not row.kind:
+                word = _raw_text(grid.raw(*pending))
+                if normalize(word).strip(":") not in _PLAIN_WORDS:
+                    row.kind, row.period = "other", word
+        elif q[0] == "unit":
+            row.unit = row.unit or q[1] or None
+        elif row.figure is not None:  # the next period's figure
+            rows.append(_Row(q[0], q[1]))
+        elif not row.kind:
+            row.kind, row.period = q
+    if rows[0].figure is None and pending is not None:  # `见附件`: the value as written
+        rows[0].figure = pending
+    return rows
+
+
+def _label_value(grid: Grid, r: int, c: int, hit: _LabelHit) -> _Value | None:
+    """The value of a label, read through the cells that qualify it (a number's only).
+
+    `| 资产总额 | 年末 | 320 |`; a label merged over rows (A5:A6 `资产总额`, | 年末 | 320 | on row 5,
+    | 年初 | 290 | on row 6); `| 年服务中小企业数 | 2024年 | 108家 |` over `| | 2025年 | 125家 |`; a
+    unit in a cell or a row of its own (| 万元 | 320 |, | 单位 | 万元 | under the figure, or below a
+    label that has its value below): the period end's figure, or the latest dated one, in the unit
+    written. Rows that do not say which is the figure (`合计`, `其中`) give the first, with a doubt
+    for the reviewer; none is chosen silently.
+    """
+    if BY_KEY[hit.key].kind != "number":
+        at = _value_cell(grid, r, c)
+        return None if at is None else _Value(at)
+    r1, c1 = grid.span_end(r, c)
+    rows = [row for rr in range(r, r1 + 1) for row in _walk_right(grid, rr, c1 + 1, r)]
+    unit = next((row.unit for row in rows if row.unit and is_unit(row.unit)), None)
+    figures = [row for row in rows if row.figure is not None]
+    if not figures:
+        return _value_below(grid, r, c, unit)
+    if len(figures) == 1 and figures[0].kind not in ("prior", "other"):
+        row = figures[0]
+        return _Value(row.figure, unit, row.period if row.kind == "period" else None)  # type: ignore[arg-type]
+    dated = [(p, row) for row in figures if row.kind == "period" and (p := period_parts(row.period or ""))]
+    if dated:
+        _, row = max(dated, key=lambda d: (d[0][0], d[0][1] or 12, d[0][2] or 31))
+        return _Value(row.figure, unit, row.period)  # type: ignore[arg-type]
+    ends = [row for row in figures if row.kind == "end"]
+    lasts = [row for row in figures if row.kind == "last"]
+    if len(ends) + len(lasts) == 1:
+        return _Value((ends or lasts)[0].figure, unit)  # type: ignore[arg-type]
+    label = BY_KEY[hit.key].labels[0]
+    shown = "；".join(
+        (f"“{row.period}” " if row.period else "") + _raw_text(grid.raw(*row.figure))  # type: ignore[misc]
+        for row in figures
+    )
+    if all(row.kind == "prior" for row in figures):
+        doubt = f"{label}一栏只填写了期初（年初）的数字（{shown}），没有期末（年末）的数字：请申报单位填写上一年度末的{label}。"
+    elif len(figures) == 1:
+        doubt = f"{label}一栏的数字前写有“{figures[0].period}”（{shown}），不能确定它就是{label}：请评审人员确认。"
+    else:
+        doubt = f"{label}一栏分行填写了几个数字（{shown}），表格没有说明哪一个是{label}：请评审人员确认应取哪一个。"
+    return _Value(figures[0].figure, unit, None, doubt)  # type: ignore[arg-type]
+
+
+def _value_below(grid: Grid, r: int, c: int, unit: str | None) -> _Value | None:
+    """A label's value below it (no figure to its right), past a row that only states the unit
+    (万元, 单位：万元)."""
+    below = grid.anchor(grid.span_end(r, c)[0] + 1, c)
+    q = _qualifier(grid.raw(*below)) if below[0] < grid.height else None
+    if q is not None and q[0] == "unit":
+        nxt = grid.anchor(grid.span_end(*below)[0] + 1, c)
+        value = grid.raw(*nxt)
+        if nxt[0] < grid.height and not is_empty(value) and not _label_like(value) and _qualifier(value) is None:
+            return _Value(nxt, q[1] or unit)
+        return None
+    at = _cell_below(grid, r, c)
+    year = _latest_year_row(grid, grid.span_end(r, c)[0] + 1, c)[1]  # the figure of that year
+    return None if at is None else _Value(at, unit, f"{year}年" if year is not None else None)
+
+
 _MAX_YEAR_ROWS = 10
 
 
-def _latest_year_row(grid: Grid, r: int, c: int) -> int:
-    """The row below a column label that holds its value: `r`, unless the rows from `r` down are
-    years, named left of the label's column (| 项目 | 从业人数 | / | 2024年 | 9人 | / | 2025年 | 14人 |):
-    then the latest year's row. The first row under such a label is the oldest year, not the figure."""
+def _latest_year_row(grid: Grid, r: int, c: int) -> tuple[int, int | None]:
+    """The row below a column label that holds its value, and its year: `r`, unless the rows from
+    `r` down are years, named left of the label's column (| 项目 | 从业人数 | / | 2024年 | 9人 | /
+    | 2025年 | 14人 |): then the latest year's row. The first row under such a label is the oldest
+    year, not the figure."""
     years: dict[int, int] = {}
     for rr in range(r, min(grid.height, r + _MAX_YEAR_ROWS)):
         year = next((y for cc in range(c) if (y := _year_of(grid.raw(*grid.anchor(rr, cc)))) is not None), None)
         if year is None:
             break
         years.setdefault(year, rr)
-    return years[max(years)] if len(years) >= 2 else r
+    return (years[max(years)], max(years)) if len(years) >= 2 else (r, None)
 
 
 # `金额单位：万元`, `（单位：元）` on a line of its own: the form's statement of its amounts' unit
@@ -929,6 +1148,30 @@ def _sheet_unit(grid: Grid) -> str | None:
         found.update(m.group(1) for m in _SHEET_UNIT_RE.finditer("".join(line.split())))
     units = {unit.removeprefix("人民币") for unit in found}
     return units.pop() if len(units) == 1 else None
+
+
+# `数据截至2024年12月31日`, `（统计期间：2024年度）`, `（截至2024年12月31日）` on a line of its own above
+# the form: the period its figures are of (a title's year, 2026年度…申请表, and the 填报日期 are the
+# application's, not the figures')
+_SHEET_PERIOD_RE = re.compile(
+    rf"(?:数据|统计)(?:(?:截至|截止)(?:时间|日期)?|期间|年度|时点|口径):?(?P<p>{PERIOD})|^[(（]?(?P<q>{PERIOD.replace('?P<', '?P<q_')})[)）]?$"
+)
+
+
+def _sheet_period(grid: Grid) -> str | None:
+    """The period a sheet (or a report's table, by the lines above it) states for all its figures,
+    when it states exactly one: `数据截至2024年12月31日` → `截至2024年12月31日`."""
+    found = set()
+    lines = [text for r in range(min(grid.height, _SHEET_UNIT_ROWS)) for _, text in grid.filled(r) if isinstance(text, str)]
+    for line in [*lines, *grid.above]:
+        for m in _SHEET_PERIOD_RE.finditer(normalize(line)):
+            if m["q"] is not None:  # a line holding only a period: a cut-off date only (截至…)
+                if m["q"].startswith(("截至", "截止")):
+                    found.add(m["q"])
+                continue
+            cut = ("截至", "截止")
+            found.add(m["p"] if m["p"].startswith(cut) or not any(w in m[0] for w in cut) else f"截至{m['p']}")
+    return found.pop() if len(found) == 1 else None
 
 
 def _money_unit(key: str, unit: str | None) -> str | None:
@@ -959,13 +1202,39 @@ def _is_bare_number(text: str) -> bool:
 
 
 def _precision(value: Any, raw: Any) -> str | None:
-    """`month` for a date written to the month, `at_least` for a number written as a lower bound
+    """`month` / `year` for a date written to the month / the year, `approximate` for a number
+    written as an approximation (约130家, 130家左右), `at_least` for one written as a lower bound
     (150家以上, 150余家): what the value does not say, which no check may take as written."""
     if isinstance(value, date):
-        return "month" if names_no_day(raw) else None
-    if isinstance(value, int | float) and not isinstance(value, bool) and states_lower_bound(raw):
-        return "at_least"
+        return "month" if names_no_day(raw) else "year" if names_year_only(raw) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if states_approximate(raw):
+            return "approximate"
+        if states_lower_bound(raw):
+            return "at_least"
     return None
+
+
+def _period_key(cand: _Candidate) -> tuple[int, int, int] | None:
+    """(year, month, day) of the period a candidate states (a year's end sorts at its 12-31)."""
+    text = cand.stated_period
+    parts = period_parts(text) if text else None
+    if parts is None:
+        return None
+    year, month, day, word = parts
+    if word == "初":
+        return year, 1, 1
+    return year, month or 12, day or 31
+
+
+def _latest_period(readable: list[tuple[_Candidate, Any, str | None]]) -> tuple[_Candidate, Any, str | None] | None:
+    """The first readable candidate; of figures dated to different periods, the latest one."""
+    if not readable:
+        return None
+    dated = [(k, i) for i, (cand, _, _) in enumerate(readable) if (k := _period_key(cand)) is not None]
+    if len({k for k, _ in dated}) < 2:
+        return readable[0]
+    return readable[max(dated)[1]]
 
 
 def _raw_text(raw: Any) -> str:

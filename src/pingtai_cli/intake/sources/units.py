@@ -11,10 +11,19 @@ none of them guesses. Readings that are conventions rather than plain facts:
 - `150家以上` / `不少于150家` / `150余家` / `150多家` / `超过150家` are read as 150, the
   lower bound the applicant states, and `states_lower_bound` tells them apart: the fact
   carries `precision: at_least`, and a check that such a bound fails (or one that an upper
-  limit passes) is for review, not decided. Hedges both ways (`约`, `左右`, `近`) are errors:
-  the rules need a figure.
+  limit passes) is for review, not decided.
+- `约130家` / `130家左右` / `近150家` / `将近150家` / `预计150家` (or `（预计）` after it) are read as
+  the number written, and `states_approximate` tells them apart: the fact carries
+  `precision: approximate`, and no check decides on it (review). Upper bounds and ranges
+  (`不足150家`, `150家以下`, `若干`, `120~150家`) stay errors: the rules need a figure.
+- A period written before a figure (`2025年末：260万元`, `截至2025年12月31日，260万元`,
+  `2025年度130家`) or in a note after it (`260万元（2025年末）`) is not part of the number;
+  `period_of` returns it as written, so that a check can tell a figure of another year
+  from the one the condition is about (derive.period_doubts).
 - A date in Chinese numerals (`二〇一九年三月十五日`, as signed documents date themselves) is
-  the same date; a year alone (`2019年`) is no date.
+  the same date. A year alone (`2019年`, `2019`, `二〇一九年`) is no date for `parse_date`;
+  a fact key's date (`parse_value`) reads it as the 1st of January, and `names_year_only`
+  tells it apart: the fact carries `precision: year` (derive counts years from either end).
 - A date given only as year and month (`2019.03`, `2019年3月`) is held as the first
   of that month, and `names_no_day` tells it apart: the fact carries
   `precision: month`, and no check may take that day as written (derive, consistency).
@@ -150,6 +159,13 @@ def is_unit(text: str) -> bool:
 # ---------------------------------------------------------------------------
 # numbers
 
+# An approximate figure: the number is read, the fact says it is approximate (states_approximate).
+# 近 only right before the number: 近两年 / 近一年 are periods, not hedges.
+_APPROX_PREFIX_RE = re.compile(r"^(?:大约|大概|将近|接近|预计|估计|约|近)(?=[\d.])")
+_APPROX_SUFFIX_RE = re.compile(r"(?<=[^\d.,])(?:左右|上下)$|(?<=\d)(?:左右|上下)(?=\D|$)")
+_APPROX_NOTE_RE = re.compile(r"大约|大概|将近|接近|预计|估计|约|左右|上下|近(?![一二两三四五六七八九十\d]+[年月期个])")
+# Words that leave no figure to read: every one is an error, wherever it stands (the approximate
+# words above too, when they are not where an approximation is written)
 _HEDGES = (
     "约",
     "大约",
@@ -181,12 +197,17 @@ _NUMBER_RE = re.compile(
     re.ASCII | re.DOTALL,
 )
 _MAX_DIGITS = 30
-# the period a figure is for, written before it: 2025年末：260万元, 截至2025年12月31日：260万元,
-# 2025年130家 (a year, then at once the figure); a lone year (2025年) is no figure
-_PERIOD_PREFIX_RE = re.compile(
-    r"^(?:截至|截止|至)?\s*(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?"
-    r"\s*(?:末|底|度|全年)?\s*(?:[:,;]\s*|(?=\d))"
+# the period a figure is for: 2025年, 2025年末, 2025年度, 2025全年, 截至2025年12月31日 (after NFKC)
+PERIOD = (
+    r"(?:截至|截止|至)?(?P<y>(?:19|20)\d{2})(?:年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?)?"
+    r"(?P<w>末|底|度|初|全年)?|(?P<w2>全年|年度))"
 )
+_PERIOD_RE = re.compile(rf"^{PERIOD}$")
+# ... written before the figure: 2025年末：260万元, 截至2025年12月31日，260万元, 2025年130家 (a year,
+# then at once the figure, or an approximation of it); a lone year (2025年) is no figure
+_PERIOD_PREFIX_RE = re.compile(rf"^{PERIOD}\s*(?:[:,;]\s*|(?=[\d.]|约|大约|近|将近|接近))")
+# the period said relative to the form (上年末：320万元): the one a 申请表 asks for, a note
+_RELATIVE_PREFIX_RE = re.compile(r"^(?:上一?年末|上一?年度|上年|本年末|年末|期末|全年)[:,;]")
 
 
 def parse_number(raw: object, unit: str, default_unit: str | None = None) -> float:
@@ -316,11 +337,8 @@ _EXAMPLES = {"万元": "320万元", "%": "85%", "平方米": "150平方米", "�
 def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     """(number, unit as written) from normalised text; `unit` picks the example of the message."""
     written = text
-    text, note_unit, notes = _strip_notes(text)
-    if period := _PERIOD_PREFIX_RE.match(text):  # 2025年末：260万元: the date is a note
-        text, notes = text[period.end() :], notes + period[0]
-    text = _strip_affixes(text)
-    for hedge in _HEDGES:  # in a note too: `320万元（预计）` is no figure
+    text, note_unit, notes, _ = _number_part(text)
+    for hedge in _HEDGES:  # in a note too: `320万元（不足）` is no figure
         if hedge in text or hedge in notes:
             raise ValueParseError(f"“{written}”含估计用语“{hedge}”，请填写确切数字")
     match = _NUMBER_RE.match(text)
@@ -341,6 +359,69 @@ def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
 
 # A bracketed note closing the value (after NFKC: （）→ (), 【】 and 〔〕 stay as they are)
 _NOTE_TAIL_RE = re.compile(r"[(\[【〔][^()\[\]【】〔〕]*[)\]】〕]$")
+
+
+def _number_part(text: str) -> tuple[str, str, str, bool]:
+    """(the number with its unit, a unit a note states, the notes and the period written before
+    it, whether it is written as an approximation) of a normalised value text."""
+    text, note_unit, notes = _strip_notes(text)
+    if period := _PERIOD_PREFIX_RE.match(text) or _RELATIVE_PREFIX_RE.match(text):  # 2025年末：260万元
+        text, notes = text[period.end() :], notes + period[0]  # the date is a note
+    text, approximate = _strip_approximate(text)
+    if _APPROX_NOTE_RE.search(notes):  # 320万元（预计）: an estimate, read as one
+        approximate = True
+        notes = _APPROX_NOTE_RE.sub("", notes)
+    return _strip_affixes(text), note_unit, notes, approximate
+
+
+def _strip_approximate(text: str) -> tuple[str, bool]:
+    """`约130家` → (`130家`, True); `人民币约320万元`, `130家左右`, `130左右`; else (text, False)."""
+    head = next((p for p in _CURRENCY_PREFIX if text.startswith(p)), "")
+    body = text[len(head) :]
+    prefix = _APPROX_PREFIX_RE.match(body)
+    if prefix:
+        body = body[prefix.end() :]
+    suffix = _APPROX_SUFFIX_RE.search(body)
+    if suffix:
+        body = body[: suffix.start()] + body[suffix.end() :]
+    return head + body, bool(prefix or suffix)
+
+
+def states_approximate(raw: object) -> bool:
+    """True for a number written as an approximation (`约130家`, `130家左右`, `近150家`,
+    `320万元（预计）`), read as the number written: a check it decides is for review."""
+    if not isinstance(raw, str) or not raw.strip():
+        return False
+    try:
+        text, _, _, approximate = _number_part(normalize(raw))
+    except ValueParseError:
+        return False
+    return approximate and _NUMBER_RE.match(text) is not None
+
+
+def period_of(raw: object) -> str | None:
+    """The period a written figure states, as written: `2025年末` of `2025年末：260万元`,
+    `截至2025年12月31日` of `截至2025年12月31日，260万元`, `2025年` of `260万元（2025年）`."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    text = normalize(raw)
+    if period := _PERIOD_PREFIX_RE.match(text):
+        return period[0].rstrip(":,;")
+    notes = _strip_notes(text)[2]
+    for note in re.findall(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]", notes):
+        if _PERIOD_RE.match(note):
+            return note
+    return None
+
+
+def period_parts(text: str) -> tuple[int, int | None, int | None, str] | None:
+    """(year, month, day, word) of a period as `period_of` gives it (`2025年末` → 2025, None, None,
+    末; `截至2025年6月30日` → 2025, 6, 30, ""); None for anything else."""
+    m = _PERIOD_RE.match(normalize(text))
+    if m is None:
+        return None
+    month, day = (int(m["m"]) if m["m"] else None), (int(m["d"]) if m["d"] else None)
+    return int(m["y"]), month, day, m["w"] or m["w2"] or ""
 
 
 def _strip_notes(text: str) -> tuple[str, str, str]:
@@ -415,20 +496,53 @@ _DATE_PATTERNS = (
 _TIME_TAIL_RE = re.compile(r"(?:T|(?<=\d))\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$", re.ASCII)
 
 
-def parse_date(raw: object) -> date:
-    """A calendar date from an Excel date, an Excel serial number or text."""
+def parse_date(raw: object, *, year: bool = False) -> date:
+    """A calendar date from an Excel date, an Excel serial number or text.
+
+    `year`: a year alone (`2017年`, `2017`, `二〇一七年`) is read as its 1st of January, to be kept
+    at year precision (`names_year_only`); otherwise it is no date.
+    """
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):
         return raw
     if isinstance(raw, bool) or raw is None or isinstance(raw, time | timedelta):
         raise ValueParseError("不是日期")
+    if year and names_year_only(raw):
+        return _make_date(str(_year_only(raw)), "1", None)
     if isinstance(raw, int | float):
         return _date_from_number(raw)
     text, match = _date_text_match(raw)
     if match:
         return _make_date(match["y"], match["m"], match["d"])
     raise ValueParseError(f"“{text}”不是可识别的日期（请写成 2019年3月15日 或 2019-03-15）")
+
+
+# a year alone: 2017年, 2017, 二〇一七年 (a 成立日期 written to the year)
+_YEAR_ONLY_RE = re.compile(r"^(\d{4})年?$", re.ASCII)
+_CN_YEAR_RE = re.compile(r"^([〇零○O0一二三四五六七八九]{4})年$")
+
+
+def _year_only(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):
+        ok = math.isfinite(raw) and float(raw).is_integer() and _YEAR_MIN <= raw <= _YEAR_MAX
+        return int(raw) if ok else None
+    if not isinstance(raw, str):
+        return None
+    text = normalize(raw).rstrip(".")
+    if m := _YEAR_ONLY_RE.match(text):
+        return int(m[1]) if _YEAR_MIN <= int(m[1]) <= _YEAR_MAX else None
+    if m := _CN_YEAR_RE.match(text):
+        return int("".join(str(_CN_DIGITS[c]) for c in m[1]))
+    return None
+
+
+def names_year_only(raw: object) -> bool:
+    """True for a date written as a year alone (`2017年`, `2017`, `二〇一七年`): parse_date(year=True)
+    reads it as 1 January, a day and month nobody wrote."""
+    return _year_only(raw) is not None
 
 
 def _date_text_match(raw: object) -> tuple[str, re.Match[str] | None]:
@@ -668,8 +782,8 @@ def parse_value(key: str, raw: object, default_unit: str | None = None) -> tuple
         if unit_info(unit)[0] in _COUNT_DIMENSIONS:
             return _count(value), unit
         return value, unit
-    if fk.kind == "date":
-        return parse_date(raw), None
+    if fk.kind == "date":  # a year alone is the year (precision: year), as 成立日期 is often written
+        return parse_date(raw, year=True), None
     if fk.kind == "bool":
         return parse_bool(raw), None
     if fk.kind == "list":

@@ -498,12 +498,12 @@ class FactRow:
 
 def fact_rows(result: CheckResult, lang: str = "zh") -> list[FactRow]:
     """Every fact the check used, with where it was read: the reviewer's evidence table."""
-    from pingtai_cli.engine.derive import date_text, month_only
+    from pingtai_cli.engine.derive import date_text, month_only, year_only
 
     out = []
     for key, fact in result.facts.items():
         word = value_word(key, fact.value)  # a coded value (registered_area: out) in words
-        if month_only(fact):  # 填报日期 2026年3月 as written, not 2026-03-01: a day nobody wrote
+        if month_only(fact) or year_only(fact):  # 2026年3月, 2017年 as written, not a day nobody wrote
             word = date_text(fact)
         value = word or show_value(fact.value, fact.unit or unit_of(key), lang) or t("label.unfilled", lang)
         source = clean(fact.evidence.describe(), 500) if fact.evidence else ""

@@ -85,7 +85,8 @@ class Threshold(Kind):
     - 事实缺失或不是数字：缺少数据，不判不满足。
     - 变体（`variants`）的条件成立时用变体的门槛，结论注明依据的条款；地区变体在信用代码无法确定
       地区、且两个门槛结论不同时交人工审核。
-    - 成立日期只写到月时，按该月不同日子结论不同的交人工审核。
+    - 成立日期只写到月或只写到年时，该月（年）每一天都满足的为满足、都不满足的为不满足，
+      按不同日子结论不同的交人工审核。
     - 申请表数字多于名单（人员、服务企业）所能证明的，按名单判断；名单未必完整而结论不同的交人工审核；
       申请表未填而只有名单计数的，计数作为证据交人工审核。
     - 数值只由 OCR 读出或单位系推断、或填写在另一名称下（`labels`）时，满足或不满足都交人工审核。
@@ -238,11 +239,14 @@ def check_threshold(rule: Rule, facts: Facts) -> RuleResult:
         return listed
     upper = facts.get(f"{rule.field}_upper")  # the value is known only within bounds
     if upper is not None and isinstance(upper.value, int | float) and OPS[rule.op](upper.value, value) != ok:
+        span = "年" if upper.precision == "year" else "月"  # a date written to the year or the month
         msg = (
-            f"{label}在 {fmt(actual)}～{fmt(upper.value)}{unit} 之间（日期只写到月：“{fact.raw}”），"
-            f"要求{OP_WORDS[rule.op]}{fmt(value)}{unit}{cited}：按该月不同日子结论不同，请核对营业执照上的具体日期。"
+            f"{label}在 {fmt(actual)}～{fmt(upper.value)}{unit} 之间（日期只写到{span}：“{fact.raw}”），"
+            f"要求{OP_WORDS[rule.op]}{fmt(value)}{unit}{cited}：按该{span}不同日子结论不同，请核对营业执照上的具体日期。"
         )
         return result(rule, "review", facts, actual=actual, required=required, message=msg)
+    if upper is not None and isinstance(upper.value, int | float) and upper.precision == "year":
+        cited += f"（日期只写到年：“{fact.raw}”，该年每一天都{'满足' if ok else '不满足'}）"
     if ok:
         msg = f"{label} {fmt(actual)}{unit}，{OP_WORDS[rule.op]}{fmt(value)}{unit}{cited}。"
         return result(rule, "pass", facts, actual=actual, required=required, message=msg)
