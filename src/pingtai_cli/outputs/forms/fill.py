@@ -491,11 +491,18 @@ class Renderers:
         if method == "fork":  # the workers start with every template read, checked and opened
             warm(templates)
         self.workers = workers
-        self.pool: Any = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+        context = multiprocessing.get_context(method)
+        self.pool: Any = ProcessPoolExecutor(workers, mp_context=context, initializer=_render_worker)
         self.pool.submit(int)  # forks them now (ProcessPoolExecutor forks all at the first job)
 
     def close(self, cancel: bool = False) -> None:
         self.pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _render_worker() -> None:
+    """A render worker leaves Ctrl-C to this process, which stops the run, undoes what it wrote and
+    closes the workers; the worker says nothing of it (it printed a traceback, waiting for a job)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def renders_after_batch(results: list[CheckResult]) -> int:
