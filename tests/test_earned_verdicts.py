@@ -107,6 +107,9 @@ def test_forms_print_a_month_precision_date_as_written() -> None:
 
     ctx = context(_month_dated())
     assert ctx["registration_date"] == "2019年5月"
+    dossier = _month_dated()
+    dossier.facts["registration_date"].precision = "year"  # 成立日期 2019年: not 2019年1月1日
+    assert context(dossier)["registration_date"] == "2019年"
 
 
 # ---------------------------------------------------------------- 7. 提交材料当月

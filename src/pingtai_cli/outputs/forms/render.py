@@ -28,7 +28,7 @@ from typing import IO, Any, TypeVar
 from pingtai_cli import vocab
 from pingtai_cli.core.errors import PingtaiError
 from pingtai_cli.core.models import Dossier
-from pingtai_cli.engine.derive import declared_functions, month_only
+from pingtai_cli.engine.derive import declared_functions, month_only, year_only
 from pingtai_cli.intake.sources.common import UnreadableFile
 from pingtai_cli.intake.sources.docx import check_zip
 from pingtai_cli.vocab import label_of
@@ -252,7 +252,9 @@ def form_context(
 
     for fk in vocab.get().facts.values():
         fact = dossier.facts.get(fk.key)
-        if month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
+        if year_only(fact):  # 2017年 as written, not 2017年1月1日
+            text = f"{fact.value.year}年"  # type: ignore[union-attr]
+        elif month_only(fact):  # print the date as written (2019年5月), not a day nobody wrote
             value = fact.value  # type: ignore[union-attr]
             text = f"{value.year}年{value.month}月"
         elif _unit_unsure(fact):  # 3,200,000.00 under 资产总额: not 3200000 万元 on a form sent on
