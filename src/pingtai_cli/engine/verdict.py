@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pingtai_cli.core.models import (
+    VERDICT_WORDS,
     CheckResult,
     Dossier,
     Fact,
@@ -393,9 +394,6 @@ def _area_condition(ruleset: Ruleset, facts: Facts, worlds: tuple[World, ...]) -
     if rule is None or fact is None or fact.value not in ("out", "conflict"):
         return []
     return [run_rule(rule, ruleset, facts, worlds)]
-
-
-VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料不全", "review": "待审核"}
 
 
 def _say_the_rest(ruleset: Ruleset, conditions: list[RuleResult], functions: FunctionsResult,

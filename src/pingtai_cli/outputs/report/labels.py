@@ -9,16 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from pingtai_cli.core.errors import PingtaiError
+from pingtai_cli.core.models import VERDICT_WORDS
 from pingtai_cli.core.version import __version__
 
 LANGS = ("zh", "en")
 
 _ZH: dict[str, str] = {
     # verdicts
-    "verdict.eligible": "符合条件",
-    "verdict.ineligible": "不符合条件",
-    "verdict.incomplete": "材料不全",
-    "verdict.review": "待审核",
+    **{f"verdict.{v}": word for v, word in VERDICT_WORDS.items()},
     "verdict.error": "无法检查",
     "label.paren": "（{text}）",
     "label.duplicates": "  疑似重复申报 {n} 份",
