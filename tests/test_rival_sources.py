@@ -219,6 +219,21 @@ def test_two_workbooks_that_differ_only_where_no_outcome_changes_are_still_for_r
         f["message"] for f in doc["findings"] if f["id"] == "consistency.application_forms_differ")
 
 
+def test_a_second_application_workbook_that_cannot_be_read_is_a_finding_and_never_eligible(tmp_path: Path) -> None:
+    """A truncated 申请表（修改版）.xlsx was listed as a 申请表 with no error, and the dossier 符合条件."""
+    path = sample_copy(tmp_path / "卷宗")
+    (path / "申请表（修改版）.xlsx").write_bytes((path / "申请表.xlsx").read_bytes()[:3000])
+    (path / "设备清单.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    doc, code = check_json(path)
+    assert doc["verdict"] == "review" and code == 1
+    broken = {f["path"]: f.get("error") for f in doc["files"]}
+    assert broken["申请表（修改版）.xlsx"] and broken["设备清单.xlsx"] and not broken["申请表.xlsx"]
+    assert any(f["id"] == "file.unreadable" and "设备清单.xlsx" in f["message"] for f in doc["findings"])
+    differ = [f for f in doc["findings"] if f["id"] == "consistency.application_forms_differ"]
+    assert [f["files"] for f in differ] == [["申请表.xlsx", "申请表（修改版）.xlsx"]]  # not the list workbook
+    assert "无法读取" in differ[0]["message"]
+
+
 def test_an_identical_second_workbook_and_a_list_workbook_change_nothing(tmp_path: Path) -> None:
     path = sample_copy(tmp_path / "卷宗")
     shutil.copy(path / "申请表.xlsx", path / "申请表（备份）.xlsx")

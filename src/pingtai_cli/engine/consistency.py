@@ -340,6 +340,11 @@ def rival_findings(dossier: Dossier, as_of: date, found: list[Rival]) -> list[Fi
         out.append(Finding(f"consistency.{r.key}_yearly", "warning", msg, [r.file] if r.file else [], r.key, r.other.evidence))
     first = dossier.workbook or "申请表"
     for f in dossier.files:
+        if f.error and f.kind == "xlsx" and dossier.workbook and f.path != dossier.workbook and "application_form" in f.material_keys:
+            msg = (f"卷宗中另有一份申请表 {f.path}，但无法读取（{f.error}），无法与 {first} 比对。无法确定哪一份是"
+                   f"正式申报的版本，本次检查采用 {first} 的数据，结论待审核：请申报单位重新提供该文件，或只保留一份申请表。")
+            out.append(Finding(FORMS_DIFFER, "error", msg, [first, f.path]))
+            continue
         if f.form is None or f.kind != "xlsx":  # another workbook: another version of the 申请表
             continue
         said = [f"{compared_label(r.key)}：前者“{_shown(r.used)}”，后者“{_shown(r.other)}”"

@@ -165,6 +165,10 @@ def _other_form(entry: Entry, material: MaterialFile) -> None:
         result = workbook(entry.load(), entry.name)
     except Exception:  # noqa: BLE001 - a material file that does not parse as a form is just a file
         return
+    broken = [f for f in result.findings if f.id == "read.workbook_unreadable"]
+    if broken:  # a broken file is a finding, and a 申请表 that cannot be read cannot be compared
+        material.error = broken[0].message.split("无法读取：", 1)[-1]
+        return
     if len(result.facts) >= FORM_LEAST:
         material.form = result
         if "application_form" not in material.material_keys:
