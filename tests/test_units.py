@@ -467,6 +467,15 @@ def test_an_approximate_figure_is_read_as_written_and_told_apart(raw: str, unit:
     assert states_lower_bound(raw) is False
 
 
+@pytest.mark.parametrize(
+    ("raw", "word"),
+    [("若干家", "若干"), ("不足150家", "不足"), ("少于150家", "少于"), ("150家以内", "以内"), ("100~150家", "~")],
+)
+def test_a_figure_left_open_names_the_word_that_leaves_it_open(raw: str, word: str) -> None:
+    with pytest.raises(ValueParseError, match=f"估计用语“{word}”"):
+        parse_number(raw, "家")
+
+
 @pytest.mark.parametrize("raw", ["130家", "150家以上", 130, "近两年", "约定", "", "大专及以上"])
 def test_an_exact_figure_or_no_figure_is_not_approximate(raw: object) -> None:
     assert states_approximate(raw) is False

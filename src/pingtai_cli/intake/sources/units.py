@@ -160,32 +160,28 @@ def is_unit(text: str) -> bool:
 # numbers
 
 # An approximate figure: the number is read, the fact says it is approximate (states_approximate).
-# 近 only right before the number: 近两年 / 近一年 are periods, not hedges.
-_APPROX_PREFIX_RE = re.compile(r"^(?:大约|大概|将近|接近|预计|估计|约|近)(?=[\d.])")
-_APPROX_SUFFIX_RE = re.compile(r"(?<=[^\d.,])(?:左右|上下)$|(?<=\d)(?:左右|上下)(?=\D|$)")
-_APPROX_NOTE_RE = re.compile(r"大约|大概|将近|接近|预计|估计|约|左右|上下|近(?![一二两三四五六七八九十\d]+[年月期个])")
-# Words that leave no figure to read: every one is an error, wherever it stands (the approximate
-# words above too, when they are not where an approximation is written)
-_HEDGES = (
-    "约",
-    "大约",
-    "大概",
-    "左右",
-    "上下",
-    "将近",
-    "接近",
-    "近",
-    "预计",
-    "估计",
-    "若干",
-    "不到",
-    "不足",
-    "少于",
-    "以下",
-    "以内",
-    "~",
-    "～",
+# Each word is stated once; the patterns are built from the lists.
+_APPROX_BEFORE = ("大约", "大概", "将近", "接近", "预计", "估计", "约", "近")  # 约320万元
+_APPROX_AFTER = ("左右", "上下")  # 320万元左右
+# Words that leave no figure to read
+_NO_FIGURE_WORDS = ("若干", "不到", "不足", "少于", "以下", "以内", "~", "～")
+# Every one is an error wherever it stands (the approximate words too, when they are not where an
+# approximation is written)
+_HEDGES = _APPROX_BEFORE + _APPROX_AFTER + _NO_FIGURE_WORDS
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    """A regex alternation of `words`, longest first so that 大约 wins over 约."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_APPROX_PREFIX_RE = re.compile(rf"^(?:{_alternatives(_APPROX_BEFORE)})(?=[\d.])")
+_APPROX_SUFFIX_RE = re.compile(
+    rf"(?<=[^\d.,])(?:{_alternatives(_APPROX_AFTER)})$|(?<=\d)(?:{_alternatives(_APPROX_AFTER)})(?=\D|$)"
 )
+# 近 in a note only when no period follows: 近两年 / 近一年 are periods, not hedges
+_NOT_NEAR = tuple(w for w in _APPROX_BEFORE if w != "近") + _APPROX_AFTER
+_APPROX_NOTE_RE = re.compile(rf"{_alternatives(_NOT_NEAR)}|近(?![一二两三四五六七八九十\d]+[年月期个])")
 _LOWER_BOUNDS_SUFFIX = ("及以上", "以上")
 _LOWER_BOUNDS_PREFIX = ("不少于", "不低于", "至少", "超过", "逾")
 # 150余家 / 150多家 / 300多万元: more than the number, which is the bound (after NFKC)
