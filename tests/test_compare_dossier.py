@@ -24,7 +24,7 @@ def test_low_assets_dossier_fails_national_by_180_wan_and_passes_liaoning():
     assert rows["dossier_verdict"]["cells"]["national"]["text"] == "不符合条件"
     assert rows["dossier_verdict"]["cells"]["liaoning"]["text"] == "符合条件"
     assert "资产总额差 180 万元" in rows["dossier_gaps"]["cells"]["national"]["text"]
-    assert "national: 资产总额差 180 万元; liaoning: eligible" in res.stderr
+    assert "national：资产总额差 180 万元 | liaoning：符合条件" in res.stderr
 
 
 def test_a_missing_dossier_path_is_a_usage_error():

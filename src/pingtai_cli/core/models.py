@@ -18,6 +18,8 @@ MaterialStatus = Literal["present", "missing", "invalid", "review"]
 Verdict = Literal["eligible", "ineligible", "incomplete", "review"]
 # the verdicts as the reports, the forms and the engine's own messages print them
 VERDICT_WORDS: dict[str, str] = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料不全", "review": "待审核"}
+# The level of the issuing body (document.level of a ruleset)
+LEVEL_WORDS: dict[str, str] = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级"}
 # How a value was read (Evidence.how): typed into a form (Excel cell, Word table), taken from a
 # PDF's text layer, read by OCR from a scan or photo, or an amount whose unit was inferred (no
 # unit written beside it, none stated on its page). OCR and inferred units are not certain: a

@@ -21,6 +21,7 @@ from typing import Any
 
 from pingtai_cli import vocab
 from pingtai_cli.core.fmt import fmt
+from pingtai_cli.core.models import LEVEL_WORDS, VERDICT_WORDS
 from pingtai_cli.outputs.describe import (
     count_text,
     material_qualifiers,
@@ -33,7 +34,6 @@ from pingtai_cli.vocab import label_of
 
 ABSENT = "—（未规定）"
 NOT_ENCODED = "—（未编码）"  # the text may well set one: the ruleset has not written it down yet
-LEVEL_WORDS = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级"}
 # Basic-condition rows in reading order; a row may gather facts that mean the same thing
 # (xuchang counts 自然年度, the others years since registration).
 BASIC_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -403,7 +403,6 @@ def mark_differences(row: Row, order: list[str], names: dict[str, str] | None = 
 
 # ---------------------------------------------------------------- one dossier under every ruleset
 
-VERDICT_WORDS = {"eligible": "符合条件", "ineligible": "不符合条件", "incomplete": "材料或数据不全", "review": "待审核"}
 OUTSIDE = "注册地不在本地区，需核实"  # the place is inferred (credit code, address): `check` says 待审核
 
 
@@ -475,10 +474,10 @@ def _verdict_diff(results: list[Any]) -> str:
 
 
 def summary_line(results: list[Any]) -> str:
-    """national: 资产总额差 180 万元; liaoning: eligible; …"""
+    """`national：资产总额差 180 万元 | liaoning：符合条件`: the gaps in words, else the verdict word."""
     parts = []
     for r in results:
         gaps = gaps_of(r)
-        shown = f"{r.verdict}（{OUTSIDE}）" if outside_area(r) else r.verdict
-        parts.append(f"{r.jurisdiction}: {'；'.join(gaps) if gaps and (r.verdict != 'eligible' or outside_area(r)) else shown}")
-    return "; ".join(parts)
+        shown = "；".join(gaps) if gaps and (r.verdict != "eligible" or outside_area(r)) else verdict_word(r)
+        parts.append(f"{r.jurisdiction}：{shown}")
+    return " | ".join(parts)

@@ -12,10 +12,9 @@ from datetime import date
 from typing import Any
 
 from pingtai_cli.core.fmt import fmt
+from pingtai_cli.core.models import LEVEL_WORDS
+from pingtai_cli.rules.kinds.base import STATUS_WORDS as CONDITION_WORDS
 from pingtai_cli.vocab import label_of
-
-LEVEL_WORDS = {"national": "国家级", "province": "省级", "city": "市级", "county": "县级"}
-
 
 # ---------------------------------------------------------------- list
 
@@ -129,8 +128,8 @@ def render_show_markdown(o: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- explain
 
 
-STATUS_WORDS = {"pass": "满足", "fail": "不满足", "missing": "缺少数据", "review": "待人工审核",
-                "relaxable": "可放宽", "present": "齐全", "invalid": "无效"}
+# a condition's words, and a material's
+STATUS_WORDS = {**CONDITION_WORDS, "present": "齐全", "invalid": "无效"}
 
 
 def _facts_line(example: dict[str, Any]) -> str:
