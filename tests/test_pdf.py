@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 
-from builders import docx_bytes, encrypted_pdf, text_pdf
+from builders import docx_bytes, encrypted_pdf, sample_copy, text_pdf
+from cli_helpers import invoke
 from pingtai_cli.intake.dossier import process_file
 from pingtai_cli.intake.limits import Limits
 from pingtai_cli.intake.sources.common import UnreadableFile
@@ -249,6 +251,79 @@ def test_a_greyscale_scan_of_a_declaration_leaves_its_seal_to_a_person() -> None
             seal = process_file(name, data, Limits()).facts["has_seal"]
             assert seal.value is None, (sealed, name)
             assert "灰度或黑白" in (seal.raw or "")
+
+
+def _faded(ink: float, *, shape: str = "seal"):  # type: ignore[no-untyped-def]
+    """A colour scan of a declaration whose red mark is at `ink` of full strength (an ink pad
+    running dry): a seal, a box, or a band across the page."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+    page = page_image("声明", ["本单位承诺所提交的申报材料真实、准确、有效。"] * 4)
+    mark = Image.new("RGB", page.size, "white")
+    draw = ImageDraw.Draw(mark)
+    if shape == "seal":
+        draw_seal(draw, (900, 1100), ImageFont.truetype(str(CJK_TTF), 30))
+    elif shape == "box":
+        draw.rectangle((780, 980, 1020, 1220), fill=(215, 35, 40))
+    else:  # a pink band: a form's shaded header row
+        draw.rectangle((100, 1000, 1140, 1060), fill=(215, 35, 40))
+    faded = Image.blend(Image.new("RGB", page.size, "white"), mark, ink)
+    return _colour_scan_keeping_red(ImageChops.multiply(page, faded))
+
+
+def _colour_scan_keeping_red(img):  # type: ignore[no-untyped-def]
+    """A colour scanner's page with its colour kept: a warm paper tint and a little noise."""
+    import random
+
+    from PIL import Image, ImageChops
+
+    out = ImageChops.multiply(img, Image.new("RGB", img.size, (248, 244, 235)))
+    rnd = random.Random(7)
+    noise = Image.frombytes("L", img.size, bytes(rnd.randrange(120, 136) for _ in range(img.width * img.height)))
+    return ImageChops.add(out, Image.merge("RGB", (noise, noise, noise)), offset=-128)
+
+
+@needs_font
+@pytest.mark.parametrize("ink", [0.18, 0.25])
+def test_a_faded_seal_is_neither_sealed_nor_unsealed_but_for_a_person(ink: float) -> None:
+    """An ink pad running dry leaves a pale pink ring the strict red test cannot see: it read
+    `未检测到红色公章`, and a sealed declaration made the dossier 材料不全."""
+    result = detect_seal(_faded(ink))
+    assert not result.found and result.faint and result.uncertain
+    seal = process_file("真实性声明.jpg", _jpeg(_faded(ink)), Limits()).facts["has_seal"]
+    assert seal.value is None
+    assert "仅见浅红色圆形印迹" in (seal.raw or "")
+
+
+@needs_font
+def test_a_seal_at_half_strength_is_still_found() -> None:
+    assert detect_seal(_faded(0.6)).found
+
+
+@needs_font
+@pytest.mark.parametrize("shape", ["box", "band"])
+def test_a_pale_box_or_band_is_not_a_faint_seal(shape: str) -> None:
+    result = detect_seal(_faded(0.22, shape=shape))
+    assert not result.found and not result.faint
+    assert not detect_seal(_colour_scan_keeping_red(page_image("声明", ["正文"] * 4))).uncertain
+
+
+@needs_font
+def test_a_dossier_whose_declaration_seal_has_faded_is_for_review_with_the_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed liaoning_eligible sample with its 真实性声明 replaced by a photo of a
+    declaration stamped with a dry ink pad: 符合条件 would rest on a seal nobody saw, 材料不全 on
+    a seal that is there; the reviewer is told to look at the original."""
+    monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path / "cache"))
+    path = sample_copy(tmp_path / "卷宗")
+    (path / "08申报材料真实性声明.pdf").unlink()
+    (path / "08申报材料真实性声明.jpg").write_bytes(_jpeg(_faded(0.2)))
+    res = invoke("check", str(path), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json")
+    doc = json.loads(res.stdout)
+    assert (doc["verdict"], res.exit_code) == ("review", 1)
+    declaration = next(m for m in doc["materials"] if m["id"] == "authenticity_declaration")
+    assert declaration["status"] == "review"
+    assert any("浅红色圆形印迹" in p and "请核对原件" in p for p in declaration["problems"])
 
 
 def _colour_scan(img):  # type: ignore[no-untyped-def]

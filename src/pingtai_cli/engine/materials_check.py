@@ -77,10 +77,10 @@ def _seal(files: list[MaterialFile], as_of: date) -> str | None:
         return None
     if any(s.value is True for s in seals):
         return ""
-    unknown = [s for s in seals if s.value is None]  # greyscale scans: red ink cannot show
+    unknown = [s for s in seals if s.value is None]  # a grey scan, or only a faint pink ring
     if unknown:
-        where = "、".join(s.evidence.describe() for s in unknown if s.evidence)
-        return Doubt(f"{where}为灰度或黑白扫描件，无法判断是否加盖红色公章，请核对原件或彩色扫描件")
+        seen = "；".join(f"{s.evidence.describe() if s.evidence else ''}：{s.raw}" for s in unknown)
+        return Doubt(f"{seen}。请核对原件或清晰的彩色扫描件")
     return "未检测到红色公章（要求加盖申报单位公章）"
 
 

@@ -147,9 +147,8 @@ class FileMemo:
     def seal(self, index: int) -> SealResult | None:
         value = self._get("seal", str(index))
         try:
-            found, score, box, *rest = value
-            colourless = rest[0] if rest else False
-            if rest[1:] or not isinstance(colourless, bool):
+            found, score, box, colourless, faint = value
+            if not isinstance(colourless, bool) or not isinstance(faint, bool):
                 return None
             if not isinstance(found, bool) or not isinstance(score, int | float):
                 return None
@@ -159,11 +158,11 @@ class FileMemo:
             return None
         from pingtai_cli.intake.sources.seal import SealResult
 
-        return SealResult(found, float(score), tuple(box) if box is not None else None, colourless)
+        return SealResult(found, float(score), tuple(box) if box is not None else None, colourless, faint)
 
     def set_seal(self, index: int, result: SealResult) -> None:
         box = list(result.box) if result.box is not None else None
-        self._put("seal", str(index), [result.found, result.score, box, result.colourless])
+        self._put("seal", str(index), [result.found, result.score, box, result.colourless, result.faint])
 
     # -- flags and whole-file values
 

@@ -5,6 +5,11 @@ red text and a star inside. On a page it shows as a compact cluster of red
 pixels whose outer edge runs round a circle: a red heading or a red table is
 elongated, a red block of text fills the corners of its box. The test is done
 on a coarse grid of the downscaled page, so a page costs a few milliseconds.
+
+A faded stamp (an ink pad running dry, a light photocopy in colour) is pale pink, below the
+strict red test. When the strict pass finds no ring on a colour page, a second pass with pale
+thresholds looks again; a ring found only there is `faint`: perhaps a seal, perhaps a pink logo
+or a watermark, so it is not taken as sealed and not as unsealed either (`uncertain`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ SECTORS = 24
 MIN_SCORE = 0.7
 # Seal diameter relative to the page's shorter side (A4: 40 mm / 210 mm ≈ 0.19).
 MIN_REL_SIZE, MAX_REL_SIZE = 0.06, 0.45
+# (r at least, r - g at least, r - b at least): clearly red ink, and the pale pink of faded ink
+# (red at a fifth of its strength on white paper is about (245, 210, 212))
+STRICT = (110, 50, 40)
+PALE = (120, 18, 14)
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,18 @@ class SealResult:
     score: float  # 0..1: how well the best red cluster looks like a seal
     box: tuple[int, int, int, int] | None = None  # x0, y0, x1, y1 in the image's pixels
     colourless: bool = False  # the image holds no colour at all: red ink could not show
+    faint: bool = False  # only a pale pink ring, seen by the pale pass: perhaps a faded seal
+
+    @property
+    def uncertain(self) -> bool:
+        """Neither sealed nor unsealed for sure: a grey scan, or a faint ring only."""
+        return not self.found and (self.colourless or self.faint)
 
     def describe(self) -> str:
         if self.found:
             return f"检测到红色圆形印章（置信度{self.score:.2f}）"
+        if self.faint:
+            return "仅见浅红色圆形印迹（疑为颜色过浅的公章），无法确认是否加盖红色公章"
         if self.colourless:
             return "页面为灰度或黑白图像，无法判断是否加盖红色公章"
         return "未检测到红色印章"
@@ -54,7 +71,8 @@ def red_mask(rgb: np.ndarray, *, loose: bool = False) -> np.ndarray:
     b = rgb[..., 2].astype(np.int16)
     if loose:
         return (r >= 140) & (r - g >= 25) & (r - b >= 20)
-    return (r >= 110) & (r - g >= 50) & (r - b >= 40)
+    least_r, least_rg, least_rb = STRICT
+    return (r >= least_r) & (r - g >= least_rg) & (r - b >= least_rb)
 
 
 def detect_seal(img: Image.Image) -> SealResult:
@@ -70,12 +88,24 @@ def detect_seal(img: Image.Image) -> SealResult:
     if scale < 1.0:
         size = (max(1, round(page.width * scale)), max(1, round(page.height * scale)))
         page = page.resize(size, Image.Resampling.BOX)  # cell averages: a third of bicubic's time
-    mask = _red_pixels(page)
-    if mask.histogram()[RED] < 30:
-        return SealResult(False, 0.0, colourless=_colourless(page))
-    grid, width = _coarse(mask)
-    short_side = min(page.size) / CELL
+    strict = _best_ring(_red_pixels(page, STRICT), scale)
+    if strict.found:
+        return strict
+    if strict.score == 0.0 and _colourless(page):
+        return SealResult(False, 0.0, colourless=True)
+    pale = _best_ring(_red_pixels(page, PALE), scale)
+    if pale.found:
+        return SealResult(False, pale.score, pale.box, faint=True)
+    return strict
+
+
+def _best_ring(mask: Image.Image, scale: float) -> SealResult:
+    """The red cluster of `mask` most like a seal's ring; found when it scores MIN_SCORE."""
     best = SealResult(False, 0.0)
+    if mask.histogram()[RED] < 30:
+        return best
+    grid, width = _coarse(mask)
+    short_side = min(mask.size) / CELL
     for cells in _components(grid, width):
         score = _seal_score(cells, short_side)
         if score > best.score:
@@ -83,8 +113,7 @@ def detect_seal(img: Image.Image) -> SealResult:
             x0, y0, x1, y1 = (
                 round(v * CELL / scale) for v in (min(xs), min(ys), max(xs) + 1, max(ys) + 1)
             )
-            box = (x0, y0, x1, y1)
-            best = SealResult(score >= MIN_SCORE, round(score, 3), box)
+            best = SealResult(score >= MIN_SCORE, round(score, 3), (x0, y0, x1, y1))
     return best
 
 
@@ -107,15 +136,17 @@ def _colourless(page: Image.Image) -> bool:
 RED = CELL * CELL  # a red pixel's value in the mask: a cell's mean is then its count of red pixels
 
 
-def _red_pixels(page: Image.Image) -> Image.Image:
-    """An 8-bit mask, RED where red_mask (strict) holds, else 0: r >= 110, r - g >= 50, r - b >= 40."""
+def _red_pixels(page: Image.Image, limits: tuple[int, int, int]) -> Image.Image:
+    """An 8-bit mask, RED where r, r - g and r - b reach `limits` (STRICT is red_mask's strict
+    test), else 0."""
     from PIL import ImageChops
 
     r, g, b = page.split()
+    least_r, least_rg, least_rb = limits
     tests = (
-        r.point(lambda v: RED if v >= 110 else 0),
-        ImageChops.subtract(r, g).point(lambda v: RED if v >= 50 else 0),  # r - g, floored at 0
-        ImageChops.subtract(r, b).point(lambda v: RED if v >= 40 else 0),
+        r.point(lambda v: RED if v >= least_r else 0),
+        ImageChops.subtract(r, g).point(lambda v: RED if v >= least_rg else 0),  # r - g, floored at 0
+        ImageChops.subtract(r, b).point(lambda v: RED if v >= least_rb else 0),
     )
     return ImageChops.darker(ImageChops.darker(tests[0], tests[1]), tests[2])
 
