@@ -287,7 +287,12 @@ def test_compare_with_every_hostile_dossier_gives_a_verdict_per_jurisdiction(
         "json",
     ).clean()
     assert run.code == 0
-    assert "national:" in run.stderr and "shaoguan:" in run.stderr
+    # The stderr summary names every jurisdiction with a full-width colon,
+    # then its verdict in words (or the gaps that make it one).
+    summary = run.stderr.strip().splitlines()[-1]
+    parts = dict(part.split("：", 1) for part in summary.split(" | "))
+    assert set(parts) == {"national", "liaoning", "heilongjiang", "xuchang", "shaoguan"}
+    assert all(parts.values())
     json.loads(run.stdout)
 
 
