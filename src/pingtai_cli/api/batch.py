@@ -19,7 +19,7 @@ from typing import Any
 from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
-from pingtai_cli.engine.duplicates import duplicate_findings
+from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
@@ -463,8 +463,10 @@ def check_all(
 
 
 def _mark_duplicates(results: list[CheckResult]) -> None:
-    """Each copy's duplicate finding, spliced into the JSON its worker made, if it made one."""
+    """Each copy's duplicate finding, and each shared-files one, spliced into the JSON its worker made."""
     from pingtai_cli.outputs.report.json import add_finding
 
     for i, finding in duplicate_findings(results).items():
+        add_finding(results[i], finding)
+    for i, finding in shared_file_findings(results).items():
         add_finding(results[i], finding)
