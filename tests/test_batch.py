@@ -491,3 +491,42 @@ def test_a_result_that_cannot_be_sent_back_is_its_dossiers_error_and_the_batch_g
     assert "检查结果无法从读取进程传回（TypeError）" in got["d3"][0].error
     assert got["d5"][0].error is None and got["d5"][0].verdict != "incomplete"
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_county_folder_of_dossiers_and_a_folder_holding_its_zip_are_dossiers_of_the_intake(tmp_path: Path) -> None:
+    """A city's intake as counties send it: 收件/魏都区/ holds three applicants' folders, 收件/和平区/
+    two whose 申请表 are a .docx and a PDF, 收件/营口渤海/ only the applicant's zip. Each applicant is one dossier of the batch, reported once, not
+    one 'dossier' mixing two applicants' files nor one whose materials are all 缺件. A dossier whose
+    materials are in subfolders (申请表/, 附件/) with one 申请表 between them stays one dossier."""
+    import shutil
+
+    from builders import SAMPLES, sample_copy, zip_of
+
+    intake = tmp_path / "收件"
+    sample_copy(intake / "魏都区" / "沈阳智联")
+    sample_copy(intake / "魏都区" / "大连港湾", sample="liaoning_word_only")  # its 申请表 is a .docx
+    sample_copy(intake / "魏都区" / "大连海创", sample="national_low_assets")
+    (intake / "魏都区" / "说明.txt").write_text("本区报送三家", encoding="utf-8")
+    sample_copy(intake / "和平区" / "港湾甲", sample="liaoning_word_only")
+    sample_copy(intake / "和平区" / "港湾乙", sample="liaoning_pdf_form")
+    members = {f"营口渤海/{f.name}": f.read_bytes() for f in sorted((SAMPLES / "liaoning_audit_yuan").iterdir())}
+    (intake / "营口渤海").mkdir(parents=True)
+    (intake / "营口渤海" / "营口渤海申报材料.zip").write_bytes(zip_of(members))
+    split = intake / "沈阳智联（分文件夹）"
+    shutil.copytree(SAMPLES / "liaoning_eligible", split / "附件")
+    (split / "申请表").mkdir()
+    (split / "附件" / "申请表.xlsx").rename(split / "申请表" / "申请表.xlsx")
+
+    found, missing = batch.discover([intake])
+    assert missing == []
+    names = ["沈阳智联（分文件夹）", "营口渤海/营口渤海申报材料.zip", "魏都区/大连海创", "魏都区/大连港湾", "魏都区/沈阳智联"]
+    assert [p.relative_to(intake).as_posix() for p in found] == ["和平区/港湾乙", "和平区/港湾甲", *names]
+    found, _ = batch.discover([intake / "魏都区", intake / "营口渤海"])  # each given as the intake
+    assert [p.relative_to(intake).as_posix() for p in found] == [*names[2:], names[1]]
+    shutil.rmtree(intake / "和平区")
+    assert [p.relative_to(intake).as_posix() for p in batch.not_dossiers([intake])] == ["魏都区/说明.txt"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json")
+    docs = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+    assert list(docs) == names
+    assert {k: d["verdict"] for k, d in docs.items()} == dict.fromkeys(names, "eligible")
+    assert "说明.txt 不是卷宗" in res.stderr

@@ -66,3 +66,34 @@ def test_a_copy_in_an_intake_is_a_finding_on_both_and_in_the_summary(tmp_path: P
     assert "与 a_沈阳智联" in msg["b_沈阳智联（重报）"] and msg["c_other"] == ""
     summary = invoke("check", str(intake), "-j", "liaoning", "--as-of", "2026-03-15").stderr
     assert "疑似重复申报 2 份" in summary
+
+
+def test_two_applicants_sharing_a_public_notice_are_not_copies_of_one(tmp_path: Path) -> None:
+    """A city's recognition notice lists several platforms, and each of them files the same PDF as
+    its 已获认定文件. Two applicants whose credit codes and names differ are not one applicant
+    because they share it: neither is told the other is its copy (其余不予受理), fill-forms lists
+    both, and each is told which file the other has too, for the reviewer to judge."""
+    from builders import sample_copy, text_pdf
+
+    notice = text_pdf([[
+        "沈阳市工业和信息化局", "关于公布2022年度沈阳市中小企业公共服务示范平台名单的通知", "沈工信发〔2022〕45号",
+        "1. 沈阳智联中小企业公共服务平台（沈阳智联中小企业服务有限公司）",
+        "2. 大连港湾中小企业公共服务平台（大连港湾中小企业服务有限公司）",
+    ]])
+    intake = tmp_path / "收件"
+    for name, sample in (("沈阳智联", "liaoning_eligible"), ("大连港湾", "liaoning_word_only")):
+        (sample_copy(intake / name, sample=sample) / "市级示范平台认定通知.pdf").write_bytes(notice)
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "-f", "json", "-q")
+    docs = {Path(d["dossier"]).name: d for d in json.loads(res.stdout)}
+    assert [d["verdict"] for d in docs.values()] == ["eligible", "eligible"]
+    for name, other in (("沈阳智联", "大连港湾"), ("大连港湾", "沈阳智联")):
+        ids = [f["id"] for f in docs[name]["findings"]]
+        assert DUPLICATE_ID not in ids
+        shared = next(f for f in docs[name]["findings"] if f["id"] == "dossier.shared_files")
+        assert f"与 {other}" in shared["message"] and "市级示范平台认定通知.pdf" in shared["message"]
+        assert "不是同一申请单位" in shared["message"] and shared["files"] == ["市级示范平台认定通知.pdf"]
+    assert "疑似重复申报" not in invoke("check", str(intake), "-j", "liaoning", "--as-of", "2026-03-15").stderr
+    forms = invoke("fill-forms", str(intake), "-j", "liaoning", "--as-of", "2026-03-15", "--out", str(tmp_path / "表格"), "-q")
+    assert "重复申报" not in forms.stderr, forms.stderr
+    assert (tmp_path / "表格" / "大连港湾" / "附件1-辽宁省中小企业公共服务示范平台推荐表.docx").exists()
+    assert (tmp_path / "表格" / "沈阳智联" / "附件1-辽宁省中小企业公共服务示范平台推荐表.docx").exists()

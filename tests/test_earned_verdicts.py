@@ -343,3 +343,21 @@ def test_a_served_count_written_as_a_lower_bound_decides_only_what_the_bound_dec
     assert cond.status == status, cond.message
     if status == "review":
         assert f"填写“{written}”，只说明不少于" in cond.message and "请申报单位填写确切数字" in cond.message
+
+
+def test_a_pass_on_a_bare_amount_cites_the_document_that_states_its_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """资产总额 typed as a bare 320 (no unit in the cell or its label) passes because the audit
+    report's balance sheet states 3,200,000.00 元: the condition's evidence names that page, so a
+    reviewer sees what the pass rests on, not only a cell whose unit was inferred."""
+    from builders import sample_copy
+    from pingtai_cli import check_dossier
+
+    monkeypatch.setenv("PINGTAI_CACHE_DIR", str(tmp_path / "cache"))
+    folder = sample_copy(tmp_path / "卷宗", form={"资产总额": 320})
+    result = check_dossier(str(folder), "liaoning", as_of=date(2026, 3, 15)).to_dict()
+    assets = next(c for c in result["conditions"] if c["fields"] == ["total_assets"])
+    assert assets["status"] == "pass" and result["verdict"] == "eligible"
+    hows = [(e["file"], e.get("page"), e["how"]) for e in assets["evidence"]]
+    assert hows[0] == ("申请表.xlsx", None, "unit_inferred")
+    assert ("审计报告2025.pdf", 3, "text") in hows
+    assert "审计报告2025.pdf 第3页" in assets["message"] and "单位" in assets["message"]

@@ -19,7 +19,7 @@ from typing import Any
 from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
-from pingtai_cli.engine.duplicates import duplicate_findings
+from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
@@ -60,8 +60,10 @@ def _has_workbook(path: Path) -> bool:
         return False
 
 
-def _dossier_children(path: Path) -> list[Path]:
-    """Subfolders holding a workbook, and zips: what makes a folder an intake of several dossiers."""
+def _dossier_children(path: Path, depth: int = 0) -> list[Path]:
+    """Subfolders holding a 申请表 (`_has_form`), and zips: what makes a folder an intake of several dossiers.
+    A subfolder that is itself an intake (`_nested_intake`: a county's folder of its applicants, a
+    folder holding only the applicant's zip) stands for the dossiers in it, not for one."""
     try:
         entries = sorted(e for e in path.iterdir() if not e.name.startswith("."))
     except OSError:
@@ -70,9 +72,54 @@ def _dossier_children(path: Path) -> list[Path]:
     # taken as a dossier of the intake.
     zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file() and not e.is_symlink()]
     dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
-    if not zips and not any(_has_workbook(d) for d in dirs):
+    nested = {d: kids for d in dirs if depth < MAX_NESTING and (kids := _nested_intake(d, depth + 1))}
+    if not zips and not nested and not any(_has_form(d) for d in dirs):
         return []
-    return sorted(zips + dirs)
+    found: list[Path] = []
+    for e in sorted(zips + dirs):
+        found.extend(nested.get(e, [e]))
+    return found
+
+
+MAX_NESTING = 3  # 收件/县区/申报单位/: the levels below an intake that may group its dossiers
+_JUNK = frozenset({"thumbs.db", "desktop.ini"})
+
+
+def _nested_intake(path: Path, depth: int) -> list[Path]:
+    """The dossiers of a folder inside an intake that is not one dossier but groups several (two or
+    more subfolders with a 申请表, `_has_form`; its other subfolders are dossiers too, as in an intake), or
+    holds only zips (the applicant's materials, zipped, in a folder of its name); [] for a dossier
+    (a workbook of its own, or one 申请表 subfolder among 附件/)."""
+    if _has_form(path):
+        return []
+    kids = _dossier_children(path, depth)
+    if not kids:
+        return []
+    try:
+        entries = [e for e in path.iterdir() if not e.name.startswith(".") and e.name.lower() not in _JUNK]
+    except OSError:
+        return []
+    only_zips = all(e.is_file() and e.suffix.lower() == ".zip" for e in entries)
+    # two dossiers among them at least: subfolders with a 申请表 of their own, or found in a group
+    # below (one 申请表/ beside 附件/ is one dossier's materials, sorted into folders)
+    dossiers = [k for k in kids if k.parent != path or (k.is_dir() and _has_form(k))]
+    return kids if only_zips or len(dossiers) >= 2 else []
+
+
+_FORM_WORDS = ("申请表", "申报表")
+
+
+def _has_form(path: Path) -> bool:
+    """A workbook, or a Word or PDF file named as the 申请表 (申请表.docx, 申报表（盖章版）.pdf)."""
+    if _has_workbook(path):
+        return True
+    try:
+        return any(
+            e.suffix.lower() in (".docx", ".pdf") and any(w in e.stem for w in _FORM_WORDS) and e.is_file()
+            for e in path.iterdir()
+        )
+    except OSError:
+        return False
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -90,11 +137,14 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 
 def not_dossiers(paths: list[Path]) -> list[Path]:
-    """Loose files beside the dossiers of an intake folder (a 说明.txt): said, never silently dropped."""
+    """Loose files beside the dossiers of an intake folder (a 说明.txt), in it or in a folder of it
+    that groups dossiers (a county's): said, never silently dropped."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir() and not _has_workbook(p) and (kids := set(_dossier_children(p))):
-            out.extend(e for e in sorted(p.iterdir()) if e not in kids and not e.name.startswith(".") and e.is_file())
+            groups = sorted({k.parent for k in kids} | {p})
+            for g in groups:
+                out.extend(e for e in sorted(g.iterdir()) if e not in kids and not e.name.startswith(".") and e.is_file())
     return out
 
 
@@ -463,8 +513,10 @@ def check_all(
 
 
 def _mark_duplicates(results: list[CheckResult]) -> None:
-    """Each copy's duplicate finding, spliced into the JSON its worker made, if it made one."""
+    """Each copy's duplicate finding, and each shared-files one, spliced into the JSON its worker made."""
     from pingtai_cli.outputs.report.json import add_finding
 
     for i, finding in duplicate_findings(results).items():
+        add_finding(results[i], finding)
+    for i, finding in shared_file_findings(results).items():
         add_finding(results[i], finding)

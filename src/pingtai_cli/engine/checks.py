@@ -43,6 +43,8 @@ def evaluate_rule(rule: Rule, facts: Facts) -> RuleResult:
     if result.status in ("pass", "fail"):
         _unsure_reading(rule, result, facts)
     if result.status in ("pass", "fail"):
+        _confirmed_unit(rule, result, facts)
+    if result.status in ("pass", "fail"):
         _lower_bound(rule, result, facts)
     if decided is not None:  # said even when another doubt already made it review
         _approximate(rule, result, facts, decided)
@@ -89,6 +91,21 @@ def _unsure_reading(rule: Rule, result: RuleResult, facts: Facts) -> None:
     result.status = "review"
     if not result.evidence and fact.evidence:
         result.evidence = [fact.evidence]
+
+
+def _confirmed_unit(rule: Rule, result: RuleResult, facts: Facts) -> None:
+    """A decision on an amount the form wrote without a unit, which another place states with one
+    (the audit report's 资产总计 in 元): the result cites those places and says so, so that what it
+    rests on is shown, not only a cell whose unit was inferred."""
+    fact = facts.get(tested_field(rule) or "")
+    if fact is None or fact.evidence is None or fact.evidence.how != "unit_inferred" or fact.uncertain:
+        return
+    sure = [e for e in fact.also if not e.uncertain]
+    result.evidence = list(dict.fromkeys([*(result.evidence or [fact.evidence]), *sure]))
+    places = "、".join(e.describe() for e in sure)
+    result.message += (
+        f" {fact.evidence.describe()}填写“{fact.raw}”未注明单位，按{fact.unit or ''}读取，与{places}所载一致。"
+    )
 
 
 def _lower_bound(rule: Rule, result: RuleResult, facts: Facts) -> None:

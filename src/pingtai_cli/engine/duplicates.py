@@ -2,6 +2,9 @@
 
 Each copy is checked on its own merits (its verdict stands), and each gets a `dossier.duplicate`
 warning naming the other copies and what they share, so the reviewer decides which one counts.
+Identical files do not make one applicant of two whose credit codes and names both differ (a
+city's recognition notice lists several platforms, and each files it): those two get a
+`dossier.shared_files` warning instead, naming the files, and neither is the other's copy.
 A pure function of the results of a batch.
 """
 
@@ -15,6 +18,7 @@ from pathlib import PurePath
 from pingtai_cli.core.models import CheckResult, Finding
 
 DUPLICATE_ID = "dossier.duplicate"
+SHARED_FILES_ID = "dossier.shared_files"
 MAX_NAMED = 5  # other copies named in a finding; the rest are counted
 _FOLD = str.maketrans("（）【】　", "()[] ")
 
@@ -47,11 +51,37 @@ def _short(path: str) -> str:
 
 
 def mark_duplicates(results: Sequence[CheckResult]) -> int:
-    """Add a `dossier.duplicate` finding to every copy; returns how many dossiers are copies."""
+    """Add a `dossier.duplicate` finding to every copy, and a `dossier.shared_files` one to every
+    dossier that has files of another applicant's; returns how many dossiers are copies."""
     found = duplicate_findings(results)
     for i, finding in found.items():
         results[i].findings.append(finding)
+    for i, finding in shared_file_findings(results).items():
+        results[i].findings.append(finding)
     return len(found)
+
+
+def shared_file_findings(results: Sequence[CheckResult]) -> dict[int, Finding]:
+    """The `dossier.shared_files` finding of every dossier holding files identical to those of a
+    dossier of another applicant (credit codes and names both differ), by index in `results`."""
+    found: dict[int, Finding] = {}
+    for a, with_b in _foreign_files(results).items():
+        named = sorted(with_b.items())
+        parts = [
+            f"与 {_short(results[b].dossier)}（统一社会信用代码 {_code_key(results[b])}）有 {len(paths)} 个文件内容完全相同"
+            f"（{'、'.join(paths[:3])}{'等' if len(paths) > 3 else ''}）"
+            for b, paths in named[:MAX_NAMED]
+        ]
+        if len(named) > MAX_NAMED:
+            parts.append(f"另有 {len(named) - MAX_NAMED} 份")
+        message = (
+            f"本卷宗（统一社会信用代码 {_code_key(results[a])}）" + "；".join(parts)
+            + "。两份卷宗的统一社会信用代码和单位名称都不同，不是同一申请单位，不作重复申报处理；"
+            "请核实这些文件是公开文件（如认定通知、政策文件），还是使用了其他单位的材料。"
+        )
+        files = sorted({p for ps in with_b.values() for p in ps})
+        found[a] = Finding(SHARED_FILES_ID, "warning", message, files)
+    return found
 
 
 def duplicate_findings(results: Sequence[CheckResult]) -> dict[int, Finding]:
@@ -113,10 +143,36 @@ def _shared(
         _pairs(shared, set(idx), "单位名称相同")
     same_files = _same_files(by_hash)
     for a, with_b in same_files.items():
+        for b in [b for b in with_b if _other_applicant(results[a], results[b])]:
+            del with_b[b]
         for b, paths in with_b.items():
             shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
             shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
     return shared, same_files
+
+
+def _other_applicant(a: CheckResult, b: CheckResult) -> bool:
+    """True when two results name two applicants: both credit codes read and different, and the
+    names not the same. Files they share then say nothing of who submitted them."""
+    code_a, code_b = _code_key(a), _code_key(b)
+    if code_a is None or code_b is None or code_a == code_b:
+        return False
+    return not (a.org_name and b.org_name and _name_key(a.org_name) == _name_key(b.org_name))
+
+
+def _foreign_files(results: Sequence[CheckResult]) -> dict[int, dict[int, list[str]]]:
+    """a → b → a's files whose bytes b has too, where a and b are two applicants."""
+    by_hash: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, r in enumerate(results):
+        for f in r.files:
+            if f.sha256:
+                by_hash[f.sha256].append((i, f.path))
+    out: dict[int, dict[int, list[str]]] = {}
+    for a, with_b in _same_files(by_hash).items():
+        for b, paths in with_b.items():
+            if _other_applicant(results[a], results[b]):
+                out.setdefault(a, {})[b] = paths
+    return out
 
 
 def _same_files(by_hash: dict[str, list[tuple[int, str]]]) -> dict[int, dict[int, list[str]]]:
