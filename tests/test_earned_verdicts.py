@@ -255,7 +255,7 @@ def test_a_condition_resting_on_an_ocr_value_is_review() -> None:
     d.facts["total_assets"] = Fact("total_assets", 420.0, "万元", Evidence("审计报告.pdf", page=2, how="ocr"))
     assets = next(c for c in check(d).conditions if c.fields == ["total_assets"])
     assert assets.status == "review"
-    assert "OCR" in assets.message and "审计报告.pdf" in assets.message
+    assert "（OCR识别）" in assets.message and "审计报告.pdf" in assets.message  # the one HOW_WORDS
 
 
 # ---------------------------------------------------------------- 15. no invented qualifiers

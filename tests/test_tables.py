@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import shutil
 from pathlib import Path
@@ -278,3 +279,40 @@ def test_a_year_in_two_yearly_tables_takes_what_the_first_leaves_blank_from_the_
     assert result is not None
     assert [(r["year"], r["smes_served"]) for r in result.yearly] == [(2024, 108), (2025, 130)]
     assert "read.yearly_duplicate_year" not in {f.id for f in result.findings}
+
+
+# ------------------------------------------------ a 申请报告 that writes its form as paragraphs
+
+
+def _report_form(lines: list[str | list[tuple[str, str]]]) -> dict[str, tuple[object, str]]:
+    form = process_file("申请报告.docx", _report_docx(lines), Limits()).form
+    return {} if form is None else {k: (f.value, f.evidence.sheet) for k, f in form.facts.items()}  # type: ignore[union-attr]
+
+
+def test_a_word_report_that_writes_its_form_as_label_value_paragraphs_is_read_citing_the_paragraph() -> None:
+    # 第N段 counts the paragraphs that have text, as a reader counts them (the empty one is skipped)
+    facts = _report_form(
+        ["辽宁省中小企业公共服务示范平台申请报告", "", "申报单位名称：沈阳智联中小企业服务有限公司",
+         "成立日期：2018年6月8日", "资产总额：３２０万元", "从业人数：15人"]
+    )
+    assert facts["org_name"] == ("沈阳智联中小企业服务有限公司", "正文第2段")
+    assert facts["registration_date"] == (datetime.date(2018, 6, 8), "正文第3段")
+    assert facts["total_assets"] == (pytest.approx(320.0), "正文第4段")
+    assert facts["staff_total"] == (15, "正文第5段")
+
+
+def test_a_reports_table_wins_over_its_paragraphs_and_a_disagreement_is_named() -> None:
+    data = _report_docx(["申请报告", [*FORM[:1], ("资产总额", "320万元"), *FORM[2:]], "资产总额：500万元"])
+    form = process_file("申请报告.docx", data, Limits()).form
+    assert form is not None
+    assert (form.facts["total_assets"].value, form.facts["total_assets"].evidence.sheet) == (320.0, "表1")  # type: ignore[union-attr]
+    [conflict] = [f for f in form.findings if f.id == "read.conflicting_values"]
+    assert "表1!B2" in conflict.message and "正文第2段" in conflict.message
+
+
+def test_narrative_sentences_of_a_report_are_no_form() -> None:
+    # a sentence with several numbers, or a growth rate, is not a label and its value
+    assert _report_form(
+        ["申请报告", "2025年共服务中小企业70家，较上年的62家增长12.9%，用户满意度90%；与4家服务机构签订合作协议。",
+         "单位现有员工35人，资产总额较上年增长20%。", "下一步力争年服务中小企业200家以上。"]
+    ) == {}

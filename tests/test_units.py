@@ -85,10 +85,12 @@ def test_written_numbers_come_out_in_the_key_unit(raw: object, unit: str, expect
 @pytest.mark.parametrize(
     ("raw", "unit", "reason"),
     [
-        ("不足150家", "家", "估计"),
-        ("150家以下", "家", "估计"),
+        ("不足150家", "家", "只给出上限"),
+        ("150家以下", "家", "只给出上限"),
         ("若干家", "家", "估计"),
-        ("120~150家", "家", "估计"),
+        ("120~150家", "家", "范围"),
+        ("120至150家", "家", "范围"),
+        ("120—150家", "家", "范围"),
         ("130约家", "家", "估计"),
         ("近两年150家", "家", "估计"),
         ("三百万", "万元", "不是数字"),
@@ -97,7 +99,8 @@ def test_written_numbers_come_out_in_the_key_unit(raw: object, unit: str, expect
         ("150人", "家", "不符"),
         ("85%", "家", "不符"),
         ("150斤", "家", "无法识别"),
-        ("100-150家", "家", "多个数字"),
+        ("100-150家", "家", "范围"),
+        ("2024年120家2025年150家", "家", "多个数字"),
         ("3,2", "家", "多个数字"),
         ("见附件", "万元", "不是数字"),
         ("", "万元", "空值"),
@@ -469,10 +472,11 @@ def test_an_approximate_figure_is_read_as_written_and_told_apart(raw: str, unit:
 
 @pytest.mark.parametrize(
     ("raw", "word"),
-    [("若干家", "若干"), ("不足150家", "不足"), ("少于150家", "少于"), ("150家以内", "以内"), ("100~150家", "~")],
+    [("若干家", "含估计用语“若干”"), ("不足150家", "只给出上限，含“不足”"), ("少于150家", "只给出上限，含“少于”"),
+     ("150家以内", "只给出上限，含“以内”"), ("320万元（不足）", "只给出上限，含“不足”"), ("~150家", "范围，含“~”")],
 )
 def test_a_figure_left_open_names_the_word_that_leaves_it_open(raw: str, word: str) -> None:
-    with pytest.raises(ValueParseError, match=f"估计用语“{word}”"):
+    with pytest.raises(ValueParseError, match=word):
         parse_number(raw, "家")
 
 

@@ -24,7 +24,8 @@ LEVEL_WORDS: dict[str, str] = {"national": "国家级", "province": "省级", "c
 # PDF's text layer, read by OCR from a scan or photo, or an amount whose unit was inferred (no
 # unit written beside it, none stated on its page). OCR and inferred units are not certain: a
 # condition resting on them is for a reviewer to decide (`review`).
-HOW_READ = ("typed", "text", "ocr", "unit_inferred")
+HOW_WORDS: dict[str, str] = {"typed": "填写", "text": "文字层", "ocr": "OCR识别", "unit_inferred": "单位为推断"}
+HOW_READ = tuple(HOW_WORDS)
 UNCERTAIN_READS = frozenset({"ocr", "unit_inferred"})
 
 

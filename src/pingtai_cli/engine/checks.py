@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.core.models import Fact, RuleResult, Status
+from pingtai_cli.core.models import HOW_WORDS, Fact, RuleResult, Status
 from pingtai_cli.rules.kinds import kind_of
 from pingtai_cli.rules.kinds.base import STATUS_WORDS, Facts, combine, combine_results  # noqa: F401 - re-exported
 from pingtai_cli.rules.kinds.base import qualitative as _qualitative  # noqa: F401 - re-exported
@@ -19,8 +19,6 @@ from pingtai_cli.rules.kinds.base import status_word as _status_word
 from pingtai_cli.rules.kinds.text_match import matches_exclusion  # noqa: F401 - re-exported
 from pingtai_cli.rules.kinds.threshold import OP_WORDS, OPS, effective_value, gap_text  # noqa: F401 - re-exported
 from pingtai_cli.rules.schema import Rule
-
-HOW_WORDS = {"ocr": "由OCR识别", "unit_inferred": "单位系推断", "text": "取自文字层", "typed": "由申请人填写"}
 
 
 def tested_field(rule: Rule) -> str | None:

@@ -24,7 +24,7 @@ from datetime import date
 from typing import Any
 
 from pingtai_cli.core.fmt import fmt
-from pingtai_cli.core.models import Dossier, Fact, Finding, MaterialFile
+from pingtai_cli.core.models import HOW_WORDS, Dossier, Fact, Finding, MaterialFile
 from pingtai_cli.engine.derive import date_span, date_text, month_only, year_only
 from pingtai_cli.rules.schema import Ruleset
 
@@ -48,9 +48,6 @@ def _norm_name(name: str) -> str:
     """A name as compared: no spaces, brackets full-width, no stray mark at either end (`·大连…`
     from OCR was a mismatch)."""
     return "".join(str(name).split()).replace("(", "（").replace(")", "）").strip(" :：;；,，。·•・.-_|、")
-
-
-HOW_WORDS = {"ocr": "OCR识别", "unit_inferred": "单位为推断", "text": "文字层", "typed": "填写"}
 
 
 def _how(fact: Fact) -> str:

@@ -615,10 +615,12 @@ class _Reader:
         self.name = name
         self.result = result
         self.how = "typed"  # a form's cells are typed in by a person
+        self.prose: set[str] = set()  # grids whose rows are a document's paragraphs
         self.candidates: dict[str, list[_Candidate]] = {}
         self.yearly: dict[int, dict[str, Any]] = {}
 
     def read(self, grids: list[Grid]) -> None:
+        self.prose = {g.name for g in grids if g.prose}
         for grid in grids:
             skip = self._read_tables(grid)
             self._collect_labels(grid, skip)
@@ -631,9 +633,20 @@ class _Reader:
 
     # -- helpers
 
+    def _place(self, sheet: str, r: int, c: int) -> tuple[str, str | None]:
+        """(sheet, cell) as a person finds them: `表1`, `B3`; a paragraph is `正文第4段`."""
+        if sheet in self.prose:
+            return f"{sheet}第{r + 1}段", None
+        return sheet, cell_name(r, c)
+
+    def _where(self, sheet: str, r: int, c: int) -> str:
+        """`表1!B3`, or `正文第4段`."""
+        return "!".join(p for p in self._place(sheet, r, c) if p)
+
     def _evidence(self, sheet: str, r: int, c: int, raw: Any = None) -> Evidence:
         snippet = None if raw is None else _raw_text(raw)[:200]
-        return Evidence(self.name, sheet, cell_name(r, c), snippet=snippet, how=self.how)
+        place, cell = self._place(sheet, r, c)
+        return Evidence(self.name, place, cell, snippet=snippet, how=self.how)
 
     def _finding(
         self, fid: str, severity: Severity, message: str, key: str | None, evidence: Evidence | None
@@ -750,7 +763,7 @@ class _Reader:
             self._finding(
                 "read.yearly_duplicate_year",
                 "warning",
-                f"{self.name} {grid.name}!{cell_name(*at)}：年度经营数据中 {year} 年出现了不止一次，"
+                f"{self.name} {self._where(grid.name, *at)}：年度经营数据中 {year} 年出现了不止一次，"
                 f"{names}两处不同，采用先出现的一行",
                 "yearly",
                 row["evidence"],
@@ -763,7 +776,7 @@ class _Reader:
         raw = grid.raw(ar, ac)
         if is_empty(raw):
             return None
-        where = f"{self.name} {grid.name}!{cell_name(ar, ac)}"
+        where = f"{self.name} {self._where(grid.name, ar, ac)}"
         label = f"{year}年{_YEARLY_LABELS[metric]}"
         evidence = self._evidence(grid.name, ar, ac)
         if raw is NO_CACHE:
@@ -872,7 +885,7 @@ class _Reader:
     def _report_failure(
         self, key: str, cand: _Candidate, exc: Exception | None, settled: bool
     ) -> None:
-        where = f"{self.name} {cand.sheet}!{cell_name(cand.row, cand.col)}"
+        where = f"{self.name} {self._where(cand.sheet, cand.row, cand.col)}"
         label = BY_KEY[key].labels[0]
         evidence = self._evidence(cand.sheet, cand.row, cand.col, None if exc is None else cand.raw)
         if exc is None:
@@ -906,8 +919,8 @@ class _Reader:
         self, key: str, chosen: tuple[_Candidate, Any, str | None], other: _Candidate, value: Any
     ) -> None:
         first, first_value, _ = chosen
-        a = f"{first.sheet}!{cell_name(first.row, first.col)}"
-        b = f"{other.sheet}!{cell_name(other.row, other.col)}"
+        a = self._where(first.sheet, first.row, first.col)
+        b = self._where(other.sheet, other.row, other.col)
         evidence = self._evidence(other.sheet, other.row, other.col, other.raw)
         if first.synonym == other.synonym:  # the same label filled in twice
             message = (

@@ -77,6 +77,7 @@ class Grid:
     # lines written just above the table, outside it (a Word paragraph, a PDF line): where a
     # report's form states its title and `金额单位：万元`
     above: list[str] = field(default_factory=list)
+    prose: bool = False  # each row one paragraph of a document's running text, not a table
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _span: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _filled: list[list[tuple[int, Any]] | None] | None = field(default=None, repr=False)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 MAX_FORM_PAGES = 12  # PDF pages searched for the 申请表's tables
 MAX_SCAN_FORM_PAGES = 3  # scanned pages of a 申请表 or list laid into grids (OCR budget allowing)
 MIN_FACTS = 3  # fewer facts than this: a document that mentions labels, not a filled-in form
+MAX_PROSE_ROWS = 3000  # paragraphs of a .docx read for `label：value` lines
 CELL_GAP = 1.5  # a gap wider than this many character heights starts a new cell
 
 
@@ -44,12 +45,17 @@ class Box(NamedTuple):
 
 
 def docx_grids(content: DocxContent) -> list[Grid]:
-    """One grid per table of a .docx, named 表1, 表2, … in document order."""
+    """One grid per table of a .docx, named 表1, 表2, … in document order, then its paragraphs
+    as one grid, a paragraph a row (`正文`): a 申请报告 may write its form as lines of
+    `资产总额：320万元` and no table. The tables come first, so a value in both is the table's."""
     grids = []
     for i, rows in enumerate(content.tables):
         merges = content.merges[i] if i < len(content.merges) else []
         above = content.above[i] if i < len(content.above) else []
         grids.append(Grid(f"表{i + 1}", [list(r) for r in rows], [tuple(m) for m in merges], list(above)))  # type: ignore[misc]
+    if content.paragraphs:
+        rows = [[p] for p in content.paragraphs[:MAX_PROSE_ROWS]]
+        grids.append(Grid("正文", rows, prose=True))
     return grids
 
 

@@ -163,11 +163,15 @@ def is_unit(text: str) -> bool:
 # Each word is stated once; the patterns are built from the lists.
 _APPROX_BEFORE = ("大约", "大概", "将近", "接近", "预计", "估计", "约", "近")  # 约320万元
 _APPROX_AFTER = ("左右", "上下")  # 320万元左右
-# Words that leave no figure to read
-_NO_FIGURE_WORDS = ("若干", "不到", "不足", "少于", "以下", "以内", "~", "～")
+# Words that leave no figure to read: an upper bound only, a range, no number at all
+_UPPER_BOUND_WORDS = ("不到", "不足", "少于", "以下", "以内")
+_RANGE_WORDS = ("~", "～")
+_NO_FIGURE_WORDS = ("若干",) + _UPPER_BOUND_WORDS + _RANGE_WORDS
 # Every one is an error wherever it stands (the approximate words too, when they are not where an
 # approximation is written)
 _HEDGES = _APPROX_BEFORE + _APPROX_AFTER + _NO_FIGURE_WORDS
+# two numbers joined by a dash or 至/到: 120-150家, 120至150家 (after NFKC)
+_RANGE_RE = re.compile(r"\d\s*(?:[-—–－~～]|至|到)\s*\d")
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
@@ -330,13 +334,24 @@ def _source_unit(written: str, target_dim: str | None, unit: str) -> tuple[str |
 _EXAMPLES = {"万元": "320万元", "%": "85%", "平方米": "150平方米", "亿元": "2.5亿元"}
 
 
+def _hedge_kind(word: str) -> str:
+    """What a hedging word leaves of the figure, for the message."""
+    if word in _UPPER_BOUND_WORDS:
+        return "只给出上限，含"
+    if word in _RANGE_WORDS:
+        return "是一个范围，含"
+    return "含估计用语"
+
+
 def _parse_number_text(text: str, unit: str = "万元") -> tuple[Decimal, str]:
     """(number, unit as written) from normalised text; `unit` picks the example of the message."""
     written = text
     text, note_unit, notes, _ = _number_part(text)
+    if _RANGE_RE.search(text):
+        raise ValueParseError(f"“{written}”是一个范围，不是确切数字：请填写确切数字")
     for hedge in _HEDGES:  # in a note too: `320万元（不足）` is no figure
         if hedge in text or hedge in notes:
-            raise ValueParseError(f"“{written}”含估计用语“{hedge}”，请填写确切数字")
+            raise ValueParseError(f"“{written}”{_hedge_kind(hedge)}“{hedge}”，请填写确切数字")
     match = _NUMBER_RE.match(text)
     if match is None:
         example = _EXAMPLES.get(unit, f"25{unit}")
