@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from builders import SAMPLES as SAMPLES_DIR
 from cli_helpers import invoke
 from pingtai_cli.api import batch
 from pingtai_cli.core.progress import PlainProgress
@@ -498,8 +500,6 @@ def test_a_county_folder_of_dossiers_and_a_folder_holding_its_zip_are_dossiers_o
     two whose 申请表 are a .docx and a PDF, 收件/营口渤海/ only the applicant's zip. Each applicant is one dossier of the batch, reported once, not
     one 'dossier' mixing two applicants' files nor one whose materials are all 缺件. A dossier whose
     materials are in subfolders (申请表/, 附件/) with one 申请表 between them stays one dossier."""
-    import shutil
-
     from builders import SAMPLES, sample_copy, zip_of
 
     intake = tmp_path / "收件"
@@ -530,3 +530,72 @@ def test_a_county_folder_of_dossiers_and_a_folder_holding_its_zip_are_dossiers_o
     assert list(docs) == names
     assert {k: d["verdict"] for k, d in docs.items()} == dict.fromkeys(names, "eligible")
     assert "说明.txt 不是卷宗" in res.stderr
+
+
+def _zipped(folders: dict[str, str], extra: dict[str, bytes] | None = None) -> bytes:
+    """A zip as a county sends its intake: each sample dossier under its folder name."""
+    from builders import SAMPLES, zip_of
+
+    members = {
+        f"{folder}/{f.relative_to(SAMPLES / sample).as_posix()}": f.read_bytes()
+        for folder, sample in folders.items()
+        for f in sorted((SAMPLES / sample).rglob("*"))
+        if f.is_file() and f.name != "expected.yaml"
+    }
+    return zip_of(members | (extra or {}))
+
+
+def test_a_zip_holding_several_applicants_folders_is_checked_as_their_dossiers(tmp_path: Path) -> None:
+    """收件.zip with 收件/魏都区/{甲,乙}, 收件/襄城县/丙 and a 说明.txt: three dossiers, each read from
+    its own folder of the zip and given the verdict its folder gets on disk; it was one 'dossier'
+    mixing three applicants' files (review, with credit codes and names 不一致 across them)."""
+    folders = {"收件/魏都区/甲": "liaoning_eligible", "收件/魏都区/乙": "national_low_assets", "收件/襄城县/丙": "national_incomplete"}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(_zipped(folders, {"收件/说明.txt": "本市报送三家".encode()}))
+    # a county folder with one applicant is that applicant's dossier, as on disk
+    dossiers = {"收件/襄城县": "national_incomplete", "收件/魏都区/乙": "national_low_assets", "收件/魏都区/甲": "liaoning_eligible"}
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == list(dossiers)
+    assert [p.relative_to(intake).as_posix() for p in batch.not_dossiers([intake])] == ["收件/说明.txt"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+    assert list(got) == list(dossiers)
+    for folder, sample in dossiers.items():
+        alone = json.loads(invoke("check", str(SAMPLES_DIR / sample), "-j", "liaoning", "--as-of", AS_OF, "-f", "json").stdout)
+        assert got[folder]["verdict"] == alone["verdict"], folder
+        assert got[folder]["facts"]["credit_code"]["value"] == alone["facts"]["credit_code"]["value"]
+        assert sorted(f["id"] for f in got[folder]["findings"]) == sorted(f["id"] for f in alone["findings"])
+    assert "说明.txt 不是卷宗" in res.stderr
+
+
+def test_a_zip_of_one_dossier_in_folders_stays_one_and_a_split_zip_in_an_intake_is_not_a_loose_file(
+    tmp_path: Path,
+) -> None:
+    one = tmp_path / "intake" / "沈阳智联.zip"
+    one.parent.mkdir()
+    # 申请表/ beside 附件/: one applicant's materials sorted into folders, under a wrapper folder
+    data = _zipped({"沈阳智联/附件": "liaoning_eligible"})
+    import zipfile
+
+    from builders import zip_of
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {i.filename.replace("附件/申请表.xlsx", "申请表/申请表.xlsx"): z.read(i) for i in z.infolist()}
+    one.write_bytes(zip_of(members))
+    assert batch.discover([one])[0] == [one]
+    several = tmp_path / "intake" / "和平区.zip"
+    several.write_bytes(_zipped({"甲": "liaoning_eligible", "乙": "national_low_assets"}))
+    sample = tmp_path / "intake" / "丙"
+    shutil.copytree(SAMPLES_DIR / "liaoning_pdf_form", sample)
+    found, _ = batch.discover([tmp_path / "intake"])
+    assert sorted(found) == sorted([sample, one, several / "乙", several / "甲"])
+    assert batch.not_dossiers([tmp_path / "intake"]) == []
+
+
+def test_a_zip_whose_names_climb_out_or_nest_without_end_is_one_dossier_and_no_crash(tmp_path: Path) -> None:
+    from builders import zip_of
+
+    deep = "/".join(["层"] * 3000)
+    hostile = tmp_path / "x.zip"
+    hostile.write_bytes(zip_of({"../甲/申请表.xlsx": b"x", "../乙/申请表.xlsx": b"y", f"{deep}/申请表.xlsx": b"z", "/abs/申请表.xlsx": b"w"}))
+    assert batch.discover([hostile])[0] == [hostile]

@@ -20,6 +20,7 @@ from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
+from pingtai_cli.intake.listing import zip_dossiers, zip_part
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
@@ -77,7 +78,7 @@ def _dossier_children(path: Path, depth: int = 0) -> list[Path]:
         return []
     found: list[Path] = []
     for e in sorted(zips + dirs):
-        found.extend(nested.get(e, [e]))
+        found.extend(nested.get(e) or (zip_dossiers(e)[0] if e in zips else []) or [e])
     return found
 
 
@@ -127,10 +128,14 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:
     found: list[Path] = []
     missing: list[str] = []
     for p in paths:
-        if not p.exists():
+        if zip_part(p) is not None:
+            found.append(p)  # an applicant's folder of a zip, as a batch over the zip named it
+        elif not p.exists():
             missing.append(str(p))
-        elif p.is_file() or _has_workbook(p) or not (children := _dossier_children(p)):
-            found.append(p)  # one dossier: a zip, a folder with its workbook, or a folder of loose files
+        elif p.is_file():
+            found.extend(zip_dossiers(p)[0] or [p])  # a zip is one dossier, or holds several
+        elif _has_workbook(p) or not (children := _dossier_children(p)):
+            found.append(p)  # one dossier: a folder with its workbook, or a folder of loose files
         else:
             found.extend(children)  # listed once: an intake of hundreds is stat'ed entry by entry
     return found, missing
@@ -141,10 +146,18 @@ def not_dossiers(paths: list[Path]) -> list[Path]:
     that groups dossiers (a county's): said, never silently dropped."""
     out: list[Path] = []
     for p in paths:
-        if p.is_dir() and not _has_workbook(p) and (kids := set(_dossier_children(p))):
-            groups = sorted({k.parent for k in kids} | {p})
+        if p.is_file():
+            out += zip_dossiers(p)[1]
+        elif p.is_dir() and not _has_workbook(p) and (kids := set(_dossier_children(p))):
+            split = {part[0] for k in kids if (part := zip_part(k)) is not None}  # zips of several
+            groups = sorted({k.parent for k in kids if k.exists()} | {p})
             for g in groups:
-                out.extend(e for e in sorted(g.iterdir()) if e not in kids and not e.name.startswith(".") and e.is_file())
+                out.extend(
+                    e
+                    for e in sorted(g.iterdir())
+                    if e not in kids and e not in split and not e.name.startswith(".") and e.is_file()
+                )
+            out += [f for z in sorted(split) for f in zip_dossiers(z)[1]]
     return out
 
 

@@ -238,7 +238,8 @@ def unsafe_member_name(name: str) -> str | None:
     return None
 
 
-def _zip_listing(archive: zipfile.ZipFile, limits: Limits) -> Listing:
+def _zip_listing(archive: zipfile.ZipFile, limits: Limits, inside: str = "") -> Listing:
+    """The members of `archive`; with `inside`, those under that folder of it, named from there."""
     listing = Listing()
     total = 0
     seen: set[str] = set()
@@ -247,6 +248,11 @@ def _zip_listing(archive: zipfile.ZipFile, limits: Limits) -> Listing:
             continue
         name, decoded = decode_member_name(info)
         shown = name.replace("\\", "/")
+        if inside:
+            rel = _within(shown, inside)
+            if rel is None:
+                continue  # another applicant's folder of the same zip
+            name = shown = rel
         why = unsafe_member_name(name)
         if why:
             listing.skip(
@@ -353,10 +359,14 @@ def _fix_bad_utf8_flags(data: bytes) -> bytes:
 
 @contextlib.contextmanager
 def open_listing(path: Path, limits: Limits) -> Iterator[Listing]:
-    """The readable files of a folder or zip dossier, with findings for what was skipped."""
+    """The readable files of a folder or zip dossier (or of a folder inside a zip, `zip_part`), with
+    findings for what was skipped."""
     if path.is_dir():
         yield _folder_listing(path, limits)
         return
+    inside = ""
+    if (part := zip_part(path)) is not None:
+        path, inside = part
     if not path.is_file():
         raise DossierError(f"卷宗路径不存在或不是文件夹/压缩包：{path}")
     if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
@@ -374,7 +384,107 @@ def open_listing(path: Path, limits: Limits) -> Iterator[Listing]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise DossierError(f"压缩包已损坏，无法打开：{path}（{zip_reason(exc)}）") from exc
     with archive:
-        yield _zip_listing(archive, limits)
+        yield _zip_listing(archive, limits, inside)
+
+
+# ---------------------------------------------------------------------------
+# a zip that holds several applicants' dossiers (收件.zip: 收件/甲/申请表.xlsx, 收件/乙/申请表.xlsx)
+
+SPLIT_MEMBERS = 20_000  # members of a zip looked at to tell whether it holds several dossiers
+SPLIT_LEVELS = 4  # folder levels inside it searched for them: 收件/县区/申报单位/
+SPLIT_DEPTH = 16  # a member named deeper than this takes no part in the split
+
+
+def zip_part(path: Path) -> tuple[Path, str] | None:
+    """(the zip, the folder inside it) for a dossier that is an applicant's folder inside a zip, as
+    `zip_dossiers` names it (收件.zip/收件/甲); None for any other path, a file or folder on disk."""
+    if path.exists():
+        return None
+    for parent in path.parents:
+        if parent.suffix.lower() == ".zip" and parent.is_file():
+            return parent, path.relative_to(parent).as_posix()
+    return None
+
+
+def _within(name: str, folder: str) -> str | None:
+    """`name` relative to `folder` ('/' separated, as the listing cleans it), or None outside it."""
+    clean = "/".join(p for p in name.split("/") if p not in ("", "."))
+    return clean[len(folder) + 1 :] if clean.startswith(folder + "/") else None
+
+
+@dataclass
+class _Tree:
+    """A zip's folders: their files' names and subfolders ('' the top); `formful`, the folders with a
+    申请表 somewhere below (a workbook, or a .docx/.pdf named as the 申请表)."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+    dirs: dict[str, list[str]] = field(default_factory=dict)
+    formful: set[str] = field(default_factory=set)
+
+    def holds_form(self, folder: str) -> bool:
+        return any(_is_form(n) for n in self.files.get(folder, []))
+
+
+def _is_form(name: str) -> bool:
+    return is_book(name) or (name.lower().endswith((".docx", ".pdf")) and _form_named(name))
+
+
+def _zip_tree(path: Path) -> _Tree | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()[:SPLIT_MEMBERS]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, UnicodeDecodeError):
+        return None  # its read says what is wrong with it
+    tree = _Tree()
+    for info in infos:
+        name, _ = decode_member_name(info)
+        name = name.replace("\\", "/")
+        parts = [p for p in name.split("/") if p not in ("", ".")]
+        if info.is_dir() or not parts or len(parts) > SPLIT_DEPTH or unsafe_member_name(name) or _junk(name):
+            continue
+        folders = ["/".join(parts[:i]) for i in range(len(parts))]
+        tree.files.setdefault(folders[-1], []).append(parts[-1])
+        for parent, child in zip(folders, folders[1:], strict=False):
+            kids = tree.dirs.setdefault(parent, [])
+            if child not in kids:
+                kids.append(child)
+        if _is_form(parts[-1]):
+            tree.formful.update(folders)
+    return tree
+
+
+def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] | None:
+    """(dossier folders, loose files) of a folder that groups several applicants' folders, as an
+    intake folder on disk does (two with a 申请表 at least; the rest are dossiers too; a wrapper
+    folder such as 收件/ is looked into); None for a folder that is one dossier."""
+    if tree.holds_form(folder):
+        return None
+    kids = sorted(tree.dirs.get(folder, []))
+    loose = [f"{folder}/{n}" if folder else n for n in tree.files.get(folder, [])]
+    if len(kids) == 1 and not loose and level < SPLIT_LEVELS:
+        return _split(tree, kids[0], level + 1)
+    dossiers: list[str] = []
+    with_form = 0
+    for kid in kids:
+        inner = _split(tree, kid, level + 1) if level < SPLIT_LEVELS else None
+        if inner is not None:  # a county's folder of its applicants
+            dossiers += inner[0]
+            loose += inner[1]
+        else:
+            dossiers.append(kid)
+        with_form += kid in tree.formful
+    return (dossiers, loose) if with_form >= 2 else None
+
+
+def zip_dossiers(path: Path) -> tuple[list[Path], list[Path]]:
+    """For a zip holding several applicants' dossiers, each applicant's folder in it as a dossier
+    (`收件.zip/收件/甲`, read by open_listing) and the loose files beside them (a 说明.txt, to be
+    said); ([], []) for a zip that is one dossier, or that cannot be opened (its read says why)."""
+    tree = _zip_tree(path)
+    found = _split(tree, "", 0) if tree is not None else None
+    if found is None:
+        return [], []
+    return [path / d for d in found[0]], [path / f for f in found[1]]
 
 
 def zip_reason(exc: BaseException) -> str:
