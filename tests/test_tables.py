@@ -316,3 +316,26 @@ def test_narrative_sentences_of_a_report_are_no_form() -> None:
         ["申请报告", "2025年共服务中小企业70家，较上年的62家增长12.9%，用户满意度90%；与4家服务机构签订合作协议。",
          "单位现有员工35人，资产总额较上年增长20%。", "下一步力争年服务中小企业200家以上。"]
     ) == {}
+
+
+_OWN_FORM = ["单位名称：大连港湾中小企业服务有限公司", "统一社会信用代码：91210202MA66BQL40C", "成立日期：2017年4月21日"]
+
+
+def test_a_reports_quotation_of_the_conditions_is_not_the_applicants_figures() -> None:
+    # a 申请报告 that first quotes 第十二条 (资产总额：不低于100万元 …) and then states its own 60万元
+    # and 8人: the quotation is the text's requirement, read as the applicant's figure it made a
+    # dossier whose own assets fall short pass the 资产总额 condition at 100万元
+    facts = _report_form(
+        ["申请报告", "二、申报条件（《辽宁省中小企业公共服务示范平台认定管理办法》第十二条）",
+         "（一）基本条件", "1. 资产总额：不低于100万元", "2. 从业人数：不少于10人", "（二）服务条件",
+         "3. 年服务中小企业数：80家以上", "三、本单位基本情况", *_OWN_FORM, "资产总额：60万元", "从业人数：8人"]
+    )
+    assert facts["total_assets"] == (pytest.approx(60.0), "正文第12段")
+    assert facts["staff_total"] == (8, "正文第13段")
+    assert "smes_served" not in facts
+
+
+def test_a_reports_bare_requirement_line_gives_way_to_its_own_figure() -> None:
+    # no heading says it is the text's condition, but `不低于100万元` bounds, `60万元` states
+    facts = _report_form(["申请报告", *_OWN_FORM, "资产总额：不低于100万元", "资产总额：60万元"])
+    assert facts["total_assets"] == (pytest.approx(60.0), "正文第6段")

@@ -797,6 +797,7 @@ class _Reader:
     def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
         money = _sheet_unit(grid)  # 金额单位：万元 above the form: the unit of its bare amounts
         dated = _sheet_period(grid)  # 数据截至2024年12月31日 above it: the period of its figures
+        quoted = _quoted_conditions(grid) if grid.prose else set()
         for r in range(grid.height):
             if r in skip:
                 continue
@@ -806,6 +807,8 @@ class _Reader:
                 inline_hits = _fill_in_hits(text)
                 if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
                     inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
+                if r in quoted:  # `1. 资产总额：不低于100万元` under 二、申报条件: the text's floor, quoted
+                    inline_hits = tuple(h for h in inline_hits if not states_lower_bound(h.inline))
                 for found in inline_hits:
                     unit = found.unit or _money_unit(found.key, money)  # `资产总额：320` under 单位：万元
                     cand = _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym, found.period or dated)
@@ -815,6 +818,8 @@ class _Reader:
                 if hit is None or value is None:
                     continue
                 at = value.at
+                if at[0] in quoted and states_lower_bound(grid.raw(*at)):
+                    continue
                 unit = hit.unit or value.unit or _unit_beside(grid, *at) or _money_unit(hit.key, money)
                 period = value.period or hit.period or dated
                 cand = _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym, period, value.doubt)
@@ -862,7 +867,7 @@ class _Reader:
                     failures.append((cand, exc))
                     continue
                 readable.append((cand, value, unit))
-            chosen = _latest_period(readable)
+            chosen = _latest_period(self._stated_first(readable))
             for other in readable:
                 periods = (_period_key(other[0]), _period_key(chosen[0])) if chosen is not None else (None, None)
                 same_period = None in periods or periods[0] == periods[1]  # two years' figures differ, rightly
@@ -881,6 +886,17 @@ class _Reader:
                     key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
                     period=period, doubt=cand.doubt,
                 )
+
+    def _stated_first(
+        self, readable: list[tuple[_Candidate, Any, str | None]]
+    ) -> list[tuple[_Candidate, Any, str | None]]:
+        """The candidates a fact is chosen from: a lower bound written in a report's running text
+        (`资产总额：不低于100万元`, a condition quoted) gives way to a figure the text states (60万元)."""
+        def quoted(c: _Candidate) -> bool:
+            return c.sheet in self.prose and states_lower_bound(c.raw)
+
+        stated = [x for x in readable if not quoted(x[0])]
+        return stated if stated else readable
 
     def _report_failure(
         self, key: str, cand: _Candidate, exc: Exception | None, settled: bool
@@ -939,6 +955,32 @@ class _Reader:
 _YEARLY_LABELS = {c.key: c.header for c in _VOCAB.yearly.columns}
 _YEARLY_UNITS = {c.key: c.unit for c in _VOCAB.yearly.columns if c.unit}
 _MAX_RIGHT = 20  # columns searched to the right of a label
+
+
+# A heading of a report's running text, and its level: `二、申报条件` (1), `（一）基本条件` (2)
+_HEADING_RE = re.compile(r"^\s*(?:(?P<one>[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+[章节部分])|(?P<two>[（(][一二三四五六七八九十]+[）)]))")
+# a heading over the text's conditions (as quoted by an applicant), not over the applicant's own data
+_CONDITIONS_RE = re.compile(r"(?:申报|认定|申请|评审|推荐|评价|基本)(?:条件|要求|标准)|(?:认定|管理)办法")
+
+
+def _quoted_conditions(grid: Grid) -> set[int]:
+    """Rows of a report's running text under a heading that names the text's conditions (二、申报条件,
+    （一）认定条件) until the next heading of its level or above (三、本单位基本情况)."""
+    rows: set[int] = set()
+    level: int | None = None  # the level of the conditions heading we are under
+    for r in range(grid.height):
+        text = grid.raw(r, 0)
+        m = _HEADING_RE.match(text) if isinstance(text, str) else None
+        if m is not None:
+            here = 1 if m.group("one") else 2
+            if level is not None and here <= level:
+                level = None
+            if level is None and _CONDITIONS_RE.search(text):
+                level = here
+                continue
+        if level is not None:
+            rows.add(r)
+    return rows
 
 
 def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
