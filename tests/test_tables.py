@@ -325,14 +325,19 @@ def test_a_reports_quotation_of_the_conditions_is_not_the_applicants_figures() -
     # a 申请报告 that first quotes 第十二条 (资产总额：不低于100万元 …) and then states its own 60万元
     # and 8人: the quotation is the text's requirement, read as the applicant's figure it made a
     # dossier whose own assets fall short pass the 资产总额 condition at 100万元
-    facts = _report_form(
+    data = _report_docx(
         ["申请报告", "二、申报条件（《辽宁省中小企业公共服务示范平台认定管理办法》第十二条）",
          "（一）基本条件", "1. 资产总额：不低于100万元", "2. 从业人数：不少于10人", "（二）服务条件",
          "3. 年服务中小企业数：80家以上", "三、本单位基本情况", *_OWN_FORM, "资产总额：60万元", "从业人数：8人"]
     )
+    form = process_file("申请报告.docx", data, Limits()).form
+    assert form is not None
+    facts = {k: (f.value, f.evidence.sheet) for k, f in form.facts.items()}  # type: ignore[union-attr]
     assert facts["total_assets"] == (pytest.approx(60.0), "正文第12段")
     assert facts["staff_total"] == (8, "正文第13段")
     assert "smes_served" not in facts
+    # the quoted line is no label waiting for its value in the next paragraph (三、本单位基本情况)
+    assert [f.message for f in form.findings if f.id == "read.bad_value"] == []
 
 
 def test_a_reports_bare_requirement_line_gives_way_to_its_own_figure() -> None:

@@ -807,9 +807,9 @@ class _Reader:
                 inline_hits = _fill_in_hits(text)
                 if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
                     inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
-                if r in quoted:  # `1. 资产总额：不低于100万元` under 二、申报条件: the text's floor, quoted
-                    inline_hits = tuple(h for h in inline_hits if not states_lower_bound(h.inline))
                 for found in inline_hits:
+                    if r in quoted and states_lower_bound(found.inline):
+                        continue  # `1. 资产总额：不低于100万元` under 二、申报条件: the text's floor, quoted
                     unit = found.unit or _money_unit(found.key, money)  # `资产总额：320` under 单位：万元
                     cand = _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym, found.period or dated)
                     self._add(found, cand)
