@@ -344,3 +344,16 @@ def test_a_reports_bare_requirement_line_gives_way_to_its_own_figure() -> None:
     # no heading says it is the text's condition, but `不低于100万元` bounds, `60万元` states
     facts = _report_form(["申请报告", *_OWN_FORM, "资产总额：不低于100万元", "资产总额：60万元"])
     assert facts["total_assets"] == (pytest.approx(60.0), "正文第6段")
+
+
+def test_a_dossier_whose_form_is_its_reports_paragraphs_says_so_not_a_table(tmp_path: Path) -> None:
+    # the reviewer is told where the data came from: a table they would look for in vain
+    shutil.copytree(SAMPLES / "liaoning_word_only", tmp_path / "d")
+    (tmp_path / "d" / "申请表.docx").unlink()
+    (tmp_path / "d" / "申请报告.docx").write_bytes(
+        _report_docx(["辽宁省中小企业公共服务示范平台申请报告", *_OWN_FORM, "资产总额：260万元", "从业人数：14人"])
+    )
+    d = read_dossier(tmp_path / "d", use_cache=False)
+    [said] = [f.message for f in d.findings if f.id == "sources.form_in_document"]
+    assert said == "卷宗中没有Excel申请表，申报数据读自申请报告.docx正文中“项目：内容”的各段"
+    assert d.facts["total_assets"].evidence.sheet == "正文第5段"  # type: ignore[union-attr]
