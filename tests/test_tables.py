@@ -357,3 +357,17 @@ def test_a_dossier_whose_form_is_its_reports_paragraphs_says_so_not_a_table(tmp_
     [said] = [f.message for f in d.findings if f.id == "sources.form_in_document"]
     assert said == "卷宗中没有Excel申请表，申报数据读自申请报告.docx正文中“项目：内容”的各段"
     assert d.facts["total_assets"].evidence.sheet == "正文第5段"  # type: ignore[union-attr]
+
+
+def test_a_reports_paragraphs_under_a_list_title_are_no_list_rows() -> None:
+    # 合作单位 / 服务的中小企业名单 as a paragraph is a title (of a table, or of narrative), and the
+    # paragraphs after it are no rows of that list: 年服务中小企业数：60家 was taken for a fifth partner
+    # and never read as the figure it states
+    data = _report_docx(
+        ["申请报告", *_OWN_FORM, "资产总额：260万元", "合作单位", "年服务中小企业数：60家",
+         "服务的中小企业名单及服务评价表", "2025年共服务中小企业130家，较上年的108家增长20.4%。", "详见附件。"]
+    )
+    form = process_file("申请报告.docx", data, Limits()).form
+    assert form is not None
+    assert form.lists == {}
+    assert (form.facts["smes_served"].value, form.facts["smes_served"].evidence.sheet) == (60, "正文第7段")  # type: ignore[union-attr]

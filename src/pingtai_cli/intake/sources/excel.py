@@ -656,8 +656,11 @@ class _Reader:
     # -- tables
 
     def _read_tables(self, grid: Grid) -> set[int]:
-        """Read every table on the sheet; the rows they cover."""
+        """Read every table on the sheet; the rows they cover. A document's running text has none:
+        a paragraph `合作单位` titles a table (or narrative), and the paragraphs after it are no rows."""
         covered: set[int] = set()
+        if grid.prose:
+            return covered
         r = 0
         while r < grid.height:
             table = _header_at(grid, r)
