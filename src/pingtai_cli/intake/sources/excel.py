@@ -110,6 +110,10 @@ class WorkbookResult:
     # declared facts (`facts:` label or key) are read from these at evaluation, so the reading (and
     # its cache entry) does not depend on which ruleset the dossier is checked against.
     other_labels: dict[str, list[Any]] = field(default_factory=dict)
+    # key -> values the form's running text (a `资产总额：60万元` line of a Word 申请表) states
+    # otherwise than its table, whose value `facts` holds: for the check to weigh as a rival
+    # (engine/consistency.py `rivals`), as it weighs another file's
+    contested: dict[str, list[Fact]] = field(default_factory=dict)
 
 
 def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
@@ -876,19 +880,24 @@ class _Reader:
                 same_period = None in periods or periods[0] == periods[1]  # two years' figures differ, rightly
                 if chosen is not None and other is not chosen and other[1] != chosen[1] and same_period:
                     self._conflict(key, chosen, other[0], other[1])
+                    if (other[0].sheet in self.prose) != (chosen[0].sheet in self.prose):
+                        self.result.contested.setdefault(key, []).append(self._fact(key, other))
             for cand, error in failures:
                 self._report_failure(key, cand, error, settled=chosen is not None)
             if chosen is not None:
-                cand, value, unit = chosen
-                evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
-                if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
-                    evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
-                precision = _precision(value, cand.raw)
-                period = cand.stated_period if BY_KEY[key].kind == "number" else None
-                self.result.facts[key] = Fact(
-                    key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
-                    period=period, doubt=cand.doubt,
-                )
+                self.result.facts[key] = self._fact(key, chosen)
+
+    def _fact(self, key: str, chosen: tuple[_Candidate, Any, str | None]) -> Fact:
+        cand, value, unit = chosen
+        evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
+        if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
+            evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
+        precision = _precision(value, cand.raw)
+        period = cand.stated_period if BY_KEY[key].kind == "number" else None
+        return Fact(
+            key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
+            period=period, doubt=cand.doubt,
+        )
 
     def _stated_first(
         self, readable: list[tuple[_Candidate, Any, str | None]]
