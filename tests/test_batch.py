@@ -599,3 +599,26 @@ def test_a_zip_whose_names_climb_out_or_nest_without_end_is_one_dossier_and_no_c
     hostile = tmp_path / "x.zip"
     hostile.write_bytes(zip_of({"../甲/申请表.xlsx": b"x", "../乙/申请表.xlsx": b"y", f"{deep}/申请表.xlsx": b"z", "/abs/申请表.xlsx": b"w"}))
     assert batch.discover([hostile])[0] == [hostile]
+
+
+def test_an_intake_of_dossiers_whose_form_is_their_word_application_report_is_one_dossier_each(tmp_path: Path) -> None:
+    """Applicants with only Word and PDF files: the 申请表 is written inside 申请报告.docx (a table, or
+    `资产总额：260万元` lines), no file is named 申请表. Each folder of the intake is its own dossier, not
+    one 'dossier' mixing six applicants' files. A dossier that sorted its files into folders
+    (申请报告/ holding only the report, 附件/ the rest) stays one dossier."""
+    import shutil
+
+    from builders import SAMPLES
+
+    intake = tmp_path / "收件"
+    for name in ("大连港湾", "沈阳智联", "鞍山恒信"):
+        shutil.copytree(SAMPLES / "liaoning_word_only", intake / name)
+        (intake / name / "申请表.docx").unlink()
+    split = intake / "营口渤海（分文件夹）"
+    shutil.copytree(SAMPLES / "liaoning_word_only", split / "附件")
+    (split / "附件" / "申请表.docx").unlink()
+    (split / "申请报告").mkdir()
+    (split / "附件" / "申请报告.docx").rename(split / "申请报告" / "申请报告.docx")
+    found, missing = batch.discover([intake])
+    assert missing == []
+    assert [p.relative_to(intake).as_posix() for p in found] == ["大连港湾", "沈阳智联", "营口渤海（分文件夹）", "鞍山恒信"]

@@ -240,3 +240,33 @@ def test_an_identical_second_workbook_and_a_list_workbook_change_nothing(tmp_pat
     doc, code = check_json(path)
     assert doc["verdict"] == "eligible" and code == 0
     assert not any(f["id"] == "consistency.application_forms_differ" for f in doc["findings"])
+
+
+def _word_form_with_line(tmp_path: Path, line: str) -> Path:
+    """The liaoning_word_only sample (eligible; its 申请表.docx table says 年服务中小企业数 130家) with
+    one more paragraph under the table of its 申请表.docx."""
+    import docx
+
+    path = tmp_path / "卷宗"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "sample_dossiers" / "liaoning_word_only", path)
+    document = docx.Document(str(path / "申请表.docx"))
+    document.add_paragraph(line)
+    document.save(str(path / "申请表.docx"))
+    return path
+
+
+def test_a_word_forms_paragraph_that_contradicts_its_table_leaves_the_condition_for_review(tmp_path: Path) -> None:
+    """年服务中小企业数 130家 in the table, 年服务中小企业数：60家 in a line of the same 申请表.docx: the
+    dossier was 符合条件 on the table's figure, with a warning, while the same two figures in two
+    files leave the condition for review."""
+    doc, _ = check_json(_word_form_with_line(tmp_path, "年服务中小企业数：60家"))
+    served = condition(doc, "smes_served")
+    assert served["status"] == "review" and doc["verdict"] == "review", served["message"]
+    assert "申请表.docx 表1!" in served["message"] and "正文第" in served["message"]
+    assert "（满足）" in served["message"] and "（不满足）" in served["message"]
+
+
+def test_a_word_forms_paragraph_that_differs_without_changing_the_outcome_decides_nothing_new(tmp_path: Path) -> None:
+    doc, _ = check_json(_word_form_with_line(tmp_path, "年服务中小企业数：128家"))
+    assert condition(doc, "smes_served")["status"] == "pass"
+    assert any(f["id"] == "read.conflicting_values" for f in doc["findings"])

@@ -316,3 +316,58 @@ def test_narrative_sentences_of_a_report_are_no_form() -> None:
         ["申请报告", "2025年共服务中小企业70家，较上年的62家增长12.9%，用户满意度90%；与4家服务机构签订合作协议。",
          "单位现有员工35人，资产总额较上年增长20%。", "下一步力争年服务中小企业200家以上。"]
     ) == {}
+
+
+_OWN_FORM = ["单位名称：大连港湾中小企业服务有限公司", "统一社会信用代码：91210202MA66BQL40C", "成立日期：2017年4月21日"]
+
+
+def test_a_reports_quotation_of_the_conditions_is_not_the_applicants_figures() -> None:
+    # a 申请报告 that first quotes 第十二条 (资产总额：不低于100万元 …) and then states its own 60万元
+    # and 8人: the quotation is the text's requirement, read as the applicant's figure it made a
+    # dossier whose own assets fall short pass the 资产总额 condition at 100万元
+    data = _report_docx(
+        ["申请报告", "二、申报条件（《辽宁省中小企业公共服务示范平台认定管理办法》第十二条）",
+         "（一）基本条件", "1. 资产总额：不低于100万元", "2. 从业人数：不少于10人", "（二）服务条件",
+         "3. 年服务中小企业数：80家以上", "三、本单位基本情况", *_OWN_FORM, "资产总额：60万元", "从业人数：8人"]
+    )
+    form = process_file("申请报告.docx", data, Limits()).form
+    assert form is not None
+    facts = {k: (f.value, f.evidence.sheet) for k, f in form.facts.items()}  # type: ignore[union-attr]
+    assert facts["total_assets"] == (pytest.approx(60.0), "正文第12段")
+    assert facts["staff_total"] == (8, "正文第13段")
+    assert "smes_served" not in facts
+    # the quoted line is no label waiting for its value in the next paragraph (三、本单位基本情况)
+    assert [f.message for f in form.findings if f.id == "read.bad_value"] == []
+
+
+def test_a_reports_bare_requirement_line_gives_way_to_its_own_figure() -> None:
+    # no heading says it is the text's condition, but `不低于100万元` bounds, `60万元` states
+    facts = _report_form(["申请报告", *_OWN_FORM, "资产总额：不低于100万元", "资产总额：60万元"])
+    assert facts["total_assets"] == (pytest.approx(60.0), "正文第6段")
+
+
+def test_a_dossier_whose_form_is_its_reports_paragraphs_says_so_not_a_table(tmp_path: Path) -> None:
+    # the reviewer is told where the data came from: a table they would look for in vain
+    shutil.copytree(SAMPLES / "liaoning_word_only", tmp_path / "d")
+    (tmp_path / "d" / "申请表.docx").unlink()
+    (tmp_path / "d" / "申请报告.docx").write_bytes(
+        _report_docx(["辽宁省中小企业公共服务示范平台申请报告", *_OWN_FORM, "资产总额：260万元", "从业人数：14人"])
+    )
+    d = read_dossier(tmp_path / "d", use_cache=False)
+    [said] = [f.message for f in d.findings if f.id == "sources.form_in_document"]
+    assert said == "卷宗中没有Excel申请表，申报数据读自申请报告.docx正文中“项目：内容”的各段"
+    assert d.facts["total_assets"].evidence.sheet == "正文第5段"  # type: ignore[union-attr]
+
+
+def test_a_reports_paragraphs_under_a_list_title_are_no_list_rows() -> None:
+    # 合作单位 / 服务的中小企业名单 as a paragraph is a title (of a table, or of narrative), and the
+    # paragraphs after it are no rows of that list: 年服务中小企业数：60家 was taken for a fifth partner
+    # and never read as the figure it states
+    data = _report_docx(
+        ["申请报告", *_OWN_FORM, "资产总额：260万元", "合作单位", "年服务中小企业数：60家",
+         "服务的中小企业名单及服务评价表", "2025年共服务中小企业130家，较上年的108家增长20.4%。", "详见附件。"]
+    )
+    form = process_file("申请报告.docx", data, Limits()).form
+    assert form is not None
+    assert form.lists == {}
+    assert (form.facts["smes_served"].value, form.facts["smes_served"].evidence.sheet) == (60, "正文第7段")  # type: ignore[union-attr]

@@ -74,7 +74,7 @@ def _dossier_children(path: Path, depth: int = 0) -> list[Path]:
     zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file() and not e.is_symlink()]
     dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
     nested = {d: kids for d in dirs if depth < MAX_NESTING and (kids := _nested_intake(d, depth + 1))}
-    if not zips and not nested and not any(_has_form(d) for d in dirs):
+    if not zips and not nested and not _form_folders(dirs):
         return []
     found: list[Path] = []
     for e in sorted(zips + dirs):
@@ -103,24 +103,49 @@ def _nested_intake(path: Path, depth: int) -> list[Path]:
     only_zips = all(e.is_file() and e.suffix.lower() == ".zip" for e in entries)
     # two dossiers among them at least: subfolders with a 申请表 of their own, or found in a group
     # below (one 申请表/ beside 附件/ is one dossier's materials, sorted into folders)
-    dossiers = [k for k in kids if k.parent != path or (k.is_dir() and _has_form(k))]
+    forms = set(_form_folders([k for k in kids if k.parent == path and k.is_dir()]))
+    dossiers = [k for k in kids if k.parent != path or k in forms]
     return kids if only_zips or len(dossiers) >= 2 else []
 
 
 _FORM_WORDS = ("申请表", "申报表")
+# A 申请报告 may hold the 申请表 (a table, or `资产总额：260万元` lines). A folder with one beside
+# other materials may be an applicant's dossier, but only weakly: a dossier sorted into folders
+# has its report in 附件/ beside 申请表/, or alone in 申请报告/.
+_REPORT_WORDS = ("申请报告", "申报报告")
+
+
+def _form_kind(path: Path) -> int:
+    """2 for a folder with a workbook or a Word or PDF file named as the 申请表 (申请表.docx,
+    申报表（盖章版）.pdf); 1 for one with a 申请报告.docx / .pdf beside a file that is not a
+    report (营业执照.pdf); 0 otherwise."""
+    if _has_workbook(path):
+        return 2
+    try:
+        files = [e for e in path.iterdir() if not e.name.startswith(".") and e.is_file()]
+    except OSError:
+        return 0
+    named = [e for e in files if e.suffix.lower() in (".docx", ".pdf")]
+    if any(any(w in e.stem for w in _FORM_WORDS) for e in named):
+        return 2
+    reports = {e for e in named if any(w in e.stem for w in _REPORT_WORDS)}
+    return int(bool(reports) and any(e not in reports and e.name.lower() not in _JUNK for e in files))
 
 
 def _has_form(path: Path) -> bool:
-    """A workbook, or a Word or PDF file named as the 申请表 (申请表.docx, 申报表（盖章版）.pdf)."""
-    if _has_workbook(path):
-        return True
-    try:
-        return any(
-            e.suffix.lower() in (".docx", ".pdf") and any(w in e.stem for w in _FORM_WORDS) and e.is_file()
-            for e in path.iterdir()
-        )
-    except OSError:
-        return False
+    return _form_kind(path) > 0
+
+
+def _form_folders(dirs: list[Path]) -> list[Path]:
+    """The folders among `dirs` that are applicants' dossiers by their 申请表: those with one named
+    so, else, when none has, those with a 申请报告 among other materials if two or more have
+    (one such folder beside others is one dossier's materials sorted into folders)."""
+    kinds = {d: _form_kind(d) for d in dirs}
+    strong = [d for d in dirs if kinds[d] == 2]
+    if strong:
+        return strong
+    weak = [d for d in dirs if kinds[d] == 1]
+    return weak if len(weak) >= 2 else []
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[str]]:

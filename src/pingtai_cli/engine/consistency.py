@@ -276,7 +276,9 @@ def rivals(dossier: Dossier, as_of: date) -> list[Rival]:
     for f in dossier.files:
         if f.form is None:
             continue
-        for key, fact in f.form.facts.items():
+        # the form's own facts, and what its running text states otherwise than its table
+        stated = [*f.form.facts.items(), *((k, x) for k, xs in getattr(f.form, "contested", {}).items() for x in xs)]
+        for key, fact in stated:
             mine = dossier.facts.get(key)
             if mine is None or fact.evidence in mine.sources or fact.value in (None, ""):
                 continue

@@ -265,12 +265,16 @@ def _from_document(material: MaterialFile, fact: Fact) -> Finding:
 def _found_form_elsewhere(dossier: Dossier, forms: list[MaterialFile]) -> None:
     """No workbook, but a 申请表 in a Word/PDF file: say where the data came from instead."""
     names = "、".join(f.path for f in forms)
+    sheets = [f.evidence.sheet for m in forms if m.form for f in m.form.facts.values() if f.evidence]
+    paragraphs = sum(1 for s in sheets if s.startswith("正文第"))
+    # a 申请报告 that writes its form as `资产总额：260万元` lines has no table to be looked for
+    where = "正文中“项目：内容”的各段" if sheets and paragraphs == len(sheets) else "中的申请表表格"
     dossier.findings = [f for f in dossier.findings if f.id != "workbook.missing"]
     dossier.findings.append(
         Finding(
             "sources.form_in_document",
             "info",
-            f"卷宗中没有Excel申请表，申报数据读自{names}中的申请表表格",
+            f"卷宗中没有Excel申请表，申报数据读自{names}{where}",
             [f.path for f in forms],
         )
     )

@@ -110,6 +110,10 @@ class WorkbookResult:
     # declared facts (`facts:` label or key) are read from these at evaluation, so the reading (and
     # its cache entry) does not depend on which ruleset the dossier is checked against.
     other_labels: dict[str, list[Any]] = field(default_factory=dict)
+    # key -> values the form's running text (a `资产总额：60万元` line of a Word 申请表) states
+    # otherwise than its table, whose value `facts` holds: for the check to weigh as a rival
+    # (engine/consistency.py `rivals`), as it weighs another file's
+    contested: dict[str, list[Fact]] = field(default_factory=dict)
 
 
 def read_workbook(source: Path | bytes, name: str) -> WorkbookResult:
@@ -656,8 +660,11 @@ class _Reader:
     # -- tables
 
     def _read_tables(self, grid: Grid) -> set[int]:
-        """Read every table on the sheet; the rows they cover."""
+        """Read every table on the sheet; the rows they cover. A document's running text has none:
+        a paragraph `合作单位` titles a table (or narrative), and the paragraphs after it are no rows."""
         covered: set[int] = set()
+        if grid.prose:
+            return covered
         r = 0
         while r < grid.height:
             table = _header_at(grid, r)
@@ -797,6 +804,7 @@ class _Reader:
     def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
         money = _sheet_unit(grid)  # 金额单位：万元 above the form: the unit of its bare amounts
         dated = _sheet_period(grid)  # 数据截至2024年12月31日 above it: the period of its figures
+        quoted = _quoted_conditions(grid) if grid.prose else set()
         for r in range(grid.height):
             if r in skip:
                 continue
@@ -807,6 +815,8 @@ class _Reader:
                 if not inline_hits and (one := _label_hit(text)) is not None and one.inline is not None:
                     inline_hits = (one,)  # `资产总额：320万元`: the value is in the label's cell
                 for found in inline_hits:
+                    if r in quoted and states_lower_bound(found.inline):
+                        continue  # `1. 资产总额：不低于100万元` under 二、申报条件: the text's floor, quoted
                     unit = found.unit or _money_unit(found.key, money)  # `资产总额：320` under 单位：万元
                     cand = _Candidate(found.key, grid.name, r, c, found.inline, unit, found.synonym, found.period or dated)
                     self._add(found, cand)
@@ -815,6 +825,8 @@ class _Reader:
                 if hit is None or value is None:
                     continue
                 at = value.at
+                if at[0] in quoted and states_lower_bound(grid.raw(*at)):
+                    continue
                 unit = hit.unit or value.unit or _unit_beside(grid, *at) or _money_unit(hit.key, money)
                 period = value.period or hit.period or dated
                 cand = _Candidate(hit.key, grid.name, *at, grid.raw(*at), unit, hit.synonym, period, value.doubt)
@@ -862,25 +874,41 @@ class _Reader:
                     failures.append((cand, exc))
                     continue
                 readable.append((cand, value, unit))
-            chosen = _latest_period(readable)
+            chosen = _latest_period(self._stated_first(readable))
             for other in readable:
                 periods = (_period_key(other[0]), _period_key(chosen[0])) if chosen is not None else (None, None)
                 same_period = None in periods or periods[0] == periods[1]  # two years' figures differ, rightly
                 if chosen is not None and other is not chosen and other[1] != chosen[1] and same_period:
                     self._conflict(key, chosen, other[0], other[1])
+                    if (other[0].sheet in self.prose) != (chosen[0].sheet in self.prose):
+                        self.result.contested.setdefault(key, []).append(self._fact(key, other))
             for cand, error in failures:
                 self._report_failure(key, cand, error, settled=chosen is not None)
             if chosen is not None:
-                cand, value, unit = chosen
-                evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
-                if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
-                    evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
-                precision = _precision(value, cand.raw)
-                period = cand.stated_period if BY_KEY[key].kind == "number" else None
-                self.result.facts[key] = Fact(
-                    key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
-                    period=period, doubt=cand.doubt,
-                )
+                self.result.facts[key] = self._fact(key, chosen)
+
+    def _fact(self, key: str, chosen: tuple[_Candidate, Any, str | None]) -> Fact:
+        cand, value, unit = chosen
+        evidence = self._evidence(cand.sheet, cand.row, cand.col, cand.raw)
+        if self.how in ("typed", "text") and scale_inferred(key, cand.raw, cand.unit):
+            evidence = replace(evidence, how="unit_inferred")  # 3,200,000 for 资产总额: 元 or 万元?
+        precision = _precision(value, cand.raw)
+        period = cand.stated_period if BY_KEY[key].kind == "number" else None
+        return Fact(
+            key, value, unit, evidence, _raw_text(cand.raw), label=cand.synonym, precision=precision,
+            period=period, doubt=cand.doubt,
+        )
+
+    def _stated_first(
+        self, readable: list[tuple[_Candidate, Any, str | None]]
+    ) -> list[tuple[_Candidate, Any, str | None]]:
+        """The candidates a fact is chosen from: a lower bound written in a report's running text
+        (`资产总额：不低于100万元`, a condition quoted) gives way to a figure the text states (60万元)."""
+        def quoted(c: _Candidate) -> bool:
+            return c.sheet in self.prose and states_lower_bound(c.raw)
+
+        stated = [x for x in readable if not quoted(x[0])]
+        return stated if stated else readable
 
     def _report_failure(
         self, key: str, cand: _Candidate, exc: Exception | None, settled: bool
@@ -939,6 +967,32 @@ class _Reader:
 _YEARLY_LABELS = {c.key: c.header for c in _VOCAB.yearly.columns}
 _YEARLY_UNITS = {c.key: c.unit for c in _VOCAB.yearly.columns if c.unit}
 _MAX_RIGHT = 20  # columns searched to the right of a label
+
+
+# A heading of a report's running text, and its level: `二、申报条件` (1), `（一）基本条件` (2)
+_HEADING_RE = re.compile(r"^\s*(?:(?P<one>[一二三四五六七八九十]+[、.．]|第[一二三四五六七八九十]+[章节部分])|(?P<two>[（(][一二三四五六七八九十]+[）)]))")
+# a heading over the text's conditions (as quoted by an applicant), not over the applicant's own data
+_CONDITIONS_RE = re.compile(r"(?:申报|认定|申请|评审|推荐|评价|基本)(?:条件|要求|标准)|(?:认定|管理)办法")
+
+
+def _quoted_conditions(grid: Grid) -> set[int]:
+    """Rows of a report's running text under a heading that names the text's conditions (二、申报条件,
+    （一）认定条件) until the next heading of its level or above (三、本单位基本情况)."""
+    rows: set[int] = set()
+    level: int | None = None  # the level of the conditions heading we are under
+    for r in range(grid.height):
+        text = grid.raw(r, 0)
+        m = _HEADING_RE.match(text) if isinstance(text, str) else None
+        if m is not None:
+            here = 1 if m.group("one") else 2
+            if level is not None and here <= level:
+                level = None
+            if level is None and _CONDITIONS_RE.search(text):
+                level = here
+                continue
+        if level is not None:
+            rows.add(r)
+    return rows
 
 
 def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:
