@@ -622,3 +622,33 @@ def test_an_intake_of_dossiers_whose_form_is_their_word_application_report_is_on
     found, missing = batch.discover([intake])
     assert missing == []
     assert [p.relative_to(intake).as_posix() for p in found] == ["大连港湾", "沈阳智联", "营口渤海（分文件夹）", "鞍山恒信"]
+
+
+def test_a_zip_of_word_only_applicants_splits_as_their_folders_would_on_disk(tmp_path: Path) -> None:
+    """The zip counterpart of the Word-only intake above: folders whose 申请表 is inside their
+    申请报告.docx are the zip's dossiers, and a dossier whose report sits alone in 申请报告/ beside
+    附件/ stays one; the zip splits exactly where the same folders on disk do."""
+    import zipfile
+
+    from builders import zip_of
+
+    data = _zipped({f"收件/{n}": "liaoning_word_only" for n in ("大连港湾", "沈阳智联")} | {"收件/营口渤海/附件": "liaoning_word_only"})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {
+            i.filename.replace("营口渤海/附件/申请报告.docx", "营口渤海/申请报告/申请报告.docx"): z.read(i)
+            for i in z.infolist()
+            if not i.filename.endswith("申请表.docx")
+        }
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(zip_of(members))
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == ["收件/大连港湾", "收件/沈阳智联", "收件/营口渤海"]
+    on_disk = tmp_path / "disk"
+    with zipfile.ZipFile(intake) as z:
+        z.extractall(on_disk)
+    assert [p.relative_to(on_disk).as_posix() for p in batch.discover([on_disk])[0]] == [
+        p.relative_to(intake).as_posix() for p in found
+    ]
+    one = tmp_path / "one.zip"
+    one.write_bytes(zip_of({k: v for k, v in members.items() if k.startswith("收件/营口渤海/")}))
+    assert batch.discover([one])[0] == [one]

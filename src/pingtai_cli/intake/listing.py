@@ -414,19 +414,31 @@ def _within(name: str, folder: str) -> str | None:
 
 @dataclass
 class _Tree:
-    """A zip's folders: their files' names and subfolders ('' the top); `formful`, the folders with a
-    申请表 somewhere below (a workbook, or a .docx/.pdf named as the 申请表)."""
+    """A zip's folders: their files' names and subfolders ('' the top), and the folders with a
+    dossier's 申请表 somewhere below, by how surely it is one (`_form_kind`): 2 in `formful`, 1 in
+    `reportful`."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
     dirs: dict[str, list[str]] = field(default_factory=dict)
     formful: set[str] = field(default_factory=set)
+    reportful: set[str] = field(default_factory=set)
 
     def holds_form(self, folder: str) -> bool:
-        return any(_is_form(n) for n in self.files.get(folder, []))
+        return _form_kind(self.files.get(folder, [])) > 0
 
 
-def _is_form(name: str) -> bool:
-    return is_book(name) or (name.lower().endswith((".docx", ".pdf")) and _form_named(name))
+_REPORT_WORDS = ("申请报告", "申报报告")
+
+
+def _form_kind(names: list[str]) -> int:
+    """As discovery on disk weighs a folder's files (api.batch): 2 for a workbook or a .docx/.pdf
+    named as the 申请表; 1 for a 申请报告 (.docx/.pdf, which may carry the 申请表) beside a file that
+    is not a report; 0 otherwise."""
+    documents = [n for n in names if n.lower().endswith((".docx", ".pdf"))]
+    if any(is_book(n) for n in names) or any(_form_named(n) for n in documents):
+        return 2
+    reports = {n for n in documents if any(w in PurePosixPath(n).stem for w in _REPORT_WORDS)}
+    return int(bool(reports) and any(n not in reports for n in names))
 
 
 def _zip_tree(path: Path) -> _Tree | None:
@@ -448,8 +460,12 @@ def _zip_tree(path: Path) -> _Tree | None:
             kids = tree.dirs.setdefault(parent, [])
             if child not in kids:
                 kids.append(child)
-        if _is_form(parts[-1]):
-            tree.formful.update(folders)
+    for folder, names in tree.files.items():
+        kind = _form_kind(names)
+        if kind:
+            parts = folder.split("/") if folder else []
+            below = {"/".join(parts[:i]) for i in range(len(parts) + 1)}  # it and every folder above it
+            (tree.formful if kind == 2 else tree.reportful).update(below)
     return tree
 
 
@@ -464,7 +480,6 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
     if len(kids) == 1 and not loose and level < SPLIT_LEVELS:
         return _split(tree, kids[0], level + 1)
     dossiers: list[str] = []
-    with_form = 0
     for kid in kids:
         inner = _split(tree, kid, level + 1) if level < SPLIT_LEVELS else None
         if inner is not None:  # a county's folder of its applicants
@@ -472,8 +487,11 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
             loose += inner[1]
         else:
             dossiers.append(kid)
-        with_form += kid in tree.formful
-    return (dossiers, loose) if with_form >= 2 else None
+    # two applicants' folders at least: with a 申请表, or where none has one, with a 申请报告
+    # (one such folder beside others is one dossier's materials sorted into folders)
+    strong = sum(kid in tree.formful for kid in kids)
+    weak = sum(kid in tree.reportful for kid in kids)
+    return (dossiers, loose) if strong >= 2 or (not strong and weak >= 2) else None
 
 
 def zip_dossiers(path: Path) -> tuple[list[Path], list[Path]]:
