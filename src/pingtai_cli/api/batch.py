@@ -20,9 +20,8 @@ from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
-from pingtai_cli.intake.listing import zip_dossiers, zip_part
+from pingtai_cli.intake.listing import form_kind, is_book, zip_dossiers, zip_part
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
 Told = Callable[[Path], None]  # told of a dossier as it starts (on_start) or finishes (progress)
 AsFinished = Iterator[tuple[int, list[CheckResult]]]  # (index, results) per dossier as each finishes
@@ -56,7 +55,7 @@ class Job:
 
 def _has_workbook(path: Path) -> bool:
     try:
-        return any(e.suffix.lower() in WORKBOOK_SUFFIXES and e.is_file() for e in path.iterdir())
+        return any(is_book(e.name) and e.is_file() for e in path.iterdir())
     except OSError:
         return False
 
@@ -108,28 +107,12 @@ def _nested_intake(path: Path, depth: int) -> list[Path]:
     return kids if only_zips or len(dossiers) >= 2 else []
 
 
-_FORM_WORDS = ("申请表", "申报表")
-# A 申请报告 may hold the 申请表 (a table, or `资产总额：260万元` lines). A folder with one beside
-# other materials may be an applicant's dossier, but only weakly: a dossier sorted into folders
-# has its report in 附件/ beside 申请表/, or alone in 申请报告/.
-_REPORT_WORDS = ("申请报告", "申报报告")
-
-
 def _form_kind(path: Path) -> int:
-    """2 for a folder with a workbook or a Word or PDF file named as the 申请表 (申请表.docx,
-    申报表（盖章版）.pdf); 1 for one with a 申请报告.docx / .pdf beside a file that is not a
-    report (营业执照.pdf); 0 otherwise."""
-    if _has_workbook(path):
-        return 2
+    """How surely a folder is an applicant's dossier by its files (intake.listing.form_kind)."""
     try:
-        files = [e for e in path.iterdir() if not e.name.startswith(".") and e.is_file()]
+        return form_kind([e.name for e in path.iterdir() if not e.name.startswith(".") and e.is_file()])
     except OSError:
         return 0
-    named = [e for e in files if e.suffix.lower() in (".docx", ".pdf")]
-    if any(any(w in e.stem for w in _FORM_WORDS) for e in named):
-        return 2
-    reports = {e for e in named if any(w in e.stem for w in _REPORT_WORDS)}
-    return int(bool(reports) and any(e not in reports and e.name.lower() not in _JUNK for e in files))
 
 
 def _has_form(path: Path) -> bool:

@@ -415,7 +415,7 @@ def _within(name: str, folder: str) -> str | None:
 @dataclass
 class _Tree:
     """A zip's folders: their files' names and subfolders ('' the top), and the folders with a
-    dossier's 申请表 somewhere below, by how surely it is one (`_form_kind`): 2 in `formful`, 1 in
+    dossier's 申请表 somewhere below, by how surely it is one (`form_kind`): 2 in `formful`, 1 in
     `reportful`."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
@@ -424,16 +424,21 @@ class _Tree:
     reportful: set[str] = field(default_factory=set)
 
     def holds_form(self, folder: str) -> bool:
-        return _form_kind(self.files.get(folder, [])) > 0
+        return form_kind(self.files.get(folder, [])) > 0
 
 
+# A 申请报告 may hold the 申请表 (a table, or `资产总额：260万元` lines). A folder with one beside
+# other materials may be an applicant's dossier, but only weakly: a dossier sorted into folders
+# has its report in 附件/ beside 申请表/, or alone in 申请报告/.
 _REPORT_WORDS = ("申请报告", "申报报告")
 
 
-def _form_kind(names: list[str]) -> int:
-    """As discovery on disk weighs a folder's files (api.batch): 2 for a workbook or a .docx/.pdf
-    named as the 申请表; 1 for a 申请报告 (.docx/.pdf, which may carry the 申请表) beside a file that
-    is not a report; 0 otherwise."""
+def form_kind(names: list[str]) -> int:
+    """How surely a folder holding files of these names is an applicant's dossier, for discovery
+    (of an intake folder, or of a zip's folders): 2 with a workbook or a .docx/.pdf named as the
+    申请表 (申请表.docx, 申报表（盖章版）.pdf); 1 with a 申请报告 (.docx/.pdf) beside a file that is
+    not a report (营业执照.pdf); 0 otherwise."""
+    names = [n for n in names if not _junk(n)]
     documents = [n for n in names if n.lower().endswith((".docx", ".pdf"))]
     if any(is_book(n) for n in names) or any(_form_named(n) for n in documents):
         return 2
@@ -461,7 +466,7 @@ def _zip_tree(path: Path) -> _Tree | None:
             if child not in kids:
                 kids.append(child)
     for folder, names in tree.files.items():
-        kind = _form_kind(names)
+        kind = form_kind(names)
         if kind:
             parts = folder.split("/") if folder else []
             below = {"/".join(parts[:i]) for i in range(len(parts) + 1)}  # it and every folder above it
