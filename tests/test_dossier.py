@@ -271,6 +271,15 @@ def test_a_dossier_without_a_workbook_says_so(tmp_path: Path) -> None:
     assert "workbook.missing" in finding_ids(read_dossier(tmp_path))
 
 
+def test_a_word_only_dossier_whose_report_holds_no_form_is_told_what_pingtai_looked_for(tmp_path: Path) -> None:
+    # the applicant did write a 申请报告; it was not a form pingtai can read (narrative only)
+    from builders import docx_bytes
+
+    (tmp_path / "申请报告.docx").write_bytes(docx_bytes("申请报告", "本单位成立于2018年，服务中小企业一百余家。"))
+    [missing] = [f for f in read_dossier(tmp_path).findings if f.id == "workbook.missing"]
+    assert "Word或PDF文件" in missing.message and "资产总额：320万元" in missing.message
+
+
 # --- read-only ----------------------------------------------------------------------
 
 

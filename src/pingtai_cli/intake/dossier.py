@@ -131,7 +131,10 @@ def _pick_workbook(entries: list[Entry], dossier: Dossier) -> tuple[Entry | None
             Finding(
                 "workbook.missing",
                 "error",
-                "卷宗中没有Excel申请表（.xlsx/.xlsm/.xls），无法读取申报数据",
+                # left only when no Word or PDF file gave the 申请表 either (crosscheck.py)
+                "卷宗中没有Excel申请表（.xlsx/.xlsm/.xls），Word或PDF文件（申请报告、申请表）中也没有读到"
+                "申请表的数据（表格中“项目 | 内容”的各格，或正文中“资产总额：320万元”这样的各行），"
+                "无法读取申报数据：请附上申请表，或在申请报告中按此填写",
                 [],
             )
         )
