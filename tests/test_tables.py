@@ -371,3 +371,16 @@ def test_a_reports_paragraphs_under_a_list_title_are_no_list_rows() -> None:
     assert form is not None
     assert form.lists == {}
     assert (form.facts["smes_served"].value, form.facts["smes_served"].evidence.sheet) == (60, "正文第7段")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("label", ["上年度服务中小企业数", "上一年度服务中小企业数", "年服务中小企业数量"])
+def test_the_served_count_is_read_under_the_ways_a_report_names_last_years_count(label: str) -> None:
+    lines = ["申请报告", "申报单位名称：沈阳智联中小企业服务有限公司", "成立日期：2018年6月8日", f"{label}：130家"]
+    assert _report_form(lines)["smes_served"] == (130, "正文第4段")
+
+
+def test_a_count_that_is_not_a_years_is_not_the_served_count() -> None:
+    # 累计 (since founding) and a bare 服务中小企业数 say no year: not 年服务中小企业数
+    for label in ("累计服务中小企业数", "服务中小企业数"):
+        lines = ["申请报告", "申报单位名称：沈阳智联中小企业服务有限公司", "成立日期：2018年6月8日", f"{label}：900家"]
+        assert "smes_served" not in _report_form(lines)
