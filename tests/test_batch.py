@@ -652,3 +652,51 @@ def test_a_zip_of_word_only_applicants_splits_as_their_folders_would_on_disk(tmp
     one = tmp_path / "one.zip"
     one.write_bytes(zip_of({k: v for k, v in members.items() if k.startswith("收件/营口渤海/")}))
     assert batch.discover([one])[0] == [one]
+
+
+def _gbk_zip(members: dict[str, bytes]) -> bytes:
+    """A zip as Windows' 发送到→压缩文件夹 writes it: member names in GBK, no UTF-8 flag (bit 11)."""
+    import struct
+    import zlib
+
+    out, central = io.BytesIO(), []
+    for name, data in members.items():
+        raw = name.encode("gbk")
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = packer.compress(data) + packer.flush()
+        crc, offset = zlib.crc32(data), out.tell()
+        out.write(struct.pack("<4sHHHHHLLLHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), len(data), len(raw), 0))
+        out.write(raw + body)
+        central.append(
+            struct.pack("<4sHHHHHHLLLHHHHHLL", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), len(data), len(raw), 0, 0, 0, 0, 0, offset)
+            + raw
+        )
+    start = out.tell()
+    out.write(b"".join(central))
+    out.write(struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def test_a_zip_whose_only_county_folder_sits_beside_a_note_still_splits_into_its_applicants(tmp_path: Path) -> None:
+    """收件.zip holding 收件/说明.txt beside 收件/魏都区/{甲,乙} (one county this time), its names in GBK as
+    Windows zips them: two dossiers, as the same folders on disk give, and the note said. The note
+    beside the one county folder made the zip one 'dossier' mixing both applicants (待审核, every
+    field of 甲's 申请表 set against 乙's)."""
+    import zipfile
+
+    data = _zipped({"收件/魏都区/甲": "liaoning_eligible", "收件/魏都区/乙": "national_low_assets"}, {"收件/说明.txt": "魏都区报送两家".encode()})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(_gbk_zip(members))
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == ["收件/魏都区/乙", "收件/魏都区/甲"]
+    assert [p.relative_to(intake).as_posix() for p in batch.not_dossiers([intake])] == ["收件/说明.txt"]
+    on_disk = tmp_path / "disk"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        z.extractall(on_disk)
+    assert [p.relative_to(on_disk).as_posix() for p in batch.discover([on_disk / "收件"])[0]] == ["收件/魏都区/乙", "收件/魏都区/甲"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
+    assert got == {"收件/魏都区/乙": "eligible", "收件/魏都区/甲": "eligible"}
+    assert "说明.txt 不是卷宗" in res.stderr

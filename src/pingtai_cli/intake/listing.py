@@ -485,13 +485,17 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
     if len(kids) == 1 and not loose and level < SPLIT_LEVELS:
         return _split(tree, kids[0], level + 1)
     dossiers: list[str] = []
+    grouped = 0  # dossiers found in a county's folder below: it is a group whatever lies beside it
     for kid in kids:
         inner = _split(tree, kid, level + 1) if level < SPLIT_LEVELS else None
         if inner is not None:  # a county's folder of its applicants
             dossiers += inner[0]
             loose += inner[1]
+            grouped += len(inner[0])
         else:
             dossiers.append(kid)
+    if grouped:  # as on disk (`_nested_intake`): a 说明.txt beside one county folder splits too
+        return dossiers, loose
     # two applicants' folders at least: with a 申请表, or where none has one, with a 申请报告
     # (one such folder beside others is one dossier's materials sorted into folders)
     strong = sum(kid in tree.formful for kid in kids)
