@@ -700,3 +700,35 @@ def test_a_zip_whose_only_county_folder_sits_beside_a_note_still_splits_into_its
     got = {Path(d["dossier"]).relative_to(intake).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
     assert got == {"收件/魏都区/乙": "eligible", "收件/魏都区/甲": "eligible"}
     assert "说明.txt 不是卷宗" in res.stderr
+
+
+def test_a_zip_whose_applicants_folders_each_hold_their_own_zip_is_one_dossier_per_applicant(tmp_path: Path) -> None:
+    """收件.zip holding 收件/甲/甲材料.zip and 收件/乙/乙材料.zip (each applicant sent its materials zipped,
+    the county zipped the lot): each inner zip is that applicant's dossier, read in memory, as a
+    folder holding only a zip stands for that zip on disk. It was one 'dossier' of two unread
+    archives (材料不全: no 申请表), the two applicants never checked."""
+    from builders import zip_of
+
+    inner = {"甲": _zipped({"甲材料": "liaoning_eligible"}), "乙": _zipped({"national_low_assets": "national_low_assets"})}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(zip_of({f"收件/{k}/{k}材料.zip": v for k, v in inner.items()}))
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == ["收件/乙/乙材料.zip", "收件/甲/甲材料.zip"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+    alone = json.loads(invoke("check", str(ELIGIBLE), "-j", "liaoning", "--as-of", AS_OF, "-f", "json").stdout)
+    assert got["收件/甲/甲材料.zip"]["verdict"] == alone["verdict"] == "eligible"
+    assert got["收件/甲/甲材料.zip"]["facts"]["credit_code"]["value"] == alone["facts"]["credit_code"]["value"]
+    assert "file.nested_archive" not in {f["id"] for d in got.values() for f in d["findings"]}
+    # the printed name checks that applicant again; a zip of the applicants' zips splits the same way
+    again = json.loads(invoke("check", str(intake / "收件/甲/甲材料.zip"), "-j", "liaoning", "--as-of", AS_OF, "-f", "json").stdout)
+    assert again["verdict"] == "eligible"
+    flat = tmp_path / "flat.zip"
+    flat.write_bytes(zip_of({f"{k}材料.zip": v for k, v in inner.items()}))
+    assert [p.relative_to(flat).as_posix() for p in batch.discover([flat])[0]] == ["乙材料.zip", "甲材料.zip"]
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(zip_of({"收件/甲/甲材料.zip": inner["甲"], "收件/乙/乙材料.zip": b"PK\x03\x04 not really"}))
+    res = invoke("check", str(broken), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(broken).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
+    assert got == {"收件/乙/乙材料.zip": "incomplete", "收件/甲/甲材料.zip": "eligible"}
+    assert "Traceback" not in res.stderr

@@ -384,7 +384,36 @@ def open_listing(path: Path, limits: Limits) -> Iterator[Listing]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise DossierError(f"压缩包已损坏，无法打开：{path}（{zip_reason(exc)}）") from exc
     with archive:
-        yield _zip_listing(archive, limits, inside)
+        member = _member_named(archive, inside) if inside.lower().endswith(".zip") else None
+        if member is None:
+            yield _zip_listing(archive, limits, inside)
+            return
+        # an applicant's own zip inside the intake's (收件.zip/收件/甲/甲材料.zip), read in memory
+        if member.file_size > limits.max_file_bytes:
+            raise DossierError(f"压缩包过大，无法读取：{path / inside}")
+        try:
+            data = _member_loader(archive, member, limits)()
+        except (UnreadableFile, NotChecked) as exc:
+            raise DossierError(f"压缩包无法读取：{path / inside}（{exc}）") from exc
+        import io
+
+        try:
+            nested = zipfile.ZipFile(io.BytesIO(data))
+        except UnicodeDecodeError:
+            nested = _open_zip(lambda: zipfile.ZipFile(io.BytesIO(_fix_bad_utf8_flags(data))), path / inside)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise DossierError(f"压缩包已损坏，无法打开：{path / inside}（{zip_reason(exc)}）") from exc
+        with nested:
+            yield _zip_listing(nested, limits)
+
+
+def _member_named(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The member file of `archive` that `name` ('/' separated, as the listing cleans it) is, if any."""
+    for info in archive.infolist():
+        shown = decode_member_name(info)[0].replace("\\", "/")
+        if not info.is_dir() and not unsafe_member_name(shown) and _clean(shown) == name:
+            return info
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -406,9 +435,13 @@ def zip_part(path: Path) -> tuple[Path, str] | None:
     return None
 
 
+def _clean(name: str) -> str:
+    return "/".join(p for p in name.split("/") if p not in ("", "."))
+
+
 def _within(name: str, folder: str) -> str | None:
     """`name` relative to `folder` ('/' separated, as the listing cleans it), or None outside it."""
-    clean = "/".join(p for p in name.split("/") if p not in ("", "."))
+    clean = _clean(name)
     return clean[len(folder) + 1 :] if clean.startswith(folder + "/") else None
 
 
@@ -482,6 +515,8 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
         return None
     kids = sorted(tree.dirs.get(folder, []))
     loose = [f"{folder}/{n}" if folder else n for n in tree.files.get(folder, [])]
+    if loose and not kids and all(n.lower().endswith(".zip") for n in loose):
+        return sorted(loose), []  # an applicant's materials zipped (甲/甲材料.zip): each zip a dossier, as on disk
     if len(kids) == 1 and not loose and level < SPLIT_LEVELS:
         return _split(tree, kids[0], level + 1)
     dossiers: list[str] = []
