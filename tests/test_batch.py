@@ -732,3 +732,31 @@ def test_a_zip_whose_applicants_folders_each_hold_their_own_zip_is_one_dossier_p
     got = {Path(d["dossier"]).relative_to(broken).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
     assert got == {"收件/乙/乙材料.zip": "incomplete", "收件/甲/甲材料.zip": "eligible"}
     assert "Traceback" not in res.stderr
+
+
+def test_members_of_a_split_zip_that_belong_to_no_applicant_are_said_never_dropped(tmp_path: Path) -> None:
+    """收件.zip split into 甲 and 乙 also holds `../外/申请表.xlsx`, `/abs/申请表.xlsx` and
+    `收件/丙/../丁/申请表.xlsx` (names a reader may not use) and, past the members the split looks
+    at, a folder 收件/戊/ with its own 申请表. Each is said on stderr (unsafe names as not checked, 戊
+    as a dossier of its own); they vanished without a word, 戊 never checked."""
+    from builders import zip_of
+
+    data = _zipped({"收件/甲": "liaoning_eligible", "收件/乙": "national_low_assets"})
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    form = members["收件/甲/申请表.xlsx"]
+    hostile = {"../外/申请表.xlsx": form, "/abs/申请表.xlsx": form, "收件/丙/../丁/申请表.xlsx": form}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(zip_of(members | hostile))
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    assert sorted(Path(d["dossier"]).relative_to(intake).as_posix() for d in json.loads(res.stdout)) == ["收件/乙", "收件/甲"]
+    for name in hostile:
+        assert f"“{name}”" in res.stderr, name
+    assert "Traceback" not in res.stderr
+    late = tmp_path / "late.zip"
+    filler = {f"收件/甲/照片/{i}.txt": b"x" for i in range(20_000)}
+    late.write_bytes(zip_of(members | filler | {"收件/戊/申请表.xlsx": form}))
+    found, _ = batch.discover([late])
+    assert [p.relative_to(late).as_posix() for p in found] == ["收件/乙", "收件/戊", "收件/甲"]

@@ -419,9 +419,9 @@ def _member_named(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None
 # ---------------------------------------------------------------------------
 # a zip that holds several applicants' dossiers (收件.zip: 收件/甲/申请表.xlsx, 收件/乙/申请表.xlsx)
 
-SPLIT_MEMBERS = 20_000  # members of a zip looked at to tell whether it holds several dossiers
 SPLIT_LEVELS = 4  # folder levels inside it searched for them: 收件/县区/申报单位/
 SPLIT_DEPTH = 16  # a member named deeper than this takes no part in the split
+UNREAD_SHOWN = 20  # members no dossier reads named one by one on stderr
 
 
 def zip_part(path: Path) -> tuple[Path, str] | None:
@@ -455,6 +455,7 @@ class _Tree:
     dirs: dict[str, list[str]] = field(default_factory=dict)
     formful: set[str] = field(default_factory=set)
     reportful: set[str] = field(default_factory=set)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of members left out
 
     def holds_form(self, folder: str) -> bool:
         return form_kind(self.files.get(folder, [])) > 0
@@ -482,7 +483,7 @@ def form_kind(names: list[str]) -> int:
 def _zip_tree(path: Path) -> _Tree | None:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()[:SPLIT_MEMBERS]
+            infos = archive.infolist()  # all of them: a folder listed late is an applicant too
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, UnicodeDecodeError):
         return None  # its read says what is wrong with it
     tree = _Tree()
@@ -490,7 +491,11 @@ def _zip_tree(path: Path) -> _Tree | None:
         name, _ = decode_member_name(info)
         name = name.replace("\\", "/")
         parts = [p for p in name.split("/") if p not in ("", ".")]
-        if info.is_dir() or not parts or len(parts) > SPLIT_DEPTH or unsafe_member_name(name) or _junk(name):
+        if info.is_dir() or not parts or _junk(name):
+            continue
+        why = unsafe_member_name(name) or ("路径层级过深" if len(parts) > SPLIT_DEPTH else None)
+        if why:
+            tree.unplaced.append((name, why))
             continue
         folders = ["/".join(parts[:i]) for i in range(len(parts))]
         tree.files.setdefault(folders[-1], []).append(parts[-1])
@@ -542,11 +547,32 @@ def zip_dossiers(path: Path) -> tuple[list[Path], list[Path]]:
     """For a zip holding several applicants' dossiers, each applicant's folder in it as a dossier
     (`收件.zip/收件/甲`, read by open_listing) and the loose files beside them (a 说明.txt, to be
     said); ([], []) for a zip that is one dossier, or that cannot be opened (its read says why)."""
-    tree = _zip_tree(path)
-    found = _split(tree, "", 0) if tree is not None else None
+    found, _ = _zip_split(path)
     if found is None:
         return [], []
     return [path / d for d in found[0]], [path / f for f in found[1]]
+
+
+def zip_unread(path: Path) -> list[str]:
+    """What of a zip that holds several applicants' dossiers no dossier reads, in Chinese: members
+    whose names may not be used (`..`, absolute) or nest too deep, outside every applicant's folder
+    (one inside a folder is that dossier's finding); [] for a zip that is one dossier."""
+    found, tree = _zip_split(path)
+    if found is None or tree is None:
+        return []
+    out = [
+        f"{path} 中的成员“{name}”是{why}，不属于任何卷宗，未检查"
+        for name, why in tree.unplaced
+        if not any(_within(name, d) is not None for d in found[0])
+    ]
+    if len(out) > UNREAD_SHOWN:  # thousands of hostile names: the first ones, then how many
+        out[UNREAD_SHOWN:] = [f"{path} 中另有{len(out) - UNREAD_SHOWN}个这样的成员，未检查"]
+    return out
+
+
+def _zip_split(path: Path) -> tuple[tuple[list[str], list[str]] | None, _Tree | None]:
+    tree = _zip_tree(path)
+    return (_split(tree, "", 0) if tree is not None else None), tree
 
 
 def zip_reason(exc: BaseException) -> str:
