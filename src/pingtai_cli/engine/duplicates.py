@@ -158,7 +158,8 @@ def _public_folders(results: Sequence[CheckResult], same_files: dict[int, dict[i
     it, the two would be taken for one applicant."""
     out: set[int] = set()
     for a, with_b in same_files.items():
-        if _code_key(results[a]) is not None or (results[a].org_name and _name_key(results[a].org_name)):
+        name = results[a].org_name
+        if _code_key(results[a]) is not None or (name and _name_key(name)):
             continue
         partners = list(with_b)
         if any(_other_applicant(results[b], results[c]) for b in partners for c in partners if b < c):
