@@ -402,3 +402,15 @@ def test_a_pdf_report_that_writes_its_form_as_label_value_lines_is_read() -> Non
                                "资产总额：320万元", "从业人数：15人", "2025年共服务中小企业70家，较上年的62家增长12.9%。"]])
     assert facts["total_assets"][0] == pytest.approx(320.0) and facts["staff_total"][0] == 15
     assert "smes_served" not in facts  # a narrative sentence is no label and its value
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_conditions_a_report_introduces_with_a_sentence_are_not_the_applicants_figures(kind: str) -> None:
+    # no heading this time: `申报单位应具备下列条件：` introduces the quoted floors. They were read as
+    # the applicant's own lower bounds (资产总额 ≥100万元, 从业人数 ≥10人, 满意度 ≥80%), which meet the
+    # thresholds exactly: LN-B03/B05/B06 passed on the 办法's words
+    lines = ["申请报告", *_OWN_FORM, "根据《办法》第十二条，申报单位应具备下列条件：", "资产总额：不低于100万元",
+             "从业人数：不少于10人", "用户满意度：80%以上", "三、本单位基本情况", "资产总额：60万元"]
+    facts = _report_form(lines) if kind == "docx" else _pdf_report_form([lines])
+    assert "staff_total" not in facts and "satisfaction_rate" not in facts
+    assert facts["total_assets"][0] == pytest.approx(60.0)

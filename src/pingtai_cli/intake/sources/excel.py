@@ -984,6 +984,12 @@ _HEADING_RE = re.compile(r"^\s*(?:(?P<one>[一二三四五六七八九十]+[、.
 _CONDITIONS_RE = re.compile(r"(?:申报|认定|申请|评审|推荐|评价|基本)(?:条件|要求|标准)|(?:认定|管理)办法")
 
 
+# a sentence introducing the text's conditions, not a heading: `申报单位应具备下列条件：`, `认定标准如下：`;
+# what it introduces runs to the next heading of any level
+_CONDITIONS_INTRO_RE = re.compile(r"(?:条件|要求|标准)(?:如下)?[：:]\s*$")
+_INTRO_LEVEL = 3
+
+
 def _quoted_conditions(grid: Grid, level: int | None = None) -> tuple[set[int], int | None]:
     """Rows of a report's running text under a heading that names the text's conditions (二、申报条件,
     （一）认定条件) until the next heading of its level or above (三、本单位基本情况); and the level of
@@ -999,6 +1005,9 @@ def _quoted_conditions(grid: Grid, level: int | None = None) -> tuple[set[int], 
             if level is None and _CONDITIONS_RE.search(text):
                 level = here
                 continue
+        elif level is None and isinstance(text, str) and _CONDITIONS_INTRO_RE.search(text):
+            level = _INTRO_LEVEL  # `申报单位应具备下列条件：`: the floors listed next are the text's
+            continue
         if level is not None:
             rows.add(r)
     return rows, level
