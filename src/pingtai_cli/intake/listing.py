@@ -452,7 +452,7 @@ class _Tree:
     `reportful`."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
-    dirs: dict[str, list[str]] = field(default_factory=dict)
+    dirs: dict[str, dict[str, None]] = field(default_factory=dict)  # subfolders, as ordered sets
     formful: set[str] = field(default_factory=set)
     reportful: set[str] = field(default_factory=set)
     unplaced: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of members left out
@@ -500,9 +500,7 @@ def _zip_tree(path: Path) -> _Tree | None:
         folders = ["/".join(parts[:i]) for i in range(len(parts))]
         tree.files.setdefault(folders[-1], []).append(parts[-1])
         for parent, child in zip(folders, folders[1:], strict=False):
-            kids = tree.dirs.setdefault(parent, [])
-            if child not in kids:
-                kids.append(child)
+            tree.dirs.setdefault(parent, {})[child] = None  # a set: a list made this quadratic
     for folder, names in tree.files.items():
         kind = form_kind(names)
         if kind:
