@@ -652,3 +652,131 @@ def test_a_zip_of_word_only_applicants_splits_as_their_folders_would_on_disk(tmp
     one = tmp_path / "one.zip"
     one.write_bytes(zip_of({k: v for k, v in members.items() if k.startswith("收件/营口渤海/")}))
     assert batch.discover([one])[0] == [one]
+
+
+def _gbk_zip(members: dict[str, bytes]) -> bytes:
+    """A zip as Windows' 发送到→压缩文件夹 writes it: member names in GBK, no UTF-8 flag (bit 11)."""
+    import struct
+    import zlib
+
+    out, central = io.BytesIO(), []
+    for name, data in members.items():
+        raw = name.encode("gbk")
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = packer.compress(data) + packer.flush()
+        crc, offset = zlib.crc32(data), out.tell()
+        out.write(struct.pack("<4sHHHHHLLLHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(body), len(data), len(raw), 0))
+        out.write(raw + body)
+        central.append(
+            struct.pack("<4sHHHHHHLLLHHHHHLL", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(body), len(data), len(raw), 0, 0, 0, 0, 0, offset)
+            + raw
+        )
+    start = out.tell()
+    out.write(b"".join(central))
+    out.write(struct.pack("<4sHHHHLLH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+def test_a_zip_whose_only_county_folder_sits_beside_a_note_still_splits_into_its_applicants(tmp_path: Path) -> None:
+    """收件.zip holding 收件/说明.txt beside 收件/魏都区/{甲,乙} (one county this time), its names in GBK as
+    Windows zips them: two dossiers, as the same folders on disk give, and the note said. The note
+    beside the one county folder made the zip one 'dossier' mixing both applicants (待审核, every
+    field of 甲's 申请表 set against 乙's)."""
+    import zipfile
+
+    data = _zipped({"收件/魏都区/甲": "liaoning_eligible", "收件/魏都区/乙": "national_low_assets"}, {"收件/说明.txt": "魏都区报送两家".encode()})
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(_gbk_zip(members))
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == ["收件/魏都区/乙", "收件/魏都区/甲"]
+    assert [p.relative_to(intake).as_posix() for p in batch.not_dossiers([intake])] == ["收件/说明.txt"]
+    on_disk = tmp_path / "disk"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        z.extractall(on_disk)
+    assert [p.relative_to(on_disk).as_posix() for p in batch.discover([on_disk / "收件"])[0]] == ["收件/魏都区/乙", "收件/魏都区/甲"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
+    assert got == {"收件/魏都区/乙": "eligible", "收件/魏都区/甲": "eligible"}
+    assert "说明.txt 不是卷宗" in res.stderr
+
+
+def test_a_zip_whose_applicants_folders_each_hold_their_own_zip_is_one_dossier_per_applicant(tmp_path: Path) -> None:
+    """收件.zip holding 收件/甲/甲材料.zip and 收件/乙/乙材料.zip (each applicant sent its materials zipped,
+    the county zipped the lot): each inner zip is that applicant's dossier, read in memory, as a
+    folder holding only a zip stands for that zip on disk. It was one 'dossier' of two unread
+    archives (材料不全: no 申请表), the two applicants never checked."""
+    from builders import zip_of
+
+    inner = {"甲": _zipped({"甲材料": "liaoning_eligible"}), "乙": _zipped({"national_low_assets": "national_low_assets"})}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(zip_of({f"收件/{k}/{k}材料.zip": v for k, v in inner.items()}))
+    found, _ = batch.discover([intake])
+    assert [p.relative_to(intake).as_posix() for p in found] == ["收件/乙/乙材料.zip", "收件/甲/甲材料.zip"]
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+    alone = json.loads(invoke("check", str(ELIGIBLE), "-j", "liaoning", "--as-of", AS_OF, "-f", "json").stdout)
+    assert got["收件/甲/甲材料.zip"]["verdict"] == alone["verdict"] == "eligible"
+    assert got["收件/甲/甲材料.zip"]["facts"]["credit_code"]["value"] == alone["facts"]["credit_code"]["value"]
+    assert "file.nested_archive" not in {f["id"] for d in got.values() for f in d["findings"]}
+    # the printed name checks that applicant again; a zip of the applicants' zips splits the same way
+    again = json.loads(invoke("check", str(intake / "收件/甲/甲材料.zip"), "-j", "liaoning", "--as-of", AS_OF, "-f", "json").stdout)
+    assert again["verdict"] == "eligible"
+    flat = tmp_path / "flat.zip"
+    flat.write_bytes(zip_of({f"{k}材料.zip": v for k, v in inner.items()}))
+    assert [p.relative_to(flat).as_posix() for p in batch.discover([flat])[0]] == ["乙材料.zip", "甲材料.zip"]
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(zip_of({"收件/甲/甲材料.zip": inner["甲"], "收件/乙/乙材料.zip": b"PK\x03\x04 not really"}))
+    res = invoke("check", str(broken), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    got = {Path(d["dossier"]).relative_to(broken).as_posix(): d["verdict"] for d in json.loads(res.stdout)}
+    assert got == {"收件/乙/乙材料.zip": "incomplete", "收件/甲/甲材料.zip": "eligible"}
+    assert "Traceback" not in res.stderr
+
+
+def test_members_of_a_split_zip_that_belong_to_no_applicant_are_said_never_dropped(tmp_path: Path) -> None:
+    """收件.zip split into 甲 and 乙 also holds `../外/申请表.xlsx`, `/abs/申请表.xlsx` and
+    `收件/丙/../丁/申请表.xlsx` (names a reader may not use) and, past the members the split looks
+    at, a folder 收件/戊/ with its own 申请表. Each is said on stderr (unsafe names as not checked, 戊
+    as a dossier of its own); they vanished without a word, 戊 never checked."""
+    from builders import zip_of
+
+    data = _zipped({"收件/甲": "liaoning_eligible", "收件/乙": "national_low_assets"})
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    form = members["收件/甲/申请表.xlsx"]
+    hostile = {"../外/申请表.xlsx": form, "/abs/申请表.xlsx": form, "收件/丙/../丁/申请表.xlsx": form}
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(zip_of(members | hostile))
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    assert sorted(Path(d["dossier"]).relative_to(intake).as_posix() for d in json.loads(res.stdout)) == ["收件/乙", "收件/甲"]
+    for name in hostile:
+        assert f"“{name}”" in res.stderr, name
+    assert "Traceback" not in res.stderr
+    late = tmp_path / "late.zip"
+    filler = {f"收件/甲/照片/{i}.txt": b"x" for i in range(20_000)}
+    late.write_bytes(zip_of(members | filler | {"收件/戊/申请表.xlsx": form}))
+    found, _ = batch.discover([late])
+    assert [p.relative_to(late).as_posix() for p in found] == ["收件/乙", "收件/戊", "收件/甲"]
+
+
+def test_a_zip_of_sixty_thousand_folders_is_looked_through_in_linear_time(tmp_path: Path) -> None:
+    """Every member of a zip now takes part in telling its applicants apart (a folder listed late is
+    one too), and each was matched against a list of its folder's subfolders: 60,000 one-file
+    folders took half a minute per look, and discovery looks more than once."""
+    import zipfile
+
+    from pingtai_cli.intake.listing import zip_dossiers
+
+    wide = tmp_path / "wide.zip"
+    with zipfile.ZipFile(wide, "w") as z:
+        for i in range(60_000):
+            z.writestr(f"收件/{i:06d}/说明.txt", b"x")
+        z.writestr("收件/甲/申请表.xlsx", b"x")
+        z.writestr("收件/乙/申请表.xlsx", b"y")
+    started = time.monotonic()
+    found, _ = zip_dossiers(wide)
+    assert time.monotonic() - started < 10
+    assert len(found) == 60_002

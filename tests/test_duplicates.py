@@ -97,3 +97,24 @@ def test_two_applicants_sharing_a_public_notice_are_not_copies_of_one(tmp_path: 
     assert "重复申报" not in forms.stderr, forms.stderr
     assert (tmp_path / "表格" / "大连港湾" / "附件1-辽宁省中小企业公共服务示范平台推荐表.docx").exists()
     assert (tmp_path / "表格" / "沈阳智联" / "附件1-辽宁省中小企业公共服务示范平台推荐表.docx").exists()
+
+
+def test_a_folder_of_public_documents_does_not_chain_two_applicants_into_one() -> None:
+    """收件/公共材料/ (no 申请表: no credit code, no name) holds the city's recognition notice that 甲
+    and 乙, two applicants, each file too. It linked 甲 to 乙 through itself: fill-forms left 乙 out
+    of the 推荐表 as 与 甲 重复申报. A dossier that names nobody cannot be a copy of two applicants at
+    once; the two are told they share the file, and nobody is anybody's copy."""
+    from pingtai_cli.engine.duplicates import SHARED_FILES_ID, duplicate_groups
+
+    rs = [
+        result("收件/乙", "大连海创科技服务有限公司", "91210200MA0XXXXX2B", {"认定通知.pdf": "notice", "执照.pdf": "h2"}),
+        result("收件/公共材料", None, None, {"认定通知.pdf": "notice"}),
+        result("收件/甲", "沈阳智联中小企业服务有限公司", "91210102MAJU6XYH71", {"06市级示范平台认定文件.pdf": "notice", "执照.pdf": "h1"}),
+    ]
+    assert duplicate_groups(rs) == []
+    mark_duplicates(rs)
+    assert [dup_message(r) for r in rs] == ["", "", ""]
+    assert SHARED_FILES_ID in {f.id for f in rs[0].findings} and SHARED_FILES_ID in {f.id for f in rs[2].findings}
+    # one applicant's resubmission whose 申请表 cannot be read is still its copy by its files
+    copy = [rs[2], result("收件/甲（重报）", None, None, {"06市级示范平台认定文件.pdf": "notice", "执照.pdf": "h1"})]
+    assert duplicate_groups(copy) == [[0, 1]]

@@ -159,6 +159,21 @@ def test_every_batch_summary_shows_the_area_note_beside_a_duplicate_note(resubmi
     assert index.count("注册地不在本地区，需核实") == 2
 
 
+def test_when_every_dossier_is_left_out_each_still_gets_the_review_opinion_it_was_promised(base: Path) -> None:
+    """An intake of two excluded applicants (xuchang 第十九条: already 省级): stderr said
+    “只生成审核意见表” and “已生成审核意见表” for each, then “没有可生成的表格”, and --out was never
+    created; the reviewer had nothing to sign for either."""
+    intake = make_intake(base / "全不列入", {"甲": "xuchang_excluded", "乙": "xuchang_excluded"})
+    out = base / "none-listed"
+    res = fill(intake, "xuchang", out)
+    assert "只生成审核意见表" in res.stderr
+    assert "没有可生成的表格" not in res.stderr
+    for name in ("甲", "乙"):
+        assert [p.name for p in (out / name).iterdir()] == [OPINION], name
+        assert "未列入推荐表和汇总表" in text(out / name / OPINION)
+    assert not [p for p in out.iterdir() if p.is_file()]  # no summary of nobody
+
+
 def test_a_dossier_left_out_gets_its_review_opinion_saying_why(resubmitted: Path, base: Path) -> None:
     out = base / "kept-heilongjiang-opinion"
     res = fill(resubmitted, "heilongjiang", out)

@@ -384,3 +384,46 @@ def test_a_count_that_is_not_a_years_is_not_the_served_count() -> None:
     for label in ("累计服务中小企业数", "服务中小企业数"):
         lines = ["申请报告", "申报单位名称：沈阳智联中小企业服务有限公司", "成立日期：2018年6月8日", f"{label}：900家"]
         assert "smes_served" not in _report_form(lines)
+
+
+def _pdf_report_form(pages: list[list[str]]) -> dict[str, tuple[object, str]]:
+    form = process_file("申请报告.pdf", text_pdf(pages), Limits()).form
+    return {} if form is None else {k: (f.value, f.evidence.sheet) for k, f in form.facts.items()}  # type: ignore[union-attr]
+
+
+_CONDITIONS = ["二、申报条件", "根据《辽宁省中小企业公共服务示范平台认定管理办法》，申报单位应具备以下条件：",
+               "资产总额：不低于100万元", "从业人数：不少于10人", "年服务中小企业数：80家以上", "用户满意度：80%以上"]
+
+
+def test_a_pdf_reports_quotation_of_the_conditions_is_not_the_applicants_figures() -> None:
+    # the .docx rule, for a report printed to PDF (its lines on a text layer, no ruled table): under
+    # 二、申报条件 the lower bounds are the text's. They were read as the applicant's: 资产总额 100,
+    # 从业人数 10 and 满意度 80 passed LN-B05/B06 for a report stating no figure of its own, and
+    # quoted before the applicant's own 60万元 they won (read.conflicting_values, 采用前者)
+    only = _pdf_report_form([["辽宁省中小企业公共服务示范平台申请报告", *_OWN_FORM, *_CONDITIONS]])
+    assert not {"total_assets", "staff_total", "smes_served", "satisfaction_rate"} & set(only)
+    assert only["org_name"][0] == "大连港湾中小企业服务有限公司"
+    first = _pdf_report_form([["申请报告", *_CONDITIONS, "三、本单位基本情况", *_OWN_FORM, "资产总额：60万元", "从业人数：8人"]])
+    assert first["total_assets"][0] == pytest.approx(60.0) and first["staff_total"][0] == 8
+    # the quotation runs on to the next page of the report
+    over = _pdf_report_form([["申请报告", *_OWN_FORM, *_CONDITIONS[:3]], [*_CONDITIONS[3:], "三、服务情况", "2025年共服务中小企业130家。"]])
+    assert not {"total_assets", "staff_total", "smes_served", "satisfaction_rate"} & set(over)
+
+
+def test_a_pdf_report_that_writes_its_form_as_label_value_lines_is_read() -> None:
+    facts = _pdf_report_form([["辽宁省中小企业公共服务示范平台申请报告", "一、申请单位的基本情况", *_OWN_FORM,
+                               "资产总额：320万元", "从业人数：15人", "2025年共服务中小企业70家，较上年的62家增长12.9%。"]])
+    assert facts["total_assets"][0] == pytest.approx(320.0) and facts["staff_total"][0] == 15
+    assert "smes_served" not in facts  # a narrative sentence is no label and its value
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_conditions_a_report_introduces_with_a_sentence_are_not_the_applicants_figures(kind: str) -> None:
+    # no heading this time: `申报单位应具备下列条件：` introduces the quoted floors. They were read as
+    # the applicant's own lower bounds (资产总额 ≥100万元, 从业人数 ≥10人, 满意度 ≥80%), which meet the
+    # thresholds exactly: LN-B03/B05/B06 passed on the 办法's words
+    lines = ["申请报告", *_OWN_FORM, "根据《办法》第十二条，申报单位应具备下列条件：", "资产总额：不低于100万元",
+             "从业人数：不少于10人", "用户满意度：80%以上", "三、本单位基本情况", "资产总额：60万元"]
+    facts = _report_form(lines) if kind == "docx" else _pdf_report_form([lines])
+    assert "staff_total" not in facts and "satisfaction_rate" not in facts
+    assert facts["total_assets"][0] == pytest.approx(60.0)

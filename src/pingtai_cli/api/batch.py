@@ -20,7 +20,7 @@ from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
-from pingtai_cli.intake.listing import form_kind, is_book, zip_dossiers, zip_part
+from pingtai_cli.intake.listing import form_kind, is_book, zip_dossiers, zip_part, zip_unread
 
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
 Told = Callable[[Path], None]  # told of a dossier as it starts (on_start) or finishes (progress)
@@ -513,6 +513,9 @@ def announce(paths: list[Path], job: Job, say: Callable[[str], None]) -> list[Pa
         say(f"错误：路径不存在或无法访问：{m}")
     for f in not_dossiers(paths):
         say(f"注意：{f} 不是卷宗（卷宗是文件夹或 .zip），未检查")
+    split = sorted({part[0] for d in dossiers if (part := zip_part(d)) is not None})
+    for message in (m for z in split for m in zip_unread(z)):
+        say(f"注意：{message}")
     return dossiers
 
 

@@ -142,13 +142,29 @@ def _shared(
     for idx in by_name.values():
         _pairs(shared, set(idx), "单位名称相同")
     same_files = _same_files(by_hash)
+    public = _public_folders(results, same_files)
     for a, with_b in same_files.items():
-        for b in [b for b in with_b if _other_applicant(results[a], results[b])]:
+        for b in [b for b in with_b if _other_applicant(results[a], results[b]) or a in public or b in public]:
             del with_b[b]
         for b, paths in with_b.items():
             shown = "、".join(paths[:3]) + ("等" if len(paths) > 3 else "")
             shared[a][b].append(f"{len(paths)} 个文件内容完全相同（{shown}）")
     return shared, same_files
+
+
+def _public_folders(results: Sequence[CheckResult], same_files: dict[int, dict[int, list[str]]]) -> set[int]:
+    """Dossiers naming nobody (no credit code, no 单位名称: a 公共材料/ folder) whose files two
+    different applicants both have: a copy of neither, since it cannot be a copy of both; through
+    it, the two would be taken for one applicant."""
+    out: set[int] = set()
+    for a, with_b in same_files.items():
+        name = results[a].org_name
+        if _code_key(results[a]) is not None or (name and _name_key(name)):
+            continue
+        partners = list(with_b)
+        if any(_other_applicant(results[b], results[c]) for b in partners for c in partners if b < c):
+            out.add(a)
+    return out
 
 
 def _other_applicant(a: CheckResult, b: CheckResult) -> bool:

@@ -384,15 +384,44 @@ def open_listing(path: Path, limits: Limits) -> Iterator[Listing]:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise DossierError(f"压缩包已损坏，无法打开：{path}（{zip_reason(exc)}）") from exc
     with archive:
-        yield _zip_listing(archive, limits, inside)
+        member = _member_named(archive, inside) if inside.lower().endswith(".zip") else None
+        if member is None:
+            yield _zip_listing(archive, limits, inside)
+            return
+        # an applicant's own zip inside the intake's (收件.zip/收件/甲/甲材料.zip), read in memory
+        if member.file_size > limits.max_file_bytes:
+            raise DossierError(f"压缩包过大，无法读取：{path / inside}")
+        try:
+            data = _member_loader(archive, member, limits)()
+        except (UnreadableFile, NotChecked) as exc:
+            raise DossierError(f"压缩包无法读取：{path / inside}（{exc}）") from exc
+        import io
+
+        try:
+            nested = zipfile.ZipFile(io.BytesIO(data))
+        except UnicodeDecodeError:
+            nested = _open_zip(lambda: zipfile.ZipFile(io.BytesIO(_fix_bad_utf8_flags(data))), path / inside)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise DossierError(f"压缩包已损坏，无法打开：{path / inside}（{zip_reason(exc)}）") from exc
+        with nested:
+            yield _zip_listing(nested, limits)
+
+
+def _member_named(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The member file of `archive` that `name` ('/' separated, as the listing cleans it) is, if any."""
+    for info in archive.infolist():
+        shown = decode_member_name(info)[0].replace("\\", "/")
+        if not info.is_dir() and not unsafe_member_name(shown) and _clean(shown) == name:
+            return info
+    return None
 
 
 # ---------------------------------------------------------------------------
 # a zip that holds several applicants' dossiers (收件.zip: 收件/甲/申请表.xlsx, 收件/乙/申请表.xlsx)
 
-SPLIT_MEMBERS = 20_000  # members of a zip looked at to tell whether it holds several dossiers
 SPLIT_LEVELS = 4  # folder levels inside it searched for them: 收件/县区/申报单位/
 SPLIT_DEPTH = 16  # a member named deeper than this takes no part in the split
+UNREAD_SHOWN = 20  # members no dossier reads named one by one on stderr
 
 
 def zip_part(path: Path) -> tuple[Path, str] | None:
@@ -406,9 +435,13 @@ def zip_part(path: Path) -> tuple[Path, str] | None:
     return None
 
 
+def _clean(name: str) -> str:
+    return "/".join(p for p in name.split("/") if p not in ("", "."))
+
+
 def _within(name: str, folder: str) -> str | None:
     """`name` relative to `folder` ('/' separated, as the listing cleans it), or None outside it."""
-    clean = "/".join(p for p in name.split("/") if p not in ("", "."))
+    clean = _clean(name)
     return clean[len(folder) + 1 :] if clean.startswith(folder + "/") else None
 
 
@@ -419,9 +452,10 @@ class _Tree:
     `reportful`."""
 
     files: dict[str, list[str]] = field(default_factory=dict)
-    dirs: dict[str, list[str]] = field(default_factory=dict)
+    dirs: dict[str, dict[str, None]] = field(default_factory=dict)  # subfolders, as ordered sets
     formful: set[str] = field(default_factory=set)
     reportful: set[str] = field(default_factory=set)
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (name, why) of members left out
 
     def holds_form(self, folder: str) -> bool:
         return form_kind(self.files.get(folder, [])) > 0
@@ -449,7 +483,7 @@ def form_kind(names: list[str]) -> int:
 def _zip_tree(path: Path) -> _Tree | None:
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()[:SPLIT_MEMBERS]
+            infos = archive.infolist()  # all of them: a folder listed late is an applicant too
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, UnicodeDecodeError):
         return None  # its read says what is wrong with it
     tree = _Tree()
@@ -457,14 +491,16 @@ def _zip_tree(path: Path) -> _Tree | None:
         name, _ = decode_member_name(info)
         name = name.replace("\\", "/")
         parts = [p for p in name.split("/") if p not in ("", ".")]
-        if info.is_dir() or not parts or len(parts) > SPLIT_DEPTH or unsafe_member_name(name) or _junk(name):
+        if info.is_dir() or not parts or _junk(name):
+            continue
+        why = unsafe_member_name(name) or ("路径层级过深" if len(parts) > SPLIT_DEPTH else None)
+        if why:
+            tree.unplaced.append((name, why))
             continue
         folders = ["/".join(parts[:i]) for i in range(len(parts))]
         tree.files.setdefault(folders[-1], []).append(parts[-1])
         for parent, child in zip(folders, folders[1:], strict=False):
-            kids = tree.dirs.setdefault(parent, [])
-            if child not in kids:
-                kids.append(child)
+            tree.dirs.setdefault(parent, {})[child] = None  # a set: a list made this quadratic
     for folder, names in tree.files.items():
         kind = form_kind(names)
         if kind:
@@ -482,16 +518,22 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
         return None
     kids = sorted(tree.dirs.get(folder, []))
     loose = [f"{folder}/{n}" if folder else n for n in tree.files.get(folder, [])]
+    if loose and not kids and all(n.lower().endswith(".zip") for n in loose):
+        return sorted(loose), []  # an applicant's materials zipped (甲/甲材料.zip): each zip a dossier, as on disk
     if len(kids) == 1 and not loose and level < SPLIT_LEVELS:
         return _split(tree, kids[0], level + 1)
     dossiers: list[str] = []
+    grouped = 0  # dossiers found in a county's folder below: it is a group whatever lies beside it
     for kid in kids:
         inner = _split(tree, kid, level + 1) if level < SPLIT_LEVELS else None
         if inner is not None:  # a county's folder of its applicants
             dossiers += inner[0]
             loose += inner[1]
+            grouped += len(inner[0])
         else:
             dossiers.append(kid)
+    if grouped:  # as on disk (`_nested_intake`): a 说明.txt beside one county folder splits too
+        return dossiers, loose
     # two applicants' folders at least: with a 申请表, or where none has one, with a 申请报告
     # (one such folder beside others is one dossier's materials sorted into folders)
     strong = sum(kid in tree.formful for kid in kids)
@@ -503,11 +545,32 @@ def zip_dossiers(path: Path) -> tuple[list[Path], list[Path]]:
     """For a zip holding several applicants' dossiers, each applicant's folder in it as a dossier
     (`收件.zip/收件/甲`, read by open_listing) and the loose files beside them (a 说明.txt, to be
     said); ([], []) for a zip that is one dossier, or that cannot be opened (its read says why)."""
-    tree = _zip_tree(path)
-    found = _split(tree, "", 0) if tree is not None else None
+    found, _ = _zip_split(path)
     if found is None:
         return [], []
     return [path / d for d in found[0]], [path / f for f in found[1]]
+
+
+def zip_unread(path: Path) -> list[str]:
+    """What of a zip that holds several applicants' dossiers no dossier reads, in Chinese: members
+    whose names may not be used (`..`, absolute) or nest too deep, outside every applicant's folder
+    (one inside a folder is that dossier's finding); [] for a zip that is one dossier."""
+    found, tree = _zip_split(path)
+    if found is None or tree is None:
+        return []
+    out = [
+        f"{path} 中的成员“{name}”是{why}，不属于任何卷宗，未检查"
+        for name, why in tree.unplaced
+        if not any(_within(name, d) is not None for d in found[0])
+    ]
+    if len(out) > UNREAD_SHOWN:  # thousands of hostile names: the first ones, then how many
+        out[UNREAD_SHOWN:] = [f"{path} 中另有{len(out) - UNREAD_SHOWN}个这样的成员，未检查"]
+    return out
+
+
+def _zip_split(path: Path) -> tuple[tuple[list[str], list[str]] | None, _Tree | None]:
+    tree = _zip_tree(path)
+    return (_split(tree, "", 0) if tree is not None else None), tree
 
 
 def zip_reason(exc: BaseException) -> str:

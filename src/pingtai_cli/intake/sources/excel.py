@@ -620,11 +620,20 @@ class _Reader:
         self.result = result
         self.how = "typed"  # a form's cells are typed in by a person
         self.prose: set[str] = set()  # grids whose rows are a document's paragraphs
+        self.running: set[str] = set()  # those and a PDF's text pages: where a condition is quoted
+        self.quoted: dict[str, set[int]] = {}  # per such grid, its rows under a conditions heading
         self.candidates: dict[str, list[_Candidate]] = {}
         self.yearly: dict[int, dict[str, Any]] = {}
 
     def read(self, grids: list[Grid]) -> None:
         self.prose = {g.name for g in grids if g.prose}
+        self.running = {g.name for g in grids if g.prose or g.lines}
+        level: int | None = None  # a conditions heading's, carried on to the report's next page
+        for grid in grids:
+            if grid.name in self.running:
+                self.quoted[grid.name], level = _quoted_conditions(grid, level if grid.lines else None)
+            else:
+                level = None
         for grid in grids:
             skip = self._read_tables(grid)
             self._collect_labels(grid, skip)
@@ -804,7 +813,7 @@ class _Reader:
     def _collect_labels(self, grid: Grid, skip: set[int]) -> None:
         money = _sheet_unit(grid)  # 金额单位：万元 above the form: the unit of its bare amounts
         dated = _sheet_period(grid)  # 数据截至2024年12月31日 above it: the period of its figures
-        quoted = _quoted_conditions(grid) if grid.prose else set()
+        quoted = self.quoted.get(grid.name, set())
         for r in range(grid.height):
             if r in skip:
                 continue
@@ -905,7 +914,7 @@ class _Reader:
         """The candidates a fact is chosen from: a lower bound written in a report's running text
         (`资产总额：不低于100万元`, a condition quoted) gives way to a figure the text states (60万元)."""
         def quoted(c: _Candidate) -> bool:
-            return c.sheet in self.prose and states_lower_bound(c.raw)
+            return c.sheet in self.running and states_lower_bound(c.raw)
 
         stated = [x for x in readable if not quoted(x[0])]
         return stated if stated else readable
@@ -975,11 +984,17 @@ _HEADING_RE = re.compile(r"^\s*(?:(?P<one>[一二三四五六七八九十]+[、.
 _CONDITIONS_RE = re.compile(r"(?:申报|认定|申请|评审|推荐|评价|基本)(?:条件|要求|标准)|(?:认定|管理)办法")
 
 
-def _quoted_conditions(grid: Grid) -> set[int]:
+# a sentence introducing the text's conditions, not a heading: `申报单位应具备下列条件：`, `认定标准如下：`;
+# what it introduces runs to the next heading of any level
+_CONDITIONS_INTRO_RE = re.compile(r"(?:条件|要求|标准)(?:如下)?[：:]\s*$")
+_INTRO_LEVEL = 3
+
+
+def _quoted_conditions(grid: Grid, level: int | None = None) -> tuple[set[int], int | None]:
     """Rows of a report's running text under a heading that names the text's conditions (二、申报条件,
-    （一）认定条件) until the next heading of its level or above (三、本单位基本情况)."""
+    （一）认定条件) until the next heading of its level or above (三、本单位基本情况); and the level of
+    the heading still open at its end (`level`: one opened on the page before)."""
     rows: set[int] = set()
-    level: int | None = None  # the level of the conditions heading we are under
     for r in range(grid.height):
         text = grid.raw(r, 0)
         m = _HEADING_RE.match(text) if isinstance(text, str) else None
@@ -990,9 +1005,12 @@ def _quoted_conditions(grid: Grid) -> set[int]:
             if level is None and _CONDITIONS_RE.search(text):
                 level = here
                 continue
+        elif level is None and isinstance(text, str) and _CONDITIONS_INTRO_RE.search(text):
+            level = _INTRO_LEVEL  # `申报单位应具备下列条件：`: the floors listed next are the text's
+            continue
         if level is not None:
             rows.add(r)
-    return rows
+    return rows, level
 
 
 def _value_cell(grid: Grid, r: int, c: int) -> tuple[int, int] | None:

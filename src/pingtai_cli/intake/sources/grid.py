@@ -78,6 +78,9 @@ class Grid:
     # report's form states its title and `金额单位：万元`
     above: list[str] = field(default_factory=list)
     prose: bool = False  # each row one paragraph of a document's running text, not a table
+    # a PDF page's words laid out by position (no ruled table on it): a report's lines, which may
+    # quote the text's conditions (`资产总额：不低于100万元` under 二、申报条件) as a .docx's paragraphs do
+    lines: bool = False
     _anchor: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _span: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict, repr=False)
     _filled: list[list[tuple[int, Any]] | None] | None = field(default=None, repr=False)

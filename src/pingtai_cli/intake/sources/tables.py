@@ -121,7 +121,9 @@ def pdf_grids(data: bytes, indexes: Iterable[int]) -> list[Grid]:
             if not tables:
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
                 boxes = [Box(w["text"], w["x0"], w["top"], w["x1"], w["bottom"]) for w in words]
-                grids.append(boxes_grid(f"第{index + 1}页", boxes))
+                grid = boxes_grid(f"第{index + 1}页", boxes)
+                grid.lines = True
+                grids.append(grid)
             page.flush_cache()
     return grids
 

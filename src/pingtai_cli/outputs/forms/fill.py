@@ -415,7 +415,7 @@ def plan(
             )
     if not dossiers:
         summaries = []
-    opinion = forms.opinion if checks else None
+    opinion = forms.opinion if checks is not None else None  # [] when every dossier is left out: each still gets one
     jobs: list[Job] = []
     contexts: list[dict[str, Any]] = []
     used: set[str] = set()
