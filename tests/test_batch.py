@@ -780,3 +780,15 @@ def test_a_zip_of_sixty_thousand_folders_is_looked_through_in_linear_time(tmp_pa
     found, _ = zip_dossiers(wide)
     assert time.monotonic() - started < 10
     assert len(found) == 60_002
+
+
+def test_a_zip_of_more_applicants_folders_than_the_cap_is_one_dossier_read_within_its_limits(tmp_path: Path) -> None:
+    from builders import zip_of
+    from pingtai_cli.intake.listing import SPLIT_MAX
+
+    hostile = tmp_path / "many.zip"
+    hostile.write_bytes(zip_of({f"收件/{i:05d}/申请表.xlsx": b"PK" for i in range(SPLIT_MAX + 1)}))
+    assert batch.discover([hostile])[0] == [hostile]
+    fewer = tmp_path / "fewer.zip"
+    fewer.write_bytes(zip_of({f"收件/{i:05d}/申请表.xlsx": b"PK" for i in range(3)}))
+    assert len(batch.discover([fewer])[0]) == 3

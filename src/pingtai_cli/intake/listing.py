@@ -421,6 +421,10 @@ def _member_named(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None
 
 SPLIT_LEVELS = 4  # folder levels inside it searched for them: 收件/县区/申报单位/
 SPLIT_DEPTH = 16  # a member named deeper than this takes no part in the split
+# Applicants' folders a zip may split into. Each is read by opening the zip again, so a zip of tens
+# of thousands of one-file folders (a few MB) would cost hours; past this it is one dossier, whose
+# listing limits say what was not read. A province's intake is hundreds, a bureau's day a hundred.
+SPLIT_MAX = 5_000
 UNREAD_SHOWN = 20  # members no dossier reads named one by one on stderr
 
 
@@ -570,7 +574,8 @@ def zip_unread(path: Path) -> list[str]:
 
 def _zip_split(path: Path) -> tuple[tuple[list[str], list[str]] | None, _Tree | None]:
     tree = _zip_tree(path)
-    return (_split(tree, "", 0) if tree is not None else None), tree
+    found = _split(tree, "", 0) if tree is not None else None
+    return (found if found is None or len(found[0]) <= SPLIT_MAX else None), tree
 
 
 def zip_reason(exc: BaseException) -> str:
