@@ -779,7 +779,7 @@ def test_a_zip_of_sixty_thousand_folders_is_looked_through_in_linear_time(tmp_pa
     started = time.monotonic()
     found, _ = zip_dossiers(wide)
     assert time.monotonic() - started < 10
-    assert len(found) == 60_002
+    assert found == []  # past SPLIT_MAX folders: one dossier, read within its listing limits
 
 
 def test_a_zip_of_more_applicants_folders_than_the_cap_is_one_dossier_read_within_its_limits(tmp_path: Path) -> None:
