@@ -792,3 +792,38 @@ def test_a_zip_of_more_applicants_folders_than_the_cap_is_one_dossier_read_withi
     fewer = tmp_path / "fewer.zip"
     fewer.write_bytes(zip_of({f"收件/{i:05d}/申请表.xlsx": b"PK" for i in range(3)}))
     assert len(batch.discover([fewer])[0]) == 3
+
+
+def _sorted_into_folders(dst: Path, sample: str = "liaoning_eligible") -> Path:
+    """One applicant's dossier as many send it: 申请表/申请表.xlsx, and 附件/ with the PDFs, the report
+    and the served-SME list as a workbook of its own (服务企业名单.xlsx)."""
+    src = SAMPLES_DIR / sample
+    (dst / "申请表").mkdir(parents=True)
+    shutil.copy(src / "申请表.xlsx", dst / "申请表" / "申请表.xlsx")
+    shutil.copytree(src, dst / "附件", ignore=shutil.ignore_patterns("申请表.xlsx", "expected.yaml"))
+    shutil.copy(src / "申请表.xlsx", dst / "附件" / "服务企业名单.xlsx")
+    return dst
+
+
+def test_a_dossier_sorted_into_its_form_folder_and_attachments_with_a_list_workbook_is_one_dossier(tmp_path: Path) -> None:
+    """`pingtai check 甲/` with 申请表/ and 附件/ (a 服务企业名单.xlsx among the attachments) was split
+    into two dossiers: 申请表/ with every material missing, 附件/ with the list read as its 申请表.
+    On disk and zipped, alone and in an intake, it is one dossier; an intake of an applicant with a
+    申请表 beside one whose folder has none still lists both."""
+    from builders import zip_of
+
+    one = _sorted_into_folders(tmp_path / "收件" / "甲")
+    assert batch.discover([one])[0] == [one]
+    shutil.copytree(SAMPLES_DIR / "liaoning_pdf_form", tmp_path / "收件" / "乙")
+    assert batch.discover([tmp_path / "收件"])[0] == [tmp_path / "收件" / "乙", one]
+    res = invoke("check", str(one), "-j", "liaoning", "--as-of", AS_OF, "-f", "json")
+    doc = json.loads(res.stdout)
+    assert doc["verdict"] == "eligible", [f["message"] for f in doc["findings"]][:5]
+    zipped = tmp_path / "甲.zip"
+    zipped.write_bytes(zip_of({f"甲/{f.relative_to(one).as_posix()}": f.read_bytes() for f in sorted(one.rglob("*")) if f.is_file()}))
+    assert batch.discover([zipped])[0] == [zipped]
+    lone = tmp_path / "另一收件"
+    shutil.copytree(SAMPLES_DIR / "liaoning_eligible", lone / "丙")
+    (lone / "丁").mkdir()
+    shutil.copy(SAMPLES_DIR / "liaoning_eligible" / "02营业执照副本.pdf", lone / "丁")
+    assert batch.discover([lone])[0] == [lone / "丁", lone / "丙"]

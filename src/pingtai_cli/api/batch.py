@@ -20,7 +20,14 @@ from pingtai_cli.api import check_many, error_result
 from pingtai_cli.core.deadline import TimeLimit, time_limit
 from pingtai_cli.core.models import CheckResult
 from pingtai_cli.engine.duplicates import duplicate_findings, shared_file_findings
-from pingtai_cli.intake.listing import form_kind, is_book, zip_dossiers, zip_part, zip_unread
+from pingtai_cli.intake.listing import (
+    form_kind,
+    is_book,
+    part_folder,
+    zip_dossiers,
+    zip_part,
+    zip_unread,
+)
 
 BATCH_TIMEOUT = 300.0  # seconds per dossier in a batch when the user gives none
 Told = Callable[[Path], None]  # told of a dossier as it starts (on_start) or finishes (progress)
@@ -73,7 +80,10 @@ def _dossier_children(path: Path, depth: int = 0) -> list[Path]:
     zips = [e for e in entries if e.suffix.lower() == ".zip" and e.is_file() and not e.is_symlink()]
     dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
     nested = {d: kids for d in dirs if depth < MAX_NESTING and (kids := _nested_intake(d, depth + 1))}
-    if not zips and not nested and not _form_folders(dirs):
+    forms = _form_folders(dirs)
+    # 申请表/ beside 附件/: one dossier's materials sorted into folders, not an intake of two
+    sorted_parts = len(forms) == 1 and part_folder(forms[0].name)
+    if not zips and not nested and (not forms or sorted_parts):
         return []
     found: list[Path] = []
     for e in sorted(zips + dirs):

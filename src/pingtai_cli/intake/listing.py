@@ -473,15 +473,31 @@ _REPORT_WORDS = ("申请报告", "申报报告")
 
 def form_kind(names: list[str]) -> int:
     """How surely a folder holding files of these names is an applicant's dossier, for discovery
-    (of an intake folder, or of a zip's folders): 2 with a workbook or a .docx/.pdf named as the
-    申请表 (申请表.docx, 申报表（盖章版）.pdf); 1 with a 申请报告 (.docx/.pdf) beside a file that is
-    not a report (营业执照.pdf); 0 otherwise."""
+    (of an intake folder, or of a zip's folders): 2 with a workbook (not one named as a list, see
+    `list_book`) or a .docx/.pdf named as the 申请表 (申请表.docx, 申报表（盖章版）.pdf); 1 with a
+    申请报告 (.docx/.pdf) beside a file that is not a report (营业执照.pdf); 0 otherwise."""
     names = [n for n in names if not _junk(n)]
     documents = [n for n in names if n.lower().endswith((".docx", ".pdf"))]
-    if any(is_book(n) for n in names) or any(_form_named(n) for n in documents):
+    if any(is_book(n) and not list_book(n) for n in names) or any(_form_named(n) for n in documents):
         return 2
     reports = {n for n in documents if any(w in PurePosixPath(n).stem for w in _REPORT_WORDS)}
     return int(bool(reports) and any(n not in reports for n in names))
+
+
+def list_book(name: str) -> bool:
+    """A workbook named as one of the dossier's lists (服务企业名单.xlsx, 人员名单.xlsx, by the
+    material catalogue), not as the 申请表: it is among an applicant's materials (附件/), and says
+    nothing of whether the folder holding it is the applicant's dossier."""
+    from pingtai_cli.intake.materials import catalogue, classify_name
+
+    hits = [key for key, _ in classify_name(PurePosixPath(name).name)]
+    return bool(hits) and hits[0] != "application_form" and catalogue()[hits[0]].sheet is not None
+
+
+def part_folder(name: str) -> bool:
+    """A folder named as a part of one dossier (申请表/, 申报表（盖章版）/, 申请报告/), not after an
+    applicant: one such folder holding the 申请表 beside 附件/ is that dossier's materials, sorted."""
+    return _form_named(name + ".x") or any(w in name for w in _REPORT_WORDS)
 
 
 def _zip_tree(path: Path) -> _Tree | None:
