@@ -1442,10 +1442,9 @@ def test_the_parts_no_render_changes_are_written_as_zipfile_writes_them(
 
 
 def test_render_workers_started_after_the_batch_render_what_is_left_and_are_closed(tmp_path: Path) -> None:
-    """fill-forms starts its render workers as soon as the batch ends when forms are left to render
-    (a duplicate's 审核意见表, the summary); they render those, or are closed unused when one form is
+    """fill-forms starts render workers when forms are left to render after the batch (a
+    duplicate's 审核意见表, the summary); they render those, or are closed unused when one form is
     left (it is rendered in this process)."""
-    from pingtai_cli.core.models import CheckResult
 
     template = TEMPLATES / "_common" / "review_opinion.docx"
     ctx = form_context(make_dossier())
@@ -1460,13 +1459,6 @@ def test_render_workers_started_after_the_batch_render_what_is_left_and_are_clos
         assert written == [out / n / "审核意见表.docx" for n in names] and all(p.is_file() for p in written)
         with pytest.raises(RuntimeError):  # closed either way
             renderers.pool.submit(int)
-    ahead = {"premade": {"forms": {}}, "findings": 0}
-    results = [CheckResult(f"/intake/{n}", "xuchang", "许昌市", "办法", date(2026, 3, 15), "review", True) for n in "ab"]
-    results[0].form_parts = dict(ahead)
-    results[1].form_parts = None  # its worker made nothing ahead: its two forms
-    assert forms_cmd.renders_after_batch(results) == 2 + 1  # and the summary
-    results[0].form_parts = {**ahead, "findings": -1}  # the batch added a finding: its 审核意见表
-    assert forms_cmd.renders_after_batch(results[:1]) == 1
 
 
 def test_a_summarys_workbook_reads_the_forms_main_part_alone_and_is_the_one_the_whole_package_gives(
@@ -1507,7 +1499,7 @@ def test_a_few_dozen_forms_are_all_sent_to_the_render_workers_before_this_proces
     sent: list[int] = []
 
     class Pool:
-        def submit(self, fn, chunk, limit):  # type: ignore[no-untyped-def]
+        def submit(self, fn, chunk, limit, keep=False):  # type: ignore[no-untyped-def]
             sent.extend(chunk)
             f: Future = Future()
             f.set_result([([], [(Path(str(j)), b"")]) for j in chunk])

@@ -275,7 +275,7 @@ def test_rendered_forms_wait_for_the_parent_in_a_bounded_window() -> None:
     out: list[int] = []
 
     class Pool:
-        def submit(self, fn, chunk, limit):
+        def submit(self, fn, chunk, limit, keep=False):
             out.append(len(chunk))
             f: Future = Future()
             f.set_result([([], [(Path(str(j)), b"")]) for j in chunk])

@@ -79,7 +79,8 @@ def read_and_check(
             copy = seen is not None and bool(keys & seen)
             if seen is not None:
                 seen |= keys
-            result.form_parts["premade"] = fill.premade(dossier, result, rs, template_dir, seed, left / 4, copy)
+            with enabled(job.use_cache):  # a form a run before rendered is taken from the cache
+                result.form_parts["premade"] = fill.premade(dossier, result, rs, template_dir, seed, left / 4, copy)
         out.append(result)
     return out
 
@@ -125,7 +126,7 @@ def fill_forms(
     task = partial(read_and_check, seed=seed, template_dir=template_dir, render=scheduler is None, seen=set())
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
     if scheduler is not None:  # while the cluster checks; this process renders every form
-        job.meanwhile = partial(fill.prepare_templates, rs, template_dir)
+        job.meanwhile = partial(fill.prepare_templates, rs, template_dir, open_them=True)
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
@@ -137,65 +138,58 @@ def fill_forms(
         with enabled(use_cache):
             fill.prepare_templates(rs, template_dir)
     results = run(paths, job) if run is not None else check_all(announce(paths, job, say), job)
-    # Forms left to render after the batch (a duplicate's 审核意见表, the summaries): their workers
-    # start now, while the forms are planned, rather than when they are wanted.
-    several = scheduler is None and jobs > 1 and fill.renders_after_batch(results) > 1
-    renderers = fill.Renderers(jobs) if several else None
+    failed = [r for r in results if r.error or r.source is None]
+    for r in failed:
+        say(f"跳过无法读取的卷宗：{r.error}")
+    failed_any = bool(failed or job.missing_paths)
+    entries = [(Path(r.dossier), r) for r in results if not (r.error or r.source is None)]
+    if not entries:
+        raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
+    for path, r in entries:
+        if r.source is not None:
+            for line in fill.problem_lines(path, r.source) + fill.verdict_lines(path, r, rs):
+                say(line)
+    chosen = fill.select(entries, include_all)
+    for line in chosen.said:
+        say(line)
+    if not chosen.listed:
+        say("没有可列入的卷宗，未生成推荐表和汇总表，只生成审核意见表（加 --include-all 列入全部卷宗）。")
+    entries = chosen.listed
+    read = [(path, r.source) for path, r in entries if r.source is not None]
+    todo, notes = fill.plan(
+        read,
+        rs,
+        out,
+        template_dir,
+        [r for _, r in entries],
+        seed,
+        marks=chosen.marks,
+        left_out=chosen.left_out,
+        folders=names,
+    )
+    for note in notes:
+        say(note)
+    generic: list[Path] = []
+    if read and not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
+        generic = fill.generic_jobs(read, rs, out, when, force=force, say=say, folders=names)
+    if not todo and not generic:
+        say("没有可生成的表格。")
+        return FilledForms([], EXIT_FINDINGS if failed_any else 0)
+    fill.check_outputs(todo, out, force=force, pdf=pdf)
+    folders = fill.new_folders(out, todo)
+    existed = {p for job in todo for p in job.outputs(pdf) if p.exists()}
+    written: list[Path] = []
     try:
-        failed = [r for r in results if r.error or r.source is None]
-        for r in failed:
-            say(f"跳过无法读取的卷宗：{r.error}")
-        failed_any = bool(failed or job.missing_paths)
-        entries = [(Path(r.dossier), r) for r in results if not (r.error or r.source is None)]
-        if not entries:
-            raise PingtaiError("没有可读取的卷宗，未生成任何表格。")
-        for path, r in entries:
-            if r.source is not None:
-                for line in fill.problem_lines(path, r.source) + fill.verdict_lines(path, r, rs):
-                    say(line)
-        chosen = fill.select(entries, include_all)
-        for line in chosen.said:
-            say(line)
-        if not chosen.listed:
-            say("没有可列入的卷宗，未生成推荐表和汇总表，只生成审核意见表（加 --include-all 列入全部卷宗）。")
-        entries = chosen.listed
-        read = [(path, r.source) for path, r in entries if r.source is not None]
-        todo, notes = fill.plan(
-            read,
-            rs,
-            out,
-            template_dir,
-            [r for _, r in entries],
-            seed,
-            marks=chosen.marks,
-            left_out=chosen.left_out,
-            folders=names,
-        )
-        for note in notes:
-            say(note)
-        generic: list[Path] = []
-        if read and not any(job.owner for job in todo):  # no form of the text has a template: never write nothing
-            generic = fill.generic_jobs(read, rs, out, when, force=force, say=say, folders=names)
-        if not todo and not generic:
-            say("没有可生成的表格。")
-            return FilledForms([], EXIT_FINDINGS if failed_any else 0)
-        fill.check_outputs(todo, out, force=force, pdf=pdf)
-        folders = fill.new_folders(out, todo)
-        existed = {p for job in todo for p in job.outputs(pdf) if p.exists()}
-        written: list[Path] = []
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            fill.write_jobs(todo, out, written, timeout, jobs if scheduler is None else 1, renderers)
-        except BaseException as e:
-            fill.undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
-            if isinstance(e, OSError):
-                raise PingtaiError(f"无法创建输出目录 {e.filename or out}（{os_reason(e)}）") from e
-            raise
-        for line in fill.blank_report(todo) + fill.survey_lines(todo):
-            say(line)
-        if pdf:
-            written += fill.pdfs(todo, say)
-        return FilledForms(generic + written, EXIT_FINDINGS if failed_any else 0)
-    finally:
-        if renderers is not None:
-            renderers.close()
+        out.mkdir(parents=True, exist_ok=True)
+        with enabled(use_cache):  # the forms a run before rendered are taken from the cache
+            fill.write_jobs(todo, out, written, timeout, jobs if scheduler is None else 1)
+    except BaseException as e:
+        fill.undo(written, existed, folders)  # no half run, no empty folders (a full disk, Ctrl-C)
+        if isinstance(e, OSError):
+            raise PingtaiError(f"无法创建输出目录 {e.filename or out}（{os_reason(e)}）") from e
+        raise
+    for line in fill.blank_report(todo) + fill.survey_lines(todo):
+        say(line)
+    if pdf:
+        written += fill.pdfs(todo, say)
+    return FilledForms(generic + written, EXIT_FINDINGS if failed_any else 0)

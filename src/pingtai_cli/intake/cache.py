@@ -97,9 +97,11 @@ def _path(namespace: str, key: str) -> Path:
     return cache_dir() / namespace / key[:2] / f"{key}.json"
 
 
-def get(namespace: str, key: str) -> Any | None:
+def get(namespace: str, key: str, *, remember: bool = True) -> Any | None:
+    """The entry, or None. Without `remember` it is read from disk and not held in the read's
+    memory (rendered forms: large, and read once)."""
     memory = _state.memory
-    if memory is not None and (namespace, key) in memory:
+    if remember and memory is not None and (namespace, key) in memory:
         return memory[(namespace, key)]
     if not _state.enabled:
         return None
@@ -118,8 +120,10 @@ def get(namespace: str, key: str) -> Any | None:
     return value
 
 
-def put(namespace: str, key: str, value: Any) -> None:
-    if _state.memory is not None:
+def put(namespace: str, key: str, value: Any, *, remember: bool = True) -> None:
+    """The entry written (atomically) to disk when the cache is on; with `remember`, also held in
+    the read's memory, on or off."""
+    if remember and _state.memory is not None:
         _state.memory[(namespace, key)] = value
     if not _state.enabled:
         return

@@ -95,6 +95,8 @@ class Job:
     # (blanks, .docx bytes) its dossier's batch worker rendered from a context that renders alike
     # (plan): written as they are instead of rendered again; dropped once written
     premade: tuple[list[str], bytes] | None = field(default=None, repr=False)
+    # the form a run before rendered and the cache kept (forms.stored.Stored; write_jobs)
+    stored: Any = field(default=None, repr=False)
 
     def outputs(self, pdf: bool) -> list[Path]:
         paths = [self.target]
@@ -228,11 +230,12 @@ def form_parts(dossier: Dossier, result: CheckResult, rs: Ruleset, seed: int | N
     return parts
 
 
-def prepare_templates(rs: Ruleset, template_dir: Path | None) -> None:
-    """Every template a run of `rs` may fill, read, checked, opened and analysed in this process, so
-    that the render workers it forks later inherit them: fill-forms runs this while the batch's
-    workers check the dossiers, instead of planning doing it alone after them (~0.15 s of one core,
-    the docxtpl import included). A template that cannot be used is left for plan to report."""
+def prepare_templates(rs: Ruleset, template_dir: Path | None, open_them: bool = False) -> None:
+    """Every template a run of `rs` may fill, read, checked and analysed in this process before the
+    batch's workers fork, so that they inherit them. A template analysed in a run before (its
+    analysis in the cache) is opened only with `open_them` (~0.15 s of one core, the docxtpl
+    import included): its forms may all come from the cache (forms.stored), and a worker whose
+    form does not opens it then. A template that cannot be used is left for plan to report."""
     from pingtai_cli.outputs.forms.render import FormError, template_variables, warm
 
     found = [find_template(f.template or f"{rs.key}/{f.id}.docx", template_dir, f"{f.id}.docx") for f in rs.forms]
@@ -242,7 +245,7 @@ def prepare_templates(rs: Ruleset, template_dir: Path | None) -> None:
     except FormError:
         summary = True  # plan says what is wrong with it
     extra = [(REVIEW_OPINION, "review_opinion.docx")] + ([] if summary else [(COMMON_SUMMARY, "summary.docx")])
-    warm(forms + [t for rel, name in extra if (t := find_template(rel, template_dir, name))])
+    warm(forms + [t for rel, name in extra if (t := find_template(rel, template_dir, name))], open_them)
 
 
 @dataclass
@@ -476,10 +479,10 @@ def check_outputs(jobs: list[Job], out: Path, *, force: bool, pdf: bool) -> None
 
 
 class Renderers:
-    """Render worker processes started ahead of the forms they render: forked right after the
-    batch, while the run plans its forms, so that no form waits for a process to start. Every
-    template is read, checked and opened by then (prepare_templates, before the batch). write_jobs
-    takes them, or closes them when it renders in this process."""
+    """Render worker processes for the forms left to render after the batch (a duplicate's
+    审核意见表, the summaries), forked with their templates opened, deflated and compiled, so
+    that no worker does that again. write_jobs takes them, or closes them when it renders in this
+    process."""
 
     def __init__(self, workers: int, templates: Iterable[Path] = ()) -> None:
         import multiprocessing
@@ -505,19 +508,6 @@ def _render_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def renders_after_batch(results: list[CheckResult]) -> int:
-    """About how many forms the run renders after its batch: the dossiers' whose worker made none
-    ahead, a 审核意见表 of each check the batch added a finding to (a duplicate), and a summary."""
-    left = 0
-    for r in results:
-        made = r.form_parts or {}
-        if not made.get("premade"):
-            left += 2
-        elif made.get("findings") != len(r.findings):
-            left += 1
-    return left + (len(results) > 1)
-
-
 def write_jobs(
     jobs: list[Job],
     out: Path,
@@ -527,20 +517,30 @@ def write_jobs(
     renderers: Renderers | None = None,
 ) -> list[Path]:
     """Render every job (each within `seconds`), in `workers` processes (`renderers`, when started
-    ahead); `written` (when given) lists what was written so far, for an undo."""
+    ahead); `written` (when given) lists what was written so far, for an undo. A form kept in the
+    cache (forms.stored; the cache on, as fill-forms turns it on) is written as it was rendered."""
+    from pingtai_cli.intake import cache
     from pingtai_cli.outputs.forms.render import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
     written = [] if written is None else written
-    ahead = [job for job in jobs if job.premade is not None]
-    jobs = [job for job in jobs if job.premade is None]
+    for job in jobs:
+        if job.premade is None:
+            job.stored = _stored(job)
+    ahead = [job for job in jobs if job.premade is not None or job.stored is not None]
+    jobs = [job for job in jobs if job.premade is None and job.stored is None]
 
     def write_ahead() -> None:
-        for job in ahead:  # rendered by their dossiers' batch workers: only written here
-            assert job.premade is not None
-            job.blanks, data = job.premade
-            job.premade = None
-            place(job, [(job.target, data)], out, written)
+        for job in ahead:  # rendered by their dossiers' batch workers, or kept: only written here
+            if job.stored is not None:
+                job.blanks, made = _files(job, job.stored)
+                job.stored = None
+            else:
+                assert job.premade is not None
+                job.blanks, data = job.premade
+                job.premade = None
+                made = [(job.target, data)]
+            place(job, made, out, written)
 
     workers = min(renderers.workers if renderers else workers, len(jobs))
     if workers <= 1:
@@ -560,7 +560,8 @@ def write_jobs(
         ordered = sorted(jobs, key=lambda job: not job.xlsx)
         # what the batch workers made is written while the pool starts and renders the rest
         sent = [_sent(job) for job in ordered]
-        for job, (_, (blanks, made)) in zip(ordered, _rendered(pool, sent, limit, workers, write_ahead), strict=True):
+        keep = cache.is_enabled()
+        for job, (_, (blanks, made)) in zip(ordered, _rendered(pool, sent, limit, workers, write_ahead, keep), strict=True):
             job.blanks = blanks
             place(job, made, out, written)
     except BaseException:
@@ -576,12 +577,18 @@ IN_FLIGHT = 4  # full chunks' worth of forms per worker sent ahead: bytes wait f
 
 
 def _rendered(
-    pool: Any, jobs: list[Job], limit: float, workers: int, meanwhile: Callable[[], None] | None = None
+    pool: Any,
+    jobs: list[Job],
+    limit: float,
+    workers: int,
+    meanwhile: Callable[[], None] | None = None,
+    keep: bool = False,
 ) -> Iterator[tuple[Job, Rendered]]:
     """(job, what its worker made) in job order, as they come; at most IN_FLIGHT full chunks' worth
     of forms per worker are out at once, so a slow disk in the parent never holds every form's
     bytes in memory, and small chunks (a run of a few dozen forms) keep the workers fed while this
-    process writes. `meanwhile` runs once the first chunks are out, before waiting for any."""
+    process writes. `meanwhile` runs once the first chunks are out, before waiting for any. With
+    `keep`, the workers keep what they render in the cache (forms.stored)."""
     from collections import deque
 
     size = max(1, min(CHUNK_MAX, len(jobs) // (workers * 16)))
@@ -590,7 +597,7 @@ def _rendered(
     pending: deque[tuple[list[Job], Any]] = deque()
     out = 0
     for chunk in chunks:
-        pending.append((chunk, pool.submit(_render_chunk, chunk, limit)))
+        pending.append((chunk, pool.submit(_render_chunk, chunk, limit, keep)))
         out += len(chunk)
         if out + size > window:  # the next chunk would not fit
             if meanwhile is not None:
@@ -613,7 +620,7 @@ def _sent(job: Job) -> Job:
 
     from pingtai_cli.outputs.forms.render import read_context
 
-    return dataclasses.replace(job, context=read_context(job.template, job.context), premade=None)
+    return dataclasses.replace(job, context=read_context(job.template, job.context), premade=None, stored=None)
 
 
 def _take(item: tuple[list[Job], Any]) -> Iterator[tuple[Job, Rendered]]:
@@ -624,11 +631,14 @@ def _take(item: tuple[list[Job], Any]) -> Iterator[tuple[Job, Rendered]]:
 Rendered = tuple[list[str], list[tuple[Path, bytes]]]  # blank fields, (target, bytes) per output
 
 
-def _render_chunk(jobs: list[Job], limit: float) -> list[Rendered]:
-    """In a worker: the jobs' forms rendered to bytes. The parent writes them (each renamed into
-    place whole, all flushed to disk together at the end), so that a worker renders the next form
-    instead of waiting for the disk."""
-    return [render_bytes(job, limit) for job in jobs]
+def _render_chunk(jobs: list[Job], limit: float, keep: bool = False) -> list[Rendered]:
+    """In a worker: the jobs' forms rendered to bytes (and, with `keep`, kept in the cache). The
+    parent writes them (each renamed into place whole, all flushed to disk together at the end),
+    so that a worker renders the next form instead of waiting for the disk."""
+    from pingtai_cli.intake.cache import enabled
+
+    with enabled(keep):
+        return [render_bytes(job, limit) for job in jobs]
 
 
 ALIKE_KEPT = 16  # forms a process keeps to hand out again for a context that renders alike
@@ -638,15 +648,23 @@ _ALIKE: dict[tuple[str, bytes], tuple[list[str], bytes]] = {}
 def render_bytes(job: Job, limit: float) -> Rendered:
     """One form (and its .xlsx) as bytes, with the blank fields it shows. A form this process
     rendered before from a context that renders alike (the same applicant's copies in an intake:
-    their 申请报告 differ in nothing the template reads) is that form's bytes again."""
+    their 申请报告 differ in nothing the template reads) is that form's bytes again; so is one a run
+    before kept in the cache (forms.stored), and what is rendered here is kept there."""
     import io
 
+    from pingtai_cli.intake.cache import is_enabled
+    from pingtai_cli.outputs.forms import stored
     from pingtai_cli.outputs.forms.render import alike_key, docx_tables_to_xlsx, render_form
 
-    key = alike_key(job.template, job.context)
-    found = _ALIKE.get(key) if key is not None else None
+    title = job.title if job.xlsx else None
+    kept = stored.key_of(job.template, job.context, title) if is_enabled() else None
+    found = stored.fetch(kept, job.xlsx) if kept is not None else None
     if found is not None:
-        blanks, data = list(found[0]), found[1]
+        return _files(job, found)
+    key = alike_key(job.template, job.context)
+    mine = _ALIKE.get(key) if key is not None else None
+    if mine is not None:
+        blanks, data = list(mine[0]), mine[1]
     else:
         docx = io.BytesIO()
         blanks = render_form(job.template, job.context, docx, seconds=limit)
@@ -655,12 +673,36 @@ def render_bytes(job: Job, limit: float) -> Rendered:
             if len(_ALIKE) >= ALIKE_KEPT:
                 del _ALIKE[next(iter(_ALIKE))]  # the oldest: copies of an applicant come close together
             _ALIKE[key] = (list(blanks), data)
-    made = [(job.target, data)]
+    book = None
     if job.xlsx:
         xlsx = io.BytesIO()
-        docx_tables_to_xlsx(io.BytesIO(made[0][1]), xlsx, title=job.title)
-        made.append((job.target.with_suffix(".xlsx"), xlsx.getvalue()))
-    return blanks, made
+        docx_tables_to_xlsx(io.BytesIO(data), xlsx, title=job.title)
+        book = xlsx.getvalue()
+    form = stored.Stored(blanks, data, book)
+    if kept is not None and (mine is None or job.xlsx):  # what this process kept already is not kept again
+        stored.keep(kept, form)
+    return _files(job, form)
+
+
+def _stored(job: Job) -> Any:
+    """The job's form as the cache keeps it (forms.stored.Stored), or None: the cache off, a miss,
+    or a form that is not kept (its template's reads not known)."""
+    from pingtai_cli.intake.cache import is_enabled
+    from pingtai_cli.outputs.forms import stored
+
+    if not is_enabled():
+        return None
+    key = stored.key_of(job.template, job.context, job.title if job.xlsx else None)
+    return stored.fetch(key, job.xlsx) if key is not None else None
+
+
+def _files(job: Job, form: Any) -> Rendered:
+    """What place writes of a rendered or kept form (forms.stored.Stored): its .docx, and beside a
+    summary its .xlsx; with the blank fields it shows."""
+    made = [(job.target, form.docx)]
+    if job.xlsx and form.xlsx is not None:
+        made.append((job.target.with_suffix(".xlsx"), form.xlsx))
+    return list(form.blanks), made
 
 
 def place(job: Job, made: list[tuple[Path, bytes]], out: Path, written: list[Path]) -> None:

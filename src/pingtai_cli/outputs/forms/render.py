@@ -780,6 +780,9 @@ def prepared(template: Path) -> Prepared:
 
 
 def _prepare(template: Path) -> Prepared:
+    """The template read, checked and analysed. Its analysis in the cache (a run before analysed
+    these bytes) leaves it unopened: a run whose forms all come from the cache (forms.stored)
+    never imports docxtpl or parses a template; the first render opens it (`opened`)."""
     from jinja2 import TemplateError
 
     from pingtai_cli.intake import cache
@@ -792,22 +795,28 @@ def _prepare(template: Path) -> Prepared:
     known = _known_analysis(cache.get(ANALYSIS, key)) if key else None
     if known is not None:
         ready.known = known["patched"]
-    tpl = _docx_template(template, ready)
-    if known is not None:
         ready.variables, ready.reads = set(known["variables"]), _frozen(known["reads"])
-    else:
-        try:
-            names = tpl.undeclared_variables(env)
-        except TemplateError as e:
-            raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
-        except Exception as e:
-            raise FormError(f"无法读取模板 {template}：{e}") from e
-        ready.variables = names - set(env.globals)
-        ready.reads = _reads(tpl, env, ready.variables)
+        return ready
+    tpl = _docx_template(template, ready)
+    try:
+        names = tpl.undeclared_variables(env)
+    except TemplateError as e:
+        raise FormError(f"模板 {template} 的标签有语法错误：{e}") from e
+    except Exception as e:
+        raise FormError(f"无法读取模板 {template}：{e}") from e
+    ready.variables = names - set(env.globals)
+    ready.reads = _reads(tpl, env, ready.variables)
     ready.master = Master(tpl)  # the package opened for the analysis renders the forms too
-    if key and known is None:
+    if key:
         cache.put(ANALYSIS, key, _analysis(ready))
     return ready
+
+
+def opened(template: Path, ready: Prepared) -> Any:
+    """The template's Master, opened now if its analysis came from the cache."""
+    if ready.master is None:
+        ready.master = Master(_docx_template(template, ready))
+    return ready.master
 
 
 # What _prepare makes of a template's bytes (the names it reads, docxtpl's patched XML of each
@@ -818,19 +827,38 @@ ANALYSIS_FORMAT = 1  # changed whenever what _prepare derives changes: older ent
 
 
 def _analysis_key(digest: str) -> str:
-    """The entry of the template with this digest, as this pingtai, docxtpl, Jinja, python-docx
-    and lxml analyse it (another version of any misses)."""
+    """The entry of the template with this digest, as this pingtai and these libraries analyse it
+    (another version of any misses)."""
     import hashlib
 
-    import docx
-    import docxtpl
-    import jinja2
-    from lxml import etree
+    return hashlib.sha256(f"{ANALYSIS_FORMAT}|{library_stamp()}|{digest}".encode()).hexdigest()
+
+
+# The libraries a form goes through (docxtpl, python-docx, Jinja and its escaping, lxml, and
+# openpyxl for a summary's .xlsx): what they make of a template is cached under their stamp.
+RENDER_LIBRARIES = ("docxtpl", "docx", "jinja2", "markupsafe", "lxml", "openpyxl")
+
+
+@functools.cache
+def library_stamp() -> str:
+    """This pingtai's version and each render library's package file with its size and mtime, told
+    without importing them (docxtpl and python-docx cost ~0.15 s to import): installing another
+    version rewrites those files, so a cache entry made with the old one misses."""
+    import importlib.util
+    import os
 
     from pingtai_cli.core.version import __version__
 
-    versions = (ANALYSIS_FORMAT, __version__, docxtpl.__version__, jinja2.__version__, docx.__version__, etree.LXML_VERSION)
-    return hashlib.sha256(f"{versions}|{digest}".encode()).hexdigest()
+    parts = [__version__]
+    for name in RENDER_LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec is not None else None
+            st = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            st = origin = None
+        parts.append(f"{name}={origin}:{st.st_size}:{st.st_mtime_ns}" if st else f"{name}=?")
+    return "|".join(parts)
 
 
 def _analysis(ready: Prepared) -> dict[str, Any]:
@@ -935,18 +963,21 @@ def alike_key(template: Path, context: Mapping[str, Any]) -> tuple[str, bytes] |
     return ready.digest, values
 
 
-def warm(templates: Iterable[Path]) -> None:
-    """Templates prepared, their unchanging parts deflated and the parts a render fills compiled
-    before worker processes fork, so that each worker inherits them instead of doing it again; a
-    broken one is left for its render to report."""
+def warm(templates: Iterable[Path], open_them: bool = True) -> None:
+    """Templates prepared, opened, their unchanging parts deflated and the parts a render fills
+    compiled before worker processes fork, so that each worker inherits them instead of doing it
+    again; a broken one is left for its render to report. Without `open_them`, a template whose
+    analysis came from the cache is left unopened (its forms may all come from the cache)."""
     for template in dict.fromkeys(templates):
         try:
             ready = prepared(template)
+            if ready.master is None and not open_them:
+                continue
+            master = opened(template, ready)
         except FormError:
             continue
-        if ready.master is not None:
-            ready.master.warm()
-            _compile(ready)
+        master.warm()
+        _compile(ready)
 
 
 def _compile(ready: Prepared) -> None:
@@ -1373,9 +1404,7 @@ def render_form(
     from pingtai_cli.core.deadline import TimeLimit, memory_limit, time_limit
 
     ready = prepared(template)
-    if ready.master is None:
-        ready.master = Master(_docx_template(template, ready))
-    master, ready.master = ready.master, None  # taken: a render that fails leaves nothing half-reset
+    master, ready.master = opened(template, ready), None  # taken: a render that fails leaves nothing half-reset
     try:
         with time_limit(seconds), memory_limit(TEMPLATE_MEMORY):
             master.render(context, ready.sandbox_env)

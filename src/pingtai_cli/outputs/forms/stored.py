@@ -1,0 +1,151 @@
+"""Rendered forms kept in the extraction cache, so that a run renders only what changed.
+
+A reviewer fills an intake's forms, fixes one dossier and fills them again: the other dossiers'
+forms are the same bytes as before. A form is kept under its template's digest, the values of every
+name the template reads (written out exactly: `canonical`), the .xlsx title of a summary, and the
+stamp of this pingtai and the libraries that render it (render.library_stamp).
+Anything a form shows that differs (a fact, the verdict, a duplicate finding, the 测评 draw, the
+date of the check) is read by the template, hence in the key, and misses.
+
+Entries hold what applicants' documents say, as the extraction cache's do, and go the same way:
+unused for 30 days, or `pingtai cache clear`. `--no-cache` neither reads nor writes them. They are
+written to disk only (not held in the cache's per-read memory): a thousand dossiers' forms are
+hundreds of megabytes. A run renders each form within its time and memory limits as before; a hit
+is a form a run of the same template rendered within them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pingtai_cli.intake import cache
+
+NAMESPACE = "forms"  # the cache's namespace for them
+FORMAT = 1  # changed whenever what an entry holds changes: older entries then miss
+_ZIP = b"PK\x03\x04"  # a .docx and an .xlsx both start so
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A form as a run rendered it: the blank fields it shows, its .docx, and a summary's .xlsx."""
+
+    blanks: list[str]
+    docx: bytes
+    xlsx: bytes | None = None
+
+
+def key_of(template: Path, context: Mapping[str, Any], xlsx_title: str | None) -> str | None:
+    """The entry of the form `template` renders from `context` (with the .xlsx titled so, if any):
+    the template's digest and the values of every name it reads (render.renders_alike), written
+    out exactly (canonical, below); None when what it reads is not known, or a value is not one
+    of the plain types a context holds: that form is rendered, not kept."""
+    from pingtai_cli.outputs.forms.render import FormError, library_stamp, prepared
+
+    try:
+        ready = prepared(template)
+    except FormError:  # its render says what is wrong with it
+        return None
+    if ready.reads is None:
+        return None
+    digest = hashlib.sha256(f"{FORMAT}|{library_stamp()}|{ready.digest}|{xlsx_title!r}|".encode("utf-8", "surrogatepass"))
+    try:
+        for name in sorted({*ready.reads, "blank_fields"}):
+            digest.update(canonical([name, name in context, context.get(name)]))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return digest.hexdigest()
+
+
+def canonical(value: Any) -> bytes:
+    """`value` written out so that two values give the same bytes only if a template renders them
+    alike: each value's exact type with it (a tuple is not a list, True is not 1, a str subclass
+    such as Markup, which is not escaped, is refused), dicts in their order (a loop over one
+    follows it). Pickles will not do: equal values pickle apart once they have crossed a process.
+    Raises TypeError for any other type."""
+    out: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if isinstance(item, _End):
+            out.append(item.mark)
+        elif item is None or kind is bool:
+            out.append(f"{item};")
+        elif kind is str:
+            out.append(f"s{len(item)}:{item}")
+        elif kind is int or kind is float:
+            out.append(f"{kind.__name__[0]}{item!r};")
+        elif kind is date or kind is datetime:
+            out.append(f"{kind.__name__[0]}{item.isoformat()};")
+        elif kind is list or kind is tuple:
+            out.append("[" if kind is list else "(")
+            stack.append(_END_LIST if kind is list else _END_TUPLE)
+            stack.extend(reversed(item))
+        elif kind is dict:
+            out.append("{")
+            stack.append(_END_DICT)
+            for k, v in reversed(list(item.items())):
+                if type(k) is not str:
+                    raise TypeError(f"a key of type {type(k).__name__}")
+                stack += [v, k]
+        else:
+            raise TypeError(f"a value of type {kind.__name__}")
+        if len(out) > CANONICAL_MAX:
+            raise ValueError("a context too large to key")
+    return "".join(out).encode("utf-8", "surrogatepass")
+
+
+CANONICAL_MAX = 10_000_000  # pieces of one value: far above an intake's summary (~100k)
+
+
+@dataclass(frozen=True)
+class _End:
+    mark: str
+
+
+_END_LIST, _END_TUPLE, _END_DICT = _End("]"), _End(")"), _End("}")
+
+
+def fetch(key: str, xlsx: bool) -> Stored | None:
+    """The form kept under `key` (with its .xlsx when `xlsx`), or None: a miss, as is an entry
+    of another shape (it is rendered again and kept anew)."""
+    if not cache.is_enabled():
+        return None
+    value = cache.get(NAMESPACE, key, remember=False)
+    if not isinstance(value, dict):
+        return None
+    blanks, docx, book = value.get("blanks"), _bytes(value.get("docx")), _bytes(value.get("xlsx"))
+    if not (isinstance(blanks, list) and all(isinstance(b, str) for b in blanks)) or docx is None:
+        return None
+    if xlsx and book is None:
+        return None
+    return Stored(list(blanks), docx, book if xlsx else None)
+
+
+def keep(key: str, form: Stored) -> None:
+    """`form` kept under `key` (nothing when the cache is off)."""
+    if not cache.is_enabled():
+        return
+    value = {
+        "blanks": list(form.blanks),
+        "docx": base64.b64encode(form.docx).decode("ascii"),
+        "xlsx": None if form.xlsx is None else base64.b64encode(form.xlsx).decode("ascii"),
+    }
+    cache.put(NAMESPACE, key, value, remember=False)
+
+
+def _bytes(text: object) -> bytes | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        return None
+    return data if data.startswith(_ZIP) else None
