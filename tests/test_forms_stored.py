@@ -171,11 +171,16 @@ def test_canonical_tells_apart_what_renders_apart_and_survives_a_process_crossin
 
     shared = "同一个字符串"
     value = {"a": [shared, shared, 1, 1.0, True, None, ("x",), date(2026, 3, 15)], "b": {"k": shared}}
-    assert canonical(value) == canonical(pickle.loads(pickle.dumps(value)))  # pickles differ there
+    assert canonical(value) == canonical(pickle.loads(pickle.dumps(value)))
+    assert canonical([shared, shared]) == canonical([shared, "同一个" + "字符串"])  # one object or two
     pairs = [([1], [True]), ([1], [1.0]), (["x"], [("x",)]), ({"a": 1, "b": 2}, {"b": 2, "a": 1}), (["ab"], ["a", "b"])]
     for one, other in pairs:
         assert canonical(one) != canonical(other), (one, other)
     assert canonical({"s": "a;b"}) != canonical({"s": "a", "t": "b"})
-    for odd in ({"m": Markup("<b>粗体</b>")}, {1: "int key"}, {"o": object()}):
+    for odd in ({"m": Markup("<b>粗体</b>")}, {"o": object()}, {"p": Path("x")}):
         with pytest.raises(TypeError):
             canonical(odd)
+    looped: list[object] = []
+    looped.append(looped)
+    with pytest.raises(ValueError):
+        canonical(looped)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,59 +60,37 @@ def key_of(template: Path, context: Mapping[str, Any], xlsx_title: str | None) -
     try:
         for name in sorted({*ready.reads, "blank_fields"}):
             digest.update(canonical([name, name in context, context.get(name)]))
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, ValueError, RecursionError, pickle.PicklingError):
         return None
     return digest.hexdigest()
 
 
 def canonical(value: Any) -> bytes:
     """`value` written out so that two values give the same bytes only if a template renders them
-    alike: each value's exact type with it (a tuple is not a list, True is not 1, a str subclass
-    such as Markup, which is not escaped, is refused), dicts in their order (a loop over one
-    follows it). Pickles will not do: equal values pickle apart once they have crossed a process.
-    Raises TypeError for any other type."""
-    out: list[str] = []
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if isinstance(item, _End):
-            out.append(item.mark)
-        elif item is None or kind is bool:
-            out.append(f"{item};")
-        elif kind is str:
-            out.append(f"s{len(item)}:{item}")
-        elif kind is int or kind is float:
-            out.append(f"{kind.__name__[0]}{item!r};")
-        elif kind is date or kind is datetime:
-            out.append(f"{kind.__name__[0]}{item.isoformat()};")
-        elif kind is list or kind is tuple:
-            out.append("[" if kind is list else "(")
-            stack.append(_END_LIST if kind is list else _END_TUPLE)
-            stack.extend(reversed(item))
-        elif kind is dict:
-            out.append("{")
-            stack.append(_END_DICT)
-            for k, v in reversed(list(item.items())):
-                if type(k) is not str:
-                    raise TypeError(f"a key of type {type(k).__name__}")
-                stack += [v, k]
-        else:
-            raise TypeError(f"a value of type {kind.__name__}")
-        if len(out) > CANONICAL_MAX:
-            raise ValueError("a context too large to key")
-    return "".join(out).encode("utf-8", "surrogatepass")
+    alike: a pickle without its memo (fast mode), so that what it writes depends on the values and
+    their exact types alone (a tuple is not a list, True is not 1, dicts in their order, which a
+    loop follows), not on which of them are one object: equal contexts pickle apart once they
+    have crossed a process, which made every form rendered after the batch miss. Only the plain
+    types a context holds (and dates) are taken; any other (a str subclass such as Markup, which
+    is not escaped, an object of the caller's) raises TypeError, and a cycle ValueError."""
+    out = io.BytesIO()
+    pickler = _Plain(out, protocol=5)
+    pickler.fast = True  # no memo: the same bytes for equal values, however they are shared
+    pickler.dump(value)
+    return out.getvalue()
 
 
-CANONICAL_MAX = 10_000_000  # pieces of one value: far above an intake's summary (~100k)
+_DATES = (date, datetime)
 
 
-@dataclass(frozen=True)
-class _End:
-    mark: str
+class _Plain(pickle.Pickler):
+    """A pickler of plain values: its reducer_override is called for every object but None, bools
+    and exact ints, floats, bytes, strs, dicts, sets, lists and tuples (pickle's own fast path)."""
 
-
-_END_LIST, _END_TUPLE, _END_DICT = _End("]"), _End(")"), _End("}")
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) in _DATES or obj in _DATES:  # a date, and its class as its reduce names it
+            return NotImplemented
+        raise TypeError(f"a value of type {type(obj).__name__}")
 
 
 def fetch(key: str, xlsx: bool) -> Stored | None:
