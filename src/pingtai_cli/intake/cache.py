@@ -120,6 +120,12 @@ def get(namespace: str, key: str, *, remember: bool = True) -> Any | None:
     return value
 
 
+def has(namespace: str, key: str) -> bool:
+    """Whether the disk cache (on) holds the entry: a file there, not yet read (it may still be a
+    miss when it is: a damaged entry)."""
+    return _state.enabled and _path(namespace, key).is_file()
+
+
 def put(namespace: str, key: str, value: Any, *, remember: bool = True) -> None:
     """The entry written (atomically) to disk when the cache is on; with `remember`, also held in
     the read's memory, on or off."""

@@ -95,8 +95,8 @@ class Job:
     # (blanks, .docx bytes) its dossier's batch worker rendered from a context that renders alike
     # (plan): written as they are instead of rendered again; dropped once written
     premade: tuple[list[str], bytes] | None = field(default=None, repr=False)
-    # the form a run before rendered and the cache kept (forms.stored.Stored; write_jobs)
-    stored: Any = field(default=None, repr=False)
+    # the key of the form a run before rendered and the cache keeps (forms.stored; write_jobs)
+    stored: str | None = field(default=None, repr=False)
 
     def outputs(self, pdf: bool) -> list[Path]:
         paths = [self.target]
@@ -520,21 +520,25 @@ def write_jobs(
     ahead); `written` (when given) lists what was written so far, for an undo. A form kept in the
     cache (forms.stored; the cache on, as fill-forms turns it on) is written as it was rendered."""
     from pingtai_cli.intake import cache
+    from pingtai_cli.outputs.forms import stored
     from pingtai_cli.outputs.forms.render import TEMPLATE_SECONDS
 
     limit = min(seconds or TEMPLATE_SECONDS, TEMPLATE_SECONDS)
     written = [] if written is None else written
     for job in jobs:
         if job.premade is None:
-            job.stored = _stored(job)
+            job.stored = _held(job)
     ahead = [job for job in jobs if job.premade is not None or job.stored is not None]
     jobs = [job for job in jobs if job.premade is None and job.stored is None]
 
     def write_ahead() -> None:
         for job in ahead:  # rendered by their dossiers' batch workers, or kept: only written here
-            if job.stored is not None:
-                job.blanks, made = _files(job, job.stored)
-                job.stored = None
+            if job.stored is not None:  # read as it is written: a run's forms are never all in memory
+                form, job.stored = stored.fetch(job.stored, job.xlsx), None
+                if form is None:  # damaged since it was found: rendered here
+                    job.blanks = render_job(job, out, limit, written)
+                    continue
+                job.blanks, made = _files(job, form)
             else:
                 assert job.premade is not None
                 job.blanks, data = job.premade
@@ -684,16 +688,16 @@ def render_bytes(job: Job, limit: float) -> Rendered:
     return _files(job, form)
 
 
-def _stored(job: Job) -> Any:
-    """The job's form as the cache keeps it (forms.stored.Stored), or None: the cache off, a miss,
-    or a form that is not kept (its template's reads not known)."""
+def _held(job: Job) -> str | None:
+    """The key the cache keeps the job's form under (forms.stored), if it holds one; else None:
+    the cache off, no entry, or a form that is not kept (its template's reads not known)."""
     from pingtai_cli.intake.cache import is_enabled
     from pingtai_cli.outputs.forms import stored
 
     if not is_enabled():
         return None
     key = stored.key_of(job.template, job.context, job.title if job.xlsx else None)
-    return stored.fetch(key, job.xlsx) if key is not None else None
+    return key if key is not None and stored.held(key) else None
 
 
 def _files(job: Job, form: Any) -> Rendered:

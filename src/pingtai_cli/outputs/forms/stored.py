@@ -109,6 +109,12 @@ def fetch(key: str, xlsx: bool) -> Stored | None:
     return Stored(list(blanks), docx, book if xlsx else None)
 
 
+def held(key: str) -> bool:
+    """Whether an entry is kept under `key` (the cache on), without reading it: fill-forms tells
+    the forms left to render from those it only writes, and reads each of those as it writes it."""
+    return cache.has(NAMESPACE, key)
+
+
 def keep(key: str, form: Stored) -> None:
     """`form` kept under `key` (nothing when the cache is off)."""
     if not cache.is_enabled():
