@@ -425,7 +425,8 @@ SURVEY_METHODS = "□上门拜访　　□电话询问　　□网络互动\n□
 
 def survey_table(f: Form, title: str) -> Grid:
     """The 测评 table of the xuchang 推荐表: methods, ≥ 10 sampled enterprises, three ratings."""
-    g = f.table([3.6, 2.2, 1.8, 2.7, 1.9, 1.9, 1.9])
+    # 联系电话 as wide as an 11-digit mobile number in one line (2.7 cm broke it after 9 digits)
+    g = f.table([3.3, 2.2, 1.4, 3.4, 1.9, 1.9, 1.9])
     g.row(C(title, 7, font=HEI), height=0.9)
     g.row(C("测评方法", 2), C(SURVEY_METHODS, 5, align="left"), height=1.2)
     first = len(g.t.rows)
@@ -1153,7 +1154,8 @@ SUMMARY_CELLS = [
     "{{ d.contact_person }}\n{{ d.contact_phone }}",
     "{{ d.verdict_word }}",
 ]
-SUMMARY_WIDTHS = [0.8, 2.4, 2.7, 3.4, 1.7, 1.3, 1.9, 1.7, 1.7, 2.1, 1.7, 2.4, 1.9]
+# 统一社会信用代码 as wide as its 18 characters in one line (3.4 cm broke it after 13)
+SUMMARY_WIDTHS = [0.8, 2.1, 2.3, 4.6, 1.7, 1.2, 1.8, 1.7, 1.6, 2.0, 1.6, 2.4, 1.9]
 
 
 def summary_table(f: Form) -> None:
@@ -1225,11 +1227,10 @@ def review_opinion() -> Path:
     f.para("四、审核意见", "Heading 2")
     writing_space(f, 5)
     for text in (
-        "审核人（签字）：__________　　　　日期：______年____月____日",
-        "复核人（签字）：__________　　　　日期：______年____月____日",
+        "审核人（签字）：__________　　日期：______年____月____日",
+        "复核人（签字）：__________　　日期：______年____月____日",
     ):
-        p = f.para(text, "Cover Line")
-        p.paragraph_format.left_indent = Cm(1.0)
+        f.para(text, "Cover Line")  # one line each: indented, the date broke onto a second
     return f.save("_common/review_opinion.docx")
 
 

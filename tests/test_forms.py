@@ -1516,3 +1516,47 @@ def test_a_few_dozen_forms_are_all_sent_to_the_render_workers_before_this_proces
     when.clear()
     list(forms_cmd._rendered(Pool(), list(range(31)), 1.0, 2, lambda: when.append(len(sent))))  # type: ignore[arg-type]
     assert when == [31]
+
+
+def _column_cm(template: Path, header: str) -> list[float]:
+    from docx.oxml.ns import qn
+
+    """The width (cm) of every table column headed `header` in the template."""
+    doc = Document(str(template))
+    widths = []
+    for table in doc.tables:
+        grid = [int(c.get(qn("w:w"))) / 567 for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        for row in table.rows[:3]:
+            cells = row._tr.findall(qn("w:tc"))
+            col = 0
+            for tc in cells:
+                span = tc.tcPr.gridSpan.val if tc.tcPr is not None and tc.tcPr.gridSpan is not None else 1
+                text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                if text == header:
+                    widths.append(sum(grid[col : col + span]))
+                col += span
+    return widths
+
+
+@pytest.mark.parametrize(
+    ("rel", "header", "least"),
+    [
+        ("_common/summary.docx", "统一社会信用代码", 4.5),  # 18 characters, one line (LibreOffice, as printed)
+        ("heilongjiang/recommendation_summary.docx", "统一社会信用代码", 4.5),
+        ("xuchang/recommendation_form.docx", "联系电话", 3.3),  # the 测评 table: an 11-digit mobile number
+    ],
+)
+def test_printed_columns_hold_a_credit_code_or_a_mobile_number_on_one_line(rel: str, header: str, least: float) -> None:
+    """Looked at as PNG via LibreOffice (issue 16): at 3.4 cm the summaries broke every credit code
+    after 13 characters, and the 测评 table broke every phone number after 9 digits."""
+    widths = _column_cm(TEMPLATES / rel, header)
+    assert widths and min(widths) >= least, widths
+
+
+def test_the_review_opinions_signature_lines_are_one_line_each() -> None:
+    """Indented 1 cm with four spaces before 日期, the date broke onto a second line in print."""
+    doc = Document(str(TEMPLATES / "_common" / "review_opinion.docx"))
+    lines = [p for p in doc.paragraphs if p.text.startswith(("审核人（签字）", "复核人（签字）"))]
+    assert len(lines) == 2
+    for p in lines:
+        assert not p.paragraph_format.left_indent and len(p.text) <= 40, p.text
