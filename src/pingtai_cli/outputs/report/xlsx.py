@@ -42,7 +42,7 @@ DETAIL_COLUMNS = (
     "col.dossier", "col.org", "col.category", "col.code", "col.name", "col.status", "col.actual",
     "col.required", "col.gap", "col.article", "col.evidence", "col.fix", "col.message",
 )  # fmt: skip (col.message last: a script that reads the columns by position keeps its letters)
-WRAP_COLUMNS = {"col.problems", "col.name", "col.fix", "col.evidence", "col.duplicate", "col.message"}
+WRAP_COLUMNS = {"col.org", "col.problems", "col.name", "col.fix", "col.evidence", "col.duplicate", "col.message"}
 VERDICT_FILLS = {
     "eligible": "C8E6C9",
     "ineligible": "FFCDD2",
@@ -248,8 +248,11 @@ def _fill(ws: Any, heads: list[str], rows: list[list[Any]]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws.append(heads)
+    top = Alignment(vertical="top")  # beside a wrapped cell, a row's other cells start at its top too
     for row in rows:
         ws.append([safe_cell(v) for v in row])
+        for cell in ws[ws.max_row]:
+            cell.alignment = top
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="305496")
     for cell in ws[1]:
@@ -265,23 +268,58 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+HEAD_WIDTH = 8  # a header wider than this wraps (its cell does) rather than widen a column of numbers
+WRAP_WIDTH = 30  # a wrapped text column: its long cells grow the row, not the printed page's width
+
+
 def _widths(ws: Any) -> None:
+    """Each column as wide as its longest value (of the first 500), its header wrapping past
+    HEAD_WIDTH: printed fit to the page width, a sheet as wide as its headers (满足的服务功能（满足/需）
+    over a column of 2/1) came out at 40 % and could not be read."""
     from openpyxl.utils import get_column_letter
 
     for idx, column in enumerate(ws.iter_cols(values_only=True), 1):
-        longest = max((_display_width(str(v)) for v in column[:500] if v is not None), default=4)
-        ws.column_dimensions[get_column_letter(idx)].width = min(max(longest + 2, 6), MAX_WIDTH)
+        head, values = column[0], column[1:500]
+        longest = max((_display_width(str(v)) for v in values if v is not None), default=0)
+        floor = min(_display_width(str(head)) if head is not None else 4, HEAD_WIDTH)
+        ws.column_dimensions[get_column_letter(idx)].width = min(max(longest, floor) + 2, MAX_WIDTH)
 
 
 def _wrap(ws: Any, columns: Sequence[str]) -> None:
-    """Long text columns wrap instead of running off the page."""
+    """Long text columns wrap instead of running off the page, at most WRAP_WIDTH wide."""
     from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
 
     for idx, key in enumerate(columns, 1):
         if key not in WRAP_COLUMNS:
             continue
+        dim = ws.column_dimensions[get_column_letter(idx)]
+        dim.width = min(dim.width or WRAP_WIDTH, WRAP_WIDTH)
         for (cell,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _heights(ws)
+
+
+LINE_POINTS = 15  # one line of the default 11-point font
+MAX_ROW_POINTS = 409  # Excel's tallest row
+
+
+def _heights(ws: Any) -> None:
+    """Each row as tall as its most wrapped cell: neither Excel nor LibreOffice grows a row for
+    wrapped text when it prints a workbook it did not lay out itself, so long cells overprinted
+    the rows below them."""
+    from openpyxl.utils import get_column_letter
+
+    widths = [ws.column_dimensions[get_column_letter(i)].width or 8 for i in range(1, ws.max_column + 1)]
+    for row in ws.iter_rows():
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            per_line = max(1.0, width - 1)
+            lines = max(lines, sum(max(1, -(-_display_width(part) // int(per_line))) for part in str(cell.value).split("\n")))
+        if lines > 1:
+            ws.row_dimensions[row[0].row].height = min(lines * LINE_POINTS, MAX_ROW_POINTS)
 
 
 def _colour_verdicts(ws: Any, col: int, views: list[ResultView]) -> None:
