@@ -884,11 +884,16 @@ def select(entries: list[tuple[Path, CheckResult]], include_all: bool) -> Select
     incomplete > the rest), a tie going to the later copy; the others are left out as its
     duplicates. When no copy can be listed, each is left out for its own reasons.
     """
-    from pingtai_cli.engine.duplicates import duplicate_groups
+    from pingtai_cli.engine.duplicates import duplicate_groups, short_names
     from pingtai_cli.outputs.report.view import outside_note
 
     results = [r for _, r in entries]
-    stems = [_dossier_stem(path) for path, _ in entries]
+    # as the findings name them: 魏都区/甲 and 长葛市/甲 where two folders share a name
+    names = short_names([str(path) for path, _ in entries])
+    stems = [
+        _dossier_stem(path) if Path(n).name in ("", ".", "..") else n[:-4] if n.lower().endswith(".zip") else n
+        for (path, _), n in zip(entries, names, strict=True)
+    ]
     group_of: dict[int, list[int]] = {}
     kept_of: dict[int, int | None] = {}
     if len(entries) > 1:
