@@ -445,3 +445,15 @@ def test_the_survey_draws_each_served_company_once_when_the_list_names_one_twice
     drawn = [r[0] for r in table[start:] if r[0] in {row[1] for row in rows}]
     assert sorted(drawn) == sorted(row[1] for row in rows)  # all 6, each once
     assert "服务企业名单共 6 家，不足 10 家" in res.stderr
+
+
+def test_the_review_opinion_states_the_draw_in_the_bureaus_words_and_stderr_names_the_flag(tmp_path: Path) -> None:
+    # the 审核意见表 is signed and filed: it says how the 测评 companies were drawn (the seed), not
+    # which command-line flag changes it; the run's stderr, read by whoever runs it, says that
+    intake = make_intake(tmp_path / "收件", {"甲": "xuchang_unstamped"})
+    out = tmp_path / "表格"
+    res = fill(intake / "甲", out)
+    opinion = "\n".join(p.text for p in Document(str(out / "甲" / OPINION)).paragraphs)
+    assert "随机抽取 10 家" in opinion and "随机种子 20260315" in opinion
+    assert "--survey-seed" not in opinion and "pingtai" not in opinion
+    assert "【甲】测评企业：" in res.stderr and "--survey-seed" in res.stderr

@@ -1048,7 +1048,9 @@ def survey_lines(jobs: list[Job]) -> list[str]:
     for job in jobs:
         note = job.context.get("survey_note")
         if job.owner and note and "survey" in template_variables(job.template):
-            lines.append(f"【{job.owner}】{note}")
+            # the form's note speaks of the draw; whoever runs the command is told how to redo it
+            hint = "可用 --survey-seed 指定种子。" if "随机种子" in note else ""
+            lines.append(f"【{job.owner}】{note}{hint}")
     return list(dict.fromkeys(lines))
 
 

@@ -424,7 +424,7 @@ def survey_sample(
         picked = [rows[i] for i in chosen]
         note = (
             f"测评企业：从服务企业名单 {len(rows)} 家中随机抽取 {size} 家（随机种子 {seed}，"
-            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同，可用 --survey-seed 指定种子）。"
+            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同）。"
         )
     out = [{"no": str(i), "name": r["name"], "contact": r["contact"], "phone": r["phone"]} for i, r in enumerate(picked, 1)]
     return out, note
