@@ -827,3 +827,33 @@ def test_a_dossier_sorted_into_its_form_folder_and_attachments_with_a_list_workb
     (lone / "丁").mkdir()
     shutil.copy(SAMPLES_DIR / "liaoning_eligible" / "02营业执照副本.pdf", lone / "丁")
     assert batch.discover([lone])[0] == [lone / "丁", lone / "丙"]
+
+
+def test_an_applicants_zip_beside_the_applicants_folders_of_a_zipped_county_is_a_dossier_as_on_disk(tmp_path: Path) -> None:
+    """收件.zip holding 收件/魏都区/{甲,乙}/ and 收件/魏都区/丙.zip (one applicant sent a zip, the county
+    put it beside the others' folders) and a broken 收件/魏都区/丁.zip: on disk 丙.zip and 丁.zip are
+    dossiers of the intake (丁 材料不全（无法检查）); from the zip they were said to be 不是卷宗（卷宗是
+    文件夹或 .zip）, 未检查, and two applicants were missing from the batch."""
+    import zipfile
+
+    inner = _zipped({"丙": "national_low_assets"})
+    data = _zipped(
+        {"收件/魏都区/甲": "liaoning_eligible", "收件/魏都区/乙": "liaoning_audit_yuan"},
+        {"收件/魏都区/丙.zip": inner, "收件/魏都区/丁.zip": BROKEN_ZIP},
+    )
+    intake = tmp_path / "收件.zip"
+    intake.write_bytes(data)
+    on_disk = tmp_path / "disk"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        z.extractall(on_disk)
+    disk = [p.relative_to(on_disk).as_posix() for p in batch.discover([on_disk / "收件"])[0]]
+    assert sorted(disk) == ["收件/魏都区/丁.zip", "收件/魏都区/丙.zip", "收件/魏都区/乙", "收件/魏都区/甲"]
+    found = [p.relative_to(intake).as_posix() for p in batch.discover([intake])[0]]
+    assert sorted(found) == sorted(disk)
+    assert batch.not_dossiers([intake]) == []
+    res = invoke("check", str(intake), "-j", "liaoning", "--as-of", AS_OF, "-f", "json", "-q")
+    got = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+    assert sorted(got) == sorted(disk)
+    assert got["收件/魏都区/丁.zip"]["error"] and got["收件/魏都区/丁.zip"]["verdict"] == "incomplete"
+    assert got["收件/魏都区/丙.zip"]["org_name"] and not got["收件/魏都区/丙.zip"].get("error")
+    assert "不是卷宗" not in res.stderr

@@ -118,3 +118,30 @@ def test_a_folder_of_public_documents_does_not_chain_two_applicants_into_one() -
     # one applicant's resubmission whose 申请表 cannot be read is still its copy by its files
     copy = [rs[2], result("收件/甲（重报）", None, None, {"06市级示范平台认定文件.pdf": "notice", "执照.pdf": "h1"})]
     assert duplicate_groups(copy) == [[0, 1]]
+
+
+def test_copies_in_two_county_folders_under_one_name_are_told_apart_by_their_folders(tmp_path: Path) -> None:
+    """The same applicant sent through two counties, each folder named after it: every copy's
+    finding and fill-forms' note on the one left out named the other by that same name (“与 甲 重复
+    申报，以 甲 为准”), so the reviewer could not tell which copy was listed and which left out."""
+    intake = make_intake(tmp_path / "收件", {
+        "魏都区/许昌智汇": "xuchang_comprehensive",
+        "长葛市/许昌智汇": "xuchang_comprehensive",
+        "长葛市/长葛鑫诚": "xuchang_unstamped",
+        "魏都区/襄城金桥": "xuchang_excluded",
+    })
+    res = invoke("check", str(intake), "-j", "xuchang", "--as-of", "2026-03-15", "-f", "json", "-q")
+    by_path = {Path(d["dossier"]).relative_to(intake).as_posix(): d for d in json.loads(res.stdout)}
+
+    def dup(key: str) -> str:
+        return next(f["message"] for f in by_path[key]["findings"] if f["id"] == DUPLICATE_ID)
+
+    assert "与 长葛市/许昌智汇：" in dup("魏都区/许昌智汇")
+    assert "与 魏都区/许昌智汇：" in dup("长葛市/许昌智汇")
+    out = tmp_path / "表格"
+    res = invoke("fill-forms", str(intake), "-j", "xuchang", "--as-of", "2026-03-15", "-o", str(out), "-q")
+    assert res.exit_code == 0, res.output
+    # the later copy in intake order is listed; the note on the other names both by their folders
+    assert "【长葛市/许昌智汇】未列入推荐表和汇总表：与 魏都区/许昌智汇 重复申报，以 魏都区/许昌智汇 为准" in res.stderr
+    # a name no other dossier has stays short
+    assert "【襄城金桥】未列入推荐表和汇总表：存在排除情形" in res.stderr

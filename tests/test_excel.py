@@ -471,6 +471,24 @@ def test_list_sheets_are_recognised_by_their_headers_whatever_the_sheet_name() -
     assert result.facts == {}  # 联系人 / 联系电话 in a list header are not form labels
 
 
+def test_a_total_row_written_in_the_serial_number_column_ends_the_list() -> None:
+    # 合计 in the 序号 column, the count under 服务企业名称 and the tally under 企业满意度: a
+    # footer, not a 4th company (the 测评 draw must not pick “共3家”, the count must stay 3)
+    result = read(
+        {
+            "服务企业名单": [
+                ["序号", "服务企业名称", "联系人", "联系电话", "服务内容", "企业满意度"],
+                [1, "许昌甲机械有限公司", "刘洋", "13800000001", "政策咨询", "满意"],
+                [2, "许昌乙食品有限公司", "陈静", "13800000002", "融资对接", "满意"],
+                [3, "许昌丙建材有限公司", "周涛", "13800000003", "培训", "不满意"],
+                ["合计", "共3家", None, None, None, "满意2家"],
+            ]
+        }
+    )
+    served = result.lists["served_smes"]
+    assert [s["name"] for s in served] == ["许昌甲机械有限公司", "许昌乙食品有限公司", "许昌丙建材有限公司"]
+
+
 def test_a_title_above_a_list_header_is_not_taken_for_the_header() -> None:
     result = read(
         {

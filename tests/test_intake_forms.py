@@ -422,3 +422,38 @@ def test_a_worker_renders_no_review_opinion_ahead_for_a_copy_of_an_applicant_it_
     opinion = forms_fill.find_template(forms_fill.REVIEW_OPINION, None)
     assert opinion is not None and "to_confirm" in (render.prepared(opinion).reads or ())
     assert made == {"a_unstamped": 4, "b_excluded": 4, "c_comprehensive": 4, "d_again": 3}
+
+
+def test_the_survey_draws_each_served_company_once_when_the_list_names_one_twice(tmp_path: Path) -> None:
+    # one row per service given: a company served twice is on the list twice. The 测评 table asks
+    # for companies (随机抽取，不少于10家): each is drawn once, and the note counts companies
+    from openpyxl import load_workbook
+
+    dossier = make_intake(tmp_path / "收件", {"甲": "xuchang_unstamped"}) / "甲"
+    book = dossier / "申报表.xlsx"
+    wb = load_workbook(book)
+    ws = wb["服务企业名单及评价"]
+    rows = [list(r) for r in ws.iter_rows(min_row=3, max_row=8, values_only=True)]
+    ws.delete_rows(3, ws.max_row)
+    for n, row in enumerate([r for r in rows for _ in range(2)], 1):  # 6 companies, 12 rows
+        ws.append([n, *row[1:4], "政策咨询" if n % 2 else row[4], row[5]])
+    wb.save(book)
+    out = tmp_path / "表格"
+    res = fill(dossier, out)
+    table = table_rows(Document(str(out / "甲" / REC)).tables[0])
+    start = next(i for i, r in enumerate(table) if r[-3:] == ["很满意", "基本满意", "不满意"]) + 1
+    drawn = [r[0] for r in table[start:] if r[0] in {row[1] for row in rows}]
+    assert sorted(drawn) == sorted(row[1] for row in rows)  # all 6, each once
+    assert "服务企业名单共 6 家，不足 10 家" in res.stderr
+
+
+def test_the_review_opinion_states_the_draw_in_the_bureaus_words_and_stderr_names_the_flag(tmp_path: Path) -> None:
+    # the 审核意见表 is signed and filed: it says how the 测评 companies were drawn (the seed), not
+    # which command-line flag changes it; the run's stderr, read by whoever runs it, says that
+    intake = make_intake(tmp_path / "收件", {"甲": "xuchang_unstamped"})
+    out = tmp_path / "表格"
+    res = fill(intake / "甲", out)
+    opinion = "\n".join(p.text for p in Document(str(out / "甲" / OPINION)).paragraphs)
+    assert "随机抽取 10 家" in opinion and "随机种子 20260315" in opinion
+    assert "--survey-seed" not in opinion and "pingtai" not in opinion
+    assert "【甲】测评企业：" in res.stderr and "--survey-seed" in res.stderr

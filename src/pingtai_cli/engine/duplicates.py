@@ -46,8 +46,22 @@ def applicant_keys(result: CheckResult) -> set[str]:
     return keys
 
 
-def _short(path: str) -> str:
-    return PurePath(path).name or path
+def short_names(paths: Sequence[str]) -> list[str]:
+    """Each dossier's name as a finding names it: its last part (甲), with as many folders above
+    as tell it from another dossier of the same name (魏都区/甲, 长葛市/甲: one applicant sent
+    through two counties, each folder named after it)."""
+    parts = [PurePath(p).parts or (p,) for p in paths]
+    depth = [1] * len(paths)
+    while True:
+        names = ["/".join(ps[-d:]) for ps, d in zip(parts, depth, strict=True)]
+        seen: dict[str, list[int]] = defaultdict(list)
+        for i, name in enumerate(names):
+            seen[name].append(i)
+        grow = [i for same in seen.values() if len(same) > 1 for i in same if depth[i] < len(parts[i])]
+        if not grow:
+            return names
+        for i in grow:
+            depth[i] += 1
 
 
 def mark_duplicates(results: Sequence[CheckResult]) -> int:
@@ -65,10 +79,11 @@ def shared_file_findings(results: Sequence[CheckResult]) -> dict[int, Finding]:
     """The `dossier.shared_files` finding of every dossier holding files identical to those of a
     dossier of another applicant (credit codes and names both differ), by index in `results`."""
     found: dict[int, Finding] = {}
+    shown = short_names([r.dossier for r in results])
     for a, with_b in _foreign_files(results).items():
         named = sorted(with_b.items())
         parts = [
-            f"与 {_short(results[b].dossier)}（统一社会信用代码 {_code_key(results[b])}）有 {len(paths)} 个文件内容完全相同"
+            f"与 {shown[b]}（统一社会信用代码 {_code_key(results[b])}）有 {len(paths)} 个文件内容完全相同"
             f"（{'、'.join(paths[:3])}{'等' if len(paths) > 3 else ''}）"
             for b, paths in named[:MAX_NAMED]
         ]
@@ -89,9 +104,10 @@ def duplicate_findings(results: Sequence[CheckResult]) -> dict[int, Finding]:
     batch adds them itself, and splices them into the JSON its workers made)."""
     shared, same_files = _shared(results)
     found: dict[int, Finding] = {}
+    shown = short_names([r.dossier for r in results])
     for i, others in shared.items():
         named = sorted(others.items())
-        parts = [f"与 {_short(results[j].dossier)}：{'；'.join(why)}" for j, why in named[:MAX_NAMED]]
+        parts = [f"与 {shown[j]}：{'；'.join(why)}" for j, why in named[:MAX_NAMED]]
         if len(named) > MAX_NAMED:  # the rest counted, not written out only to be cut
             parts.append(f"另有 {len(named) - MAX_NAMED} 份")
         files = sorted({p for ps in same_files.get(i, {}).values() for p in ps})

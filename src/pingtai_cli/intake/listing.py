@@ -553,12 +553,21 @@ def _split(tree: _Tree, folder: str, level: int) -> tuple[list[str], list[str]] 
         else:
             dossiers.append(kid)
     if grouped:  # as on disk (`_nested_intake`): a 说明.txt beside one county folder splits too
-        return dossiers, loose
+        return _with_zips(dossiers, loose)
     # two applicants' folders at least: with a 申请表, or where none has one, with a 申请报告
     # (one such folder beside others is one dossier's materials sorted into folders)
     strong = sum(kid in tree.formful for kid in kids)
     weak = sum(kid in tree.reportful for kid in kids)
-    return (dossiers, loose) if strong >= 2 or (not strong and weak >= 2) else None
+    return _with_zips(dossiers, loose) if strong >= 2 or (not strong and weak >= 2) else None
+
+
+def _with_zips(dossiers: list[str], loose: list[str]) -> tuple[list[str], list[str]]:
+    """A group's dossiers and loose files, its zips among the dossiers: an applicant's zip beside
+    the others' folders (收件/魏都区/丙.zip) is a dossier, as it is on disk, not a loose file."""
+    zips = [f for f in loose if f.lower().endswith(".zip")]
+    if not zips:
+        return dossiers, loose
+    return sorted(dossiers + zips, key=lambda d: d.split("/")), [f for f in loose if f not in zips]
 
 
 def zip_dossiers(path: Path) -> tuple[list[Path], list[Path]]:

@@ -1437,7 +1437,9 @@ def _data_rows(grid: Grid, table: _Table) -> list[int]:
         if all(is_empty(v) or v is NO_CACHE for v in values):
             break
         first = next((v for c in span if isinstance(v := grid.value(r, c), str) and v.strip()), "")
-        if _FOOTER_RE.match(first) or (r > table.first_row and _header_at(grid, r) is not None):
+        # a footer's word may stand in the 序号 column left of the fields (合计 | 共90家 | …)
+        lead = next((v for c in range(min(cols)) if isinstance(v := grid.value(r, c), str) and v.strip()), "")
+        if _FOOTER_RE.match(first) or _FOOTER_RE.match(lead) or (r > table.first_row and _header_at(grid, r) is not None):
             break
         out.append(r)
         r += 1

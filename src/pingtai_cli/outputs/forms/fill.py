@@ -930,11 +930,16 @@ def select(entries: list[tuple[Path, CheckResult]], include_all: bool) -> Select
     incomplete > the rest), a tie going to the later copy; the others are left out as its
     duplicates. When no copy can be listed, each is left out for its own reasons.
     """
-    from pingtai_cli.engine.duplicates import duplicate_groups
+    from pingtai_cli.engine.duplicates import duplicate_groups, short_names
     from pingtai_cli.outputs.report.view import outside_note
 
     results = [r for _, r in entries]
-    stems = [_dossier_stem(path) for path, _ in entries]
+    # as the findings name them: 魏都区/甲 and 长葛市/甲 where two folders share a name
+    names = short_names([str(path) for path, _ in entries])
+    stems = [
+        _dossier_stem(path) if Path(n).name in ("", ".", "..") else n[:-4] if n.lower().endswith(".zip") else n
+        for (path, _), n in zip(entries, names, strict=True)
+    ]
     group_of: dict[int, list[int]] = {}
     kept_of: dict[int, int | None] = {}
     if len(entries) > 1:
@@ -1089,7 +1094,9 @@ def survey_lines(jobs: list[Job]) -> list[str]:
     for job in jobs:
         note = job.context.get("survey_note")
         if job.owner and note and "survey" in template_variables(job.template):
-            lines.append(f"【{job.owner}】{note}")
+            # the form's note speaks of the draw; whoever runs the command is told how to redo it
+            hint = "可用 --survey-seed 指定种子。" if "随机种子" in note else ""
+            lines.append(f"【{job.owner}】{note}{hint}")
     return list(dict.fromkeys(lines))
 
 

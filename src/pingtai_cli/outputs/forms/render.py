@@ -405,7 +405,12 @@ def survey_sample(
 
     if served is None:
         served = _rows(dossier.lists.get("served_smes") or [], list_fields()["served_smes"])
-    rows = [r for r in served if r["name"]]
+    # one company once: a list of one row per service given names a company served twice twice,
+    # and the 测评 asks companies (随机抽取，不少于10家); its first row gives contact and phone
+    firsts: dict[str, dict[str, str]] = {}
+    for r in served:
+        firsts.setdefault(re.sub(r"\s+", "", r["name"]), r)
+    rows = [r for key, r in firsts.items() if key]
     identity = format_value(dossier.value("credit_code")) or Path(dossier.path).name
     if len(rows) <= size:
         picked = rows
@@ -419,7 +424,7 @@ def survey_sample(
         picked = [rows[i] for i in chosen]
         note = (
             f"测评企业：从服务企业名单 {len(rows)} 家中随机抽取 {size} 家（随机种子 {seed}，"
-            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同，可用 --survey-seed 指定种子）。"
+            f"以“{identity}”区分卷宗；同一卷宗、同一种子抽取结果相同）。"
         )
     out = [{"no": str(i), "name": r["name"], "contact": r["contact"], "phone": r["phone"]} for i, r in enumerate(picked, 1)]
     return out, note
