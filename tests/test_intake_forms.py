@@ -457,3 +457,17 @@ def test_the_review_opinion_states_the_draw_in_the_bureaus_words_and_stderr_name
     assert "随机抽取 10 家" in opinion and "随机种子 20260315" in opinion
     assert "--survey-seed" not in opinion and "pingtai" not in opinion
     assert "【甲】测评企业：" in res.stderr and "--survey-seed" in res.stderr
+
+
+def test_a_left_out_dossier_describes_no_draw_and_one_listed_of_many_still_gets_the_summary(env: Path) -> None:
+    """Of an intake of two, the excluded one is left out: its 审核意见表 described a 测评 draw from
+    its list, although no 推荐表 (where the draw is) was written for it; and with one dossier
+    listed the 申报汇总表 was not written at all, with nothing said."""
+    intake = make_intake(env / "收件-二", {"a_excluded": "xuchang_excluded", "b_comprehensive": "xuchang_comprehensive"})
+    out = env / "out-二"
+    fill(intake, out)
+    opinion = "\n".join(p.text for p in Document(str(out / "a_excluded" / OPINION)).paragraphs)
+    assert [p.name for p in (out / "a_excluded").iterdir()] == [OPINION] and "测评企业" not in opinion
+    listed = "\n".join(p.text for p in Document(str(out / "b_comprehensive" / OPINION)).paragraphs)
+    assert "测评企业" in listed  # the listed one's draw is still said
+    assert [r[2] for r in summary_rows(out)] and len(summary_rows(out)) == 1

@@ -406,7 +406,8 @@ def plan(
         notes.append(
             f"{extra['document_title']}未附推荐表、申请报告等表格样式，不生成单个平台的表格。"
         )
-    if len(dossiers) > 1 and not summaries:  # heilongjiang's 推荐汇总表 is its summary already
+    intake = len(dossiers) + len(left_out or []) > 1  # one listed of many still gets its summary
+    if intake and not summaries:  # heilongjiang's 推荐汇总表 is its summary already
         tpl = find_template(COMMON_SUMMARY, template_dir, "summary.docx")
         if tpl:
             summaries.append(
@@ -447,7 +448,8 @@ def plan(
         if opinion is None or gone.result.source is None:
             done(gone.result)
             continue
-        ctx = context(gone.result.source, gone.result)
+        # its 推荐表 (the 测评 table) is not written: its 审核意见表 describes no draw
+        ctx = {**context(gone.result.source, gone.result), "survey": [], "survey_note": ""}
         reasons = ctx.get("verdict_reasons") or ""
         ctx["verdict_reasons"] = f"{reasons}\n未列入推荐表和汇总表：{gone.why}。".lstrip("\n")
         unique = _unique_folder(gone.path, folders, used)
