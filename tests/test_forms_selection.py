@@ -6,6 +6,7 @@ refused before any dossier is read. Issue 16's walkthrough found each of these."
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_the_same_org_name_under_another_credit_code_is_one_applicant(renamed_co
     assert [d["verdict"] for d in docs] == ["eligible", "incomplete"]  # b's licence says the old code
     out = base / "renamed"
     res = fill(renamed_code, "liaoning", out)
-    assert not (out / "申报汇总表.docx").exists()  # one applicant listed: no summary of several
+    assert len(summary(out / "申报汇总表.docx")) == 1  # one of the intake's two listed: the intake's summary
     assert (out / "a 沈阳" / "附件1-辽宁省中小企业公共服务示范平台推荐表.docx").exists()
     assert [p.name for p in (out / "b 沈阳 更正版").iterdir()] == [OPINION]
     assert "【b 沈阳 更正版】未列入推荐表和汇总表：与 a 沈阳 重复申报，以 a 沈阳 为准" in res.stderr
@@ -180,7 +181,7 @@ def test_a_dossier_left_out_gets_its_review_opinion_saying_why(resubmitted: Path
     assert [p.name for p in (out / "10 许昌智汇").iterdir()] == [OPINION]
     body = text(out / "10 许昌智汇" / OPINION)
     assert "未列入推荐表和汇总表：与 11 许昌智汇（重交） 重复申报" in body
-    assert "已生成审核意见表" in res.stderr
+    assert "只生成审核意见表" in res.stderr
 
 
 def test_the_review_opinion_shows_an_undeclared_function_as_one_line_and_names_no_draw_without_a_table(
@@ -240,3 +241,34 @@ def test_a_rerun_without_force_refuses_before_reading_any_dossier(
     assert HLJ_SUMMARY in str(res.exception) and reads == []
     again = invoke("fill-forms", str(resubmitted), "-j", "heilongjiang", "--as-of", AS_OF, "-o", str(out), "-q", "--force")
     assert again.exit_code == 0 and reads == [resubmitted]
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_before_any_dossier_is_read(
+    base: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only --out was found only after the whole intake was read and checked (and stderr
+    had said 已生成审核意见表): exit 2 with 无法写入 at the end. It is refused first now."""
+    import tempfile
+
+    import pingtai_cli.api.forms as api_forms
+
+    intake = make_intake(base / "只读", {"甲": "xuchang_comprehensive"})
+    out = base / "read-only"
+    out.mkdir()
+    if os.geteuid() != 0:  # as the reviewer meets it
+        out.chmod(0o555)
+    else:  # root writes anywhere: the folder refuses the probe as a read-only mount would
+        real = tempfile.mkstemp
+
+        def refusing(*a, **kw):  # type: ignore[no-untyped-def]
+            if Path(kw.get("dir", "")) == out:
+                raise PermissionError(13, "Permission denied")
+            return real(*a, **kw)
+
+        monkeypatch.setattr(tempfile, "mkstemp", refusing)
+    monkeypatch.setattr(api_forms, "check_all", lambda *a, **kw: pytest.fail("a dossier was read"))
+    res = invoke("fill-forms", str(intake), "-j", "xuchang", "--as-of", AS_OF, "-o", str(out), "-q")
+    out.chmod(0o755)
+    said = str(res.exception)
+    assert res.exit_code == 2 and "无法写入输出目录" in said and "未读取任何卷宗" in said, said
+    assert list(out.iterdir()) == []

@@ -127,6 +127,7 @@ def fill_forms(
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
     if scheduler is not None:  # while the cluster checks; this process renders every form
         job.meanwhile = partial(fill.prepare_templates, rs, template_dir, open_them=True)
+    fill.check_writable(out)
     paths = fill.given([Path(p) for p in dossiers], out, say)
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)

@@ -9,6 +9,7 @@ dossier data are sanitised. Heavy imports stay inside the functions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -962,7 +963,7 @@ def select(entries: list[tuple[Path, CheckResult]], include_all: bool) -> Select
             )
         if why and not include_all:
             left_out.append(LeftOut(path, r, why))
-            said.append(f"【{stems[i]}】未列入推荐表和汇总表：{why}；已生成审核意见表（加 --include-all 列入）")
+            said.append(f"【{stems[i]}】未列入推荐表和汇总表：{why}；只生成审核意见表（加 --include-all 列入）")
             continue
         listed.append(i)
     listed.sort(key=lambda i: _rank(results[i]))  # stable: intake order within a verdict
@@ -1057,6 +1058,25 @@ def check_planned(
         shown = "\n".join(f"  {p}" for p in existing[:10])
         more = f"\n  …共 {len(existing)} 个" if len(existing) > 10 else ""
         raise OutputExists(f"输出文件已存在（加 --force 覆盖）：\n{shown}{more}")
+
+
+def check_writable(out: Path) -> None:
+    """Refuse before reading any dossier when --out cannot be written (a read-only folder, or one
+    whose nearest existing parent is): a file made and removed there says so, where permission
+    bits do not (root, ACLs, a read-only mount). Reading an intake of scans first took minutes
+    before 无法写入 said what a moment would have."""
+    import tempfile
+
+    folder = out
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=".pingtai-", suffix=".probe", dir=folder)
+    except OSError as e:
+        raise PingtaiError(f"无法写入输出目录 {out}（{os_reason(e)}），未读取任何卷宗。") from e
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
 
 
 def generic_jobs(
