@@ -127,8 +127,8 @@ def fill_forms(
     job = Job([rs.key], when, rulesets_dir, None, use_cache, limit, jobs, task=task, scheduler=scheduler)
     if scheduler is not None:  # while the cluster checks; this process renders every form
         job.meanwhile = partial(fill.prepare_templates, rs, template_dir, open_them=True)
-    fill.check_writable(out)
-    paths = fill.given([Path(p) for p in dossiers], out, say)
+    paths = fill.given([Path(p) for p in dossiers], out, say)  # refuses an --out inside a dossier
+    fill.check_writable(out)  # so its probe file never lands in one
     planned, _ = discover(paths)  # the dossiers' names, to refuse an overwrite before reading any
     names = fill.folder_names(planned)
     if not force and out.is_dir():  # knowing the names parses the templates: not on a --force run's path

@@ -39,6 +39,19 @@ def is_inside(path: Path | str, root: Path | str) -> bool:
         return False
 
 
+def probe_writable(path: Path) -> None:
+    """Raise the OSError that writing into `path` (a folder, or where one would be made) would
+    meet, by making and removing a file in its nearest existing folder: permission bits do not
+    tell (root, ACLs, a read-only mount)."""
+    folder = path
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    fd, name = tempfile.mkstemp(prefix=".pingtai-", suffix=".probe", dir=folder)
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
 def file_mode() -> int:
     """0666 less the process umask: the mode open() would give a new file (mkstemp gives 0600)."""
     mask = os.umask(0)

@@ -27,7 +27,7 @@ from pingtai_cli.core.deadline import (
     DOSSIER_TIMEOUT as DOSSIER_TIMEOUT,  # re-exported for api/forms
 )
 from pingtai_cli.core.errors import OutputExists, PingtaiError, os_reason
-from pingtai_cli.core.files import flush_written, is_inside, write_atomic
+from pingtai_cli.core.files import flush_written, is_inside, probe_writable, write_atomic
 
 if TYPE_CHECKING:
     from pingtai_cli.core.models import CheckResult, Dossier
@@ -747,8 +747,6 @@ def new_folders(out: Path, jobs: list[Job]) -> list[Path]:
 
 def undo(written: list[Path], existed: set[Path], folders: list[Path]) -> None:
     """After a failed run: the files it created and the folders it made, if left empty."""
-    import contextlib
-
     for path in written:
         if path not in existed:
             with contextlib.suppress(OSError):
@@ -1062,21 +1060,12 @@ def check_planned(
 
 def check_writable(out: Path) -> None:
     """Refuse before reading any dossier when --out cannot be written (a read-only folder, or one
-    whose nearest existing parent is): a file made and removed there says so, where permission
-    bits do not (root, ACLs, a read-only mount). Reading an intake of scans first took minutes
-    before 无法写入 said what a moment would have."""
-    import tempfile
-
-    folder = out
-    while not folder.exists() and folder.parent != folder:
-        folder = folder.parent
+    whose nearest existing parent is). Reading an intake of scans first took minutes before
+    无法写入 said what a moment would have."""
     try:
-        fd, name = tempfile.mkstemp(prefix=".pingtai-", suffix=".probe", dir=folder)
+        probe_writable(out)
     except OSError as e:
         raise PingtaiError(f"无法写入输出目录 {out}（{os_reason(e)}），未读取任何卷宗。") from e
-    os.close(fd)
-    with contextlib.suppress(OSError):
-        os.unlink(name)
 
 
 def generic_jobs(
