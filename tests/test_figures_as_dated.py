@@ -32,6 +32,13 @@ from samples import SAMPLES
 AS_OF = date(2026, 3, 15)
 
 
+# Every test checks a copy of a committed sample with its workbook (or one document) changed: the
+# untouched documents are read through the run's shared sample cache (conftest.py), which gives
+# exactly what a fresh read of those bytes gives; what is changed is new bytes, read for real.
+# Nothing here fakes a reader or counts reads.
+pytestmark = pytest.mark.usefixtures("shared_sample_cache")
+
+
 def _copy(tmp_path: Path, sample: str, cells: dict[str, Any], drop: tuple[str, ...] = (), sheet: int = 0) -> Path:
     """A copy of `sample` with cells of its workbook set (None empties one), some files left out."""
     return edited_copy(SAMPLES / sample, tmp_path / sample, cells, drop, sheet)

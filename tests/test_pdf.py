@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -273,14 +274,24 @@ def _faded(ink: float, *, shape: str = "seal"):  # type: ignore[no-untyped-def]
 
 def _colour_scan_keeping_red(img):  # type: ignore[no-untyped-def]
     """A colour scanner's page with its colour kept: a warm paper tint and a little noise."""
-    import random
-
     from PIL import Image, ImageChops
 
     out = ImageChops.multiply(img, Image.new("RGB", img.size, (248, 244, 235)))
+    return ImageChops.add(out, _scanner_noise(img.size), offset=-128)
+
+
+@cache
+def _scanner_noise(size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """The scanner's noise for a page of `size`, seeded, so the same every call: drawn once per
+    file, since drawing 2 million pixels in Python took ~1 s a page and ten pages asked for it.
+    Nothing writes to it (ImageChops returns a new image)."""
+    import random
+
+    from PIL import Image
+
     rnd = random.Random(7)
-    noise = Image.frombytes("L", img.size, bytes(rnd.randrange(120, 136) for _ in range(img.width * img.height)))
-    return ImageChops.add(out, Image.merge("RGB", (noise, noise, noise)), offset=-128)
+    noise = Image.frombytes("L", size, bytes(rnd.randrange(120, 136) for _ in range(size[0] * size[1])))
+    return Image.merge("RGB", (noise, noise, noise))
 
 
 @needs_font
