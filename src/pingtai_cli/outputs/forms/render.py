@@ -954,18 +954,27 @@ def alike_key(template: Path, context: Mapping[str, Any]) -> tuple[str, bytes] |
     apart, which only misses.)"""
     import pickle
 
-    try:
-        ready = prepared(template)
-    except FormError:  # its render says what is wrong with it
+    known = read_names(template)
+    if known is None:
         return None
-    if ready.reads is None:
-        return None
-    names = sorted({*ready.reads, "blank_fields"})
+    digest, names = known
     try:
         values = pickle.dumps([(k, k in context, context.get(k)) for k in names], protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # a value of the caller's own that does not pickle: rendered as it is
         return None
-    return ready.digest, values
+    return digest, values
+
+
+def read_names(template: Path) -> tuple[str, list[str]] | None:
+    """The template's digest and every context name its render reads, sorted; None when that is
+    not known (a broken template, whose render says what is wrong with it, or one read whole)."""
+    try:
+        ready = prepared(template)
+    except FormError:
+        return None
+    if ready.reads is None:
+        return None
+    return ready.digest, sorted({*ready.reads, "blank_fields"})
 
 
 def warm(templates: Iterable[Path], open_them: bool = True) -> None:

@@ -48,17 +48,15 @@ def key_of(template: Path, context: Mapping[str, Any], xlsx_title: str | None) -
     the template's digest and the values of every name it reads (render.renders_alike), written
     out exactly (canonical, below); None when what it reads is not known, or a value is not one
     of the plain types a context holds: that form is rendered, not kept."""
-    from pingtai_cli.outputs.forms.render import FormError, library_stamp, prepared
+    from pingtai_cli.outputs.forms.render import library_stamp, read_names
 
-    try:
-        ready = prepared(template)
-    except FormError:  # its render says what is wrong with it
+    known = read_names(template)
+    if known is None:
         return None
-    if ready.reads is None:
-        return None
-    digest = hashlib.sha256(f"{FORMAT}|{library_stamp()}|{ready.digest}|{xlsx_title!r}|".encode("utf-8", "surrogatepass"))
+    template_digest, names = known
+    digest = hashlib.sha256(f"{FORMAT}|{library_stamp()}|{template_digest}|{xlsx_title!r}|".encode("utf-8", "surrogatepass"))
     try:
-        for name in sorted({*ready.reads, "blank_fields"}):
+        for name in names:
             digest.update(canonical([name, name in context, context.get(name)]))
     except (TypeError, ValueError, RecursionError, pickle.PicklingError):
         return None
